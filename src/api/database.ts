@@ -1,0 +1,669 @@
+import { hostname } from 'node:os'
+import type { Statement } from 'better-sqlite3'
+import { resolveDbPath } from '../config.js'
+import { DatabaseError, MldbError, NotFoundError, ValidationError } from '../errors.js'
+import { bindNow, parseSeriesKey, STATUS_SQL } from '../query/filter.js'
+import { openSqlite, type Sqlite, withBusyRetry } from '../store/connection.js'
+import { type Bucket, type DownsampleOptions, downsample } from '../store/downsample.js'
+import { countExperiments, type ListOptions, listExperiments, type SeriesRow, seriesFromRow } from '../store/experiments.js'
+import { fromSql, type NewPoint, type Point, PointWriter } from '../store/points.js'
+import type { ExperimentSummary, FileRecord, Json, SeriesSummary, StatusChange } from '../store/types.js'
+import { checkKind, type FileKind, fileProblem, sha256File, statFile } from './files.js'
+import { Run, type StartRunOptions } from './run.js'
+import {
+  checkExpName,
+  checkKey,
+  checkProjectName,
+  checkRecord,
+  checkSeriesName,
+  checkSplit,
+  checkStatus,
+  checkStep,
+  checkValue,
+  describe,
+  toJsonValue,
+} from './validate.js'
+
+/** Options for `new Database()`. */
+export interface DatabaseOptions {
+  /** the SQLite file; otherwise CONFIG.db_path, MLDB_DB_PATH, ~/.mldb_config.json, ~/.mldb/mldb.db */
+  path?: string
+  /** open without writing (the file must exist) */
+  readonly?: boolean
+}
+
+/** A value for `logBatch`. */
+export interface BatchPoint {
+  name: string
+  split?: string
+  step: number
+  value: number
+  /** wall time in ms; defaults to now */
+  time?: number
+}
+
+/** Options for `addFile`. */
+export interface AddFileOptions {
+  kind?: FileKind
+  step?: number
+  /** compute and store the sha256 (reads the whole file) */
+  hash?: boolean
+  meta?: Record<string, Json>
+}
+
+/** A recorded file that is no longer what was recorded. */
+export interface FileCheck extends FileRecord {
+  problem: 'missing' | 'changed'
+}
+
+/** Everything about one experiment, as `mldb show` and the experiment page need. */
+export interface ExperimentDetail extends ExperimentSummary {
+  statusHistory: StatusChange[]
+  files: FileRecord[]
+}
+
+const FINAL = new Set(['COMPLETE', 'FAILED', 'KILLED'])
+const ACTIVE = new Set(['TRAINING', 'VALIDATING'])
+/** How often plain logging calls refresh the heartbeat of their experiment. */
+const HEARTBEAT_EVERY_MS = 10_000
+
+interface FileRow {
+  id: number
+  experiment: string
+  path: string
+  kind: string
+  step: number | null
+  size: number
+  mtime: number
+  sha256: string | null
+  meta: string | null
+  created_at: number
+}
+
+const fileFromRow = (r: FileRow): FileRecord => ({
+  id: r.id,
+  experiment: r.experiment,
+  path: r.path,
+  kind: r.kind,
+  step: r.step,
+  size: r.size,
+  mtime: r.mtime,
+  sha256: r.sha256,
+  meta: r.meta === null ? null : (JSON.parse(r.meta) as Record<string, Json>),
+  createdAt: r.created_at,
+})
+
+/**
+ * The model database: one SQLite file, safe for many processes at once.
+ * Every write is its own short transaction and is durable when the call returns.
+ *
+ * @example
+ * using db = new Database()
+ * db.setExpStatus('20260803_091702_TestModel', 'TRAINING')
+ * db.addLossValue('20260803_091702_TestModel', 'train', 0, 0.93)
+ */
+export class Database {
+  /** the absolute path of the SQLite file */
+  readonly path: string
+  /** the better-sqlite3 connection, for what the API does not cover */
+  readonly sqlite: Sqlite
+  private readonly writer: PointWriter | undefined
+  private readonly expIds = new Map<string, number>()
+  private readonly seriesIds = new Map<string, number>()
+  private readonly beats = new Map<number, number>()
+  private readonly stmts = new Map<string, Statement>()
+  private closed = false
+
+  constructor(options: DatabaseOptions = {}) {
+    this.path = resolveDbPath(options.path).path
+    this.sqlite = openSqlite(this.path, { readonly: options.readonly ?? false })
+    this.writer = options.readonly ? undefined : new PointWriter(this.sqlite)
+  }
+
+  /** A cached prepared statement. */
+  private stmt(sql: string): Statement {
+    let s = this.stmts.get(sql)
+    if (!s) {
+      s = this.sqlite.prepare(sql)
+      this.stmts.set(sql, s)
+    }
+    return s
+  }
+
+  private open(): void {
+    if (this.closed) throw new MldbError(`the database ${this.path} is closed; open a new Database`)
+  }
+
+  /** Runs fn in BEGIN IMMEDIATE, retrying while another process holds the lock. */
+  private write<T>(fn: () => T): T {
+    this.open()
+    if (!this.writer) throw new MldbError(`${this.path} was opened read-only; open it without { readonly: true } to write`)
+    try {
+      return withBusyRetry(() => this.sqlite.transaction(fn).immediate())
+    } catch (e) {
+      // Another process may have trashed or purged an experiment we had cached.
+      if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY') {
+        this.expIds.clear()
+        this.seriesIds.clear()
+        return withBusyRetry(() => this.sqlite.transaction(fn).immediate())
+      }
+      throw e
+    }
+  }
+
+  // ---------------------------------------------------------------- experiments
+
+  private projectId(project: string): number {
+    this.stmt('INSERT OR IGNORE INTO projects (name, created_at) VALUES (?, ?)').run(project, Date.now())
+    return (this.stmt('SELECT id FROM projects WHERE name = ?').get(project) as { id: number }).id
+  }
+
+  /** The id of a live experiment, created (TRAINING, in `project`) when new. Inside a write. */
+  private ensureExp(name: string, status = 'TRAINING', project = 'default'): number {
+    const cached = this.expIds.get(name)
+    if (cached !== undefined) return cached
+    const row = this.stmt('SELECT id, deleted_at FROM experiments WHERE name = ?').get(name) as { id: number; deleted_at: number | null } | undefined
+    if (row) {
+      if (row.deleted_at !== null) {
+        throw new ValidationError(`experiment "${name}" is in the trash; restore it (mldb restore) or use another name`, 'experiment')
+      }
+      this.expIds.set(name, row.id)
+      return row.id
+    }
+    const now = Date.now()
+    const active = ACTIVE.has(status)
+    const id = this.stmt(
+      `INSERT INTO experiments (name, project_id, status, created_at, started_at, ended_at, updated_at, heartbeat_at, host, pid)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+    ).get(name, this.projectId(project), status, now, active ? now : null, FINAL.has(status) ? now : null, now, now, hostname(), process.pid) as { id: number }
+    this.expIds.set(name, id.id)
+    return id.id
+  }
+
+  /** The id of an existing live experiment, or NotFoundError. */
+  private expId(exp: unknown): number {
+    const name = checkExpName(exp)
+    this.open()
+    const cached = this.expIds.get(name)
+    if (cached !== undefined) return cached
+    const row = this.stmt('SELECT id FROM experiments WHERE name = ? AND deleted_at IS NULL').get(name) as { id: number } | undefined
+    if (!row) throw new NotFoundError(`no experiment named "${name}" in ${this.path}; check the name with \`mldb ls\``, 'experiment', name)
+    return row.id
+  }
+
+  /**
+   * Sets the status, creating the experiment when new. Every change is kept
+   * with its time in the status history.
+   *
+   * @example db.setExpStatus(exp, 'COMPLETE')
+   */
+  setExpStatus(exp: string, status: string, options: { project?: string } = {}): void {
+    const name = checkExpName(exp)
+    const st = checkStatus(status).toUpperCase()
+    const project = options.project === undefined ? 'default' : checkProjectName(options.project)
+    this.write(() => {
+      const id = this.ensureExp(name, st, project)
+      const now = Date.now()
+      this.stmt(
+        `UPDATE experiments SET status = @st, updated_at = @now, heartbeat_at = @now,
+           started_at = CASE WHEN started_at IS NULL AND @active THEN @now ELSE started_at END,
+           ended_at = CASE WHEN @final THEN @now ELSE NULL END
+         WHERE id = @id`,
+      ).run({ st, now, id, active: ACTIVE.has(st) ? 1 : 0, final: FINAL.has(st) ? 1 : 0 })
+      this.beats.set(id, now)
+    })
+  }
+
+  /** The status, LOST when an active experiment's heartbeat is over a minute old. */
+  getExpStatus(exp: string): string {
+    const id = this.expId(exp)
+    const sql = bindNow(`SELECT ${STATUS_SQL} AS status FROM experiments e WHERE e.id = ?`, Date.now())
+    return (this.sqlite.prepare(sql).get(id) as { status: string }).status
+  }
+
+  /** Every status the experiment had, oldest first. */
+  getStatusHistory(exp: string): StatusChange[] {
+    const id = this.expId(exp)
+    return this.stmt('SELECT status, time FROM status_history WHERE experiment_id = ? ORDER BY time, id').all(id) as StatusChange[]
+  }
+
+  /** Marks the experiment alive now (a Run does this on a timer). */
+  heartbeat(exp: string): void {
+    const name = checkExpName(exp)
+    this.write(() => {
+      const id = this.ensureExp(name)
+      const now = Date.now()
+      this.stmt('UPDATE experiments SET heartbeat_at = ? WHERE id = ?').run(now, id)
+      this.beats.set(id, now)
+    })
+  }
+
+  /** Logging counts as a sign of life, at most every 10 s per experiment. */
+  private maybeBeat(id: number, now: number): void {
+    const last = this.beats.get(id) ?? 0
+    if (now - last < HEARTBEAT_EVERY_MS) return
+    this.stmt('UPDATE experiments SET heartbeat_at = ?, updated_at = ? WHERE id = ?').run(now, now, id)
+    this.beats.set(id, now)
+  }
+
+  // ---------------------------------------------------------------- points
+
+  private seriesId(expId: number, name: string, split: string): number {
+    const key = `${expId}\u0000${name}\u0000${split}`
+    const cached = this.seriesIds.get(key)
+    if (cached !== undefined) return cached
+    this.stmt('INSERT OR IGNORE INTO series (experiment_id, name, split) VALUES (?, ?, ?)').run(expId, name, split)
+    const id = (this.stmt('SELECT id FROM series WHERE experiment_id = ? AND name = ? AND split = ?').get(expId, name, split) as { id: number }).id
+    this.seriesIds.set(key, id)
+    return id
+  }
+
+  /**
+   * Adds one value of the series (`name`, split). Durable when it returns.
+   *
+   * @example db.addMetricValue(exp, 'rmse', epoch, 0.12)
+   * @example db.addMetricValue(exp, 'acc', epoch, 0.9, { split: 'valid' })
+   */
+  addMetricValue(exp: string, name: string, epoch: number, value: number, options: { split?: string } = {}): void {
+    const e = checkExpName(exp)
+    const n = checkSeriesName(name)
+    const split = checkSplit(options.split)
+    const step = checkStep(epoch)
+    const v = checkValue(n, value)
+    this.write(() => {
+      const id = this.ensureExp(e)
+      const now = Date.now()
+      ;(this.writer as PointWriter).writeOne(this.seriesId(id, n, split), { step, time: now, value: v })
+      this.maybeBeat(id, now)
+    })
+  }
+
+  /**
+   * Adds one loss value: the series (`loss`, split).
+   *
+   * @example db.addLossValue(exp, 'train', epoch, 0.31)
+   */
+  addLossValue(exp: string, split: string, epoch: number, value: number): void {
+    this.addMetricValue(exp, 'loss', epoch, value, { split: checkSplit(split) })
+  }
+
+  /**
+   * Many values in one transaction; the fast way to log.
+   *
+   * @example db.logBatch(exp, [{ name: 'loss', split: 'train', step: 0, value: 0.9 }])
+   */
+  logBatch(exp: string, points: readonly BatchPoint[]): void {
+    const e = checkExpName(exp)
+    if (!Array.isArray(points)) throw new ValidationError(`logBatch takes an array of points, got ${describe(points)}`, 'points')
+    const now = Date.now()
+    // Validate everything before writing anything.
+    const groups = new Map<string, { name: string; split: string; points: NewPoint[] }>()
+    for (const p of points) {
+      const name = checkSeriesName(p?.name)
+      const split = checkSplit(p.split)
+      const step = checkStep(p.step)
+      const value = checkValue(name, p.value)
+      const time = p.time === undefined ? now : p.time
+      if (typeof time !== 'number' || !Number.isFinite(time))
+        throw new ValidationError(`time of "${name}" must be ms since 1970, got ${describe(time)}`, 'time')
+      const key = `${name}\u0000${split}`
+      let g = groups.get(key)
+      if (!g) {
+        g = { name, split, points: [] }
+        groups.set(key, g)
+      }
+      g.points.push({ step, time: Math.trunc(time), value })
+    }
+    if (groups.size === 0) return
+    this.write(() => {
+      const id = this.ensureExp(e)
+      for (const g of groups.values()) (this.writer as PointWriter).writeMany(this.seriesId(id, g.name, g.split), g.points)
+      this.maybeBeat(id, now)
+    })
+  }
+
+  private findSeries(exp: string, name: string, split: string): number {
+    const id = this.expId(exp)
+    const n = checkSeriesName(name)
+    const s = checkSplit(split)
+    const row = this.stmt('SELECT id FROM series WHERE experiment_id = ? AND name = ? AND split = ?').get(id, n, s) as { id: number } | undefined
+    if (!row) {
+      const key = s ? `${s}/${n}` : n
+      throw new NotFoundError(`experiment "${exp}" has no series "${key}"; see its series with \`mldb show ${exp}\``, 'series', key)
+    }
+    return row.id
+  }
+
+  /**
+   * The values of a series in step order (equal steps in the order logged).
+   * `afterStep` returns only points past that step, for live updates.
+   */
+  getMetricValues(exp: string, name: string, options: { split?: string; afterStep?: number; limit?: number } = {}): Point[] {
+    const sid = this.findSeries(exp, name, options.split ?? '')
+    const rows = this.stmt('SELECT step, time, value FROM points WHERE series_id = ? AND step > ? ORDER BY step, seq LIMIT ?')
+      .raw()
+      .all(sid, options.afterStep ?? -1, options.limit ?? -1) as [number, number, number | null][]
+    return rows.map(([step, time, value]) => ({ step, time, value: fromSql(value) }))
+  }
+
+  /** The values of the series (`loss`, split). */
+  getLossValues(exp: string, split: string): Point[] {
+    return this.getMetricValues(exp, 'loss', { split })
+  }
+
+  /** Every series of the experiment with count, last, min and max. */
+  getSeries(exp: string): SeriesSummary[] {
+    const id = this.expId(exp)
+    const rows = this.stmt(
+      'SELECT name, split, count, first_step, last_step, last_time, last_value, min_value, max_value, nan_count FROM series WHERE experiment_id = ? ORDER BY split, name',
+    )
+      .raw()
+      .all(id) as SeriesRow[]
+    return rows.map(seriesFromRow)
+  }
+
+  /**
+   * Min/max/last per bucket of a series over a step range, for charts.
+   * A 1,000,000-point series reads ~16k pre-summarised rows.
+   *
+   * @example db.downsample(exp, 'valid/loss', { buckets: 1000 })
+   */
+  downsample(exp: string, series: string, options: DownsampleOptions = {}): Bucket[] {
+    const { name, split } = parseSeriesKey(series)
+    return downsample(this.sqlite, this.findSeries(exp, name, split), options)
+  }
+
+  // ---------------------------------------------------------------- params, tags, notes
+
+  /**
+   * Records hyperparameters (JSON values), once per key: writing a different
+   * value to an existing key is a ValidationError; the same value is a no-op.
+   *
+   * @example db.setParams(exp, { lr: 0.01, hidden: [64, 64] })
+   */
+  setParams(exp: string, params: Record<string, unknown>): void {
+    const e = checkExpName(exp)
+    const entries = Object.entries(checkRecord('params', params)).map(([k, v]) => [checkKey('param key', k), toJsonValue(k, v)] as const)
+    this.write(() => {
+      const id = this.ensureExp(e)
+      const get = this.stmt('SELECT value FROM params WHERE experiment_id = ? AND key = ?')
+      for (const [k, v] of entries) {
+        const old = get.get(id, k) as { value: string } | undefined
+        if (old && old.value !== v) {
+          throw new ValidationError(`param "${k}" of "${e}" is already ${old.value}; params are written once, so start a new experiment to try ${v}`, k)
+        }
+      }
+      const put = this.stmt('INSERT OR IGNORE INTO params (experiment_id, key, value) VALUES (?, ?, ?)')
+      for (const [k, v] of entries) put.run(id, k, v)
+    })
+  }
+
+  /** The hyperparameters as JSON values. */
+  getParams(exp: string): Record<string, Json> {
+    const id = this.expId(exp)
+    const out: Record<string, Json> = {}
+    for (const [k, v] of this.stmt('SELECT key, value FROM params WHERE experiment_id = ? ORDER BY key').raw().all(id) as [string, string][]) {
+      out[k] = JSON.parse(v) as Json
+    }
+    return out
+  }
+
+  /**
+   * Sets tags (string values; may be changed later, unlike params).
+   *
+   * @example db.setTags(exp, { team: 'vision', dataset: 'iris-v2' })
+   */
+  setTags(exp: string, tags: Record<string, unknown>): void {
+    const e = checkExpName(exp)
+    const entries = Object.entries(checkRecord('tags', tags)).map(([k, v]) => {
+      if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') {
+        throw new ValidationError(`tag "${k}" must be a string, number or boolean, got ${describe(v)}`, k)
+      }
+      return [checkKey('tag key', k), String(v)] as const
+    })
+    this.write(() => {
+      const id = this.ensureExp(e)
+      const put = this.stmt('INSERT INTO tags (experiment_id, key, value) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET value = excluded.value')
+      for (const [k, v] of entries) put.run(id, k, v)
+    })
+  }
+
+  /** The tags. */
+  getTags(exp: string): Record<string, string> {
+    const id = this.expId(exp)
+    return Object.fromEntries(this.stmt('SELECT key, value FROM tags WHERE experiment_id = ? ORDER BY key').raw().all(id) as [string, string][])
+  }
+
+  /** Replaces the free-text notes. */
+  setNotes(exp: string, notes: string): void {
+    if (typeof notes !== 'string') throw new ValidationError(`notes must be a string, got ${describe(notes)}`, 'notes')
+    if (notes.length > 1_000_000) throw new ValidationError('notes are over 1,000,000 characters; keep long text in a file and addFile it', 'notes')
+    const id = this.expId(exp)
+    this.write(() => this.stmt('UPDATE experiments SET notes = ?, updated_at = ? WHERE id = ?').run(notes, Date.now(), id))
+  }
+
+  /** The notes ('' when none). */
+  getNotes(exp: string): string {
+    const id = this.expId(exp)
+    return (this.stmt('SELECT notes FROM experiments WHERE id = ?').get(id) as { notes: string }).notes
+  }
+
+  // ---------------------------------------------------------------- files
+
+  /**
+   * Records a pointer to a file on disk: absolute path, size, mtime and, with
+   * `hash: true`, its sha256. The file itself stays where it is.
+   *
+   * @example db.addFile(exp, `ckpt/${exp}-10.bin`, { kind: 'checkpoint', step: 10 })
+   */
+  addFile(exp: string, path: string, options: AddFileOptions = {}): FileRecord {
+    const e = checkExpName(exp)
+    const kind = checkKind(options.kind)
+    const step = options.step === undefined ? null : checkStep(options.step)
+    const meta = options.meta === undefined ? null : toJsonValue('meta', checkRecord('meta', options.meta))
+    const st = statFile(path)
+    const sha = options.hash ? sha256File(st.path) : null
+    return this.write(() => {
+      const id = this.ensureExp(e)
+      const row = this.stmt(
+        `INSERT INTO file_pointers (experiment_id, path, kind, step, size, mtime, sha256, meta, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id, path, kind, step, size, mtime, sha256, meta, created_at`,
+      ).get(id, st.path, kind, step, st.size, st.mtime, sha, meta, Date.now()) as Omit<FileRow, 'experiment'>
+      return fileFromRow({ ...row, experiment: e })
+    })
+  }
+
+  /** The files of an experiment, optionally of one kind, in the order recorded. */
+  getFiles(exp: string, options: { kind?: string } = {}): FileRecord[] {
+    const id = this.expId(exp)
+    const kind = options.kind === undefined ? undefined : checkKind(options.kind)
+    const rows = this.stmt(
+      `SELECT f.id, e.name AS experiment, f.path, f.kind, f.step, f.size, f.mtime, f.sha256, f.meta, f.created_at
+       FROM file_pointers f JOIN experiments e ON e.id = f.experiment_id
+       WHERE f.experiment_id = ? AND (? IS NULL OR f.kind = ?) ORDER BY f.id`,
+    ).all(id, kind ?? null, kind ?? null) as FileRow[]
+    return rows.map(fileFromRow)
+  }
+
+  /** A file record by its id, if the database points to it. */
+  getFileById(fileId: number): FileRecord | undefined {
+    this.open()
+    const row = this.stmt(
+      `SELECT f.id, e.name AS experiment, f.path, f.kind, f.step, f.size, f.mtime, f.sha256, f.meta, f.created_at
+       FROM file_pointers f JOIN experiments e ON e.id = f.experiment_id WHERE f.id = ? AND e.deleted_at IS NULL`,
+    ).get(fileId) as FileRow | undefined
+    return row && fileFromRow(row)
+  }
+
+  /**
+   * Files that are missing or changed (size or mtime; sha256 too with
+   * `{ hash: true }`) since they were recorded, for one experiment or all.
+   */
+  checkFiles(exp?: string, options: { hash?: boolean } = {}): FileCheck[] {
+    this.open()
+    const id = exp === undefined ? null : this.expId(exp)
+    const rows = this.stmt(
+      `SELECT f.id, e.name AS experiment, f.path, f.kind, f.step, f.size, f.mtime, f.sha256, f.meta, f.created_at
+       FROM file_pointers f JOIN experiments e ON e.id = f.experiment_id
+       WHERE e.deleted_at IS NULL AND (? IS NULL OR f.experiment_id = ?) ORDER BY f.id`,
+    ).all(id, id) as FileRow[]
+    const out: FileCheck[] = []
+    for (const r of rows) {
+      const problem = fileProblem(r, options.hash ?? false)
+      if (problem) out.push({ ...fileFromRow(r), problem })
+    }
+    return out
+  }
+
+  // ---------------------------------------------------------------- reading many
+
+  /**
+   * Experiments, newest first, with params, tags and each series' latest/min/max.
+   * `where` takes the filter language:
+   * `params.lr < 0.1 and metrics.valid/loss < 0.3 and status = 'COMPLETE'`.
+   *
+   * @example db.listExperiments({ project: 'iris', where: 'min(metrics.valid/loss) < 0.2', orderBy: 'metrics.valid/acc desc', limit: 10 })
+   */
+  listExperiments(options: ListOptions = {}): ExperimentSummary[] {
+    this.open()
+    return listExperiments(this.sqlite, options)
+  }
+
+  /** How many experiments match, without fetching them. */
+  countExperiments(options: ListOptions = {}): number {
+    this.open()
+    return countExperiments(this.sqlite, options)
+  }
+
+  /** One experiment with its status history and files. */
+  getExperiment(exp: string): ExperimentDetail {
+    const id = this.expId(exp)
+    const [summary] = listExperiments(this.sqlite, { ids: [id] })
+    if (!summary) throw new NotFoundError(`no experiment named "${exp}"`, 'experiment', exp)
+    return { ...summary, statusHistory: this.getStatusHistory(exp), files: this.getFiles(exp) }
+  }
+
+  /**
+   * The experiment with the lowest (`min`) or highest (`max`) value ever reached
+   * in a series, such as `valid/loss`; undefined when none has it.
+   *
+   * @example db.bestExperiment('valid/loss', 'min', { where: "status = 'COMPLETE'" })
+   */
+  bestExperiment(
+    series: string,
+    mode: 'min' | 'max' = 'min',
+    options: { where?: string; project?: string } = {},
+  ): (ExperimentSummary & { best: number }) | undefined {
+    if (mode !== 'min' && mode !== 'max') throw new ValidationError(`mode must be 'min' or 'max', got ${describe(mode)}`, 'mode')
+    const key = series.includes('/') || series.length === 0 ? series : series
+    const { name, split } = parseSeriesKey(key)
+    checkSeriesName(name)
+    checkSplit(split)
+    const agg = `${mode}(metrics.${key})`
+    const where = options.where?.trim() ? `(${options.where}) and ${agg} is not null` : `${agg} is not null`
+    const [best] = this.listExperiments({ where, project: options.project, orderBy: `${agg} ${mode === 'min' ? 'asc' : 'desc'}`, limit: 1 })
+    if (!best) return undefined
+    const s = best.series[key] as SeriesSummary
+    return { ...best, best: mode === 'min' ? s.min : s.max }
+  }
+
+  /**
+   * Raw SQL over the file (the seed's tables: STATUS, LOSS, METRICS, FILES),
+   * rows as objects.
+   *
+   * @example db.query("SELECT EXP_ID FROM STATUS WHERE STATUS = ?", 'COMPLETE')
+   */
+  query<T = Record<string, unknown>>(sql: string, ...params: unknown[]): T[] {
+    this.open()
+    if (typeof sql !== 'string' || sql.trim() === '') throw new ValidationError('query needs an SQL string', 'sql')
+    let stmt: Statement
+    try {
+      stmt = this.sqlite.prepare(sql)
+    } catch (e) {
+      throw new DatabaseError(`SQL error: ${(e as Error).message}`, sql, e)
+    }
+    try {
+      if (stmt.reader) return stmt.all(...params) as T[]
+      stmt.run(...params)
+      return []
+    } catch (e) {
+      throw new DatabaseError(`SQL error: ${(e as Error).message}`, sql, e)
+    }
+  }
+
+  // ---------------------------------------------------------------- trash
+
+  /** Moves an experiment to the trash (kept, hidden from listings). */
+  trashExperiment(exp: string): void {
+    const id = this.expId(exp)
+    this.write(() => this.stmt('UPDATE experiments SET deleted_at = ? WHERE id = ?').run(Date.now(), id))
+    this.expIds.delete(exp)
+  }
+
+  /** Brings an experiment back from the trash. */
+  restoreExperiment(exp: string): void {
+    const name = checkExpName(exp)
+    const changed = this.write(() => this.stmt('UPDATE experiments SET deleted_at = NULL WHERE name = ? AND deleted_at IS NOT NULL').run(name).changes)
+    if (changed === 0) throw new NotFoundError(`no experiment named "${name}" in the trash; see it with \`mldb ls --trash\``, 'experiment', name)
+  }
+
+  /** Deletes an experiment and all its rows for good (files on disk stay). Returns its files. */
+  purgeExperiment(exp: string): FileRecord[] {
+    const name = checkExpName(exp)
+    return this.write(() => {
+      const row = this.stmt('SELECT id FROM experiments WHERE name = ?').get(name) as { id: number } | undefined
+      if (!row) throw new NotFoundError(`no experiment named "${name}"`, 'experiment', name)
+      const files = (
+        this.stmt(
+          `SELECT f.id, e.name AS experiment, f.path, f.kind, f.step, f.size, f.mtime, f.sha256, f.meta, f.created_at
+           FROM file_pointers f JOIN experiments e ON e.id = f.experiment_id WHERE f.experiment_id = ?`,
+        ).all(row.id) as FileRow[]
+      ).map(fileFromRow)
+      this.stmt('DELETE FROM points WHERE series_id IN (SELECT id FROM series WHERE experiment_id = ?)').run(row.id)
+      this.stmt('DELETE FROM point_blocks WHERE series_id IN (SELECT id FROM series WHERE experiment_id = ?)').run(row.id)
+      this.stmt('DELETE FROM experiments WHERE id = ?').run(row.id)
+      this.expIds.delete(name)
+      for (const k of this.seriesIds.keys()) if (k.startsWith(`${row.id}\u0000`)) this.seriesIds.delete(k)
+      return files
+    })
+  }
+
+  // ---------------------------------------------------------------- runs
+
+  /**
+   * Starts a run: creates the experiment (TRAINING), records params, beats a
+   * heartbeat, and marks it FAILED or KILLED if the process dies first.
+   *
+   * @example
+   * const run = db.startRun({ name: expName('TestModel'), project: 'iris', params: { lr: 0.01 } })
+   * run.log({ loss: 0.31, acc: 0.9 }, { step: 0, split: 'train' })
+   * run.finish()
+   */
+  startRun(options: StartRunOptions = {}): Run {
+    return new Run(this, options)
+  }
+
+  /** @internal used by Run */
+  setRunInfo(exp: string, project: string, status: string): void {
+    const name = checkExpName(exp)
+    const st = checkStatus(status).toUpperCase()
+    const p = checkProjectName(project)
+    this.write(() => {
+      const existing = this.stmt('SELECT id FROM experiments WHERE name = ?').get(name)
+      if (existing) throw new ValidationError(`an experiment named "${name}" already exists; a run needs a new name (expName() makes one)`, 'name')
+      const id = this.ensureExp(name, st, p)
+      this.stmt('UPDATE experiments SET host = ?, pid = ? WHERE id = ?').run(hostname(), process.pid, id)
+    })
+  }
+
+  /** Closes the file. Later calls raise MldbError. */
+  close(): void {
+    if (this.closed) return
+    this.closed = true
+    this.sqlite.close()
+  }
+
+  [Symbol.dispose](): void {
+    this.close()
+  }
+}

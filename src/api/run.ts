@@ -1,0 +1,167 @@
+import { ValidationError } from '../errors.js'
+import type { FileRecord } from '../store/types.js'
+import type { AddFileOptions, BatchPoint, Database } from './database.js'
+import { expName } from './exp-name.js'
+import { checkStep, describe } from './validate.js'
+
+/** Options for `db.startRun()`. */
+export interface StartRunOptions {
+  /** the experiment name; default `expName('run')` */
+  name?: string
+  project?: string
+  params?: Record<string, unknown>
+  tags?: Record<string, unknown>
+  notes?: string
+  /** the first status; default TRAINING */
+  status?: string
+  /** heartbeat period in ms; default 15,000 (LOST after 60,000 without one) */
+  heartbeatMs?: number
+  /** mark the run FAILED/KILLED on uncaught errors and SIGINT/SIGTERM; default true */
+  handleExit?: boolean
+}
+
+/** Runs still open in this process, so a dying process can mark them. */
+const openRuns = new Set<Run>()
+let hooked = false
+
+function markAll(status: string, note?: string): void {
+  for (const run of [...openRuns]) {
+    try {
+      run.end(status, note)
+    } catch {
+      // the process is going down; nothing better to do than try the others
+    }
+  }
+}
+
+function hookProcess(): void {
+  if (hooked) return
+  hooked = true
+  const onSignal = (signal: NodeJS.Signals, code: number) => {
+    markAll('KILLED', `received ${signal}`)
+    process.exit(code)
+  }
+  process.on('SIGINT', () => onSignal('SIGINT', 130))
+  process.on('SIGTERM', () => onSignal('SIGTERM', 143))
+  const onCrash = (err: unknown) => {
+    markAll('FAILED', err instanceof Error ? (err.stack ?? err.message) : String(err))
+    // What Node would have printed had we not listened.
+    console.error(err)
+    process.exit(1)
+  }
+  process.on('uncaughtException', onCrash)
+  process.on('unhandledRejection', onCrash)
+  // A script that ends without finish(): its exit code says how it went.
+  process.on('exit', (code) => markAll(code === 0 ? 'COMPLETE' : 'FAILED', code === 0 ? undefined : `process exited with code ${code}`))
+}
+
+/**
+ * One training run: an experiment plus a heartbeat and automatic status on exit.
+ * Made by `db.startRun()`.
+ *
+ * @example
+ * const run = db.startRun({ project: 'iris', params: { lr: 0.01 } })
+ * for (let epoch = 0; epoch < 10; epoch++) run.log({ loss: 0.3, acc: 0.9 }, { step: epoch, split: 'train' })
+ * run.finish()
+ */
+export class Run {
+  /** the experiment's name */
+  readonly name: string
+  readonly project: string
+  private timer: NodeJS.Timeout | undefined
+  private nextStep = 0
+  private ended = false
+
+  constructor(
+    private readonly db: Database,
+    options: StartRunOptions = {},
+  ) {
+    this.name = options.name ?? expName('run')
+    this.project = options.project ?? 'default'
+    db.setRunInfo(this.name, this.project, options.status ?? 'TRAINING')
+    if (options.params) db.setParams(this.name, options.params)
+    if (options.tags) db.setTags(this.name, options.tags)
+    if (options.notes !== undefined) db.setNotes(this.name, options.notes)
+    const every = options.heartbeatMs ?? 15_000
+    this.timer = setInterval(() => {
+      try {
+        db.heartbeat(this.name)
+      } catch {
+        // A closed database or a busy moment; the next beat tries again.
+      }
+    }, every)
+    this.timer.unref()
+    if (options.handleExit ?? true) {
+      openRuns.add(this)
+      hookProcess()
+    }
+  }
+
+  /**
+   * Logs several values at one step in one transaction. Without `step`, the
+   * step after the last one logged by this run.
+   *
+   * @example run.log({ loss: 0.31, acc: 0.90 }, { step: epoch, split: 'train' })
+   */
+  log(values: Record<string, number>, options: { step?: number; split?: string } = {}): void {
+    if (typeof values !== 'object' || values === null || Array.isArray(values)) {
+      throw new ValidationError(`run.log takes an object such as { loss: 0.3 }, got ${describe(values)}`, 'values')
+    }
+    const step = options.step === undefined ? this.nextStep : checkStep(options.step)
+    const points: BatchPoint[] = Object.entries(values).map(([name, value]) => ({
+      name,
+      value,
+      step,
+      ...(options.split === undefined ? {} : { split: options.split }),
+    }))
+    this.db.logBatch(this.name, points)
+    if (step >= this.nextStep) this.nextStep = step + 1
+  }
+
+  /** Records hyperparameters (once per key). */
+  setParams(params: Record<string, unknown>): void {
+    this.db.setParams(this.name, params)
+  }
+
+  /** Sets tags. */
+  setTags(tags: Record<string, unknown>): void {
+    this.db.setTags(this.name, tags)
+  }
+
+  /** Records a file on disk (model, checkpoint, image, ...). */
+  addFile(path: string, options: AddFileOptions = {}): FileRecord {
+    return this.db.addFile(this.name, path, options)
+  }
+
+  /** Sets an intermediate status such as VALIDATING. */
+  setStatus(status: string): void {
+    this.db.setExpStatus(this.name, status)
+  }
+
+  /** Marks the run COMPLETE (or the status given) and stops the heartbeat. */
+  finish(status = 'COMPLETE'): void {
+    this.end(status)
+  }
+
+  /** Marks the run FAILED, keeping the error in the notes. */
+  fail(error?: unknown): void {
+    this.end('FAILED', error === undefined ? undefined : error instanceof Error ? (error.stack ?? error.message) : String(error))
+  }
+
+  /** @internal */
+  end(status: string, note?: string): void {
+    if (this.ended) return
+    this.ended = true
+    clearInterval(this.timer)
+    openRuns.delete(this)
+    if (note) {
+      const old = this.db.getNotes(this.name)
+      this.db.setNotes(this.name, old ? `${old}\n${note}` : note)
+    }
+    this.db.setExpStatus(this.name, status)
+  }
+
+  [Symbol.dispose](): void {
+    this.finish()
+  }
+}

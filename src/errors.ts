@@ -1,0 +1,85 @@
+/**
+ * Every error mldb raises on purpose is an `MldbError`; its message names the
+ * value at fault and says what to do.
+ *
+ * @example
+ * try { db.getExpStatus('nope') } catch (e) { if (e instanceof NotFoundError) console.log(e.message) }
+ */
+export class MldbError extends Error {
+  override name = 'MldbError'
+}
+
+/** The configuration file or option is unusable (bad JSON, no `db_path`). */
+export class ConfigError extends MldbError {
+  override name = 'ConfigError'
+  constructor(
+    message: string,
+    /** the file that was read, when there is one */
+    readonly file?: string,
+  ) {
+    super(message)
+  }
+}
+
+/** An experiment, series or file that was asked for does not exist. */
+export class NotFoundError extends MldbError {
+  override name = 'NotFoundError'
+  constructor(
+    message: string,
+    /** what kind of thing was missing: 'experiment', 'series', ... */
+    readonly what: string,
+    /** the name that was looked up */
+    readonly key: string,
+  ) {
+    super(message)
+  }
+}
+
+/** A value given to the API is not acceptable; nothing was written. */
+export class ValidationError extends MldbError {
+  override name = 'ValidationError'
+  constructor(
+    message: string,
+    /** the argument or field at fault */
+    readonly field?: string,
+  ) {
+    super(message)
+  }
+}
+
+/** A `where` filter could not be parsed; `column` is 1-based. */
+export class FilterSyntaxError extends ValidationError {
+  override name = 'FilterSyntaxError'
+  constructor(
+    message: string,
+    readonly filter: string,
+    readonly column: number,
+  ) {
+    super(`${message} at column ${column} of filter: ${filter}`, 'where')
+  }
+}
+
+/** The database file was written by a newer mldb, or is not an mldb database. */
+export class SchemaVersionError extends MldbError {
+  override name = 'SchemaVersionError'
+  constructor(
+    message: string,
+    readonly found: number,
+    readonly supported: number,
+  ) {
+    super(message)
+  }
+}
+
+/** The file is not an SQLite database, or SQLite failed in a way the user must see. */
+export class DatabaseError extends MldbError {
+  override name = 'DatabaseError'
+  constructor(
+    message: string,
+    /** the failing SQL, when there is one (Drizzle keeps it the same way) */
+    readonly sql?: string,
+    override readonly cause?: unknown,
+  ) {
+    super(message)
+  }
+}

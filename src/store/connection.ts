@@ -1,0 +1,126 @@
+import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs'
+import { dirname } from 'node:path'
+import BetterSqlite3 from 'better-sqlite3'
+import { DatabaseError, SchemaVersionError } from '../errors.js'
+import { latestVersion, loadMigrations } from './migrations.js'
+
+export type Sqlite = BetterSqlite3.Database
+
+/** How long a writer waits for another process's transaction before retrying. */
+const BUSY_TIMEOUT_MS = 10_000
+/** Retries after SQLITE_BUSY outlives the busy timeout (a very long checkpoint, say). */
+const BUSY_RETRIES = 5
+
+export interface OpenOptions {
+  readonly?: boolean
+}
+
+function assertSqliteFile(path: string): void {
+  if (path === ':memory:' || !existsSync(path)) return
+  if (statSync(path).isDirectory()) {
+    throw new DatabaseError(`${path} is a folder, not a database file; pass the path of a .db file`)
+  }
+  const size = statSync(path).size
+  if (size === 0) return
+  const fd = openSync(path, 'r')
+  const head = Buffer.alloc(16)
+  try {
+    readSync(fd, head, 0, 16, 0)
+  } finally {
+    closeSync(fd)
+  }
+  if (head.toString('latin1') !== 'SQLite format 3\0') {
+    throw new DatabaseError(`${path} is not an SQLite database; check the path (--db, MLDB_DB_PATH or ~/.mldb_config.json)`)
+  }
+}
+
+/**
+ * Opens the file with the pragmas every mldb connection uses, then brings the
+ * schema up to date. WAL lets readers run beside one writer; synchronous=NORMAL
+ * keeps every committed transaction across a killed process (not across power
+ * loss), which is the durability a training script needs at 50k commits/s.
+ */
+export function openSqlite(path: string, options: OpenOptions = {}): Sqlite {
+  assertSqliteFile(path)
+  if (path !== ':memory:' && !options.readonly) mkdirSync(dirname(path), { recursive: true })
+  let db: Sqlite
+  try {
+    db = new BetterSqlite3(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false, timeout: BUSY_TIMEOUT_MS })
+  } catch (e) {
+    throw new DatabaseError(`cannot open ${path}: ${(e as Error).message}`, undefined, e)
+  }
+  try {
+    if (!options.readonly) {
+      withBusyRetry(() => db.pragma('journal_mode = WAL'))
+      db.pragma('synchronous = NORMAL')
+      // Bigger than the default 1000 pages: fewer checkpoints stalling a writer.
+      db.pragma('wal_autocheckpoint = 4000')
+    }
+    db.pragma('foreign_keys = ON')
+    migrate(db, path)
+  } catch (e) {
+    db.close()
+    if ((e as { code?: string }).code === 'SQLITE_NOTADB') {
+      throw new DatabaseError(`${path} is not an SQLite database; check the path`, undefined, e)
+    }
+    throw e
+  }
+  return db
+}
+
+/** Runs fn again while SQLite reports the database busy past its timeout. */
+export function withBusyRetry<T>(fn: () => T): T {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return fn()
+    } catch (e) {
+      const code = (e as { code?: string }).code ?? ''
+      if (!code.startsWith('SQLITE_BUSY') || attempt >= BUSY_RETRIES) throw e
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20 + Math.random() * 80)
+    }
+  }
+}
+
+/**
+ * Applies the numbered migrations this file lacks. Each runs in BEGIN IMMEDIATE
+ * and re-reads user_version inside it, so sixteen processes opening a new file at
+ * once apply each migration exactly once.
+ */
+export function migrate(db: Sqlite, path: string): void {
+  const latest = latestVersion()
+  const current = db.pragma('user_version', { simple: true }) as number
+  if (current > latest) throw newerSchema(path, current, latest)
+  if (current === latest) return
+  if (db.readonly) {
+    throw new SchemaVersionError(`${path} has schema version ${current}; open it once read-write to upgrade it to ${latest}`, current, latest)
+  }
+  if (current === 0) assertEmptyOrMldb(db, path)
+  for (const m of loadMigrations()) {
+    withBusyRetry(() =>
+      db
+        .transaction(() => {
+          const v = db.pragma('user_version', { simple: true }) as number
+          if (v > latest) throw newerSchema(path, v, latest)
+          if (v >= m.version) return
+          db.exec(m.sql)
+          db.pragma(`user_version = ${m.version}`)
+        })
+        .immediate(),
+    )
+  }
+}
+
+function newerSchema(path: string, found: number, supported: number): SchemaVersionError {
+  return new SchemaVersionError(
+    `${path} was written by a newer mldb (schema version ${found}, this one knows up to ${supported}); upgrade mldb to open it`,
+    found,
+    supported,
+  )
+}
+
+function assertEmptyOrMldb(db: Sqlite, path: string): void {
+  const tables = db.prepare("SELECT count(*) AS n FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").get() as { n: number }
+  if (tables.n > 0 && !db.prepare("SELECT 1 FROM sqlite_schema WHERE name = 'experiments'").get()) {
+    throw new SchemaVersionError(`${path} is an SQLite database but not an mldb one (it has other tables); pick another path`, 0, latestVersion())
+  }
+}

@@ -1,0 +1,100 @@
+import type { Sqlite } from './connection.js'
+import { fromSql } from './points.js'
+
+/** One bucket of a downsampled series; NaNs are counted, never averaged away. */
+export interface Bucket {
+  /** first step in the bucket */
+  step: number
+  /** wall time (ms) of the bucket's last point */
+  time: number
+  min: number
+  max: number
+  last: number
+  count: number
+  nanCount: number
+}
+
+export interface DownsampleOptions {
+  buckets?: number
+  /** first step to include (default: the series' first) */
+  from?: number
+  /** last step to include (default: the series' last) */
+  to?: number
+}
+
+/** Below this many points in range, reading raw points is cheaper than blocks. */
+const RAW_LIMIT = 20_000
+
+interface Item {
+  step: number
+  time: number
+  min: number | null
+  max: number | null
+  last: number | null
+  count: number
+  nan: number
+}
+
+/**
+ * Min/max/last per bucket over a step range. Long ranges read the 64-point
+ * blocks (a million points are ~16k rows) plus raw points at the edges; short
+ * ranges read raw points. Either way a spike or a NaN stays visible.
+ */
+export function downsample(db: Sqlite, seriesId: number, options: DownsampleOptions = {}): Bucket[] {
+  const s = db.prepare('SELECT count, first_step, last_step, blocked_until FROM series WHERE id = ?').get(seriesId) as
+    | { count: number; first_step: number | null; last_step: number | null; blocked_until: number | null }
+    | undefined
+  if (!s || s.count === 0 || s.first_step === null || s.last_step === null) return []
+  const from = Math.max(options.from ?? s.first_step, s.first_step)
+  const to = Math.min(options.to ?? s.last_step, s.last_step)
+  if (to < from) return []
+  const buckets = Math.max(1, Math.min(options.buckets ?? 1000, 100_000))
+  const width = (to - from + 1) / buckets
+
+  const items: Item[] = []
+  const raw = (lo: number, hi: number) => {
+    const rows = db
+      .prepare('SELECT step, time, value FROM points WHERE series_id = ? AND step >= ? AND step <= ? ORDER BY step, seq')
+      .raw()
+      .all(seriesId, lo, hi) as [number, number, number | null][]
+    for (const [step, time, v] of rows) items.push({ step, time, min: v, max: v, last: v, count: 1, nan: v === null ? 1 : 0 })
+  }
+
+  const inRange = db
+    .prepare(
+      'SELECT coalesce(sum(count), 0) AS n, min(first_step) AS lo, max(last_step) AS hi FROM point_blocks WHERE series_id = ? AND first_step >= ? AND last_step <= ?',
+    )
+    .get(seriesId, from, to) as { n: number; lo: number | null; hi: number | null }
+  if (inRange.n < RAW_LIMIT || inRange.lo === null || inRange.hi === null) {
+    raw(from, to)
+  } else {
+    raw(from, inRange.lo - 1)
+    const blocks = db
+      .prepare(
+        'SELECT first_step, last_time, min_value, max_value, last_value, count, nan_count FROM point_blocks WHERE series_id = ? AND first_step >= ? AND last_step <= ? ORDER BY first_step',
+      )
+      .raw()
+      .all(seriesId, from, to) as [number, number, number | null, number | null, number | null, number, number][]
+    for (const [step, time, min, max, last, count, nan] of blocks) items.push({ step, time, min, max, last, count, nan })
+    raw(inRange.hi + 1, to)
+  }
+
+  const out: Bucket[] = []
+  let cur: Bucket | undefined
+  let curIndex = -1
+  for (const it of items) {
+    const index = Math.min(buckets - 1, Math.floor((it.step - from) / width))
+    if (!cur || index !== curIndex) {
+      cur = { step: it.step, time: it.time, min: Number.NaN, max: Number.NaN, last: Number.NaN, count: 0, nanCount: 0 }
+      curIndex = index
+      out.push(cur)
+    }
+    if (it.min !== null && !(cur.min <= it.min)) cur.min = it.min
+    if (it.max !== null && !(cur.max >= it.max)) cur.max = it.max
+    cur.last = fromSql(it.last)
+    cur.time = it.time
+    cur.count += it.count
+    cur.nanCount += it.nan
+  }
+  return out
+}

@@ -1,0 +1,169 @@
+import { bindNow, compileFilter, compileOrderBy, type SqlFragment, STATUS_SQL } from '../query/filter.js'
+import type { Sqlite } from './connection.js'
+import { fromSql } from './points.js'
+import type { ExperimentSummary, Json, SeriesSummary } from './types.js'
+
+export interface ListOptions {
+  project?: string | undefined
+  status?: string | undefined
+  /** exact name, or a pattern with * wildcards */
+  name?: string | undefined
+  where?: string | undefined
+  orderBy?: string | undefined
+  limit?: number | undefined
+  offset?: number | undefined
+  /** experiments in the trash instead of live ones */
+  trashed?: boolean | undefined
+  /** only these ids */
+  ids?: number[] | undefined
+}
+
+interface Row {
+  id: number
+  name: string
+  project: string
+  status: string
+  stored_status: string
+  created_at: number
+  started_at: number | null
+  ended_at: number | null
+  updated_at: number
+  heartbeat_at: number | null
+  host: string | null
+  pid: number | null
+  notes: string
+  deleted_at: number | null
+}
+
+/** The WHERE clause and parameters for a listing; shared by list and count. */
+export function listWhere(options: ListOptions): SqlFragment {
+  const conds: string[] = [options.trashed ? 'e.deleted_at IS NOT NULL' : 'e.deleted_at IS NULL']
+  const params: unknown[] = []
+  if (options.project !== undefined) {
+    conds.push('p.name = ?')
+    params.push(options.project)
+  }
+  if (options.status !== undefined) {
+    conds.push(`${STATUS_SQL} = ?`)
+    params.push(options.status.toUpperCase())
+  }
+  if (options.name !== undefined) {
+    if (options.name.includes('*')) {
+      conds.push('e.name GLOB ?')
+      params.push(options.name)
+    } else {
+      conds.push('e.name = ?')
+      params.push(options.name)
+    }
+  }
+  if (options.ids) {
+    conds.push('e.id IN (SELECT value FROM json_each(?))')
+    params.push(JSON.stringify(options.ids))
+  }
+  if (options.where?.trim()) {
+    const f = compileFilter(options.where)
+    conds.push(f.sql)
+    params.push(...f.params)
+  }
+  return { sql: conds.join(' AND '), params }
+}
+
+/**
+ * Experiments with their params, tags and series summaries, in three queries
+ * whatever their number (the dashboard lists 10,000 at once).
+ */
+export function listExperiments(db: Sqlite, options: ListOptions = {}, now = Date.now()): ExperimentSummary[] {
+  const where = listWhere(options)
+  const order = options.orderBy?.trim() ? compileOrderBy(options.orderBy) : { sql: 'e.created_at DESC, e.id DESC', params: [] }
+  const limit = options.limit ?? -1
+  const offset = options.offset ?? 0
+  const sql = bindNow(
+    `SELECT e.id, e.name, p.name AS project, ${STATUS_SQL} AS status, e.status AS stored_status,
+       e.created_at, e.started_at, e.ended_at, e.updated_at, e.heartbeat_at, e.host, e.pid, e.notes, e.deleted_at
+     FROM experiments e JOIN projects p ON p.id = e.project_id
+     WHERE ${where.sql} ORDER BY ${order.sql} LIMIT ? OFFSET ?`,
+    now,
+  )
+  const rows = db.prepare(sql).all(...where.params, ...order.params, limit, offset) as Row[]
+  if (rows.length === 0) return []
+  const byId = new Map<number, ExperimentSummary>()
+  const out = rows.map((r) => {
+    const s: ExperimentSummary = {
+      id: r.id,
+      name: r.name,
+      project: r.project,
+      status: r.status,
+      storedStatus: r.stored_status,
+      createdAt: r.created_at,
+      startedAt: r.started_at,
+      endedAt: r.ended_at,
+      updatedAt: r.updated_at,
+      heartbeatAt: r.heartbeat_at,
+      durationMs: r.started_at === null ? null : (r.ended_at ?? now) - r.started_at,
+      host: r.host,
+      pid: r.pid,
+      notes: r.notes,
+      deletedAt: r.deleted_at,
+      params: {},
+      tags: {},
+      series: {},
+    }
+    byId.set(r.id, s)
+    return s
+  })
+  const ids = JSON.stringify(rows.map((r) => r.id))
+  const idSet = 'SELECT value FROM json_each(?)'
+  for (const [id, key, value] of db.prepare(`SELECT experiment_id, key, value FROM params WHERE experiment_id IN (${idSet})`).raw().all(ids) as [
+    number,
+    string,
+    string,
+  ][]) {
+    ;(byId.get(id) as ExperimentSummary).params[key] = JSON.parse(value) as Json
+  }
+  for (const [id, key, value] of db.prepare(`SELECT experiment_id, key, value FROM tags WHERE experiment_id IN (${idSet})`).raw().all(ids) as [
+    number,
+    string,
+    string,
+  ][]) {
+    ;(byId.get(id) as ExperimentSummary).tags[key] = value
+  }
+  const seriesRows = db
+    .prepare(
+      `SELECT experiment_id, name, split, count, first_step, last_step, last_time, last_value, min_value, max_value, nan_count
+       FROM series WHERE experiment_id IN (${idSet}) ORDER BY experiment_id, split, name`,
+    )
+    .raw()
+    .all(ids) as [number, string, string, number, number | null, number | null, number | null, number | null, number | null, number | null, number][]
+  for (const r of seriesRows) {
+    const summary = seriesFromRow(r.slice(1) as SeriesRow)
+    ;(byId.get(r[0]) as ExperimentSummary).series[summary.key] = summary
+  }
+  return out
+}
+
+export type SeriesRow = [string, string, number, number | null, number | null, number | null, number | null, number | null, number | null, number]
+
+/** A series row (name, split, count, first, last step, last time, last, min, max, nans) as a summary. */
+export function seriesFromRow([name, split, count, firstStep, lastStep, lastTime, last, min, max, nanCount]: SeriesRow): SeriesSummary {
+  return {
+    name,
+    split,
+    key: split ? `${split}/${name}` : name,
+    count,
+    firstStep,
+    lastStep,
+    lastTime,
+    // an empty series has no last value; a NaN last value is NULL with count > 0
+    last: count === 0 ? Number.NaN : fromSql(last),
+    min: fromSql(min),
+    max: fromSql(max),
+    nanCount,
+  }
+}
+
+/** How many experiments a listing would return without limit. */
+export function countExperiments(db: Sqlite, options: ListOptions = {}, now = Date.now()): number {
+  const where = listWhere(options)
+  const sql = bindNow(`SELECT count(*) AS n FROM experiments e JOIN projects p ON p.id = e.project_id WHERE ${where.sql}`, now)
+  return (db.prepare(sql).get(...where.params) as { n: number }).n
+}
