@@ -28,7 +28,7 @@ export function statFile(path: unknown): { path: string; size: number; mtime: nu
     throw new NotFoundError(`file ${abs} does not exist; write the file before recording it`, 'file', abs)
   }
   if (!st.isFile()) throw new ValidationError(`${abs} is not a regular file; record files, not folders`, 'path')
-  return { path: abs, size: st.size, mtime: Math.trunc(st.mtimeMs) }
+  return { path: abs, size: st.size, mtime: Math.round(st.mtimeMs) }
 }
 
 /** sha256 of a file, read in 1 MiB chunks so model weights do not fill memory. */
@@ -57,7 +57,7 @@ export function fileProblem(rec: { path: string; size: number; mtime: number; sh
     return 'missing'
   }
   if (!st.isFile()) return 'missing'
-  if (st.size !== rec.size || Math.trunc(st.mtimeMs) !== rec.mtime) return 'changed'
+  if (st.size !== rec.size || Math.round(st.mtimeMs) !== rec.mtime) return 'changed'
   if (verifyHash && rec.sha256 && sha256File(rec.path) !== rec.sha256) return 'changed'
   return undefined
 }

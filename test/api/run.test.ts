@@ -1,0 +1,59 @@
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { Database, LOST_AFTER_MS, ValidationError } from '../../src/index.js'
+import { tempDir } from '../helpers/tmp.js'
+
+describe('runs', () => {
+  let t: ReturnType<typeof tempDir>
+  let db: Database
+  beforeEach(() => {
+    t = tempDir()
+    db = new Database({ path: join(t.dir, 'm.db') })
+  })
+  afterEach(() => {
+    db.close()
+    t.cleanup()
+  })
+
+  it('starts TRAINING in its project with params, host and pid, and fails with the error kept in the notes', () => {
+    const run = db.startRun({ name: 'r1', project: 'iris', params: { lr: 0.01 }, tags: { who: 'me' }, handleExit: false })
+    const e = db.getExperiment('r1')
+    expect(e).toMatchObject({ project: 'iris', status: 'TRAINING', pid: process.pid, params: { lr: 0.01 }, tags: { who: 'me' } })
+    expect(e.host).toBeTruthy()
+    run.fail(new Error('CUDA out of memory'))
+    expect(db.getExpStatus('r1')).toBe('FAILED')
+    expect(db.getNotes('r1')).toMatch(/CUDA out of memory/)
+  })
+
+  it('refuses to start a run under a name already taken', () => {
+    db.setExpStatus('taken', 'COMPLETE')
+    expect(() => db.startRun({ name: 'taken', handleExit: false })).toThrow(ValidationError)
+    expect(db.getExpStatus('taken')).toBe('COMPLETE')
+  })
+
+  it('reads LOST when an active experiment has not beaten for over a minute, and back when it does', () => {
+    const run = db.startRun({ name: 'r2', handleExit: false })
+    const old = Date.now() - LOST_AFTER_MS - 5000
+    db.sqlite.prepare('UPDATE experiments SET heartbeat_at = ?, updated_at = ? WHERE name = ?').run(old, old, 'r2')
+    expect(db.getExpStatus('r2')).toBe('LOST')
+    expect(db.listExperiments({ status: 'LOST' }).map((e) => e.name)).toEqual(['r2'])
+    expect(db.listExperiments({ where: "status = 'LOST'" }).map((e) => e.name)).toEqual(['r2'])
+    db.heartbeat('r2')
+    expect(db.getExpStatus('r2')).toBe('TRAINING')
+    run.finish()
+    db.sqlite.prepare('UPDATE experiments SET heartbeat_at = ?, updated_at = ? WHERE name = ?').run(old, old, 'r2')
+    expect(db.getExpStatus('r2')).toBe('COMPLETE')
+  })
+
+  it('moves experiments to the trash and back, and purges them for good', () => {
+    db.addMetricValue('x', 'loss', 0, 1)
+    db.trashExperiment('x')
+    expect(db.listExperiments().map((e) => e.name)).toEqual([])
+    expect(db.listExperiments({ trashed: true }).map((e) => e.name)).toEqual(['x'])
+    expect(() => db.addMetricValue('x', 'loss', 1, 1)).toThrow(/in the trash/)
+    db.restoreExperiment('x')
+    expect(db.getMetricValues('x', 'loss')).toHaveLength(1)
+    db.purgeExperiment('x')
+    expect(db.query('SELECT (SELECT count(*) FROM points) + (SELECT count(*) FROM series) AS n')).toEqual([{ n: 0 }])
+  })
+})
