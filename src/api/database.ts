@@ -199,7 +199,7 @@ export class Database {
    */
   setExpStatus(exp: string, status: string, options: { project?: string } = {}): void {
     const name = checkExpName(exp)
-    const st = checkStatus(status).toUpperCase()
+    const st = checkStatus(status)
     const project = options.project === undefined ? 'default' : checkProjectName(options.project)
     this.write(() => {
       const id = this.ensureExp(name, st, project)
@@ -646,7 +646,7 @@ export class Database {
   /** @internal used by Run */
   setRunInfo(exp: string, project: string, status: string): void {
     const name = checkExpName(exp)
-    const st = checkStatus(status).toUpperCase()
+    const st = checkStatus(status)
     const p = checkProjectName(project)
     this.write(() => {
       const existing = this.stmt('SELECT id FROM experiments WHERE name = ?').get(name)

@@ -35,8 +35,17 @@ export const checkExpName = (v: unknown): string => checkName('experiment name',
 export const checkProjectName = (v: unknown): string => checkName('project name', v, 128)
 export const checkSeriesName = (v: unknown): string => checkName('series name', v, 128)
 export const checkKey = (what: string, v: unknown): string => checkName(what, v, 256)
-export const checkStatus = (v: unknown): string =>
-  checkName('status', v, 64, (s) => (s === 'LOST' ? 'status LOST is derived from a stopped heartbeat and cannot be set; use FAILED or KILLED' : undefined))
+/** The canonical statuses; any other text is kept as written. */
+export const CANONICAL_STATUSES = ['PENDING', 'TRAINING', 'VALIDATING', 'COMPLETE', 'FAILED', 'KILLED'] as const
+
+/** A status: free text, with the canonical ones matched case-insensitively and stored upper-case. */
+export function checkStatus(v: unknown): string {
+  const s = checkName('status', v, 64, (x) =>
+    x.toUpperCase() === 'LOST' ? 'status LOST is derived from a stopped heartbeat and cannot be set; use FAILED or KILLED' : undefined,
+  )
+  const upper = s.trim().toUpperCase()
+  return (CANONICAL_STATUSES as readonly string[]).includes(upper) ? upper : s
+}
 
 /** A split is '' (none), 'train', 'valid', ...; no '/' since filters write `split/name`. */
 export function checkSplit(value: unknown): string {

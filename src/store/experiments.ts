@@ -44,8 +44,9 @@ export function listWhere(options: ListOptions): SqlFragment {
     params.push(options.project)
   }
   if (options.status !== undefined) {
-    conds.push(`${STATUS_SQL} = ?`)
-    params.push(options.status.toUpperCase())
+    // Canonical statuses (and LOST) match whatever the case; free text matches as written.
+    conds.push(`upper(${STATUS_SQL}) = upper(?)`)
+    params.push(options.status)
   }
   if (options.name !== undefined) {
     if (options.name.includes('*')) {

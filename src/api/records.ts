@@ -1,0 +1,146 @@
+// The export format of `mldb export` / `mldb import`: one record per line (JSONL)
+// or row (CSV), every point in long form, plus what makes an experiment whole.
+import type { Json } from '../store/types.js'
+
+/** One experiment's own fields (status, times, host, notes). */
+export interface ExperimentRecord {
+  record: 'experiment'
+  experiment: string
+  project: string
+  status: string
+  createdAt: number
+  startedAt: number | null
+  endedAt: number | null
+  updatedAt: number
+  heartbeatAt: number | null
+  host: string | null
+  pid: number | null
+  notes: string
+}
+
+/** One point of one series. */
+export interface PointRecord {
+  record: 'point'
+  experiment: string
+  project: string
+  series: string
+  split: string
+  step: number
+  time: number
+  value: number
+}
+
+/** One entry of the status history. */
+export interface StatusRecord {
+  record: 'status'
+  experiment: string
+  project: string
+  status: string
+  time: number
+}
+
+/** One param (a JSON value). */
+export interface ParamRecord {
+  record: 'param'
+  experiment: string
+  project: string
+  key: string
+  value: Json
+}
+
+/** One tag. */
+export interface TagRecord {
+  record: 'tag'
+  experiment: string
+  project: string
+  key: string
+  value: string
+}
+
+/** One file pointer, as recorded (the file need not exist where it is imported). */
+export interface FileRecordLine {
+  record: 'file'
+  experiment: string
+  project: string
+  path: string
+  kind: string
+  step: number | null
+  size: number
+  mtime: number
+  sha256: string | null
+  meta: Record<string, Json> | null
+  createdAt: number
+}
+
+/** Any line of an export. */
+export type ExportRecord = ExperimentRecord | PointRecord | StatusRecord | ParamRecord | TagRecord | FileRecordLine
+
+/** The CSV columns, in order. Non-point records keep their other fields as JSON in `value`. */
+export const CSV_COLUMNS = ['record', 'experiment', 'project', 'series', 'split', 'step', 'time', 'value'] as const
+
+/**
+ * A number as text that reads back to the same double: JS prints the shortest
+ * round-tripping form, and NaN/Infinity/-Infinity as words.
+ */
+export const numberText = (v: number): string => String(v)
+
+/** Reads a number written by numberText, or by other tools (nan, inf, -inf); undefined when it is not one. */
+export function parseNumberText(text: string): number | undefined {
+  const t = text.trim()
+  const lower = t.toLowerCase()
+  if (lower === 'nan') return Number.NaN
+  if (lower === 'inf' || lower === '+inf' || lower === 'infinity' || lower === '+infinity') return Number.POSITIVE_INFINITY
+  if (lower === '-inf' || lower === '-infinity') return Number.NEGATIVE_INFINITY
+  if (t === '') return undefined
+  const n = Number(t)
+  return Number.isNaN(n) ? undefined : n
+}
+
+/** Quotes a CSV field when it must be (RFC 4180). */
+export function csvField(s: string): string {
+  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s
+}
+
+/** A record as a CSV row (without the line break). */
+export function toCsvRow(r: ExportRecord): string {
+  let cells: string[]
+  if (r.record === 'point') {
+    cells = [r.record, r.experiment, r.project, r.series, r.split, String(r.step), String(r.time), numberText(r.value)]
+  } else {
+    const { record, experiment, project, ...rest } = r
+    cells = [record, experiment, project, '', '', '', '', JSON.stringify(rest)]
+  }
+  return cells.map(csvField).join(',')
+}
+
+/**
+ * Splits CSV text into fields; returns undefined while a quoted field is still
+ * open (the caller appends the next line and tries again).
+ */
+export function parseCsvLine(line: string): string[] | undefined {
+  const out: string[] = []
+  let cur = ''
+  let i = 0
+  let quoted = false
+  while (i < line.length) {
+    const c = line[i] as string
+    if (quoted) {
+      if (c === '"') {
+        if (line[i + 1] === '"') {
+          cur += '"'
+          i += 2
+          continue
+        }
+        quoted = false
+      } else cur += c
+    } else if (c === '"') quoted = true
+    else if (c === ',') {
+      out.push(cur)
+      cur = ''
+    } else cur += c
+    i++
+  }
+  if (quoted) return undefined
+  out.push(cur.replace(/\r$/, ''))
+  return out
+}
