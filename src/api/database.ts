@@ -134,18 +134,33 @@ export class Database {
     if (this.closed) throw new MldbError(`the database ${this.path} is closed; open a new Database`)
   }
 
-  /** Runs fn in BEGIN IMMEDIATE, retrying while another process holds the lock. */
+  /**
+   * Runs fn in BEGIN IMMEDIATE, retrying while another process holds the lock.
+   * Plain prepared BEGIN/COMMIT rather than better-sqlite3's transaction()
+   * wrapper: the wrapper is built per call, and this is the hot path of logging.
+   */
   private write<T>(fn: () => T): T {
     this.open()
     if (!this.writer) throw new MldbError(`${this.path} was opened read-only; open it without { readonly: true } to write`)
+    const once = (): T => {
+      this.stmt('BEGIN IMMEDIATE').run()
+      try {
+        const result = fn()
+        this.stmt('COMMIT').run()
+        return result
+      } catch (e) {
+        if (this.sqlite.inTransaction) this.stmt('ROLLBACK').run()
+        throw e
+      }
+    }
     try {
-      return withBusyRetry(() => this.sqlite.transaction(fn).immediate())
+      return withBusyRetry(once)
     } catch (e) {
-      // Another process may have trashed or purged an experiment we had cached.
+      // Another process may have purged an experiment we had cached.
       if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY') {
         this.expIds.clear()
         this.seriesIds.clear()
-        return withBusyRetry(() => this.sqlite.transaction(fn).immediate())
+        return withBusyRetry(once)
       }
       throw e
     }
