@@ -142,6 +142,8 @@ export class Database {
   private write<T>(fn: () => T): T {
     this.open()
     if (!this.writer) throw new MldbError(`${this.path} was opened read-only; open it without { readonly: true } to write`)
+    // Inside the caller's own db.sqlite.transaction(), join it.
+    if (this.sqlite.inTransaction) return fn()
     const once = (): T => {
       this.stmt('BEGIN IMMEDIATE').run()
       try {
