@@ -1,7 +1,8 @@
 import { MldbError } from '../errors.js'
+import { type NewPoint, PointWriter } from '../store/points.js'
 import type { Json, StatusChange } from '../store/types.js'
 import type { BatchPoint, Database } from './database.js'
-import { checkExpName, checkKey, checkProjectName, checkStatus, toJsonValue } from './validate.js'
+import { checkExpName, checkKey, checkProjectName, checkSeriesName, checkSplit, checkStatus, checkStep, checkValue, toJsonValue } from './validate.js'
 
 /** A file pointer to import as it was recorded (the file is not read). */
 export interface ImportedFile {
@@ -82,6 +83,17 @@ export function checkBundle(b: ExperimentBundle): void {
     toJsonValue(k, v)
   }
   for (const k of Object.keys(b.tags)) checkKey('tag key', k)
+  const seen = new Set<string>()
+  for (const p of b.points) {
+    const key = `${p.split ?? ''}/${p.name}`
+    if (!seen.has(key)) {
+      checkSeriesName(p.name)
+      checkSplit(p.split)
+      seen.add(key)
+    }
+    checkStep(p.step)
+    checkValue(p.name, p.value)
+  }
 }
 
 /** Names among `names` that the database already has (live or in the trash). */
@@ -92,8 +104,9 @@ export function existingNames(db: Database, names: Iterable<string>): string[] {
 
 /**
  * Writes one experiment with its history, params, tags, files and points in
- * one transaction (points through `db.logBatch`, so series summaries and
- * blocks are kept as for any write). Fails if the name is taken.
+ * one transaction. Points go through the same PointWriter as `db.logBatch`
+ * (which cannot run inside an outer transaction), so series summaries and
+ * blocks are kept as for any write. Fails if the name is taken.
  */
 export function writeBundle(db: Database, b: ExperimentBundle): void {
   const s = db.sqlite
@@ -119,12 +132,21 @@ export function writeBundle(db: Database, b: ExperimentBundle): void {
     for (const [k, v] of Object.entries(b.params)) p.run(id, k, JSON.stringify(v))
     const t = s.prepare('INSERT INTO tags (experiment_id, key, value) VALUES (?, ?, ?)')
     for (const [k, v] of Object.entries(b.tags)) t.run(id, k, v)
-    const f = s.prepare(
-      'INSERT INTO file_pointers (experiment_id, path, kind, step, size, mtime, sha256, meta, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    )
+    const f = s.prepare('INSERT INTO file_pointers (experiment_id, path, kind, step, size, mtime, sha256, meta, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
     for (const x of b.files) f.run(id, x.path, x.kind, x.step, x.size, x.mtime, x.sha256, x.meta === null ? null : JSON.stringify(x.meta), x.createdAt)
-    db.logBatch(b.name, b.points)
-    // logging counts as a heartbeat; put back the recorded times
-    s.prepare('UPDATE experiments SET updated_at = ?, heartbeat_at = ? WHERE id = ?').run(b.updatedAt, b.heartbeatAt, id)
+    const groups = new Map<string, { name: string; split: string; points: NewPoint[] }>()
+    for (const x of b.points) {
+      const split = x.split ?? ''
+      const key = `${x.name}\u0000${split}`
+      let g = groups.get(key)
+      if (!g) {
+        g = { name: x.name, split, points: [] }
+        groups.set(key, g)
+      }
+      g.points.push({ step: x.step, time: Math.trunc(x.time ?? b.updatedAt), value: x.value })
+    }
+    const series = s.prepare('INSERT INTO series (experiment_id, name, split) VALUES (?, ?, ?) RETURNING id')
+    const writer = new PointWriter(s)
+    for (const g of groups.values()) writer.writeMany((series.get(id, g.name, g.split) as { id: number }).id, g.points)
   }).immediate()
 }

@@ -112,32 +112,38 @@ export function listExperiments(db: Sqlite, options: ListOptions = {}, now = Dat
     byId.set(r.id, s)
     return s
   })
-  const ids = JSON.stringify(rows.map((r) => r.id))
-  const idSet = 'SELECT value FROM json_each(?)'
-  for (const [id, key, value] of db.prepare(`SELECT experiment_id, key, value FROM params WHERE experiment_id IN (${idSet})`).raw().all(ids) as [
-    number,
-    string,
-    string,
-  ][]) {
-    ;(byId.get(id) as ExperimentSummary).params[key] = JSON.parse(value) as Json
+  // A short page names its ids; a long listing repeats the WHERE instead, since
+  // probing 10,000 ids one by one costs more than a scan joined to the filter.
+  const ids: SqlFragment =
+    rows.length <= 2000
+      ? { sql: 'SELECT value FROM json_each(?)', params: [JSON.stringify(rows.map((r) => r.id))] }
+      : { sql: bindNow(`SELECT e.id FROM experiments e JOIN projects p ON p.id = e.project_id WHERE ${where.sql}`, now), params: where.params }
+  for (const [id, key, value] of db
+    .prepare(`SELECT experiment_id, key, value FROM params WHERE experiment_id IN (${ids.sql})`)
+    .raw()
+    .all(...ids.params) as [number, string, string][]) {
+    const e = byId.get(id)
+    if (e) e.params[key] = JSON.parse(value) as Json
   }
-  for (const [id, key, value] of db.prepare(`SELECT experiment_id, key, value FROM tags WHERE experiment_id IN (${idSet})`).raw().all(ids) as [
-    number,
-    string,
-    string,
-  ][]) {
-    ;(byId.get(id) as ExperimentSummary).tags[key] = value
+  for (const [id, key, value] of db
+    .prepare(`SELECT experiment_id, key, value FROM tags WHERE experiment_id IN (${ids.sql})`)
+    .raw()
+    .all(...ids.params) as [number, string, string][]) {
+    const e = byId.get(id)
+    if (e) e.tags[key] = value
   }
   const seriesRows = db
     .prepare(
       `SELECT experiment_id, name, split, count, first_step, last_step, last_time, last_value, min_value, max_value, nan_count
-       FROM series WHERE experiment_id IN (${idSet}) ORDER BY experiment_id, split, name`,
+       FROM series WHERE experiment_id IN (${ids.sql})`,
     )
     .raw()
-    .all(ids) as [number, string, string, number, number | null, number | null, number | null, number | null, number | null, number | null, number][]
+    .all(...ids.params) as [number, string, string, number, number | null, number | null, number | null, number | null, number | null, number | null, number][]
   for (const r of seriesRows) {
+    const e = byId.get(r[0])
+    if (!e) continue // beyond the page (a long listing with an offset)
     const summary = seriesFromRow(r.slice(1) as SeriesRow)
-    ;(byId.get(r[0]) as ExperimentSummary).series[summary.key] = summary
+    e.series[summary.key] = summary
   }
   return out
 }

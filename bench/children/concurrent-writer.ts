@@ -1,0 +1,29 @@
+// One of the sixteen benchmark writers: opens the file, says "ready", waits for
+// "go" on stdin, logs its points in logBatch calls, then prints "done <errors>".
+import { Database } from '../../src/index.js'
+import { makeBatches } from '../lib/data.js'
+
+const [path, indexArg, pointsArg, batchArg] = process.argv.slice(2) as [string, string, string, string]
+const points = Number(pointsArg)
+const batch = Number(batchArg)
+const db = new Database({ path })
+const exp = `writer-${indexArg}`
+db.setExpStatus(exp, 'TRAINING')
+const batches = makeBatches(Math.ceil(points / batch), batch, 5)
+
+process.stdin.once('data', () => {
+  process.stdin.destroy()
+  let errors = 0
+  for (const b of batches) {
+    try {
+      db.logBatch(exp, b)
+    } catch (e) {
+      errors++
+      console.error(String(e))
+    }
+  }
+  db.setExpStatus(exp, 'COMPLETE')
+  db.close()
+  console.log(`done ${errors}`)
+})
+console.log('ready')

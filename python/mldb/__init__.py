@@ -1,0 +1,40 @@
+"""mldb: a model database in one SQLite file, shared with the TypeScript API,
+the ``mldb`` command and the dashboard.
+
+Example::
+
+    from mldb import Database
+
+    with Database() as db:
+        db.set_exp_status(expname, 'TRAINING')
+        db.add_loss_value(expname, 'train', epoch, loss)
+        db.add_metric_value(expname, 'rmse', epoch, rmse)
+"""
+
+from .config import CONFIG, config_file_path, resolve_db_path
+from .database import LOST_AFTER_MS, Database
+from .errors import ConfigError, DatabaseError, MldbError, NotFoundError, SchemaVersionError, ValidationError
+from .exp_name import exp_name
+from .files import FILE_KINDS
+from .migrations import latest_version as schema_version
+from .run import Run
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "CONFIG",
+    "FILE_KINDS",
+    "LOST_AFTER_MS",
+    "ConfigError",
+    "Database",
+    "DatabaseError",
+    "MldbError",
+    "NotFoundError",
+    "Run",
+    "SchemaVersionError",
+    "ValidationError",
+    "config_file_path",
+    "exp_name",
+    "resolve_db_path",
+    "schema_version",
+]

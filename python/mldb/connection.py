@@ -1,0 +1,153 @@
+"""Opening the file with the pragmas every mldb connection uses (the same as
+src/store/connection.ts) and bringing its schema up to date."""
+
+import os
+import random
+import sqlite3
+import time
+
+from .errors import DatabaseError, SchemaVersionError
+from .migrations import latest_version, load_migrations
+
+#: How long a writer waits for another process's transaction before retrying.
+BUSY_TIMEOUT_S = 10.0
+#: Retries after SQLITE_BUSY outlives the busy timeout (a very long checkpoint, say).
+BUSY_RETRIES = 5
+
+
+def is_busy(e):
+    """True when SQLite said the database is locked or busy."""
+    msg = str(e).lower()
+    return isinstance(e, sqlite3.OperationalError) and ("locked" in msg or "busy" in msg)
+
+
+def with_busy_retry(conn, fn):
+    """Runs fn again while SQLite reports the database busy past its timeout,
+    rolling back whatever the failed attempt left open."""
+    attempt = 0
+    while True:
+        try:
+            return fn()
+        except sqlite3.OperationalError as e:
+            if not is_busy(e) or attempt >= BUSY_RETRIES:
+                raise
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            attempt += 1
+            time.sleep(0.02 + random.random() * 0.08)
+
+
+def _assert_sqlite_file(path):
+    if path == ":memory:" or not os.path.exists(path):
+        return
+    if os.path.isdir(path):
+        raise DatabaseError("%s is a folder, not a database file; pass the path of a .db file" % path)
+    if os.path.getsize(path) == 0:
+        return
+    with open(path, "rb") as f:
+        head = f.read(16)
+    if head != b"SQLite format 3\x00":
+        raise DatabaseError(
+            "%s is not an SQLite database; check the path (Database(path), MLDB_DB_PATH or ~/.mldb_config.json)" % path
+        )
+
+
+def connect(path):
+    """A bare connection with mldb's pragmas, in autocommit mode (isolation_level=None),
+    without touching the schema: what the heartbeat thread uses."""
+    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+    try:
+        conn.execute("PRAGMA busy_timeout = %d" % int(BUSY_TIMEOUT_S * 1000))
+        with_busy_retry(conn, lambda: conn.execute("PRAGMA journal_mode = WAL").fetchall())
+        # WAL + NORMAL keeps every committed transaction across a killed process.
+        conn.execute("PRAGMA synchronous = NORMAL")
+        # Bigger than the default 1000 pages: fewer checkpoints stalling a writer.
+        conn.execute("PRAGMA wal_autocheckpoint = 4000")
+        conn.execute("PRAGMA foreign_keys = ON")
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def open_sqlite(path):
+    """Opens (creating the folder if needed) and migrates the file at path."""
+    _assert_sqlite_file(path)
+    if path != ":memory:":
+        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    try:
+        conn = connect(path)
+    except sqlite3.DatabaseError as e:
+        if "not a database" in str(e):
+            raise DatabaseError("%s is not an SQLite database; check the path" % path) from None
+        raise DatabaseError("cannot open %s: %s" % (path, e)) from None
+    try:
+        migrate(conn, path)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def split_sql(script):
+    """The statements of an SQL script, split where SQLite says a statement is complete
+    (so trigger bodies with inner semicolons stay whole)."""
+    out = []
+    buf = ""
+    for piece in script.split(";"):
+        buf += piece + ";"
+        if sqlite3.complete_statement(buf):
+            out.append(buf)
+            buf = ""
+    return out
+
+
+def _newer(path, found, supported):
+    return SchemaVersionError(
+        "%s was written by a newer mldb (schema version %d, this one knows up to %d); upgrade mldb to open it"
+        % (path, found, supported),
+        found,
+        supported,
+    )
+
+
+def migrate(conn, path):
+    """Applies the numbered migrations this file lacks. Each runs in BEGIN IMMEDIATE
+    and re-reads user_version inside it, so many processes opening a new file at
+    once apply each migration exactly once."""
+    latest = latest_version()
+    current = conn.execute("PRAGMA user_version").fetchone()[0]
+    if current > latest:
+        raise _newer(path, current, latest)
+    if current == latest:
+        return
+    if current == 0:
+        tables = conn.execute(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        ).fetchone()[0]
+        has_exp = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'experiments'").fetchone()
+        if tables > 0 and not has_exp:
+            raise SchemaVersionError(
+                "%s is an SQLite database but not an mldb one (it has other tables); pick another path" % path,
+                0,
+                latest,
+            )
+    for version, _name, sql in load_migrations():
+
+        def apply(version=version, sql=sql):
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                v = conn.execute("PRAGMA user_version").fetchone()[0]
+                if v > latest:
+                    raise _newer(path, v, latest)
+                if v < version:
+                    for statement in split_sql(sql):
+                        conn.execute(statement)
+                    conn.execute("PRAGMA user_version = %d" % version)
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+
+        with_busy_retry(conn, apply)

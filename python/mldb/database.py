@@ -1,0 +1,643 @@
+"""The model database: the seed's API over one SQLite file, in snake_case, doing
+what src/api/database.ts does so both clients can share a file."""
+
+import json
+import os
+import socket
+import sqlite3
+import time
+
+from .config import resolve_db_path
+from .connection import open_sqlite, with_busy_retry
+from .errors import MldbError, NotFoundError, ValidationError
+from .files import check_kind, sha256_file, stat_file
+from .points import PointWriter, from_sql
+from .validate import (
+    check_exp_name,
+    check_key,
+    check_project_name,
+    check_record,
+    check_series_name,
+    check_split,
+    check_status,
+    check_step,
+    check_value,
+    describe,
+    tag_text,
+    to_json_value,
+)
+
+FINAL = frozenset(("COMPLETE", "FAILED", "KILLED"))
+ACTIVE = frozenset(("TRAINING", "VALIDATING"))
+#: How often plain logging calls refresh the heartbeat of their experiment (ms).
+HEARTBEAT_EVERY_MS = 10_000
+#: The heartbeat age after which an active experiment reads as LOST (ms).
+LOST_AFTER_MS = 60_000
+
+_STATUS_SQL = (
+    "(CASE WHEN e.status IN ('TRAINING', 'VALIDATING') AND coalesce(e.heartbeat_at, e.updated_at) < :lost_before "
+    "THEN 'LOST' ELSE e.status END)"
+)
+_FILE_COLUMNS = "f.id, e.name, f.path, f.kind, f.step, f.size, f.mtime, f.sha256, f.meta, f.created_at"
+_SERIES_COLUMNS = "name, split, count, first_step, last_step, last_time, last_value, min_value, max_value, nan_count"
+
+
+def now_ms():
+    """Wall time in integer milliseconds since 1970, as every mldb time column holds."""
+    return time.time_ns() // 1_000_000
+
+
+def _file_from_row(r):
+    return {
+        "id": r[0],
+        "experiment": r[1],
+        "path": r[2],
+        "kind": r[3],
+        "step": r[4],
+        "size": r[5],
+        "mtime": r[6],
+        "sha256": r[7],
+        "meta": None if r[8] is None else json.loads(r[8]),
+        "created_at": r[9],
+    }
+
+
+def _series_from_row(r):
+    name, split, count, first_step, last_step, last_time, last, lo, hi, nan_count = r
+    return {
+        "name": name,
+        "split": split,
+        "key": "%s/%s" % (split, name) if split else name,
+        "count": count,
+        "first_step": first_step,
+        "last_step": last_step,
+        "last_time": last_time,
+        # an empty series has no last value; a NaN last value is NULL with count > 0
+        "last": float("nan") if count == 0 else from_sql(last),
+        "min": from_sql(lo),
+        "max": from_sql(hi),
+        "nan_count": nan_count,
+    }
+
+
+class Database:
+    """One mldb SQLite file, safe for many processes at once.
+
+    Every API call is its own short transaction and is durable when it returns.
+    ``cursor`` is a plain ``sqlite3`` cursor for raw SQL (the seed's ``STATUS``,
+    ``LOSS``, ``METRICS``, ``FILES`` views); what a script writes through it is
+    committed when the ``with`` block ends cleanly and rolled back on an exception.
+
+    Example::
+
+        with Database() as db:
+            db.set_exp_status('20260803_091702_TestModel', 'TRAINING')
+            db.add_loss_value('20260803_091702_TestModel', 'train', 0, 0.93)
+    """
+
+    def __init__(self, path=None):
+        self.path = resolve_db_path(path)[0]
+        self.connection = open_sqlite(self.path)
+        # API writes issue BEGIN IMMEDIATE themselves; the script's own INSERTs through
+        # `cursor` get sqlite3's implicit transaction, so they can be rolled back.
+        self.connection.isolation_level = "DEFERRED"
+        self.cursor = self.connection.cursor()
+        self._writer = PointWriter(self.connection)
+        self._exp_ids = {}
+        self._series_ids = {}
+        self._beats = {}
+        self._closed = False
+
+    # ------------------------------------------------------------ life cycle
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if self._closed:
+            return False
+        if exc_type is None:
+            self.close()
+        else:
+            self.rollback()
+            self.close()
+        return False
+
+    def commit(self):
+        """Commits what the script wrote through ``cursor``."""
+        self._open()
+        self.connection.commit()
+
+    def rollback(self):
+        """Rolls back what the script wrote through ``cursor`` since the last commit."""
+        self._open()
+        self.connection.rollback()
+
+    def close(self):
+        """Commits what the script wrote through ``cursor`` and closes the file."""
+        if self._closed:
+            return
+        try:
+            if self.connection.in_transaction:
+                self.connection.commit()
+        finally:
+            self._closed = True
+            self.connection.close()
+
+    def _open(self):
+        if self._closed:
+            raise MldbError("the database %s is closed; open a new Database" % self.path)
+
+    def _forget(self):
+        # A rolled-back transaction may have created rows we cached ids of.
+        self._exp_ids.clear()
+        self._series_ids.clear()
+
+    def _write(self, fn):
+        """Runs fn in BEGIN IMMEDIATE (retrying while another process holds the lock),
+        or in a savepoint of the script's own open transaction."""
+        self._open()
+        conn = self.connection
+        if conn.in_transaction:
+            # The script wrote through `cursor` and has not committed: join its transaction.
+            conn.execute("SAVEPOINT mldb_call")
+            try:
+                result = fn()
+            except BaseException:
+                conn.execute("ROLLBACK TO mldb_call")
+                conn.execute("RELEASE mldb_call")
+                self._forget()
+                raise
+            conn.execute("RELEASE mldb_call")
+            return result
+
+        def attempt():
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                result = fn()
+                conn.execute("COMMIT")
+                return result
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                self._forget()
+                raise
+
+        try:
+            return with_busy_retry(conn, attempt)
+        except sqlite3.IntegrityError as e:
+            # Another process may have purged an experiment we had cached.
+            if "FOREIGN KEY" not in str(e):
+                raise
+            return with_busy_retry(conn, attempt)
+
+    # ------------------------------------------------------------ experiments
+
+    def _project_id(self, project):
+        self.connection.execute("INSERT OR IGNORE INTO projects (name, created_at) VALUES (?, ?)", (project, now_ms()))
+        return self.connection.execute("SELECT id FROM projects WHERE name = ?", (project,)).fetchone()[0]
+
+    def _ensure_exp(self, name, status="TRAINING", project="default"):
+        """The id of a live experiment, created (TRAINING, in project) when new. Inside a write."""
+        cached = self._exp_ids.get(name)
+        if cached is not None:
+            return cached
+        row = self.connection.execute("SELECT id, deleted_at FROM experiments WHERE name = ?", (name,)).fetchone()
+        if row:
+            if row[1] is not None:
+                raise ValidationError(
+                    'experiment "%s" is in the trash; restore it (mldb restore) or use another name' % name, "experiment"
+                )
+            self._exp_ids[name] = row[0]
+            return row[0]
+        now = now_ms()
+        cur = self.connection.execute(
+            "INSERT INTO experiments (name, project_id, status, created_at, started_at, ended_at, updated_at,"
+            " heartbeat_at, host, pid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                name,
+                self._project_id(project),
+                status,
+                now,
+                now if status in ACTIVE else None,
+                now if status in FINAL else None,
+                now,
+                now,
+                socket.gethostname(),
+                os.getpid(),
+            ),
+        )
+        self._exp_ids[name] = cur.lastrowid
+        return cur.lastrowid
+
+    def _exp_id(self, exp):
+        """The id of an existing live experiment, or NotFoundError."""
+        name = check_exp_name(exp)
+        self._open()
+        cached = self._exp_ids.get(name)
+        if cached is not None:
+            return cached
+        row = self.connection.execute(
+            "SELECT id FROM experiments WHERE name = ? AND deleted_at IS NULL", (name,)
+        ).fetchone()
+        if not row:
+            raise NotFoundError(
+                'no experiment named "%s" in %s; check the name with `mldb ls`' % (name, self.path), "experiment", name
+            )
+        return row[0]
+
+    def set_exp_status(self, exp, status, project=None):
+        """Sets the status, creating the experiment when new; every change is kept in
+        the status history. ``db.set_exp_status(exp, 'COMPLETE')``"""
+        name = check_exp_name(exp)
+        st = check_status(status)
+        proj = "default" if project is None else check_project_name(project)
+
+        def write():
+            eid = self._ensure_exp(name, st, proj)
+            now = now_ms()
+            self.connection.execute(
+                "UPDATE experiments SET status = :st, updated_at = :now, heartbeat_at = :now,"
+                " started_at = CASE WHEN started_at IS NULL AND :active THEN :now ELSE started_at END,"
+                " ended_at = CASE WHEN :final THEN :now ELSE NULL END WHERE id = :id",
+                {"st": st, "now": now, "id": eid, "active": int(st in ACTIVE), "final": int(st in FINAL)},
+            )
+            self._beats[eid] = now
+
+        self._write(write)
+
+    def get_exp_status(self, exp):
+        """The status; LOST when an active experiment's heartbeat is over a minute old."""
+        eid = self._exp_id(exp)
+        return self.connection.execute(
+            "SELECT %s FROM experiments e WHERE e.id = :id" % _STATUS_SQL,
+            {"id": eid, "lost_before": now_ms() - LOST_AFTER_MS},
+        ).fetchone()[0]
+
+    def get_status_history(self, exp):
+        """Every status the experiment had, oldest first: ``[{'status', 'time'}]``."""
+        eid = self._exp_id(exp)
+        rows = self.connection.execute(
+            "SELECT status, time FROM status_history WHERE experiment_id = ? ORDER BY time, id", (eid,)
+        ).fetchall()
+        return [{"status": s, "time": t} for s, t in rows]
+
+    def heartbeat(self, exp):
+        """Marks the experiment alive now (a Run does this on a timer)."""
+        name = check_exp_name(exp)
+
+        def write():
+            eid = self._ensure_exp(name)
+            now = now_ms()
+            self.connection.execute("UPDATE experiments SET heartbeat_at = ? WHERE id = ?", (now, eid))
+            self._beats[eid] = now
+
+        self._write(write)
+
+    def _maybe_beat(self, eid, now):
+        # Logging counts as a sign of life, at most every 10 s per experiment.
+        if now - self._beats.get(eid, 0) < HEARTBEAT_EVERY_MS:
+            return
+        self.connection.execute("UPDATE experiments SET heartbeat_at = ?, updated_at = ? WHERE id = ?", (now, now, eid))
+        self._beats[eid] = now
+
+    # ------------------------------------------------------------ points
+
+    def _series_id(self, eid, name, split):
+        key = (eid, name, split)
+        cached = self._series_ids.get(key)
+        if cached is not None:
+            return cached
+        self.connection.execute(
+            "INSERT OR IGNORE INTO series (experiment_id, name, split) VALUES (?, ?, ?)", (eid, name, split)
+        )
+        sid = self.connection.execute(
+            "SELECT id FROM series WHERE experiment_id = ? AND name = ? AND split = ?", (eid, name, split)
+        ).fetchone()[0]
+        self._series_ids[key] = sid
+        return sid
+
+    def add_metric_value(self, exp, name, epoch, value, split=""):
+        """Adds one value of the series (name, split); durable when it returns.
+        ``db.add_metric_value(exp, 'rmse', epoch, 0.12)``"""
+        e = check_exp_name(exp)
+        n = check_series_name(name)
+        s = check_split(split)
+        step = check_step(epoch)
+        v = check_value(n, value)
+
+        def write():
+            eid = self._ensure_exp(e)
+            now = now_ms()
+            self._writer.write_one(self._series_id(eid, n, s), step, now, v)
+            self._maybe_beat(eid, now)
+
+        self._write(write)
+
+    def add_loss_value(self, exp, split, epoch, value):
+        """Adds one loss value: the series ('loss', split). ``db.add_loss_value(exp, 'train', epoch, 0.31)``"""
+        self.add_metric_value(exp, "loss", epoch, value, split=check_split(split))
+
+    def log_batch(self, exp, points):
+        """Many values in one transaction, the fast way to log: points are dicts
+        ``{'name', 'split' (optional), 'step', 'value', 'time' (optional, ms)}``."""
+        e = check_exp_name(exp)
+        if isinstance(points, (str, bytes, dict)) or not hasattr(points, "__iter__"):
+            raise ValidationError("log_batch takes a list of points, got %s" % describe(points), "points")
+        now = now_ms()
+        groups = {}
+        # Validate everything before writing anything.
+        for p in points:
+            if not isinstance(p, dict):
+                raise ValidationError(
+                    "each point is a dict such as {'name': 'loss', 'step': 0, 'value': 0.3}, got %s" % describe(p),
+                    "points",
+                )
+            name = check_series_name(p.get("name"))
+            split = check_split(p.get("split"))
+            step = check_step(p.get("step"))
+            value = check_value(name, p.get("value"))
+            t = p.get("time", now)
+            if isinstance(t, bool) or not isinstance(t, (int, float)) or t != t or t in (float("inf"), float("-inf")):
+                raise ValidationError('time of "%s" must be ms since 1970, got %s' % (name, describe(t)), "time")
+            groups.setdefault((name, split), []).append((step, int(t), value))
+        if not groups:
+            return
+
+        def write():
+            eid = self._ensure_exp(e)
+            for (name, split), pts in groups.items():
+                self._writer.write_many(self._series_id(eid, name, split), pts)
+            self._maybe_beat(eid, now)
+
+        self._write(write)
+
+    def _find_series(self, exp, name, split):
+        eid = self._exp_id(exp)
+        n = check_series_name(name)
+        s = check_split(split)
+        row = self.connection.execute(
+            "SELECT id FROM series WHERE experiment_id = ? AND name = ? AND split = ?", (eid, n, s)
+        ).fetchone()
+        if not row:
+            key = "%s/%s" % (s, n) if s else n
+            raise NotFoundError(
+                'experiment "%s" has no series "%s"; see its series with `mldb show %s`' % (exp, key, exp), "series", key
+            )
+        return row[0]
+
+    def get_metric_values(self, exp, name, split="", after_step=None, limit=None):
+        """The values of a series in step order (equal steps in the order logged), as
+        dicts ``{'step', 'time', 'value'}``; NaN and ±inf come back as they went in."""
+        sid = self._find_series(exp, name, split)
+        rows = self.connection.execute(
+            "SELECT step, time, value FROM points WHERE series_id = ? AND step > ? ORDER BY step, seq LIMIT ?",
+            (sid, -1 if after_step is None else check_step(after_step), -1 if limit is None else int(limit)),
+        ).fetchall()
+        return [{"step": s, "time": t, "value": from_sql(v)} for s, t, v in rows]
+
+    def get_loss_values(self, exp, split):
+        """The values of the series ('loss', split)."""
+        return self.get_metric_values(exp, "loss", split=split)
+
+    def get_series(self, exp):
+        """Every series of the experiment with count, first/last step, last, min, max and nan_count."""
+        eid = self._exp_id(exp)
+        rows = self.connection.execute(
+            "SELECT %s FROM series WHERE experiment_id = ? ORDER BY split, name" % _SERIES_COLUMNS, (eid,)
+        ).fetchall()
+        return [_series_from_row(r) for r in rows]
+
+    # ------------------------------------------------------------ params, tags, notes
+
+    def set_params(self, exp, params):
+        """Records hyperparameters (JSON values) once per key: a different value for an
+        existing key is a ValidationError, the same value a no-op.
+        ``db.set_params(exp, {'lr': 0.01, 'hidden': [64, 64]})``"""
+        e = check_exp_name(exp)
+        entries = [(check_key("param key", k), to_json_value(k, v)) for k, v in check_record("params", params).items()]
+
+        def write():
+            eid = self._ensure_exp(e)
+            for k, v in entries:
+                old = self.connection.execute(
+                    "SELECT value FROM params WHERE experiment_id = ? AND key = ?", (eid, k)
+                ).fetchone()
+                if old and old[0] != v:
+                    raise ValidationError(
+                        'param "%s" of "%s" is already %s; params are written once, so start a new experiment to try %s'
+                        % (k, e, old[0], v),
+                        k,
+                    )
+            self.connection.executemany(
+                "INSERT OR IGNORE INTO params (experiment_id, key, value) VALUES (?, ?, ?)",
+                [(eid, k, v) for k, v in entries],
+            )
+
+        self._write(write)
+
+    def get_params(self, exp):
+        """The hyperparameters as Python values."""
+        eid = self._exp_id(exp)
+        rows = self.connection.execute(
+            "SELECT key, value FROM params WHERE experiment_id = ? ORDER BY key", (eid,)
+        ).fetchall()
+        return {k: json.loads(v) for k, v in rows}
+
+    def set_tags(self, exp, tags):
+        """Sets tags (text; numbers and booleans are written as text); unlike params they may change."""
+        e = check_exp_name(exp)
+        entries = [(check_key("tag key", k), tag_text(k, v)) for k, v in check_record("tags", tags).items()]
+
+        def write():
+            eid = self._ensure_exp(e)
+            self.connection.executemany(
+                "INSERT INTO tags (experiment_id, key, value) VALUES (?, ?, ?)"
+                " ON CONFLICT (experiment_id, key) DO UPDATE SET value = excluded.value",
+                [(eid, k, v) for k, v in entries],
+            )
+
+        self._write(write)
+
+    def get_tags(self, exp):
+        """The tags as a dict of text."""
+        eid = self._exp_id(exp)
+        rows = self.connection.execute("SELECT key, value FROM tags WHERE experiment_id = ? ORDER BY key", (eid,))
+        return dict(rows.fetchall())
+
+    def set_notes(self, exp, notes):
+        """Replaces the free-text notes."""
+        if not isinstance(notes, str):
+            raise ValidationError("notes must be a string, got %s" % describe(notes), "notes")
+        if len(notes) > 1_000_000:
+            raise ValidationError("notes are over 1,000,000 characters; keep long text in a file and add_file it", "notes")
+        eid = self._exp_id(exp)
+        self._write(
+            lambda: self.connection.execute(
+                "UPDATE experiments SET notes = ?, updated_at = ? WHERE id = ?", (notes, now_ms(), eid)
+            )
+        )
+
+    def get_notes(self, exp):
+        """The notes ('' when none)."""
+        eid = self._exp_id(exp)
+        return self.connection.execute("SELECT notes FROM experiments WHERE id = ?", (eid,)).fetchone()[0]
+
+    # ------------------------------------------------------------ files
+
+    def add_file(self, exp, path, kind="other", step=None, hash=False, meta=None):
+        """Records a pointer to a file on disk: absolute path, size, mtime (ms) and, with
+        ``hash=True``, its sha256. ``db.add_file(exp, 'ckpt/10.bin', kind='checkpoint', step=10)``"""
+        e = check_exp_name(exp)
+        k = check_kind(kind)
+        st = None if step is None else check_step(step)
+        meta_json = None if meta is None else to_json_value("meta", check_record("meta", meta))
+        full, size, mtime = stat_file(path)
+        sha = sha256_file(full) if hash else None
+
+        def write():
+            eid = self._ensure_exp(e)
+            cur = self.connection.execute(
+                "INSERT INTO file_pointers (experiment_id, path, kind, step, size, mtime, sha256, meta, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (eid, full, k, st, size, mtime, sha, meta_json, now_ms()),
+            )
+            return cur.lastrowid
+
+        fid = self._write(write)
+        row = self.connection.execute(
+            "SELECT %s FROM file_pointers f JOIN experiments e ON e.id = f.experiment_id WHERE f.id = ?" % _FILE_COLUMNS,
+            (fid,),
+        ).fetchone()
+        return _file_from_row(row)
+
+    def get_files(self, exp, kind=None):
+        """The files of an experiment, optionally of one kind, in the order recorded."""
+        eid = self._exp_id(exp)
+        k = None if kind is None else check_kind(kind)
+        rows = self.connection.execute(
+            "SELECT %s FROM file_pointers f JOIN experiments e ON e.id = f.experiment_id"
+            " WHERE f.experiment_id = :id AND (:kind IS NULL OR f.kind = :kind) ORDER BY f.id" % _FILE_COLUMNS,
+            {"id": eid, "kind": k},
+        ).fetchall()
+        return [_file_from_row(r) for r in rows]
+
+    # ------------------------------------------------------------ reading many
+
+    def list_experiments(self, project=None, status=None, name=None, limit=None, offset=None, trashed=False, _id=None):
+        """Experiments, newest first, with params, tags and each series' summary.
+        ``status`` matches the derived status (LOST included); ``name`` is exact or a
+        pattern with ``*``. The TypeScript ``where`` filter language is not offered here."""
+        self._open()
+        now = now_ms()
+        conds = ["e.deleted_at IS NOT NULL" if trashed else "e.deleted_at IS NULL"]
+        args = {"lost_before": now - LOST_AFTER_MS}
+        if project is not None:
+            conds.append("p.name = :project")
+            args["project"] = check_project_name(project)
+        if status is not None:
+            conds.append("%s = :status" % _STATUS_SQL)
+            args["status"] = str(status).upper()
+        if name is not None:
+            conds.append("e.name GLOB :name" if "*" in name else "e.name = :name")
+            args["name"] = name
+        if _id is not None:
+            conds.append("e.id = :id")
+            args["id"] = _id
+        args["limit"] = -1 if limit is None else int(limit)
+        args["offset"] = 0 if offset is None else int(offset)
+        rows = self.connection.execute(
+            "SELECT e.id, e.name, p.name, %s, e.status, e.created_at, e.started_at, e.ended_at, e.updated_at,"
+            " e.heartbeat_at, e.host, e.pid, e.notes, e.deleted_at"
+            " FROM experiments e JOIN projects p ON p.id = e.project_id WHERE %s"
+            " ORDER BY e.created_at DESC, e.id DESC LIMIT :limit OFFSET :offset" % (_STATUS_SQL, " AND ".join(conds)),
+            args,
+        ).fetchall()
+        out = []
+        by_id = {}
+        for r in rows:
+            started, ended = r[6], r[7]
+            s = {
+                "id": r[0],
+                "name": r[1],
+                "project": r[2],
+                "status": r[3],
+                "stored_status": r[4],
+                "created_at": r[5],
+                "started_at": started,
+                "ended_at": ended,
+                "updated_at": r[8],
+                "heartbeat_at": r[9],
+                "duration_ms": None if started is None else (now if ended is None else ended) - started,
+                "host": r[10],
+                "pid": r[11],
+                "notes": r[12],
+                "deleted_at": r[13],
+                "params": {},
+                "tags": {},
+                "series": {},
+            }
+            by_id[r[0]] = s
+            out.append(s)
+        ids = list(by_id)
+        for chunk in (ids[i : i + 500] for i in range(0, len(ids), 500)):
+            marks = ",".join("?" * len(chunk))
+            for eid, k, v in self.connection.execute(
+                "SELECT experiment_id, key, value FROM params WHERE experiment_id IN (%s) ORDER BY key" % marks, chunk
+            ):
+                by_id[eid]["params"][k] = json.loads(v)
+            for eid, k, v in self.connection.execute(
+                "SELECT experiment_id, key, value FROM tags WHERE experiment_id IN (%s) ORDER BY key" % marks, chunk
+            ):
+                by_id[eid]["tags"][k] = v
+            for r in self.connection.execute(
+                "SELECT experiment_id, %s FROM series WHERE experiment_id IN (%s) ORDER BY experiment_id, split, name"
+                % (_SERIES_COLUMNS, marks),
+                chunk,
+            ):
+                summary = _series_from_row(r[1:])
+                by_id[r[0]]["series"][summary["key"]] = summary
+        return out
+
+    def get_experiment(self, exp):
+        """One experiment as list_experiments shows it, plus status_history and files."""
+        name = check_exp_name(exp)
+        found = self.list_experiments(_id=self._exp_id(name))
+        if not found:
+            raise NotFoundError('no experiment named "%s"' % name, "experiment", name)
+        detail = found[0]
+        detail["status_history"] = self.get_status_history(name)
+        detail["files"] = self.get_files(name)
+        return detail
+
+    # ------------------------------------------------------------ runs
+
+    def start_run(self, name=None, project="default", params=None, tags=None, notes=None, status="TRAINING",
+                  heartbeat_s=15.0, handle_exit=True):
+        """Starts a run: a new experiment (TRAINING) with params, a heartbeat thread,
+        and FAILED/KILLED/COMPLETE recorded if the script ends without finish().
+
+        Example::
+
+            with db.start_run(project='iris', params={'lr': 0.01}) as run:
+                run.log({'loss': 0.31, 'acc': 0.9}, step=0, split='train')
+        """
+        from .run import Run
+
+        return Run(self, name=name, project=project, params=params, tags=tags, notes=notes, status=status,
+                   heartbeat_s=heartbeat_s, handle_exit=handle_exit)
+
+    def _set_run_info(self, exp, project, status):
+        name = check_exp_name(exp)
+        st = check_status(status)
+        proj = check_project_name(project)
+
+        def write():
+            if self.connection.execute("SELECT id FROM experiments WHERE name = ?", (name,)).fetchone():
+                raise ValidationError(
+                    'an experiment named "%s" already exists; a run needs a new name (exp_name() makes one)' % name,
+                    "name",
+                )
+            self._ensure_exp(name, st, proj)
+
+        self._write(write)

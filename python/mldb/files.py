@@ -1,0 +1,43 @@
+"""File pointers: what is recorded about a file on disk (as src/api/files.ts)."""
+
+import hashlib
+import os
+
+from .errors import NotFoundError, ValidationError
+
+#: The kinds of file a pointer may have.
+FILE_KINDS = ("model", "checkpoint", "image", "plot", "data", "other")
+
+
+def check_kind(kind):
+    """A file kind; None means 'other'."""
+    if kind is None:
+        return "other"
+    if not isinstance(kind, str) or kind not in FILE_KINDS:
+        raise ValidationError("file kind %r is not one of %s" % (kind, ", ".join(FILE_KINDS)), "kind")
+    return kind
+
+
+def stat_file(path):
+    """``(absolute path, size, mtime in ms)`` of a file that must exist now."""
+    if isinstance(path, os.PathLike):
+        path = os.fspath(path)
+    if not isinstance(path, str) or path.strip() == "":
+        raise ValidationError("file path must be a non-empty string, got %r" % (path,), "path")
+    full = os.path.abspath(path)
+    try:
+        st = os.stat(full)
+    except OSError:
+        raise NotFoundError("file %s does not exist; write the file before recording it" % full, "file", full) from None
+    if not os.path.isfile(full):
+        raise ValidationError("%s is not a regular file; record files, not folders" % full, "path")
+    return full, st.st_size, st.st_mtime_ns // 1_000_000
+
+
+def sha256_file(path):
+    """sha256 of a file, read in 1 MiB chunks so model weights do not fill memory."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()

@@ -1,0 +1,56 @@
+import type { Command } from 'commander'
+import type { Database } from '../../api/database.js'
+import { fileProblem } from '../../api/files.js'
+import { MldbError, NotFoundError } from '../../errors.js'
+import { parseSeriesKey } from '../../query/filter.js'
+import { openForRead, withDb } from '../db.js'
+import { formatBytes, formatNumber } from '../format.js'
+import { color, colorStatus, out, printJson } from '../output.js'
+
+/** The first step at which the series reached `value`, for "best at step N". */
+function stepOf(db: Database, exp: string, key: string, value: number): number | null {
+  const { name, split } = parseSeriesKey(key)
+  const row = db.sqlite
+    .prepare(
+      `SELECT p.step FROM points p JOIN series s ON s.id = p.series_id JOIN experiments e ON e.id = s.experiment_id
+       WHERE e.name = ? AND s.name = ? AND s.split = ? AND p.value = ? ORDER BY p.step, p.seq LIMIT 1`,
+    )
+    .get(exp, name, split, value) as { step: number } | undefined
+  return row?.step ?? null
+}
+
+/** `mldb best SERIES`: the experiment with the lowest (or highest) value and its model file(s). */
+export function registerBest(program: Command): void {
+  withDb(program.command('best'))
+    .description('the experiment with the lowest value ever reached in a series (highest with --max), and its model file(s)')
+    .argument('<series>', "a series such as valid/loss (split/name) or rmse; 'metrics.' is optional")
+    .option('--max', 'higher is better (accuracy, f1, ...)')
+    .option('-w, --where <filter>', 'only experiments matching a filter, e.g. "status = \'COMPLETE\'"')
+    .option('-p, --project <name>', 'only this project')
+    .option('--json', 'print JSON')
+    .action((series: string, opts: { db?: string; max?: boolean; where?: string; project?: string; json?: boolean }) => {
+      const key = series.replace(/^metrics?\./i, '')
+      const mode = opts.max ? 'max' : 'min'
+      using db = openForRead(opts.db)
+      const { name, split } = parseSeriesKey(key)
+      const exists = db.sqlite
+        .prepare('SELECT 1 FROM series s JOIN experiments e ON e.id = s.experiment_id WHERE s.name = ? AND s.split = ? AND e.deleted_at IS NULL LIMIT 1')
+        .get(name, split)
+      if (!exists) throw new NotFoundError(`no experiment has a series "${key}"; see the series of one with \`mldb show EXP\``, 'series', key)
+      const best = db.bestExperiment(key, mode, { where: opts.where, project: opts.project })
+      if (!best) throw new MldbError(`no experiment${opts.where || opts.project ? ' matching the filter' : ''} has a value in "${key}" that is not NaN`)
+      const step = stepOf(db, best.name, key, best.best)
+      const models = db.getFiles(best.name, { kind: 'model' }).map((f) => ({ ...f, problem: fileProblem(f) ?? null }))
+      if (opts.json) {
+        printJson({ series: key, mode, value: best.best, step, experiment: best, files: models })
+        return
+      }
+      out(`${color.bold(best.name)}  ${colorStatus(best.status)}  ${color.dim(`project ${best.project}`)}`)
+      out(`${mode} ${key} = ${color.bold(formatNumber(best.best))}${step === null ? '' : ` at step ${step}`}`)
+      if (models.length === 0) out(color.dim('no model file recorded (mldb file EXP PATH --kind model)'))
+      for (const f of models) {
+        const mark = f.problem === 'missing' ? color.red(' MISSING') : f.problem === 'changed' ? color.yellow(' CHANGED') : ''
+        out(`model ${f.path}  ${color.dim(formatBytes(f.size))}${f.step === null ? '' : color.dim(` step ${f.step}`)}${mark}`)
+      }
+    })
+}

@@ -1,0 +1,57 @@
+import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs'
+import type { Command } from 'commander'
+import { exportRecords } from '../../api/export.js'
+import { CSV_COLUMNS, toCsvRow } from '../../api/records.js'
+import { toJson } from '../../json.js'
+import { openForRead, withDb } from '../db.js'
+import { UsageError } from '../errors.js'
+import { progress } from '../progress.js'
+
+/** Text is written in chunks of about this many characters. */
+const CHUNK = 1 << 20
+
+/** `mldb export`: every point in long form plus params, tags, files and history, as JSONL or CSV. */
+export function registerExport(program: Command): void {
+  withDb(program.command('export'))
+    .description('write every point (experiment, project, series, split, step, time, value) plus params, tags, files and status history')
+    .option('-w, --where <filter>', 'only experiments matching a filter')
+    .option('-p, --project <name>', 'only this project')
+    .option('-f, --format <format>', 'jsonl or csv (default: from --out, else jsonl)')
+    .option('-o, --out <file>', 'write to a file instead of stdout')
+    .action((opts: { db?: string; where?: string; project?: string; format?: string; out?: string }) => {
+      const format = opts.format ?? (opts.out?.toLowerCase().endsWith('.csv') ? 'csv' : 'jsonl')
+      if (format !== 'csv' && format !== 'jsonl') throw new UsageError(`--format must be csv or jsonl, got "${format}"`)
+      using db = openForRead(opts.db)
+      const total = db.countExperiments({ where: opts.where, project: opts.project })
+      // to a temporary file renamed at the end, so a failed export leaves no half file
+      const tmp = opts.out ? `${opts.out}.${process.pid}.tmp` : undefined
+      const fd = tmp ? openSync(tmp, 'w') : 1
+      const bar = progress('export')
+      let buffer = ''
+      const flush = () => {
+        if (buffer) writeSync(fd, buffer)
+        buffer = ''
+      }
+      try {
+        bar.start(total)
+        if (format === 'csv') buffer += `${CSV_COLUMNS.join(',')}\n`
+        for (const r of exportRecords(db, { where: opts.where, project: opts.project }, () => bar.tick())) {
+          buffer += `${format === 'csv' ? toCsvRow(r) : toJson(r)}\n`
+          if (buffer.length > CHUNK) flush()
+        }
+        flush()
+        bar.stop()
+        if (tmp && opts.out) {
+          closeSync(fd)
+          renameSync(tmp, opts.out)
+        }
+      } catch (e) {
+        bar.stop()
+        if (tmp) {
+          closeSync(fd)
+          rmSync(tmp, { force: true })
+        }
+        throw e
+      }
+    })
+}

@@ -1,0 +1,64 @@
+import { existsSync, statSync } from 'node:fs'
+import type { Command } from 'commander'
+import { checkBundle, type ExperimentBundle, existingNames, writeBundle } from '../../api/import-bundle.js'
+import { readExportFile } from '../../api/import-records.js'
+import { isMlflowStore, readMlflowStore } from '../../api/mlflow-import.js'
+import { MldbError, NotFoundError } from '../../errors.js'
+import { openForWrite, withDb } from '../db.js'
+import { printJson } from '../output.js'
+import { progress } from '../progress.js'
+
+/** `mldb import FILE|DIR`: an `mldb export` file, or an MLflow `mlruns/` folder. */
+export function registerImport(program: Command): void {
+  withDb(program.command('import'))
+    .description('import an `mldb export` file (JSONL or CSV) or an MLflow file store folder (mlruns/)')
+    .argument('<path>', 'the file or folder')
+    .option('--json', 'print what was imported as JSON')
+    .action((path: string, opts: { db?: string; json?: boolean }) => {
+      if (!existsSync(path)) throw new NotFoundError(`${path} does not exist; give an \`mldb export\` file or an MLflow mlruns/ folder`, 'file', path)
+      const isDir = statSync(path).isDirectory()
+      if (isDir && !isMlflowStore(path)) throw new MldbError(`${path} is a folder but not an MLflow file store (no <experiment>/meta.yaml inside)`)
+      // everything is read and checked before the database is opened, so bad input writes nothing
+      let bundles: ExperimentBundle[]
+      let skipped = 0
+      let db: ReturnType<typeof openForWrite> | undefined
+      if (isDir) {
+        db = openForWrite(opts.db)
+        const taken = db.sqlite.prepare('SELECT 1 FROM experiments WHERE name = ?')
+        const read = readMlflowStore(path, (n) => taken.get(n) !== undefined)
+        bundles = read.bundles
+        skipped = read.skippedDeleted
+      } else bundles = readExportFile(path)
+      try {
+        for (const b of bundles) checkBundle(b)
+        db ??= openForWrite(opts.db)
+        const clash = existingNames(
+          db,
+          bundles.map((b) => b.name),
+        )
+        if (clash.length) {
+          throw new MldbError(
+            `${clash.length} experiment${clash.length === 1 ? '' : 's'} already exist in ${db.path} (${clash.slice(0, 3).join(', ')}${clash.length > 3 ? ', ...' : ''}); nothing was imported`,
+          )
+        }
+        const bar = progress('import')
+        bar.start(bundles.length)
+        try {
+          for (const b of bundles) {
+            writeBundle(db, b)
+            bar.tick()
+          }
+        } finally {
+          bar.stop()
+        }
+        const points = bundles.reduce((n, b) => n + b.points.length, 0)
+        if (opts.json) printJson({ experiments: bundles.map((b) => b.name), points, skippedDeleted: skipped })
+        else
+          process.stderr.write(
+            `imported ${bundles.length} experiment${bundles.length === 1 ? '' : 's'} and ${points} point${points === 1 ? '' : 's'}${skipped ? ` (${skipped} deleted MLflow runs left out)` : ''}\n`,
+          )
+      } finally {
+        db?.close()
+      }
+    })
+}

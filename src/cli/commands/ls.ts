@@ -1,0 +1,74 @@
+import type { Command } from 'commander'
+import { ATTRIBUTE_NAMES, type Column, columnFor, defaultColumns } from '../columns.js'
+import { openForRead, withDb } from '../db.js'
+import { color, out, printJson, printTable } from '../output.js'
+import { parseCount, parseList } from '../parse.js'
+
+interface LsOptions {
+  db?: string
+  project?: string
+  status?: string
+  where?: string
+  sort?: string
+  limit: number
+  columns?: string
+  trash?: boolean
+  json?: boolean
+}
+
+const FIELD_PREFIX = /^(params?|tags?|metrics?)\.|^(min|max|last|count)\s*\(/i
+
+/**
+ * `--sort valid/loss` means the series; `--sort 'metrics.valid/loss desc'`,
+ * `--sort params.lr` and `--sort duration` are taken as written.
+ */
+export function sortExpression(sort: string): string {
+  const m = /^(.*?)(\s+(?:asc|desc))?\s*$/i.exec(sort.trim()) as RegExpExecArray
+  const field = m[1] ?? ''
+  const dir = m[2] ?? ''
+  if (FIELD_PREFIX.test(field) || ATTRIBUTE_NAMES.includes(field.toLowerCase())) return `${field}${dir}`
+  return `metrics.${field}${dir}`
+}
+
+/** `mldb ls`: experiments, newest first. */
+export function registerLs(program: Command): void {
+  withDb(program.command('ls'))
+    .description('list experiments, newest first, with their varied params and the latest value of each series')
+    .option('-p, --project <name>', 'only this project')
+    .option('-s, --status <status>', 'only this status (COMPLETE, FAILED, LOST, ...)')
+    .option('-w, --where <filter>', 'a filter such as "params.lr < 0.1 and metrics.valid/loss < 0.3"')
+    .option('--sort <field>', "a column or series, optionally with asc/desc: 'valid/loss', 'metrics.valid/acc desc', 'params.lr'")
+    .option('-n, --limit <n>', 'at most this many (0 for all)', parseCount, 50)
+    .option('-c, --columns <list>', 'comma-separated columns: name,status,lr,valid/loss,tags.team,...')
+    .option('--trash', 'list experiments in the trash instead')
+    .option('--json', 'print JSON')
+    .action((opts: LsOptions) => {
+      using db = openForRead(opts.db)
+      const query = {
+        project: opts.project,
+        status: opts.status,
+        where: opts.where,
+        orderBy: opts.sort ? sortExpression(opts.sort) : undefined,
+        trashed: opts.trash ?? false,
+      }
+      const rows = db.listExperiments({ ...query, limit: opts.limit === 0 ? undefined : opts.limit })
+      if (opts.json) {
+        printJson(rows)
+        return
+      }
+      const total = opts.limit === 0 || rows.length < opts.limit ? rows.length : db.countExperiments(query)
+      if (rows.length === 0) {
+        process.stderr.write(opts.trash ? 'the trash is empty\n' : 'no experiments match\n')
+        return
+      }
+      const now = Date.now()
+      const names = parseList(opts.columns)
+      const columns: Column[] = names.length ? names.map((n) => columnFor(n, rows)) : defaultColumns(rows)
+      printTable(
+        columns.map((c) => c.head),
+        rows.map((e) => columns.map((c) => c.cell(e, now))),
+        columns.map((c) => c.align),
+      )
+      if (total > rows.length) out(color.dim(`showing ${rows.length} of ${total} experiments; --limit 0 shows all`))
+    })
+}

@@ -1,0 +1,20 @@
+import type { Command } from 'commander'
+import { NotFoundError } from '../../errors.js'
+import { openForWrite, withDb } from '../db.js'
+import { out } from '../output.js'
+
+/** `mldb restore EXP...`: back from the trash. */
+export function registerRestore(program: Command): void {
+  withDb(program.command('restore'))
+    .description('bring experiments back from the trash')
+    .argument('<experiments...>', 'experiment names (see them with `mldb ls --trash`)')
+    .action((names: string[], opts: { db?: string }) => {
+      using db = openForWrite(opts.db)
+      const find = db.sqlite.prepare('SELECT 1 FROM experiments WHERE name = ? AND deleted_at IS NOT NULL')
+      for (const n of names) {
+        if (!find.get(n)) throw new NotFoundError(`no experiment named "${n}" in the trash; see it with \`mldb ls --trash\``, 'experiment', n)
+      }
+      for (const n of names) db.restoreExperiment(n)
+      out(`restored ${names.length} experiment${names.length === 1 ? '' : 's'}`)
+    })
+}

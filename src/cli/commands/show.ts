@@ -1,0 +1,92 @@
+import type { Command } from 'commander'
+import { fileProblem } from '../../api/files.js'
+import { openForRead, withDb } from '../db.js'
+import { duration, formatBytes, formatNumber, formatParam, relativeTime, sparkline } from '../format.js'
+import { color, colorStatus, out, printJson, printTable } from '../output.js'
+
+/** How many characters a sparkline in `mldb show` takes. */
+const SPARK_WIDTH = 24
+
+/** `mldb show EXP`: everything about one experiment. */
+export function registerShow(program: Command): void {
+  withDb(program.command('show'))
+    .description('show one experiment: status history, params, tags, notes, series with sparklines, files')
+    .argument('<experiment>', 'the experiment name')
+    .option('--json', 'print JSON')
+    .action((exp: string, opts: { db?: string; json?: boolean }) => {
+      using db = openForRead(opts.db)
+      const d = db.getExperiment(exp)
+      const files = d.files.map((f) => ({ ...f, problem: fileProblem(f) ?? null }))
+      if (opts.json) {
+        printJson({ ...d, files })
+        return
+      }
+      const now = Date.now()
+      out(`${color.bold(d.name)}  ${color.dim(`project ${d.project}`)}`)
+      const facts = [
+        `status ${colorStatus(d.status)}`,
+        `started ${relativeTime(d.startedAt ?? d.createdAt, now)}`,
+        `duration ${duration(d.durationMs)}`,
+        d.host ? `host ${d.host}${d.pid ? ` (pid ${d.pid})` : ''}` : '',
+        d.deletedAt !== null ? color.yellow(`in the trash since ${relativeTime(d.deletedAt, now)}`) : '',
+      ].filter(Boolean)
+      out(facts.join('   '))
+      out(`history ${d.statusHistory.map((h) => `${colorStatus(h.status)} ${color.dim(relativeTime(h.time, now))}`).join(' → ')}`)
+
+      const params = Object.entries(d.params)
+      if (params.length) {
+        out()
+        out(color.bold('params'))
+        printTable(
+          ['key', 'value'],
+          params.map(([k, v]) => [k, formatParam(v)]),
+        )
+      }
+      const tags = Object.entries(d.tags)
+      if (tags.length) {
+        out()
+        out(color.bold('tags'))
+        printTable(['key', 'value'], tags)
+      }
+      if (d.notes) {
+        out()
+        out(color.bold('notes'))
+        for (const line of d.notes.split('\n')) out(`  ${line}`)
+      }
+      const series = Object.values(d.series)
+      if (series.length) {
+        out()
+        printTable(
+          ['series', 'count', 'steps', 'last', 'min', 'max', 'trend'],
+          series.map((s) => {
+            const buckets = db.downsample(d.name, s.key, { buckets: SPARK_WIDTH })
+            return [
+              s.key,
+              String(s.count),
+              s.firstStep === null ? '-' : `${s.firstStep}-${s.lastStep}`,
+              formatNumber(s.last),
+              formatNumber(s.min),
+              formatNumber(s.max),
+              sparkline(buckets.map((b) => b.last)),
+            ]
+          }),
+          ['left', 'right', 'right', 'right', 'right', 'right', 'left'],
+        )
+      }
+      if (files.length) {
+        out()
+        printTable(
+          ['file', 'kind', 'step', 'size', 'age', ''],
+          files.map((f) => [
+            f.path,
+            f.kind,
+            f.step === null ? '-' : String(f.step),
+            formatBytes(f.size),
+            relativeTime(f.mtime, now),
+            f.problem === 'missing' ? color.red('MISSING') : f.problem === 'changed' ? color.yellow('CHANGED') : '',
+          ]),
+          ['left', 'left', 'right', 'right', 'right', 'left'],
+        )
+      }
+    })
+}

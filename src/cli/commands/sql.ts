@@ -1,0 +1,73 @@
+import type { Statement } from 'better-sqlite3'
+import type { Command } from 'commander'
+import type { Database } from '../../api/database.js'
+import { DatabaseError } from '../../errors.js'
+import { openForRead, openForWrite, withDb } from '../db.js'
+import { UsageError } from '../errors.js'
+import { color, out, printJson, printTable } from '../output.js'
+
+function prepare(db: Database, sql: string): Statement {
+  try {
+    return db.sqlite.prepare(sql)
+  } catch (e) {
+    throw new DatabaseError(`SQL error: ${(e as Error).message}`, sql, e)
+  }
+}
+
+function run<T>(sql: string, fn: () => T): T {
+  try {
+    return fn()
+  } catch (e) {
+    throw new DatabaseError(`SQL error: ${(e as Error).message}`, sql, e)
+  }
+}
+
+/** A cell for JSON: blobs as hex, the rest as SQLite returned it. */
+function jsonCell(v: unknown): unknown {
+  if (Buffer.isBuffer(v)) return `x'${v.toString('hex')}'`
+  if (typeof v === 'bigint') return v.toString()
+  return v
+}
+
+function textCell(v: unknown): string {
+  if (v === null) return color.dim('NULL')
+  if (Buffer.isBuffer(v)) return `<blob ${v.length} bytes>`
+  return String(v)
+}
+
+/** `mldb sql "SELECT ..."`: raw SQL over the file, read-only unless --write. */
+export function registerSql(program: Command): void {
+  withDb(program.command('sql'))
+    .description("run one SQL statement (tables, and the seed's views STATUS, LOSS, METRICS, FILES); read-only unless --write")
+    .argument('<statement>', 'e.g. "SELECT EXP_ID FROM STATUS WHERE STATUS = \'COMPLETE\'"')
+    .option('--write', 'allow a statement that changes the database')
+    .option('--json', 'print JSON')
+    .action((sql: string, opts: { db?: string; write?: boolean; json?: boolean }) => {
+      if (sql.trim() === '') throw new UsageError('sql needs a statement')
+      // A read-only connection is the real guard; stmt.readonly gives the clear message first.
+      using db = opts.write ? openForWrite(opts.db) : openForRead(opts.db)
+      const stmt = prepare(db, sql)
+      if (!stmt.readonly && !opts.write) throw new UsageError('this statement changes the database; add --write to run it')
+      if (!stmt.reader) {
+        const info = run(sql, () => stmt.run())
+        if (opts.json) printJson({ changes: info.changes, lastInsertRowid: Number(info.lastInsertRowid) })
+        else out(`${info.changes} row${info.changes === 1 ? '' : 's'} changed`)
+        return
+      }
+      const names = stmt.columns().map((c) => c.name)
+      const rows = run(sql, () => stmt.raw().all() as unknown[][])
+      if (opts.json) {
+        printJson(rows.map((r) => Object.fromEntries(names.map((n, i) => [n, jsonCell(r[i])]))))
+        return
+      }
+      if (rows.length === 0) {
+        process.stderr.write('no rows\n')
+        return
+      }
+      printTable(
+        names,
+        rows.map((r) => r.map(textCell)),
+        names.map((_, i) => (typeof rows[0]?.[i] === 'number' ? 'right' : 'left')),
+      )
+    })
+}

@@ -1,0 +1,35 @@
+import { existsSync } from 'node:fs'
+import type { Command } from 'commander'
+import { Database } from '../api/database.js'
+import { resolveDbPath } from '../config.js'
+import { MldbError } from '../errors.js'
+
+/** Adds `--db PATH` to a command. */
+export function withDb(cmd: Command): Command {
+  return cmd.option('--db <path>', 'the database file (default: MLDB_DB_PATH, ~/.mldb_config.json, ~/.mldb/mldb.db)')
+}
+
+const SOURCE_HINT: Record<string, string> = {
+  option: '--db',
+  CONFIG: 'CONFIG',
+  env: 'MLDB_DB_PATH',
+  'config-file': '~/.mldb_config.json',
+  default: 'the default path',
+}
+
+/**
+ * Opens the database for reading: read-only, so a read command never writes,
+ * and a missing file is an error rather than a new empty database.
+ */
+export function openForRead(dbOption: string | undefined): Database {
+  const resolved = resolveDbPath(dbOption)
+  if (resolved.path !== ':memory:' && !existsSync(resolved.path)) {
+    throw new MldbError(`no database at ${resolved.path} (from ${SOURCE_HINT[resolved.source]}); log an experiment first, or point --db at one`)
+  }
+  return new Database({ path: resolved.path, readonly: true })
+}
+
+/** Opens (and creates when new) the database for writing. */
+export function openForWrite(dbOption: string | undefined): Database {
+  return new Database({ path: resolveDbPath(dbOption).path })
+}

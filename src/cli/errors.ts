@@ -1,0 +1,38 @@
+import { CommanderError } from 'commander'
+import { MldbError } from '../errors.js'
+
+/** A mistake in how the command was called (exit status 2), as opposed to a failed operation (1). */
+export class UsageError extends Error {
+  override name = 'UsageError'
+}
+
+/** Exit statuses: 0 done, 1 the operation failed, 2 the command line was wrong. */
+export const EXIT_FAILED = 1
+export const EXIT_USAGE = 2
+
+/** One line, never a stack for a user mistake; a stack for our own bugs only with MLDB_DEBUG=1. */
+export function reportError(e: unknown, write: (line: string) => void = (l) => process.stderr.write(l)): number {
+  if (e instanceof CommanderError) {
+    // commander already printed its message (see configureOutput in program.ts)
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0
+    return e.exitCode === 0 ? 0 : EXIT_USAGE
+  }
+  if (e instanceof UsageError) {
+    write(`mldb: ${e.message}\n`)
+    return EXIT_USAGE
+  }
+  if (e instanceof MldbError) {
+    write(`mldb: ${oneLine(e.message)}\n`)
+    return EXIT_FAILED
+  }
+  const err = e instanceof Error ? e : new Error(String(e))
+  const code = (err as { code?: string }).code
+  if (process.env.MLDB_DEBUG === '1') write(`${err.stack ?? err.message}\n`)
+  else if (code?.startsWith('SQLITE_')) write(`mldb: SQLite: ${oneLine(err.message)} (${code})\n`)
+  else write(`mldb: unexpected error: ${oneLine(err.message)} (run with MLDB_DEBUG=1 for details)\n`)
+  return EXIT_FAILED
+}
+
+function oneLine(s: string): string {
+  return s.replace(/\s*\n\s*/g, ' ').trim()
+}

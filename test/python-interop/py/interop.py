@@ -1,0 +1,101 @@
+"""The Python side of the interop tests, driven by vitest through `python3 interop.py CMD ...`
+with PYTHONPATH=python. JSON in and out writes NaN/±Infinity as the strings
+"NaN"/"Infinity"/"-Infinity", as mldb's TypeScript JSON does."""
+
+import json
+import math
+import sys
+
+from mldb import Database
+
+
+def number(v):
+    """A JSON number or one of mldb's non-finite strings, as a float."""
+    return float(v) if isinstance(v, str) else v
+
+
+def plain(v):
+    """v with non-finite floats turned into mldb's strings, for json.dumps."""
+    if isinstance(v, float) and not math.isfinite(v):
+        return "NaN" if math.isnan(v) else ("Infinity" if v > 0 else "-Infinity")
+    if isinstance(v, dict):
+        return {k: plain(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [plain(x) for x in v]
+    return v
+
+
+def replay(db, exp, ops):
+    """Applies the operations the test describes, through the public API only."""
+    for op in ops:
+        kind = op["op"]
+        if kind == "status":
+            db.set_exp_status(exp, op["status"], project=op.get("project"))
+        elif kind == "metric":
+            db.add_metric_value(exp, op["name"], op["step"], number(op["value"]), split=op.get("split", ""))
+        elif kind == "loss":
+            db.add_loss_value(exp, op["split"], op["step"], number(op["value"]))
+        elif kind == "batch":
+            db.log_batch(exp, [dict(p, value=number(p["value"])) for p in op["points"]])
+        elif kind == "params":
+            db.set_params(exp, op["params"])
+        elif kind == "tags":
+            db.set_tags(exp, op["tags"])
+        elif kind == "notes":
+            db.set_notes(exp, op["notes"])
+        elif kind == "file":
+            db.add_file(exp, op["path"], kind=op["kind"], step=op.get("step"), hash=op.get("hash", False), meta=op.get("meta"))
+        else:
+            raise ValueError("unknown op %r" % kind)
+
+
+def dump(db, exp):
+    """Everything the Python API reads back about one experiment."""
+    series = db.get_series(exp)
+    return {
+        "status": db.get_exp_status(exp),
+        "history": [h["status"] for h in db.get_status_history(exp)],
+        "series": series,
+        "values": {s["key"]: db.get_metric_values(exp, s["name"], split=s["split"]) for s in series},
+        "params": db.get_params(exp),
+        "tags": db.get_tags(exp),
+        "notes": db.get_notes(exp),
+        "files": db.get_files(exp),
+        "experiment": db.get_experiment(exp),
+    }
+
+
+def writer(path, i, n):
+    """One of several concurrent writers: waits for "go", then logs n single points
+    into a shared series and n points in batches of 25 into its own experiment."""
+    print("ready", flush=True)
+    assert sys.stdin.readline().strip() == "go"
+    with Database(path) as db:
+        for j in range(n):
+            db.add_metric_value("shared", "common", i * n + j, i + j / 1000)
+            if j % 25 == 24:
+                db.log_batch("py-%d" % i, [{"name": "loss", "split": "train", "step": s, "value": s / 2} for s in range(j - 24, j + 1)])
+        db.set_exp_status("py-%d" % i, "COMPLETE")
+    print("done", flush=True)
+
+
+def main():
+    cmd, path = sys.argv[1], sys.argv[2]
+    if cmd == "writer":
+        writer(path, int(sys.argv[3]), int(sys.argv[4]))
+        return
+    exp = sys.argv[3]
+    with Database(path) as db:
+        if cmd == "replay":
+            replay(db, exp, json.loads(sys.stdin.read()))
+            print(json.dumps(plain(dump(db, exp)), allow_nan=False))
+        elif cmd == "dump":
+            print(json.dumps(plain(dump(db, exp)), allow_nan=False))
+        elif cmd == "set-params":
+            db.set_params(exp, json.loads(sys.stdin.read()))
+        else:
+            raise SystemExit("unknown command " + cmd)
+
+
+if __name__ == "__main__":
+    main()
