@@ -1,0 +1,48 @@
+import type { Context } from 'hono'
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import { DatabaseError, MldbError, NotFoundError, SchemaVersionError, ValidationError } from '../errors.js'
+import { toJson } from '../json.js'
+
+/** The machine-readable codes of error bodies; the web app switches on them. */
+export type ErrorCode = 'bad_request' | 'unauthorized' | 'forbidden' | 'not_found' | 'not_built' | 'too_large' | 'database_error' | 'internal'
+
+/** An error that already knows its HTTP status and code (auth, file refusals, ...). */
+export class HttpError extends MldbError {
+  override name = 'HttpError'
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+/**
+ * A JSON response written with toJson, so NaN and ±Infinity survive as strings.
+ *
+ * @example return jsonResponse(c, { ok: true })
+ */
+export function jsonResponse(c: Context, body: unknown, status: ContentfulStatusCode = 200): Response {
+  return c.body(toJson(body), status, { 'content-type': 'application/json; charset=utf-8' })
+}
+
+/** `{ error: { code, message } }` with its status. */
+export function errorResponse(c: Context, status: ContentfulStatusCode, code: ErrorCode, message: string): Response {
+  return jsonResponse(c, { error: { code, message } }, status)
+}
+
+/**
+ * Maps anything thrown by a handler to a JSON error. User mistakes (MldbError
+ * subclasses) keep their message; anything else is a 500 whose stack goes to
+ * stderr, not to the client.
+ */
+export function toErrorResponse(err: unknown, c: Context): Response {
+  if (err instanceof HttpError) return errorResponse(c, err.status, err.code, err.message)
+  if (err instanceof NotFoundError) return errorResponse(c, 404, 'not_found', err.message)
+  if (err instanceof ValidationError) return errorResponse(c, 400, 'bad_request', err.message)
+  if (err instanceof DatabaseError || err instanceof SchemaVersionError) return errorResponse(c, 500, 'database_error', err.message)
+  if (err instanceof MldbError) return errorResponse(c, 500, 'internal', err.message)
+  console.error('mldb ui: unexpected error on', c.req.method, c.req.path, err)
+  return errorResponse(c, 500, 'internal', `internal error: ${err instanceof Error ? err.message : String(err)}`)
+}

@@ -1,0 +1,70 @@
+import { Hono } from 'hono'
+import { z } from 'zod'
+import { checkKey } from '../../api/validate.js'
+import { listExperimentsJson } from '../../store/experiments-json.js'
+import { listProjects } from '../../store/projects.js'
+import { jsonResponse } from '../errors.js'
+import { experimentView } from '../experiment-detail.js'
+import type { ServerState } from '../state.js'
+import { boolParam, intParam, parseJsonBody, parseQuery } from '../validate.js'
+
+/** The table loads every experiment at once; above this, page with offset. */
+export const MAX_LIMIT = 50_000
+const DEFAULT_LIMIT = 10_000
+
+const listQuery = z.strictObject({
+  project: z.string().min(1).optional(),
+  status: z.string().min(1).optional(),
+  where: z.string().max(10_000).optional(),
+  orderBy: z.string().max(1_000).optional(),
+  limit: intParam(1, MAX_LIMIT).default(DEFAULT_LIMIT),
+  offset: intParam(0, Number.MAX_SAFE_INTEGER).default(0),
+  trashed: boolParam.default(false),
+})
+
+const patchBody = z.strictObject({
+  // the same limit as Database.setNotes, checked here so nothing is written when it fails
+  notes: z.string().max(1_000_000).optional(),
+  tags: z.record(z.string(), z.string()).optional(),
+})
+
+/** Projects, the experiments table, one experiment, and notes/tags edits. */
+export function experimentRoutes(state: ServerState): Hono {
+  const { db } = state
+  const app = new Hono()
+
+  app.get('/projects', (c) => {
+    parseQuery(c, z.strictObject({}))
+    return jsonResponse(c, { projects: listProjects(db.sqlite) })
+  })
+
+  app.get('/experiments', (c) => {
+    const q = parseQuery(c, listQuery)
+    const options = { project: q.project, status: q.status, where: q.where, orderBy: q.orderBy, trashed: q.trashed }
+    // The filter is compiled (and its syntax errors raised) before any row is read.
+    // SQLite writes the rows' JSON (see experiments-json.ts): 10,000 rows in the time budget.
+    const { json, count } = listExperimentsJson(db.sqlite, { ...options, limit: q.limit, offset: q.offset })
+    const total = q.offset === 0 && count < q.limit ? count : db.countExperiments(options)
+    return c.body(`{"total":${total},"experiments":${json}}`, 200, { 'content-type': 'application/json; charset=utf-8' })
+  })
+
+  app.get('/experiments/:name', (c) => {
+    parseQuery(c, z.strictObject({}))
+    return jsonResponse(c, experimentView(db.getExperiment(c.req.param('name'))))
+  })
+
+  app.patch('/experiments/:name', async (c) => {
+    const name = c.req.param('name')
+    const body = await parseJsonBody(c, patchBody)
+    db.getExperiment(name) // 404 before anything is written (setTags would create it)
+    // Every check the two API calls make is made first, so neither write can
+    // be refused after the other landed.
+    for (const key of Object.keys(body.tags ?? {})) checkKey('tag key', key)
+    if (body.tags) db.setTags(name, body.tags)
+    if (body.notes !== undefined) db.setNotes(name, body.notes)
+    state.localWrites++
+    return jsonResponse(c, experimentView(db.getExperiment(name)))
+  })
+
+  return app
+}

@@ -1,0 +1,53 @@
+import { bindNow, compileOrderBy, STATUS_SQL } from '../query/filter.js'
+import type { Sqlite } from './connection.js'
+import { type ListOptions, listWhere } from './experiments.js'
+
+/**
+ * A REAL column as mldb's JSON writes it: SQLite keeps NaN as NULL and renders
+ * ±Infinity as 9.0e+999, so both become the strings "NaN"/"Infinity"/"-Infinity".
+ */
+const num = (col: string) => `(CASE WHEN ${col} IS NULL THEN 'NaN' WHEN ${col} = 9e999 THEN 'Infinity' WHEN ${col} = -9e999 THEN '-Infinity' ELSE ${col} END)`
+
+/** A series' key as filters write it: `split/name`, or `name` without a split. */
+const KEY = "(CASE WHEN split = '' THEN name ELSE split || '/' || name END)"
+
+/**
+ * The JSON text (and row count) of `listExperiments(db, options, now)` (an array of
+ * ExperimentSummary, as toJson writes it), built by SQLite's JSON functions.
+ *
+ * Why: the dashboard loads 10,000 experiments at once, and building 60,000
+ * objects in JS then stringifying them costs several times the ≤150 ms the
+ * API has. SQLite writes each row's JSON in C from the same indexes; numbers
+ * come out round-trippable (up to 17 digits). Same filter, order and paging
+ * code as listExperiments; a test checks both give equal values. Params and
+ * tags come in key order (their primary key's); series in the order of their
+ * unique index (name, then split), which spares a sort per experiment.
+ */
+export function listExperimentsJson(db: Sqlite, options: ListOptions = {}, now = Date.now()): { json: string; count: number } {
+  const where = listWhere(options)
+  const order = options.orderBy?.trim() ? compileOrderBy(options.orderBy) : { sql: 'e.created_at DESC, e.id DESC', params: [] }
+  const sql = bindNow(
+    `SELECT json_object(
+       'id', e.id, 'name', e.name, 'project', p.name, 'status', ${STATUS_SQL}, 'storedStatus', e.status,
+       'createdAt', e.created_at, 'startedAt', e.started_at, 'endedAt', e.ended_at, 'updatedAt', e.updated_at,
+       'heartbeatAt', e.heartbeat_at,
+       'durationMs', CASE WHEN e.started_at IS NULL THEN NULL ELSE coalesce(e.ended_at, @now) - e.started_at END,
+       'host', e.host, 'pid', e.pid, 'notes', e.notes, 'deletedAt', e.deleted_at,
+       'params', (SELECT json_group_object(key, json(value)) FROM params WHERE experiment_id = e.id),
+       'tags', (SELECT json_group_object(key, value) FROM tags WHERE experiment_id = e.id),
+       'series', (SELECT json_group_object(${KEY}, json_object(
+           'name', name, 'split', split, 'key', ${KEY}, 'count', count, 'firstStep', first_step, 'lastStep', last_step,
+           'lastTime', last_time, 'last', CASE WHEN count = 0 THEN 'NaN' ELSE ${num('last_value')} END,
+           'min', ${num('min_value')}, 'max', ${num('max_value')}, 'nanCount', nan_count))
+         FROM series WHERE experiment_id = e.id)
+     )
+     FROM experiments e JOIN projects p ON p.id = e.project_id
+     WHERE ${where.sql} ORDER BY ${order.sql} LIMIT ? OFFSET ?`,
+    now,
+  )
+  const rows = db
+    .prepare(sql)
+    .pluck()
+    .all(...where.params, ...order.params, options.limit ?? -1, options.offset ?? 0) as string[]
+  return { json: `[${rows.join(',')}]`, count: rows.length }
+}

@@ -1,0 +1,111 @@
+// Shared by the browser tests and the UI benchmark: a built web app, a real
+// database in a temp dir, the real server, and Debian's chromium.
+import { execFileSync } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { crc32, deflateSync } from 'node:zlib'
+import { type BrowserContext, chromium } from 'playwright-core'
+
+/** The package root. */
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
+/** Where screenshots go (gitignored). */
+export const SCREENSHOTS = join(ROOT, 'test-output', 'screenshots')
+
+function newest(path: string): number {
+  const st = statSync(path)
+  if (!st.isDirectory()) return st.mtimeMs
+  let m = st.mtimeMs
+  for (const f of readdirSync(path)) m = Math.max(m, newest(join(path, f)))
+  return m
+}
+
+/** Builds web/dist when it is missing or older than its sources. */
+export function ensureWebBuilt(): void {
+  const index = join(ROOT, 'web', 'dist', 'index.html')
+  const sources = Math.max(newest(join(ROOT, 'web', 'src')), newest(join(ROOT, 'web', 'index.html')), newest(join(ROOT, 'web', 'vite.config.ts')))
+  if (existsSync(index) && statSync(index).mtimeMs >= sources) return
+  execFileSync(join(ROOT, 'node_modules', '.bin', 'vite'), ['build', 'web', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' })
+}
+
+/** The chromium binary: CHROMIUM_PATH, else Debian's. */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+
+/**
+ * Headless chromium with a fresh profile in a temp dir (playwright takes the
+ * profile as userDataDir, not as --user-data-dir); close() also removes it.
+ */
+export async function launchBrowser(viewport = { width: 1400, height: 860 }): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
+  const profile = mkdtempSync(join(tmpdir(), 'mldb-chromium-'))
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  })
+  return {
+    context,
+    close: async () => {
+      await context.close()
+      rmSync(profile, { recursive: true, force: true })
+    },
+  }
+}
+
+/** A temp dir, removed by the returned function. */
+export function tempDir(prefix: string): { dir: string; remove: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix))
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) }
+}
+
+/** A valid PNG of width × height pixels, a diagonal gradient (so a preview is visibly an image). */
+export function makePng(width: number, height: number): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const len = Buffer.alloc(4)
+    len.writeUInt32BE(data.length)
+    const td = Buffer.concat([Buffer.from(type, 'ascii'), data])
+    const crc = Buffer.alloc(4)
+    crc.writeUInt32BE(crc32(td) >>> 0)
+    return Buffer.concat([len, td, crc])
+  }
+  const ihdr = Buffer.alloc(13)
+  ihdr.writeUInt32BE(width, 0)
+  ihdr.writeUInt32BE(height, 4)
+  ihdr[8] = 8 // bit depth
+  ihdr[9] = 2 // RGB
+  const raw = Buffer.alloc((width * 3 + 1) * height)
+  for (let y = 0; y < height; y++) {
+    const row = y * (width * 3 + 1)
+    raw[row] = 0 // filter: none
+    for (let x = 0; x < width; x++) {
+      raw[row + 1 + x * 3] = Math.round((255 * x) / Math.max(1, width - 1))
+      raw[row + 2 + x * 3] = Math.round((255 * y) / Math.max(1, height - 1))
+      raw[row + 3 + x * 3] = 160
+    }
+  }
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(raw)),
+    chunk('IEND', Buffer.alloc(0)),
+  ])
+}
+
+/** Writes a file, creating its folder. */
+export function writeFileIn(path: string, data: Buffer | string): string {
+  mkdirSync(dirname(path), { recursive: true })
+  writeFileSync(path, data)
+  return path
+}
+
+/** Polls fn until it returns a truthy value, or throws after timeoutMs. */
+export async function waitFor<T>(fn: () => T | Promise<T>, timeoutMs = 30_000, what = 'condition'): Promise<T> {
+  const end = Date.now() + timeoutMs
+  for (;;) {
+    const v = await fn()
+    if (v) return v
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 100))
+  }
+}

@@ -1,0 +1,108 @@
+// The dashboard's only door to the server: typed fetches of the JSON API.
+import type { ExperimentSummary, FileRecord, Json, SeriesSummary, StatusChange } from '../../../src/store/types'
+
+export type { ExperimentSummary, Json, SeriesSummary }
+
+/** A file as the experiment page lists it. */
+export interface FileEntry extends Omit<FileRecord, 'experiment'> {
+  problem: null | 'missing' | 'changed'
+  url: string
+}
+
+/** One experiment with its history and files. */
+export interface ExperimentDetail extends ExperimentSummary {
+  statusHistory: StatusChange[]
+  files: FileEntry[]
+}
+
+/** One downsampled bucket: min and max keep spikes visible. */
+export interface Bucket {
+  step: number
+  time: number
+  min: number
+  max: number
+  last: number
+  count: number
+  nanCount: number
+}
+
+/** A raw point: [step, time ms, value]. */
+export type RawPoint = [number, number, number]
+
+/** An error the server answered with ({ error: { code, message } }) or a network failure. */
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly code: string,
+  ) {
+    super(message)
+  }
+}
+
+// The server writes NaN and ±Infinity as strings; turn them back into numbers
+// where a number is expected (not in params or names, where a string is a string).
+const NUMBER_KEYS = new Set(['last', 'min', 'max', 'value', 'firstStep', 'lastStep', 'lastTime', 'step', 'time', 'count', 'nanCount'])
+const SPECIAL: Record<string, number> = { NaN: Number.NaN, Infinity: Number.POSITIVE_INFINITY, '-Infinity': Number.NEGATIVE_INFINITY }
+
+function revive(this: unknown, key: string, value: unknown): unknown {
+  if (typeof value !== 'string') return value
+  const special = SPECIAL[value]
+  if (special === undefined) return value
+  // points are [step, time, value] triples
+  if (NUMBER_KEYS.has(key) || (Array.isArray(this) && this.length === 3 && key === '2')) return special
+  return value
+}
+
+/** Parses a server JSON body, turning "NaN"/"Infinity" strings in number fields back into numbers. */
+export function parseJson<T>(text: string): T {
+  return JSON.parse(text, revive) as T
+}
+
+async function request<T>(path: string, init?: RequestInit): Promise<T> {
+  let res: Response
+  try {
+    res = await fetch(path, init)
+  } catch (e) {
+    throw new ApiError(`cannot reach the mldb server (${(e as Error).message})`, 0, 'network')
+  }
+  const text = await res.text()
+  if (!res.ok) {
+    let message = `${res.status} ${res.statusText}`
+    let code = 'http'
+    try {
+      const body = JSON.parse(text) as { error?: { code?: string; message?: string } }
+      message = body.error?.message ?? message
+      code = body.error?.code ?? code
+    } catch {
+      // not JSON: keep the status line
+    }
+    throw new ApiError(message, res.status, code)
+  }
+  return parseJson<T>(text)
+}
+
+const q = (params: Record<string, string | number | undefined>): string => {
+  const s = new URLSearchParams()
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') s.set(k, String(v))
+  const text = s.toString()
+  return text ? `?${text}` : ''
+}
+
+const exp = (name: string): string => `/api/experiments/${encodeURIComponent(name)}`
+
+/** The JSON API, one function per route. */
+export const api = {
+  projects: () => request<{ projects: { name: string; count: number }[] }>('/api/projects'),
+  experiments: (o: { project?: string; where?: string; orderBy?: string; limit?: number; offset?: number }) =>
+    request<{ total: number; experiments: ExperimentSummary[] }>(`/api/experiments${q(o)}`),
+  experiment: (name: string) => request<ExperimentDetail>(exp(name)),
+  patchExperiment: (name: string, body: { notes?: string; tags?: Record<string, string> }) =>
+    request<ExperimentDetail>(exp(name), { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+  series: (name: string) => request<{ series: SeriesSummary[] }>(`${exp(name)}/series`),
+  points: (name: string, series: string, after?: number) => request<{ series: string; points: RawPoint[] }>(`${exp(name)}/points${q({ series, after })}`),
+  downsample: (name: string, series: string, o: { buckets?: number; from?: number; to?: number } = {}) =>
+    request<{ series: string; buckets: Bucket[] }>(`${exp(name)}/downsample${q({ series, buckets: o.buckets ?? 1000, from: o.from, to: o.to })}`),
+  changes: (since: number) => request<{ now: number; experiments: ExperimentSummary[]; trashed?: string[] }>(`/api/changes${q({ since })}`),
+  health: () => request<{ ok: boolean; db: string; version: string }>('/api/health'),
+}
