@@ -58,6 +58,8 @@ def connect(path):
     conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
     try:
         conn.execute("PRAGMA busy_timeout = %d" % int(BUSY_TIMEOUT_S * 1000))
+        # Only a new, empty file takes it (see src/store/connection.ts for why 1 KiB).
+        conn.execute("PRAGMA page_size = 1024")
         with_busy_retry(conn, lambda: conn.execute("PRAGMA journal_mode = WAL").fetchall())
         # WAL + NORMAL keeps every committed transaction across a killed process.
         conn.execute("PRAGMA synchronous = NORMAL")

@@ -51,6 +51,10 @@ export function openSqlite(path: string, options: OpenOptions = {}): Sqlite {
   }
   try {
     if (!options.readonly) {
+      // Only a new, empty file takes it. 1 KiB pages make each one-point commit
+      // write 2 KiB to the WAL instead of 8 KiB: per-call logging measured ~30%
+      // faster, with listing and downsampling no slower (bench/, 2026-11-26).
+      db.pragma('page_size = 1024')
       withBusyRetry(() => db.pragma('journal_mode = WAL'))
       db.pragma('synchronous = NORMAL')
       // Bigger than the default 1000 pages: fewer checkpoints stalling a writer.
