@@ -31,7 +31,7 @@ def stat_file(path):
         raise NotFoundError("file %s does not exist; write the file before recording it" % full, "file", full) from None
     if not os.path.isfile(full):
         raise ValidationError("%s is not a regular file; record files, not folders" % full, "path")
-    return full, st.st_size, st.st_mtime_ns // 1_000_000
+    return full, st.st_size, mtime_ms(st)
 
 
 def sha256_file(path):
@@ -41,3 +41,9 @@ def sha256_file(path):
         for chunk in iter(lambda: f.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
+
+
+def mtime_ms(st):
+    """Modification time in whole ms, rounded half up from the nanoseconds, exactly
+    as the TypeScript client computes it (src/api/files.ts)."""
+    return (st.st_mtime_ns + 500_000) // 1_000_000

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { closeSync, openSync, readSync, statSync } from 'node:fs'
+import { type BigIntStats, closeSync, openSync, readSync, statSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { NotFoundError, ValidationError } from '../errors.js'
 
@@ -15,20 +15,28 @@ export function checkKind(kind: unknown): FileKind {
   return kind as FileKind
 }
 
+/**
+ * Modification time in whole ms, rounded half up from the nanoseconds; integer
+ * arithmetic so the Python client (files.py) computes the very same number.
+ */
+export function mtimeMs(st: BigIntStats): number {
+  return Number((st.mtimeNs + 500_000n) / 1_000_000n)
+}
+
 /** Size, mtime (ms) and absolute path of a file that must exist now. */
 export function statFile(path: unknown): { path: string; size: number; mtime: number } {
   if (typeof path !== 'string' || path.trim() === '') {
     throw new ValidationError(`file path must be a non-empty string, got ${JSON.stringify(path)}`, 'path')
   }
   const abs = resolve(path)
-  let st: ReturnType<typeof statSync>
+  let st: BigIntStats
   try {
-    st = statSync(abs)
+    st = statSync(abs, { bigint: true })
   } catch {
     throw new NotFoundError(`file ${abs} does not exist; write the file before recording it`, 'file', abs)
   }
   if (!st.isFile()) throw new ValidationError(`${abs} is not a regular file; record files, not folders`, 'path')
-  return { path: abs, size: st.size, mtime: Math.round(st.mtimeMs) }
+  return { path: abs, size: Number(st.size), mtime: mtimeMs(st) }
 }
 
 /** sha256 of a file, read in 1 MiB chunks so model weights do not fill memory. */
@@ -50,14 +58,14 @@ export function sha256File(path: string): string {
 
 /** What is wrong with a recorded file now, if anything. */
 export function fileProblem(rec: { path: string; size: number; mtime: number; sha256: string | null }, verifyHash = false): 'missing' | 'changed' | undefined {
-  let st: ReturnType<typeof statSync>
+  let st: BigIntStats
   try {
-    st = statSync(rec.path)
+    st = statSync(rec.path, { bigint: true })
   } catch {
     return 'missing'
   }
   if (!st.isFile()) return 'missing'
-  if (st.size !== rec.size || Math.round(st.mtimeMs) !== rec.mtime) return 'changed'
+  if (Number(st.size) !== rec.size || mtimeMs(st) !== rec.mtime) return 'changed'
   if (verifyHash && rec.sha256 && sha256File(rec.path) !== rec.sha256) return 'changed'
   return undefined
 }
