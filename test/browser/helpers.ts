@@ -21,12 +21,36 @@ function newest(path: string): number {
   return m
 }
 
-/** Builds web/dist when it is missing or older than its sources. */
+/**
+ * Builds web/dist when it is missing or older than its sources. Test files run
+ * in parallel: a lock directory lets one of them build while the others wait.
+ */
 export function ensureWebBuilt(): void {
   const index = join(ROOT, 'web', 'dist', 'index.html')
-  const sources = Math.max(newest(join(ROOT, 'web', 'src')), newest(join(ROOT, 'web', 'index.html')), newest(join(ROOT, 'web', 'vite.config.ts')))
-  if (existsSync(index) && statSync(index).mtimeMs >= sources) return
-  execFileSync(join(ROOT, 'node_modules', '.bin', 'vite'), ['build', 'web', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' })
+  const fresh = () => {
+    const sources = Math.max(newest(join(ROOT, 'web', 'src')), newest(join(ROOT, 'web', 'index.html')), newest(join(ROOT, 'web', 'vite.config.ts')))
+    return existsSync(index) && statSync(index).mtimeMs >= sources
+  }
+  if (fresh()) return
+  const lock = join(ROOT, 'test-output', 'web-build.lock')
+  mkdirSync(dirname(lock), { recursive: true })
+  const sleeper = new Int32Array(new SharedArrayBuffer(4))
+  for (;;) {
+    try {
+      mkdirSync(lock)
+      break
+    } catch {
+      // another test file is building; a lock older than two minutes is left over from a crash
+      const since = statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? 0
+      if (Date.now() - since > 120_000) rmSync(lock, { recursive: true, force: true })
+      else Atomics.wait(sleeper, 0, 0, 200)
+    }
+  }
+  try {
+    if (!fresh()) execFileSync(join(ROOT, 'node_modules', '.bin', 'vite'), ['build', 'web', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' })
+  } finally {
+    rmSync(lock, { recursive: true, force: true })
+  }
 }
 
 /** The chromium binary: CHROMIUM_PATH, else Debian's. */

@@ -5,11 +5,13 @@ import type { XMode } from '../lib/align'
 import type { ExperimentSummary } from '../lib/api'
 import { runColor } from '../lib/colors'
 import { setQuery, useRoute } from '../lib/route'
+import { shortNames } from '../lib/short-names'
 import { type ChartLine, SeriesChart } from './series-chart'
 
-/** Groups the experiments' series by name into chart lines. */
+/** Groups the experiments' series by name into chart lines, labelled by the part of their names that differs. */
 export function chartLines(exps: readonly ExperimentSummary[]): Map<string, ChartLine[]> {
   const byName = new Map<string, ChartLine[]>()
+  const short = shortNames(exps.map((e) => e.name))
   exps.forEach((e, i) => {
     const keys = Object.keys(e.series).sort()
     for (const key of keys) {
@@ -25,7 +27,8 @@ export function chartLines(exps: readonly ExperimentSummary[]): Map<string, Char
         exp: e.name,
         key,
         split: s.split,
-        label: s.split ? `${e.name} · ${s.split}` : e.name,
+        label: s.split ? `${short[i]} · ${s.split}` : (short[i] as string),
+        fullLabel: s.split ? `${e.name} · ${s.split}` : e.name,
         color: runColor(i),
         lastStep: s.lastStep,
         t0: e.startedAt ?? e.createdAt,

@@ -1,14 +1,21 @@
 import { useEffect, useRef, useState } from 'react'
 import { seriesColumnId } from '../lib/columns'
+import { paramText } from '../lib/format'
 
-/** A popover to choose which params and series aggregates the table shows. */
+/**
+ * A popover to choose which params and series aggregates the table shows.
+ * Params with one value across the listed experiments say which (they are not
+ * shown by default).
+ */
 export function ColumnPicker({
   params,
+  constants,
   series,
   chosen,
   onChange,
 }: {
   params: string[]
+  constants?: ReadonlyMap<string, unknown>
   series: string[]
   chosen: string[]
   onChange: (cols: string[]) => void
@@ -36,6 +43,11 @@ export function ColumnPicker({
           {params.map((k) => (
             <label key={k} className="check">
               <input type="checkbox" checked={chosen.includes(`params.${k}`)} onChange={() => toggle(`params.${k}`)} /> {k}
+              {constants?.has(k) && (
+                <span className="muted small" data-testid="constant-param" title="the same in every listed experiment">
+                  = {paramText(constants.get(k))}
+                </span>
+              )}
             </label>
           ))}
           <div className="popover-section">Series (last · min · max)</div>

@@ -11,7 +11,10 @@ import { type LineSpec, type StepRange, useLineData } from '../lib/use-line-data
 
 /** A line as the chart draws it. */
 export interface ChartLine extends LineSpec {
+  /** the experiment's name, or the part of it that differs from the other lines' */
   label: string
+  /** the experiment's full name (and split), for tooltips */
+  fullLabel?: string
   split: string
   color: string
   /** experiment start (ms), for relative time */
@@ -25,6 +28,8 @@ export interface ChartOptions {
 }
 
 const HEIGHT = 240
+// past this many lines the legend becomes a scrolling grid
+const COMPACT_LEGEND = 6
 const dashOf = (split: string): number[] | undefined => (split === 'train' || split === '' ? undefined : split === 'valid' ? [6, 4] : [2, 3])
 
 declare global {
@@ -175,12 +180,20 @@ export function SeriesChart({ title, lines, options }: { title: string; lines: C
       <div className="chart-plot" ref={wrapRef}>
         <div className="chart-tip" ref={tipRef} />
       </div>
-      <div className="chart-legend">
+      {/* many lines: a grid of a few rows that scrolls, so the plot stays the main thing */}
+      <div className={`chart-legend${lines.length > COMPACT_LEGEND ? ' compact' : ''}`} data-testid="chart-legend">
         {lines.map((l) => {
           const loaded = data.lines.get(l.id)
           const lastB = loaded?.buckets.at(-1)
           return (
-            <span key={l.id} className="legend-item" data-testid="legend-item" data-line={l.id} data-last-step={loaded?.lastStep ?? ''}>
+            <span
+              key={l.id}
+              className="legend-item"
+              data-testid="legend-item"
+              data-line={l.id}
+              data-last-step={loaded?.lastStep ?? ''}
+              title={l.fullLabel ?? l.label}
+            >
               <svg width="18" height="8" aria-hidden="true">
                 <line x1="0" y1="4" x2="18" y2="4" stroke={l.color} strokeWidth="2" strokeDasharray={dashOf(l.split)?.join(' ')} />
               </svg>

@@ -77,8 +77,73 @@ export function availableKeys(exps: readonly ExperimentSummary[]): { params: str
   return { params: [...params].sort(), series: [...series].sort() }
 }
 
-/** Columns to show when the URL chooses none: a few params and each series' latest value. */
+/** A param value as a comparable key: primitives as themselves, the rest as JSON; missing is null. */
+function paramKey(v: unknown): unknown {
+  if (v === undefined || v === null) return null
+  return typeof v === 'object' ? JSON.stringify(v) : v
+}
+
+/**
+ * Params whose value differs between the experiments (a missing value differs
+ * from a present one), as `mldb ls` picks them; every param for one experiment.
+ * The others map to their one value, so a menu can say what a hidden column holds.
+ */
+export function paramVariation(exps: readonly ExperimentSummary[], params: readonly string[]): { varying: string[]; constant: Map<string, unknown> } {
+  const first = exps[0]
+  if (!first || exps.length === 1) return { varying: [...params], constant: new Map() }
+  const varying: string[] = []
+  const constant = new Map<string, unknown>()
+  for (const k of params) {
+    const v0 = paramKey(first.params[k])
+    let differs = false
+    for (const e of exps) {
+      if (paramKey(e.params[k]) !== v0) {
+        differs = true
+        break
+      }
+    }
+    if (differs) varying.push(k)
+    else constant.set(k, first.params[k])
+  }
+  return { varying, constant }
+}
+
+const VALID_SPLITS = /^(valid|validation|val|eval|dev)$/i
+const TRAIN_SPLITS = /^train(ing)?$/i
+
+/** Where a series goes among the default columns: validation first, then train, then the rest; loss first in each. */
+function seriesRank(key: string): [number, number, string] {
+  const slash = key.indexOf('/')
+  const split = slash < 0 ? '' : key.slice(0, slash)
+  const name = slash < 0 ? key : key.slice(slash + 1)
+  const splitRank = VALID_SPLITS.test(split) ? 0 : TRAIN_SPLITS.test(split) ? 1 : 2
+  const nameRank = /loss/i.test(name) ? 0 : /^acc(uracy)?$/i.test(name) ? 1 : 2
+  return [splitRank, nameRank, key]
+}
+
+/** Series keys in default-column order: valid/loss, valid/acc, …, train/loss, train/acc, …, the rest. */
+export function orderSeries(keys: readonly string[]): string[] {
+  const ranked = keys.map((k) => ({ k, r: seriesRank(k) }))
+  ranked.sort((a, b) => a.r[0] - b.r[0] || a.r[1] - b.r[1] || (a.r[2] < b.r[2] ? -1 : a.r[2] > b.r[2] ? 1 : 0))
+  return ranked.map((x) => x.k)
+}
+
+/** At most this many of each kind by default; the Columns menu has the rest. */
+const DEFAULT_PARAMS = 8
+const DEFAULT_SERIES = 8
+
+/**
+ * Columns to show when the URL chooses none, like `mldb ls`: the params that
+ * vary between the listed experiments, then the latest value of each series,
+ * validation before train.
+ */
 export function defaultColumns(exps: readonly ExperimentSummary[]): string[] {
   const { params, series } = availableKeys(exps)
-  return [...params.slice(0, 6).map((k) => `params.${k}`), ...series.slice(0, 5).map((k) => `metrics.${k}`)]
+  const { varying } = paramVariation(exps, params)
+  return [
+    ...varying.slice(0, DEFAULT_PARAMS).map((k) => `params.${k}`),
+    ...orderSeries(series)
+      .slice(0, DEFAULT_SERIES)
+      .map((k) => `metrics.${k}`),
+  ]
 }

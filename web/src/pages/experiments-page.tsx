@@ -7,7 +7,8 @@ import { ColumnPicker } from '../components/column-picker'
 import { FilterBox } from '../components/filter-box'
 import { StatusBadge } from '../components/status-badge'
 import type { ExperimentSummary } from '../lib/api'
-import { availableKeys, type ColumnSpec, columnValue, defaultColumns, FIXED_COLUMNS, parseColumn } from '../lib/columns'
+import { fitWidths } from '../lib/column-widths'
+import { availableKeys, type ColumnSpec, columnValue, defaultColumns, FIXED_COLUMNS, paramVariation, parseColumn } from '../lib/columns'
 import { ago, duration, num, paramText } from '../lib/format'
 import { href, navigate, setQuery, useRoute } from '../lib/route'
 import { setSelection, toggleSelected, useSelection } from '../lib/selection'
@@ -78,11 +79,15 @@ export function ExperimentsPage() {
   }, [])
 
   const keys = useMemo(() => availableKeys(experiments), [experiments])
-  const chosen = useMemo(() => {
-    const fromUrl = query.getAll('col')
-    return fromUrl.length > 0 ? fromUrl : defaultColumns(experiments)
-  }, [query, experiments])
+  // With no columns in the URL: the params that vary between these experiments, then the series (valid first).
+  const constants = useMemo(() => paramVariation(experiments, keys.params).constant, [experiments, keys])
+  const defaults = useMemo(() => defaultColumns(experiments).join('\u0000'), [experiments])
+  const chosenKey = query.getAll('col').join('\u0000') || defaults
+  // the key keeps the columns (and the table built on them) the same object across live updates
+  const chosen = useMemo(() => (chosenKey ? chosenKey.split('\u0000') : []), [chosenKey])
   const specs = useMemo(() => [...FIXED_COLUMNS, ...chosen.map(parseColumn).filter((c): c is ColumnSpec => !!c && c.kind !== 'fixed')], [chosen])
+  const widths = useMemo(() => fitWidths(specs, experiments).map((c) => c.width), [specs, experiments])
+  const widthOf = (i: number) => widths[i] ?? (specs[i] as ColumnSpec).width
 
   const columns = useMemo(
     () =>
@@ -137,7 +142,7 @@ export function ExperimentsPage() {
 
   const scrollRef = useRef<HTMLDivElement>(null)
   const virtualizer = useVirtualizer({ count: items.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 12 })
-  const width = CHECK_WIDTH + specs.reduce((w, c) => w + c.width, 0)
+  const width = CHECK_WIDTH + widths.reduce((w, c) => w + c, 0)
   const names = experiments.map((e) => e.name)
   const allSelected = names.length > 0 && names.every((n) => selected.has(n))
 
@@ -155,7 +160,13 @@ export function ExperimentsPage() {
             </option>
           ))}
         </select>
-        <ColumnPicker params={keys.params} series={keys.series} chosen={chosen} onChange={(cols) => setQuery({ col: cols.length ? cols : ['none'] })} />
+        <ColumnPicker
+          params={keys.params}
+          constants={constants}
+          series={keys.series}
+          chosen={chosen}
+          onChange={(cols) => setQuery({ col: cols.length ? cols : ['none'] })}
+        />
       </div>
       <div className="toolbar secondary">
         <span className="muted" data-testid="row-count">
@@ -215,7 +226,7 @@ export function ExperimentsPage() {
                 type="button"
                 key={h.id}
                 className={`cell head-cell${spec.kind === 'fixed' ? '' : ' num'}${dir ? ' sorted' : ''}`}
-                style={{ width: spec.width }}
+                style={{ width: widthOf(i) }}
                 data-testid="column-header"
                 data-col={spec.id}
                 title={`sort by ${spec.id}`}
@@ -263,8 +274,8 @@ export function ExperimentsPage() {
                 <div className="cell check-cell" style={{ width: CHECK_WIDTH }}>
                   <input type="checkbox" aria-label={`select ${e.name}`} data-testid="row-check" checked={isSel} onChange={() => toggleSelected(e.name)} />
                 </div>
-                {specs.map((c) => (
-                  <div key={c.id} className={`cell${c.kind === 'fixed' ? '' : ' num'}`} style={{ width: c.width }} data-col={c.id}>
+                {specs.map((c, i) => (
+                  <div key={c.id} className={`cell${c.kind === 'fixed' ? '' : ' num'}`} style={{ width: widthOf(i) }} data-col={c.id}>
                     <Cell e={e} c={c} />
                   </div>
                 ))}
