@@ -2,11 +2,11 @@ import { hostname } from 'node:os'
 import type { Statement } from 'better-sqlite3'
 import { resolveDbPath } from '../config.js'
 import { DatabaseError, MldbError, NotFoundError, ValidationError } from '../errors.js'
-import { bindNow, parseSeriesKey, STATUS_SQL } from '../query/filter.js'
+import { bindNow, parseSeriesKey, STATUS_SQL, seriesField } from '../query/filter.js'
 import { openSqlite, type Sqlite, withBusyRetry } from '../store/connection.js'
 import { type Bucket, type DownsampleOptions, downsample } from '../store/downsample.js'
 import { countExperiments, type ListOptions, listExperiments, type SeriesRow, seriesFromRow } from '../store/experiments.js'
-import { fromSql, type NewPoint, type Point, PointWriter } from '../store/points.js'
+import { fromSql, type NewPoint, type Point, PointWriter, StaleIdError } from '../store/points.js'
 import type { ExperimentSummary, FileRecord, Json, SeriesSummary, StatusChange } from '../store/types.js'
 import { checkKind, type FileKind, fileProblem, sha256File, statFile } from './files.js'
 import { Run, type StartRunOptions } from './run.js'
@@ -142,8 +142,15 @@ export class Database {
   private write<T>(fn: () => T): T {
     this.open()
     if (!this.writer) throw new MldbError(`${this.path} was opened read-only; open it without { readonly: true } to write`)
-    // Inside the caller's own db.sqlite.transaction(), join it.
-    if (this.sqlite.inTransaction) return fn()
+    // Inside the caller's own db.sqlite.transaction(), join it; the caller may
+    // still roll back, so ids cached meanwhile cannot be trusted afterwards.
+    if (this.sqlite.inTransaction) {
+      try {
+        return fn()
+      } finally {
+        this.forgetIds()
+      }
+    }
     const once = (): T => {
       this.stmt('BEGIN IMMEDIATE').run()
       try {
@@ -152,20 +159,28 @@ export class Database {
         return result
       } catch (e) {
         if (this.sqlite.inTransaction) this.stmt('ROLLBACK').run()
+        this.forgetIds()
         throw e
       }
     }
     try {
       return withBusyRetry(once)
     } catch (e) {
-      // Another process may have purged an experiment we had cached.
-      if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY') {
-        this.expIds.clear()
-        this.seriesIds.clear()
-        return withBusyRetry(once)
-      }
+      // An id we had cached is gone (another process purged the experiment): once more, from the names.
+      const code = (e as { code?: string }).code
+      if (e instanceof StaleIdError || code === 'SQLITE_CONSTRAINT_FOREIGNKEY') return withBusyRetry(once)
       throw e
     }
+  }
+
+  private forgetIds(): void {
+    this.expIds.clear()
+    this.seriesIds.clear()
+  }
+
+  /** Runs an UPDATE of one experiment row by id; a row gone means a stale cached id. */
+  private updateExp(sql: string, ...params: unknown[]): void {
+    if (this.stmt(sql).run(...params).changes === 0) throw new StaleIdError('experiment')
   }
 
   // ---------------------------------------------------------------- experiments
@@ -197,12 +212,10 @@ export class Database {
     return id.id
   }
 
-  /** The id of an existing live experiment, or NotFoundError. */
+  /** The id of an existing live experiment, or NotFoundError. Never cached: readers must see purges and trash. */
   private expId(exp: unknown): number {
     const name = checkExpName(exp)
     this.open()
-    const cached = this.expIds.get(name)
-    if (cached !== undefined) return cached
     const row = this.stmt('SELECT id FROM experiments WHERE name = ? AND deleted_at IS NULL').get(name) as { id: number } | undefined
     if (!row) throw new NotFoundError(`no experiment named "${name}" in ${this.path}; check the name with \`mldb ls\``, 'experiment', name)
     return row.id
@@ -221,12 +234,13 @@ export class Database {
     this.write(() => {
       const id = this.ensureExp(name, st, project)
       const now = Date.now()
-      this.stmt(
+      this.updateExp(
         `UPDATE experiments SET status = @st, updated_at = @now, heartbeat_at = @now,
            started_at = CASE WHEN started_at IS NULL AND @active THEN @now ELSE started_at END,
            ended_at = CASE WHEN @final THEN @now ELSE NULL END
          WHERE id = @id`,
-      ).run({ st, now, id, active: ACTIVE.has(st) ? 1 : 0, final: FINAL.has(st) ? 1 : 0 })
+        { st, now, id, active: ACTIVE.has(st) ? 1 : 0, final: FINAL.has(st) ? 1 : 0 },
+      )
       this.beats.set(id, now)
     })
   }
@@ -250,7 +264,7 @@ export class Database {
     this.write(() => {
       const id = this.ensureExp(name)
       const now = Date.now()
-      this.stmt('UPDATE experiments SET heartbeat_at = ? WHERE id = ?').run(now, id)
+      this.updateExp('UPDATE experiments SET heartbeat_at = ? WHERE id = ?', now, id)
       this.beats.set(id, now)
     })
   }
@@ -259,7 +273,7 @@ export class Database {
   private maybeBeat(id: number, now: number): void {
     const last = this.beats.get(id) ?? 0
     if (now - last < HEARTBEAT_EVERY_MS) return
-    this.stmt('UPDATE experiments SET heartbeat_at = ?, updated_at = ? WHERE id = ?').run(now, now, id)
+    this.updateExp('UPDATE experiments SET heartbeat_at = ?, updated_at = ? WHERE id = ?', now, now, id)
     this.beats.set(id, now)
   }
 
@@ -412,6 +426,8 @@ export class Database {
       }
       const put = this.stmt('INSERT OR IGNORE INTO params (experiment_id, key, value) VALUES (?, ?, ?)')
       for (const [k, v] of entries) put.run(id, k, v)
+      // updated_at tells live dashboards (/api/changes) that something changed.
+      this.updateExp('UPDATE experiments SET updated_at = ? WHERE id = ?', Date.now(), id)
     })
   }
 
@@ -442,6 +458,7 @@ export class Database {
       const id = this.ensureExp(e)
       const put = this.stmt('INSERT INTO tags (experiment_id, key, value) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET value = excluded.value')
       for (const [k, v] of entries) put.run(id, k, v)
+      this.updateExp('UPDATE experiments SET updated_at = ? WHERE id = ?', Date.now(), id)
     })
   }
 
@@ -455,8 +472,7 @@ export class Database {
   setNotes(exp: string, notes: string): void {
     if (typeof notes !== 'string') throw new ValidationError(`notes must be a string, got ${describe(notes)}`, 'notes')
     if (notes.length > 1_000_000) throw new ValidationError('notes are over 1,000,000 characters; keep long text in a file and addFile it', 'notes')
-    const id = this.expId(exp)
-    this.write(() => this.stmt('UPDATE experiments SET notes = ?, updated_at = ? WHERE id = ?').run(notes, Date.now(), id))
+    this.write(() => this.updateExp('UPDATE experiments SET notes = ?, updated_at = ? WHERE id = ?', notes, Date.now(), this.expId(exp)))
   }
 
   /** The notes ('' when none). */
@@ -572,11 +588,12 @@ export class Database {
     options: { where?: string; project?: string } = {},
   ): (ExperimentSummary & { best: number }) | undefined {
     if (mode !== 'min' && mode !== 'max') throw new ValidationError(`mode must be 'min' or 'max', got ${describe(mode)}`, 'mode')
-    const key = series.includes('/') || series.length === 0 ? series : series
-    const { name, split } = parseSeriesKey(key)
+    if (typeof series !== 'string') throw new ValidationError(`series must be a string such as 'valid/loss', got ${describe(series)}`, 'series')
+    const { name, split } = parseSeriesKey(series)
     checkSeriesName(name)
     checkSplit(split)
-    const agg = `${mode}(metrics.${key})`
+    const key = split ? `${split}/${name}` : name
+    const agg = `${mode}(${seriesField(key)})`
     const where = options.where?.trim() ? `(${options.where}) and ${agg} is not null` : `${agg} is not null`
     const [best] = this.listExperiments({ where, project: options.project, orderBy: `${agg} ${mode === 'min' ? 'asc' : 'desc'}`, limit: 1 })
     if (!best) return undefined
@@ -612,15 +629,19 @@ export class Database {
 
   /** Moves an experiment to the trash (kept, hidden from listings). */
   trashExperiment(exp: string): void {
-    const id = this.expId(exp)
-    this.write(() => this.stmt('UPDATE experiments SET deleted_at = ? WHERE id = ?').run(Date.now(), id))
+    this.write(() => {
+      const now = Date.now()
+      this.updateExp('UPDATE experiments SET deleted_at = ?, updated_at = ? WHERE id = ?', now, now, this.expId(exp))
+    })
     this.expIds.delete(exp)
   }
 
   /** Brings an experiment back from the trash. */
   restoreExperiment(exp: string): void {
     const name = checkExpName(exp)
-    const changed = this.write(() => this.stmt('UPDATE experiments SET deleted_at = NULL WHERE name = ? AND deleted_at IS NOT NULL').run(name).changes)
+    const changed = this.write(
+      () => this.stmt('UPDATE experiments SET deleted_at = NULL, updated_at = ? WHERE name = ? AND deleted_at IS NOT NULL').run(Date.now(), name).changes,
+    )
     if (changed === 0) throw new NotFoundError(`no experiment named "${name}" in the trash; see it with \`mldb ls --trash\``, 'experiment', name)
   }
 
@@ -660,17 +681,29 @@ export class Database {
     return new Run(this, options)
   }
 
-  /** @internal used by Run */
-  setRunInfo(exp: string, project: string, status: string): void {
+  /**
+   * @internal used by Run: creates the experiment with its params, tags and
+   * notes in one transaction, so a rejected param leaves nothing behind.
+   */
+  createRun(exp: string, options: { project: string; status: string; params?: Record<string, unknown>; tags?: Record<string, unknown>; notes?: string }): void {
     const name = checkExpName(exp)
-    const st = checkStatus(status)
-    const p = checkProjectName(project)
+    const st = checkStatus(options.status)
+    const p = checkProjectName(options.project)
     this.write(() => {
       const existing = this.stmt('SELECT id FROM experiments WHERE name = ?').get(name)
       if (existing) throw new ValidationError(`an experiment named "${name}" already exists; a run needs a new name (expName() makes one)`, 'name')
       const id = this.ensureExp(name, st, p)
-      this.stmt('UPDATE experiments SET host = ?, pid = ? WHERE id = ?').run(hostname(), process.pid, id)
+      this.updateExp('UPDATE experiments SET host = ?, pid = ? WHERE id = ?', hostname(), process.pid, id)
+      // Each joins this transaction and validates before it writes.
+      if (options.params) this.setParams(name, options.params)
+      if (options.tags) this.setTags(name, options.tags)
+      if (options.notes !== undefined) this.setNotes(name, options.notes)
     })
+  }
+
+  /** Whether close() was called. */
+  get isClosed(): boolean {
+    return this.closed
   }
 
   /** Closes the file. Later calls raise MldbError. */

@@ -1,6 +1,6 @@
 import { ValidationError } from '../errors.js'
 import type { FileRecord } from '../store/types.js'
-import type { AddFileOptions, BatchPoint, Database } from './database.js'
+import { type AddFileOptions, type BatchPoint, Database } from './database.js'
 import { expName } from './exp-name.js'
 import { checkStep, describe } from './validate.js'
 
@@ -78,10 +78,13 @@ export class Run {
   ) {
     this.name = options.name ?? expName('run')
     this.project = options.project ?? 'default'
-    db.setRunInfo(this.name, this.project, options.status ?? 'TRAINING')
-    if (options.params) db.setParams(this.name, options.params)
-    if (options.tags) db.setTags(this.name, options.tags)
-    if (options.notes !== undefined) db.setNotes(this.name, options.notes)
+    db.createRun(this.name, {
+      project: this.project,
+      status: options.status ?? 'TRAINING',
+      ...(options.params ? { params: options.params } : {}),
+      ...(options.tags ? { tags: options.tags } : {}),
+      ...(options.notes !== undefined ? { notes: options.notes } : {}),
+    })
     const every = options.heartbeatMs ?? 15_000
     this.timer = setInterval(() => {
       try {
@@ -154,11 +157,18 @@ export class Run {
     this.ended = true
     clearInterval(this.timer)
     openRuns.delete(this)
-    if (note) {
-      const old = this.db.getNotes(this.name)
-      this.db.setNotes(this.name, old ? `${old}\n${note}` : note)
+    // `using db` closes the database before a crash or exit hook gets here:
+    // mark the run through a connection of our own then.
+    const db = this.db.isClosed ? new Database({ path: this.db.path }) : this.db
+    try {
+      if (note) {
+        const old = db.getNotes(this.name)
+        db.setNotes(this.name, old ? `${old}\n${note}` : note)
+      }
+      db.setExpStatus(this.name, status)
+    } finally {
+      if (db !== this.db) db.close()
     }
-    this.db.setExpStatus(this.name, status)
   }
 
   [Symbol.dispose](): void {

@@ -15,6 +15,13 @@ export interface SqlFragment {
  */
 export const STATUS_SQL = `(CASE WHEN e.status IN ('TRAINING', 'VALIDATING') AND coalesce(e.heartbeat_at, e.updated_at) < (@now - 60000) THEN 'LOST' ELSE e.status END)`
 
+const STATUS_WORDS = new Set(['PENDING', 'TRAINING', 'VALIDATING', 'COMPLETE', 'FAILED', 'KILLED', 'LOST'])
+
+/** Canonical statuses match whatever their case, as the API stores them upper-case. */
+function canonicalStatus(v: unknown): unknown {
+  return typeof v === 'string' && STATUS_WORDS.has(v.trim().toUpperCase()) ? v.trim().toUpperCase() : v
+}
+
 /** The heartbeat age after which an active experiment reads as LOST. */
 export const LOST_AFTER_MS = 60_000
 
@@ -286,6 +293,7 @@ class Parser {
             return ms
           })
         } else if (field.type === 'number' && first.type !== 'number') this.fail('duration compares with a number of seconds', at)
+        else if (field.sql === STATUS_SQL) vals = values.map(canonicalStatus)
         return { sql: `(${field.sql} ${sqlOp} ${rhs})`, params: vals }
       }
     }
@@ -301,6 +309,15 @@ class Parser {
  */
 export function compileFilter(filter: string): SqlFragment {
   return new Parser(filter, tokenize(filter)).parse()
+}
+
+/**
+ * A series key as a filter field, quoted when it holds characters the
+ * tokenizer would read otherwise: `valid/loss` → metrics.valid/loss,
+ * `top-1 acc` → metrics.`top-1 acc`.
+ */
+export function seriesField(key: string): string {
+  return /^[\p{L}_][\p{L}\p{N}_.\-/:]*$/u.test(key) ? `metrics.${key}` : `metrics.\`${key.replaceAll('`', '``')}\``
 }
 
 /**

@@ -11,9 +11,9 @@ export interface Token {
   column: number
 }
 
-const IDENT_START = /[A-Za-z_]/
+const IDENT_START = /[\p{L}_]/u
 // Series names carry '/', params dots and dashes: `metrics.valid/loss`, `params.model.depth`.
-const IDENT_PART = /[A-Za-z0-9_.\-/:]/
+const IDENT_PART = /[\p{L}\p{N}_.\-/:]/u
 
 /** Splits a filter such as `params.lr < 0.1 and status = 'COMPLETE'` into tokens. */
 export function tokenize(input: string): Token[] {
@@ -52,17 +52,30 @@ export function tokenize(input: string): Token[] {
       }
       tokens.push({ type: 'string', text: input.slice(start, i), value: s, column: start + 1 })
     } else if (c === '`') {
-      // A quoted key: params.`learning rate`
-      const end = input.indexOf('`', i + 1)
-      if (end < 0) fail('unterminated ` quote', start)
-      tokens.push({ type: 'string', text: input.slice(start, end + 1), value: input.slice(i + 1, end), column: start + 1 })
-      // mark it as an identifier piece by merging with a preceding "x." identifier
-      const prev = tokens[tokens.length - 2]
-      const cur = tokens.pop() as Token
-      if (prev && prev.type === 'ident' && prev.text.endsWith('.')) {
-        prev.text += cur.value as string
-      } else fail('a ` quoted key must follow params., metrics. or tags.', start)
-      i = end + 1
+      // A quoted key: params.`learning rate`, metrics.`top-1 acc`; `` inside stands for `.
+      let key = ''
+      i++
+      for (;;) {
+        if (i >= input.length) fail('unterminated ` quote', start)
+        if (input[i] === '`') {
+          if (input[i + 1] === '`') {
+            key += '`'
+            i += 2
+            continue
+          }
+          i++
+          break
+        }
+        key += input[i]
+        i++
+      }
+      const prev = tokens[tokens.length - 1]
+      if (prev && prev.type === 'ident' && prev.text.endsWith('.') && prev.column + prev.text.length === start + 1) prev.text += key
+      else fail('a ` quoted key must follow params., metrics. or tags.', start)
+    } else if ((c === '-' || c === '+') && /^inf(inity)?\b/i.test(input.slice(i + 1))) {
+      const text = (/^[-+]inf(inity)?/i.exec(input.slice(i)) as RegExpExecArray)[0]
+      tokens.push({ type: 'number', text, value: c === '-' ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY, column: start + 1 })
+      i += text.length
     } else if (/[0-9]/.test(c) || ((c === '-' || c === '+' || c === '.') && /[0-9.]/.test(input[i + 1] ?? ''))) {
       const m = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?/.exec(input.slice(i))
       if (!m) fail('bad number', start)

@@ -15,6 +15,15 @@ export interface Point {
   value: number
 }
 
+/**
+ * A row id the caller had cached is gone (another process purged the
+ * experiment, or a transaction that created it rolled back). The caller drops
+ * its caches and tries again; the transaction is rolled back, so nothing half-lands.
+ */
+export class StaleIdError extends Error {
+  override name = 'StaleIdError'
+}
+
 /** Points per closed block in point_blocks (see migrations/001-initial.sql). */
 export const BLOCK_SIZE = 64
 
@@ -61,11 +70,15 @@ export class PointWriter {
       'INSERT INTO point_blocks (series_id, first_step, last_step, count, min_value, max_value, last_value, last_time, nan_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     )
     this.markBlocked = db.prepare('UPDATE series SET blocked_until = ?, unblocked = ? WHERE id = ?')
+    // All SET expressions read the old row; equal steps: the later-logged point is the block's last.
     this.widenBlock = db.prepare(`UPDATE point_blocks SET
         count = count + 1,
         min_value = CASE WHEN @value IS NULL THEN min_value WHEN min_value IS NULL OR @value < min_value THEN @value ELSE min_value END,
         max_value = CASE WHEN @value IS NULL THEN max_value WHEN max_value IS NULL OR @value > max_value THEN @value ELSE max_value END,
         nan_count = nan_count + (@value IS NULL),
+        last_value = CASE WHEN @step >= last_step THEN @value ELSE last_value END,
+        last_time = CASE WHEN @step >= last_step THEN @time ELSE last_time END,
+        last_step = CASE WHEN @step > last_step THEN @step ELSE last_step END,
         first_step = min(first_step, @step)
       WHERE series_id = @id AND first_step = coalesce(
         (SELECT max(first_step) FROM point_blocks WHERE series_id = @id AND first_step <= @step),
@@ -91,9 +104,10 @@ export class PointWriter {
       min: nan ? null : p.value,
       max: nan ? null : p.value,
       nan: nan ? 1 : 0,
-    }) as { unblocked: number; blocked_until: number | null }
+    }) as { unblocked: number; blocked_until: number | null } | undefined
+    if (!state) throw new StaleIdError(`series ${seriesId}`)
     if (state.blocked_until !== null && p.step <= state.blocked_until) {
-      this.widenBlock.run({ id: seriesId, step: p.step, value: p.value })
+      this.widenBlock.run({ id: seriesId, step: p.step, time: p.time, value: p.value })
     } else if (state.unblocked >= BLOCK_SIZE) {
       this.closeBlocks(seriesId, this.pending(seriesId, state.blocked_until))
     }
@@ -106,7 +120,8 @@ export class PointWriter {
       this.writeOne(seriesId, points[0] as NewPoint)
       return
     }
-    const state = this.readState.get(seriesId) as { blocked_until: number | null; unblocked: number }
+    const state = this.readState.get(seriesId) as { blocked_until: number | null; unblocked: number } | undefined
+    if (!state) throw new StaleIdError(`series ${seriesId}`)
     const bu = state.blocked_until
     // Points still past the last block, read before this batch lands (fewer than 64).
     const fresh: NewPoint[] = []
@@ -128,7 +143,7 @@ export class PointWriter {
     const pending = state.unblocked + fresh.length >= BLOCK_SIZE ? this.pending(seriesId, bu) : undefined
     for (const p of points) {
       this.insertPoint(seriesId, p)
-      if (bu !== null && p.step <= bu) this.widenBlock.run({ id: seriesId, step: p.step, value: p.value })
+      if (bu !== null && p.step <= bu) this.widenBlock.run({ id: seriesId, step: p.step, time: p.time, value: p.value })
     }
     const any = nan < points.length
     this.updateMany.run({

@@ -57,4 +57,22 @@ describe('downsampling a long series for charts', () => {
     expect(Math.min(...buckets.map((b) => b.min))).toBe(-500)
     expect(buckets.reduce((n, b) => n + b.count, 0)).toBe(N + 101)
   })
+
+  it('shows the newer values of a run resumed from a checkpoint, where steps are logged again', () => {
+    db.logBatch(
+      'resumed',
+      Array.from({ length: 30_000 }, (_, i) => ({ name: 'loss', step: i, value: 1 })),
+    )
+    for (let i = 10_000; i < 30_000; i += 5_000) {
+      db.logBatch(
+        'resumed',
+        Array.from({ length: 5_000 }, (_, k) => ({ name: 'loss', step: i + k, value: 2 })),
+      )
+    }
+    const buckets = db.downsample('resumed', 'loss', { buckets: 100 })
+    const late = buckets.filter((b) => b.step >= 10_100)
+    expect(late.length).toBeGreaterThan(50)
+    expect(late.every((b) => b.last === 2)).toBe(true)
+    expect(buckets.filter((b) => b.step < 9_900).every((b) => b.last === 1)).toBe(true)
+  })
 })

@@ -94,4 +94,17 @@ describe('listing and filtering experiments', () => {
     expect(names({ where: "name = 'x'' OR 1=1 --'" })).toEqual([])
     expect(db.countExperiments()).toBe(4)
   })
+
+  it('reads -inf, statuses in any case, unicode and quoted series names', () => {
+    db.addMetricValue('u', 'genauigkeit_ü', 0, Number.NEGATIVE_INFINITY)
+    db.addMetricValue('u', 'top-1 acc', 0, 0.75)
+    db.addMetricValue('v', 'top-1 acc', 0, 0.5)
+    expect(names({ where: 'metrics.genauigkeit_ü = -inf' })).toEqual(['u'])
+    expect(names({ where: "status = 'complete'" })).toEqual(['b', 'a'])
+    expect(names({ where: 'metrics.`top-1 acc` > 0.6' })).toEqual(['u'])
+    expect(db.bestExperiment('top-1 acc', 'max')).toMatchObject({ name: 'u', best: 0.75 })
+    expect(db.bestExperiment('genauigkeit_ü', 'min')).toMatchObject({ name: 'u', best: Number.NEGATIVE_INFINITY })
+    db.purgeExperiment('u')
+    db.purgeExperiment('v')
+  })
 })

@@ -1,4 +1,6 @@
-import { join } from 'node:path'
+import { spawnSync } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { Database, LOST_AFTER_MS, ValidationError } from '../../src/index.js'
 import { tempDir } from '../helpers/tmp.js'
@@ -55,5 +57,61 @@ describe('runs', () => {
     expect(db.getMetricValues('x', 'loss')).toHaveLength(1)
     db.purgeExperiment('x')
     expect(db.query('SELECT (SELECT count(*) FROM points) + (SELECT count(*) FROM series) AS n')).toEqual([{ n: 0 }])
+  })
+
+  it('writes nothing when startRun is rejected, so the same name can be used again', () => {
+    expect(() => db.startRun({ name: 'r3', params: { lr: Number.NaN }, handleExit: false })).toThrow(ValidationError)
+    expect(db.countExperiments()).toBe(0)
+    const run = db.startRun({ name: 'r3', params: { lr: 0.1 }, handleExit: false })
+    expect(db.getParams('r3')).toEqual({ lr: 0.1 })
+    run.finish()
+  })
+
+  it('marks a run FAILED when its script crashes after `using db` has closed the database', () => {
+    const script = join(t.dir, 'crash.ts')
+    const src = resolve(import.meta.dirname, '../../src/index.ts')
+    writeFileSync(
+      script,
+      `import { Database } from ${JSON.stringify(src)}
+function train() {
+  using db = new Database({ path: process.argv[2] })
+  const run = db.startRun({ name: 'crashy' })
+  run.log({ loss: 1 }, { step: 0 })
+  throw new Error('exploding gradient')
+}
+train()
+`,
+    )
+    const child = spawnSync(process.execPath, ['--import', 'tsx', script, join(t.dir, 'm.db')], {
+      encoding: 'utf8',
+      cwd: resolve(import.meta.dirname, '../..'),
+    })
+    expect(child.status).toBe(1)
+    expect(child.stderr).toMatch(/exploding gradient/)
+    expect(db.getExpStatus('crashy')).toBe('FAILED')
+    expect(db.getNotes('crashy')).toMatch(/exploding gradient/)
+  })
+
+  it('keeps logging correctly after another process purged an experiment it had written to', () => {
+    const other = new Database({ path: db.path })
+    db.addMetricValue('p', 'loss', 0, 1)
+    db.setExpStatus('p', 'TRAINING')
+    other.purgeExperiment('p')
+    other.close()
+    db.addMetricValue('p', 'loss', 1, 2)
+    db.setExpStatus('p', 'COMPLETE')
+    expect(db.getMetricValues('p', 'loss').map((x) => x.value)).toEqual([2])
+    expect(db.getExpStatus('p')).toBe('COMPLETE')
+  })
+
+  it('forgets ids made inside a caller transaction that rolled back', () => {
+    expect(() =>
+      db.sqlite.transaction(() => {
+        db.addMetricValue('rolled', 'loss', 0, 1)
+        throw new Error('abort')
+      })(),
+    ).toThrow('abort')
+    db.addMetricValue('rolled', 'loss', 1, 5)
+    expect(db.getMetricValues('rolled', 'loss').map((x) => x.value)).toEqual([5])
   })
 })
