@@ -80,13 +80,33 @@ def _series_from_row(r):
     }
 
 
+def _param_entries(params):
+    """``[(key, JSON text)]`` of a params dict, or ValidationError."""
+    return [(check_key("param key", k), to_json_value(k, v)) for k, v in check_record("params", params).items()]
+
+
+def _tag_entries(tags):
+    """``[(key, text)]`` of a tags dict, or ValidationError."""
+    return [(check_key("tag key", k), tag_text(k, v)) for k, v in check_record("tags", tags).items()]
+
+
+def _check_notes(notes):
+    """Notes are a string of at most 1,000,000 characters, or ValidationError."""
+    if not isinstance(notes, str):
+        raise ValidationError("notes must be a string, got %s" % describe(notes), "notes")
+    if len(notes) > 1_000_000:
+        raise ValidationError("notes are over 1,000,000 characters; keep long text in a file and add_file it", "notes")
+
+
 class Database:
     """One mldb SQLite file, safe for many processes at once.
 
     Every API call is its own short transaction and is durable when it returns.
     ``cursor`` is a plain ``sqlite3`` cursor for raw SQL (the seed's ``STATUS``,
     ``LOSS``, ``METRICS``, ``FILES`` views); what a script writes through it is
-    committed when the ``with`` block ends cleanly and rolled back on an exception.
+    committed when the ``with`` block ends cleanly (or at ``commit()``) and rolled
+    back on an exception. While such writes are uncommitted, API calls that write
+    raise MldbError rather than join them (they would not be durable).
 
     Example::
 
@@ -153,23 +173,22 @@ class Database:
         self._exp_ids.clear()
         self._series_ids.clear()
 
-    def _write(self, fn):
-        """Runs fn in BEGIN IMMEDIATE (retrying while another process holds the lock),
-        or in a savepoint of the script's own open transaction."""
+    def _no_script_transaction(self):
+        """Refuses to write while the script's own writes through ``cursor`` are
+        uncommitted: joining them would make the API call as undurable as they are
+        (lost on a crash, undone by rollback), against the promise that every
+        logged value is on disk when the call returns."""
         self._open()
+        if self.connection.in_transaction:
+            raise MldbError(
+                "db.cursor has uncommitted changes; call db.commit() (or db.rollback()) before logging with the API,"
+                " so each logged value is durable"
+            )
+
+    def _write(self, fn):
+        """Runs fn in BEGIN IMMEDIATE (retrying while another process holds the lock)."""
+        self._no_script_transaction()
         conn = self.connection
-        if conn.in_transaction:
-            # The script wrote through `cursor` and has not committed: join its transaction.
-            conn.execute("SAVEPOINT mldb_call")
-            try:
-                result = fn()
-            except BaseException:
-                conn.execute("ROLLBACK TO mldb_call")
-                conn.execute("RELEASE mldb_call")
-                self._forget()
-                raise
-            conn.execute("RELEASE mldb_call")
-            return result
 
         def attempt():
             conn.execute("BEGIN IMMEDIATE")
@@ -415,26 +434,27 @@ class Database:
         existing key is a ValidationError, the same value a no-op.
         ``db.set_params(exp, {'lr': 0.01, 'hidden': [64, 64]})``"""
         e = check_exp_name(exp)
-        entries = [(check_key("param key", k), to_json_value(k, v)) for k, v in check_record("params", params).items()]
+        entries = _param_entries(params)
+        self._write(lambda: self._put_params(self._ensure_exp(e), e, entries))
 
-        def write():
-            eid = self._ensure_exp(e)
-            for k, v in entries:
-                old = self.connection.execute(
-                    "SELECT value FROM params WHERE experiment_id = ? AND key = ?", (eid, k)
-                ).fetchone()
-                if old and old[0] != v:
-                    raise ValidationError(
-                        'param "%s" of "%s" is already %s; params are written once, so start a new experiment to try %s'
-                        % (k, e, old[0], v),
-                        k,
-                    )
-            self.connection.executemany(
-                "INSERT OR IGNORE INTO params (experiment_id, key, value) VALUES (?, ?, ?)",
-                [(eid, k, v) for k, v in entries],
-            )
+    def _put_params(self, eid, name, entries):
+        """Writes checked params. Inside a write."""
+        for k, v in entries:
+            old = self.connection.execute("SELECT value FROM params WHERE experiment_id = ? AND key = ?", (eid, k)).fetchone()
+            if old and old[0] != v:
+                raise ValidationError(
+                    'param "%s" of "%s" is already %s; params are written once, so start a new experiment to try %s'
+                    % (k, name, old[0], v),
+                    k,
+                )
+        self.connection.executemany(
+            "INSERT OR IGNORE INTO params (experiment_id, key, value) VALUES (?, ?, ?)", [(eid, k, v) for k, v in entries]
+        )
+        self._touch(eid)
 
-        self._write(write)
+    def _touch(self, eid):
+        # updated_at tells live dashboards (/api/changes) that something changed.
+        self.connection.execute("UPDATE experiments SET updated_at = ? WHERE id = ?", (now_ms(), eid))
 
     def get_params(self, exp):
         """The hyperparameters as Python values."""
@@ -447,17 +467,17 @@ class Database:
     def set_tags(self, exp, tags):
         """Sets tags (text; numbers and booleans are written as text); unlike params they may change."""
         e = check_exp_name(exp)
-        entries = [(check_key("tag key", k), tag_text(k, v)) for k, v in check_record("tags", tags).items()]
+        entries = _tag_entries(tags)
+        self._write(lambda: self._put_tags(self._ensure_exp(e), entries))
 
-        def write():
-            eid = self._ensure_exp(e)
-            self.connection.executemany(
-                "INSERT INTO tags (experiment_id, key, value) VALUES (?, ?, ?)"
-                " ON CONFLICT (experiment_id, key) DO UPDATE SET value = excluded.value",
-                [(eid, k, v) for k, v in entries],
-            )
-
-        self._write(write)
+    def _put_tags(self, eid, entries):
+        """Writes checked tags. Inside a write."""
+        self.connection.executemany(
+            "INSERT INTO tags (experiment_id, key, value) VALUES (?, ?, ?)"
+            " ON CONFLICT (experiment_id, key) DO UPDATE SET value = excluded.value",
+            [(eid, k, v) for k, v in entries],
+        )
+        self._touch(eid)
 
     def get_tags(self, exp):
         """The tags as a dict of text."""
@@ -467,16 +487,13 @@ class Database:
 
     def set_notes(self, exp, notes):
         """Replaces the free-text notes."""
-        if not isinstance(notes, str):
-            raise ValidationError("notes must be a string, got %s" % describe(notes), "notes")
-        if len(notes) > 1_000_000:
-            raise ValidationError("notes are over 1,000,000 characters; keep long text in a file and add_file it", "notes")
+        _check_notes(notes)
         eid = self._exp_id(exp)
-        self._write(
-            lambda: self.connection.execute(
-                "UPDATE experiments SET notes = ?, updated_at = ? WHERE id = ?", (notes, now_ms(), eid)
-            )
-        )
+        self._write(lambda: self._put_notes(eid, notes))
+
+    def _put_notes(self, eid, notes):
+        """Writes checked notes. Inside a write."""
+        self.connection.execute("UPDATE experiments SET notes = ?, updated_at = ? WHERE id = ?", (notes, now_ms(), eid))
 
     def get_notes(self, exp):
         """The notes ('' when none)."""
@@ -627,10 +644,16 @@ class Database:
         return Run(self, name=name, project=project, params=params, tags=tags, notes=notes, status=status,
                    heartbeat_s=heartbeat_s, handle_exit=handle_exit)
 
-    def _set_run_info(self, exp, project, status):
+    def _create_run(self, exp, project, status, params=None, tags=None, notes=None):
+        """Creates a run's experiment with its params, tags and notes in one transaction,
+        everything validated first, so a rejected run writes nothing and its name stays free."""
         name = check_exp_name(exp)
         st = check_status(status)
         proj = check_project_name(project)
+        param_entries = None if params is None else _param_entries(params)
+        tag_entries = None if tags is None else _tag_entries(tags)
+        if notes is not None:
+            _check_notes(notes)
 
         def write():
             if self.connection.execute("SELECT id FROM experiments WHERE name = ?", (name,)).fetchone():
@@ -638,6 +661,12 @@ class Database:
                     'an experiment named "%s" already exists; a run needs a new name (exp_name() makes one)' % name,
                     "name",
                 )
-            self._ensure_exp(name, st, proj)
+            eid = self._ensure_exp(name, st, proj)
+            if param_entries:
+                self._put_params(eid, name, param_entries)
+            if tag_entries:
+                self._put_tags(eid, tag_entries)
+            if notes is not None:
+                self._put_notes(eid, notes)
 
         self._write(write)

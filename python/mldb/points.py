@@ -43,15 +43,21 @@ _INSERT_BLOCK = (
     "last_time, nan_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _MARK_BLOCKED = "UPDATE series SET blocked_until = ?, unblocked = ? WHERE id = ?"
+# All SET expressions read the old row; equal steps: the later-logged point is the
+# block's last (as for the series summary). Identical to src/store/points.ts, @-named
+# parameters included (sqlite3 binds a dict by name whatever the prefix).
 _WIDEN_BLOCK = """UPDATE point_blocks SET
     count = count + 1,
-    min_value = CASE WHEN :value IS NULL THEN min_value WHEN min_value IS NULL OR :value < min_value THEN :value ELSE min_value END,
-    max_value = CASE WHEN :value IS NULL THEN max_value WHEN max_value IS NULL OR :value > max_value THEN :value ELSE max_value END,
-    nan_count = nan_count + (:value IS NULL),
-    first_step = min(first_step, :step)
-  WHERE series_id = :id AND first_step = coalesce(
-    (SELECT max(first_step) FROM point_blocks WHERE series_id = :id AND first_step <= :step),
-    (SELECT min(first_step) FROM point_blocks WHERE series_id = :id))"""
+    min_value = CASE WHEN @value IS NULL THEN min_value WHEN min_value IS NULL OR @value < min_value THEN @value ELSE min_value END,
+    max_value = CASE WHEN @value IS NULL THEN max_value WHEN max_value IS NULL OR @value > max_value THEN @value ELSE max_value END,
+    nan_count = nan_count + (@value IS NULL),
+    last_value = CASE WHEN @step >= last_step THEN @value ELSE last_value END,
+    last_time = CASE WHEN @step >= last_step THEN @time ELSE last_time END,
+    last_step = CASE WHEN @step > last_step THEN @step ELSE last_step END,
+    first_step = min(first_step, @step)
+  WHERE series_id = @id AND first_step = coalesce(
+    (SELECT max(first_step) FROM point_blocks WHERE series_id = @id AND first_step <= @step),
+    (SELECT min(first_step) FROM point_blocks WHERE series_id = @id))"""
 
 
 def _sql_value(v):
@@ -90,7 +96,7 @@ class PointWriter:
         )
         blocked_until, unblocked = self.conn.execute(_READ_STATE, (series_id,)).fetchone()
         if blocked_until is not None and step <= blocked_until:
-            self.conn.execute(_WIDEN_BLOCK, {"id": series_id, "step": step, "value": v})
+            self.conn.execute(_WIDEN_BLOCK, {"id": series_id, "step": step, "time": t, "value": v})
         elif unblocked >= BLOCK_SIZE:
             self._close_blocks(series_id, self._pending(series_id, blocked_until))
 
@@ -127,7 +133,9 @@ class PointWriter:
         for step, t, value in points:
             self._insert_point(series_id, step, t, value)
             if bu is not None and step <= bu:
-                self.conn.execute(_WIDEN_BLOCK, {"id": series_id, "step": step, "value": _sql_value(value)})
+                self.conn.execute(
+                    _WIDEN_BLOCK, {"id": series_id, "step": step, "time": t, "value": _sql_value(value)}
+                )
         any_value = nan < len(points)
         self.conn.execute(
             _UPDATE_MANY,

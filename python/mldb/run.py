@@ -99,13 +99,7 @@ class Run:
         self.project = project
         self._next_step = 0
         self._ended = False
-        db._set_run_info(self.name, project, status)
-        if params:
-            db.set_params(self.name, params)
-        if tags:
-            db.set_tags(self.name, tags)
-        if notes is not None:
-            db.set_notes(self.name, notes)
+        db._create_run(self.name, project, status, params=params, tags=tags, notes=notes)
         self._beat = _Heartbeat(db.path, self.name, heartbeat_s)
         self._beat.start()
         if handle_exit:
@@ -168,6 +162,9 @@ class Run:
     def _end(self, status, note=None):
         if self._ended:
             return
+        if not self._db._closed:
+            # Before marking the run ended, so that after db.commit() finish() can be retried.
+            self._db._no_script_transaction()
         self._ended = True
         self._beat.stopped.set()
         _open_runs.discard(self)

@@ -11,6 +11,13 @@ from .js_json import JsonValueError, js_number, js_stringify
 # Control characters make names unprintable in the shell and the dashboard.
 _CONTROL = re.compile("[\u0000-\u001f\u007f]")
 MAX_SAFE_INTEGER = 2**53 - 1
+# What JavaScript's String.prototype.trim removes (str.strip() differs on U+0085 and U+FEFF).
+_JS_SPACE = "\t\n\v\f\r \u00a0\u1680" + "".join(chr(c) for c in range(0x2000, 0x200B)) + "\u2028\u2029\u202f\u205f\u3000\ufeff"
+
+
+def js_trim(s):
+    """s without the leading and trailing white space JavaScript's trim() removes."""
+    return s.strip(_JS_SPACE)
 
 
 def describe(value):
@@ -34,7 +41,7 @@ def _js_length(s):
 def _check_name(what, value, limit, extra=None):
     if not isinstance(value, str):
         raise ValidationError("%s must be a string, got %s" % (what, describe(value)), what)
-    if value.strip() == "":
+    if js_trim(value) == "":
         raise ValidationError('%s is empty; give it a name such as "TestModel"' % what, what)
     n = _js_length(value)
     if n > limit:
@@ -67,15 +74,23 @@ def check_key(what, v):
     return _check_name(what, v, 256)
 
 
+#: The canonical statuses; any other text is kept as written (src/api/validate.ts).
+CANONICAL_STATUSES = ("PENDING", "TRAINING", "VALIDATING", "COMPLETE", "FAILED", "KILLED")
+
+
 def check_status(v):
-    """A status, upper-cased; LOST is derived and cannot be set."""
+    """A status: free text, with the canonical ones matched case-insensitively (after
+    trimming) and stored upper-case, as TypeScript's checkStatus; LOST is derived
+    from the heartbeat and cannot be set."""
 
     def not_lost(s):
-        if s.upper() == "LOST":
+        if js_trim(s).upper() == "LOST":
             return "status LOST is derived from a stopped heartbeat and cannot be set; use FAILED or KILLED"
         return None
 
-    return _check_name("status", v, 64, not_lost).upper()
+    s = _check_name("status", v, 64, not_lost)
+    upper = js_trim(s).upper()
+    return upper if upper in CANONICAL_STATUSES else s
 
 
 def check_split(value):

@@ -85,6 +85,7 @@ def assert_summaries_consistent(path):
                 "SELECT first_step, last_step, count, nan_count FROM point_blocks WHERE series_id = ? ORDER BY first_step",
                 (sid,),
             ).fetchall()
+            assert_blocks_describe_points(conn, sid, [p for p in pts if bu is not None and p[0] <= bu])
             inside = [p for p in pts if bu is not None and p[0] <= bu]
             assert sum(b[2] for b in blocks) == len(inside)
             assert sum(b[3] for b in blocks) == sum(1 for p in inside if p[2] is None)
@@ -93,3 +94,28 @@ def assert_summaries_consistent(path):
             assert unblocked < 64
     finally:
         conn.close()
+
+
+def assert_blocks_describe_points(conn, sid, inside):
+    """Each block holds the points from its first_step up to the next block's first_step
+    (a point lands in the block that starts at or before it); its summary row must be
+    exactly theirs, last_step/last_value/last_time included (the later-logged point
+    winning at equal steps)."""
+    blocks = conn.execute(
+        "SELECT first_step, last_step, count, min_value, max_value, last_value, last_time, nan_count"
+        " FROM point_blocks WHERE series_id = ? ORDER BY first_step",
+        (sid,),
+    ).fetchall()
+    rows = conn.execute(
+        "SELECT step, seq, time, value FROM points WHERE series_id = ? ORDER BY step, seq", (sid,)
+    ).fetchall()
+    held = {(r[0], r[1]) for r in inside}
+    rows = [r for r in rows if (r[0], r[1]) in held]
+    for i, (first, last_step, count, lo, hi, last_value, last_time, nans) in enumerate(blocks):
+        nxt = blocks[i + 1][0] if i + 1 < len(blocks) else None
+        mine = [r for r in rows if (i == 0 or r[0] >= first) and (nxt is None or r[0] < nxt)]
+        assert mine, "block at %s holds no points" % first
+        values = [r[3] for r in mine if r[3] is not None]
+        assert (first, last_step, count, nans) == (mine[0][0], mine[-1][0], len(mine), len(mine) - len(values))
+        assert (lo, hi) == ((min(values), max(values)) if values else (None, None))
+        assert (last_value, last_time) == (mine[-1][3], mine[-1][2])

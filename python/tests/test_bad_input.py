@@ -27,6 +27,8 @@ def snapshot(path):
         (lambda db: db.set_exp_status("x" * 257, "TRAINING"), "the limit is 256"),
         (lambda db: db.set_exp_status("e", "LOST"), "status LOST is derived"),
         (lambda db: db.set_exp_status("e", "lost"), "status LOST is derived"),
+        (lambda db: db.set_exp_status("e", " Lost "), "status LOST is derived"),
+        (lambda db: db.start_run(name="r", status="lost"), "status LOST is derived"),
         (lambda db: db.set_exp_status("e", None), "status must be a string"),
         (lambda db: db.add_loss_value("e", "a/b", 0, 1.0), 'split "a/b" contains "/"'),
         (lambda db: db.add_loss_value("e", "train", -1, 1.0), "step must be an integer >= 0"),

@@ -1,12 +1,13 @@
 """db.cursor: the script's own SQL is committed on a clean exit and rolled back on an
-exception, while each API call is committed when it returns."""
+exception, while each API call is committed when it returns (and refuses to write
+while the script's own writes are uncommitted)."""
 
 import sqlite3
 
 import pytest
 from conftest import run_python
 
-from mldb import Database
+from mldb import Database, MldbError
 
 INSERT_TAG = "INSERT INTO tags (experiment_id, key, value) SELECT id, 'by', 'cursor' FROM experiments WHERE name = 'e'"
 
@@ -54,15 +55,53 @@ def test_api_values_are_durable_before_the_block_ends(db_path):
         conn.close()
 
 
-def test_api_call_inside_script_transaction_joins_it(db_path):
+def test_api_write_over_uncommitted_cursor_writes_is_refused_until_commit(db_path):
     with Database(db_path) as db:
         db.set_exp_status("e", "TRAINING")
         db.cursor.execute(INSERT_TAG)
-        db.add_loss_value("e", "train", 0, 0.5)  # must not deadlock on our own lock
+        for call in (
+            lambda: db.add_loss_value("e", "train", 0, 0.5),  # must not deadlock on our own lock either
+            lambda: db.log_batch("e", [{"name": "x", "step": 0, "value": 1.0}]),
+            lambda: db.set_exp_status("e", "COMPLETE"),
+            lambda: db.set_params("e", {"lr": 0.1}),
+            lambda: db.start_run(name="r"),
+        ):
+            with pytest.raises(MldbError, match=r"db.cursor has uncommitted changes; call db.commit\(\)"):
+                call()
+        # Reading is fine meanwhile, and sees the script's own writes.
+        assert db.get_tags("e") == {"by": "cursor"} and db.get_exp_status("e") == "TRAINING"
+        db.commit()
+        db.add_loss_value("e", "train", 0, 0.5)
+        # Durable when it returns: another connection sees both.
+        assert tags(db_path) == [("by", "cursor")]
+        conn = sqlite3.connect(db_path)
+        try:
+            assert conn.execute("SELECT count(*) FROM LOSS").fetchone()[0] == 1
+            assert conn.execute("SELECT count(*) FROM experiments").fetchone()[0] == 1  # no run "r"
+        finally:
+            conn.close()
+
+
+def test_api_write_works_again_after_rollback(db_path):
+    with Database(db_path) as db:
+        db.set_exp_status("e", "TRAINING")
+        db.cursor.execute(INSERT_TAG)
+        with pytest.raises(MldbError):
+            db.set_tags("e", {"k": "v"})
         db.rollback()
-        assert tags(db_path) == []
-        with pytest.raises(Exception):
-            db.get_loss_values("e", "train")
+        db.set_tags("e", {"k": "v"})
+    assert tags(db_path) == [("k", "v")]
+
+
+def test_run_finish_over_uncommitted_cursor_writes_can_be_retried(db_path):
+    with Database(db_path) as db:
+        run = db.start_run(name="r")
+        db.cursor.execute(INSERT_TAG.replace("'e'", "'r'"))
+        with pytest.raises(MldbError, match="uncommitted changes"):
+            run.finish()
+        db.commit()
+        run.finish()
+        assert db.get_exp_status("r") == "COMPLETE"
 
 
 def test_uncommitted_cursor_write_is_lost_on_kill_but_api_value_is_not(db_path):

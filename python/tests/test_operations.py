@@ -40,6 +40,7 @@ def test_lost_when_heartbeat_is_old(db_path):
         db.set_exp_status("e", "TRAINING")
         old = int(time.time() * 1000) - 61_000
         db.connection.execute("UPDATE experiments SET heartbeat_at = ?, updated_at = ?", (old, old))
+        db.commit()  # the API refuses to write over uncommitted raw SQL
         assert db.get_exp_status("e") == "LOST"
         assert [e["name"] for e in db.list_experiments(status="lost")] == ["e"]
         db.heartbeat("e")
@@ -115,7 +116,7 @@ def test_add_file_records_pointer(db_path, tmp_path):
         rec = db.add_file("e", rel, kind="model", step=3, hash=True, meta={"format": "pt"})
         assert rec["path"] == str(f) and os.path.isabs(rec["path"])
         assert rec["size"] == 700 and rec["kind"] == "model" and rec["step"] == 3
-        assert rec["mtime"] == os.stat(str(f)).st_mtime_ns // 1_000_000
+        assert rec["mtime"] == (os.stat(str(f)).st_mtime_ns + 500_000) // 1_000_000  # rounded, as TypeScript
         assert rec["sha256"] == hashlib.sha256(b"weights" * 100).hexdigest()
         assert rec["meta"] == {"format": "pt"} and rec["experiment"] == "e"
         db.add_file("e", str(f))
@@ -158,3 +159,38 @@ def test_calls_after_close_are_refused(db_path):
     db.close()
     with pytest.raises(MldbError, match="closed"):
         db.add_loss_value("e", "train", 0, 1.0)
+
+
+@pytest.mark.parametrize(
+    "given, stored",
+    [
+        ("training", "TRAINING"),
+        ("  Complete\u3000", "COMPLETE"),
+        ("\u00a0pending\ufeff", "PENDING"),  # what JavaScript's trim() removes, as TypeScript does
+        ("killed", "KILLED"),
+        ("Evaluating", "Evaluating"),  # free text is kept as written...
+        (" warming up ", " warming up "),  # ...spaces included
+        ("\u0085TRAINING", "\u0085TRAINING"),  # U+0085 is not JavaScript white space
+    ],
+)
+def test_status_canonical_case_insensitive_free_text_as_written(db_path, given, stored):
+    with Database(db_path) as db:
+        db.set_exp_status("e", given)
+        assert db.get_exp_status("e") == stored
+        run = db.start_run(name="r", status=given)
+        assert db.get_exp_status("r") == stored
+        run.finish()
+
+
+def updated_at(db, name):
+    return db.connection.execute("SELECT updated_at FROM experiments WHERE name = ?", (name,)).fetchone()[0]
+
+
+def test_params_and_tags_bump_updated_at(db_path):
+    with Database(db_path) as db:
+        db.set_exp_status("e", "TRAINING")
+        for call in (lambda: db.set_params("e", {"lr": 0.1}), lambda: db.set_tags("e", {"team": "a"})):
+            db.connection.execute("UPDATE experiments SET updated_at = 0")
+            db.commit()
+            call()
+            assert updated_at(db, "e") >= int(time.time() * 1000) - 60_000

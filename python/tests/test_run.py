@@ -86,3 +86,26 @@ def test_a_killed_script_reads_as_lost_later(db_path):
         assert db.get_exp_status("r") == "TRAINING"
         db.connection.execute("UPDATE experiments SET heartbeat_at = heartbeat_at - 61000, updated_at = updated_at - 61000")
         assert db.get_exp_status("r") == "LOST"
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"params": {"lr": float("nan")}},
+        {"params": {"ok": 1, "bad": object()}},
+        {"tags": {"t": [1]}},
+        {"notes": 42},
+        {"params": "lr=0.1"},
+    ],
+)
+def test_a_rejected_run_writes_nothing_and_its_name_can_be_retried(db_path, bad):
+    with Database(db_path) as db:
+        with pytest.raises(ValidationError):
+            db.start_run(name="r", project="p", **bad)
+        for table in ("experiments", "projects", "params", "tags", "status_history"):
+            rows = db.connection.execute("SELECT * FROM %s" % table).fetchall()
+            assert rows == [] or (table == "projects" and [r[1] for r in rows] == ["default"]), table
+        run = db.start_run(name="r", project="p", params={"lr": 0.1}, tags={"t": "x"}, notes="n")
+        run.finish()
+        assert db.get_params("r") == {"lr": 0.1} and db.get_tags("r") == {"t": "x"} and db.get_notes("r") == "n"
+

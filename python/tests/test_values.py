@@ -49,3 +49,32 @@ def test_summaries_and_blocks_match_points_for_any_write_order(db_path):
                 db.add_metric_value("e", "one", step, value)
             db.log_batch("e", [{"name": "many", "step": step + k % 2, "value": value} for k in range(rng.randrange(1, 90))])
     assert_summaries_consistent(db_path)
+
+
+def blocks(db):
+    return db.connection.execute(
+        "SELECT first_step, last_step, count, last_value, last_time FROM point_blocks ORDER BY first_step"
+    ).fetchall()
+
+
+def point_time(db, step, seq=0):
+    return db.connection.execute("SELECT time FROM points WHERE step = ? AND seq = ?", (step, seq)).fetchone()[0]
+
+
+def test_a_point_at_or_past_a_blocks_last_step_becomes_its_last_point(db_path):
+    with Database(db_path) as db:
+        for step in range(64):
+            db.add_metric_value("e", "x", step, float(step))
+        db.log_batch("e", [{"name": "x", "step": s, "value": float(s)} for s in range(100, 164)])
+        assert [b[:4] for b in blocks(db)] == [(0, 63, 64, 63.0), (100, 163, 64, 163.0)]
+        # Same step as the block's last: the later-logged point wins, as for the series.
+        db.add_metric_value("e", "x", 63, 99.0)
+        # In the gap between two blocks: lands in the earlier one and moves its end.
+        db.add_metric_value("e", "x", 80, 7.0)
+        # A batch of several, in the gap and at the end of the second block.
+        db.log_batch("e", [{"name": "x", "step": 90, "value": 9.0, "time": 5}, {"name": "x", "step": 85, "value": 8.0},
+                           {"name": "x", "step": 163, "value": math.nan, "time": 6}])
+        assert blocks(db) == [(0, 90, 68, 9.0, 5), (100, 163, 65, None, 6)]
+        db.add_metric_value("e", "x", 90, -1.0)
+        assert blocks(db)[0] == (0, 90, 69, -1.0, point_time(db, 90, 1))
+    assert_summaries_consistent(db_path)

@@ -41,7 +41,7 @@ export const CANONICAL_STATUSES = ['PENDING', 'TRAINING', 'VALIDATING', 'COMPLET
 /** A status: free text, with the canonical ones matched case-insensitively and stored upper-case. */
 export function checkStatus(v: unknown): string {
   const s = checkName('status', v, 64, (x) =>
-    x.toUpperCase() === 'LOST' ? 'status LOST is derived from a stopped heartbeat and cannot be set; use FAILED or KILLED' : undefined,
+    x.trim().toUpperCase() === 'LOST' ? 'status LOST is derived from a stopped heartbeat and cannot be set; use FAILED or KILLED' : undefined,
   )
   const upper = s.trim().toUpperCase()
   return (CANONICAL_STATUSES as readonly string[]).includes(upper) ? upper : s

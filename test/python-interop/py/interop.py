@@ -6,7 +6,7 @@ import json
 import math
 import sys
 
-from mldb import Database
+from mldb import Database, ValidationError
 
 
 def number(v):
@@ -79,6 +79,19 @@ def writer(path, i, n):
     print("done", flush=True)
 
 
+def statuses(db, exp, given):
+    """Sets each status on its own experiment (exp-0, exp-1, ...); what was stored, or
+    "refused" when the status was rejected."""
+    out = []
+    for i, status in enumerate(given):
+        try:
+            db.set_exp_status("%s-%d" % (exp, i), status)
+            out.append(db.get_exp_status("%s-%d" % (exp, i)))
+        except ValidationError:
+            out.append("refused")
+    return out
+
+
 def main():
     cmd, path = sys.argv[1], sys.argv[2]
     if cmd == "writer":
@@ -93,6 +106,8 @@ def main():
             print(json.dumps(plain(dump(db, exp)), allow_nan=False))
         elif cmd == "set-params":
             db.set_params(exp, json.loads(sys.stdin.read()))
+        elif cmd == "statuses":
+            print(json.dumps(statuses(db, exp, json.loads(sys.stdin.read()))))
         else:
             raise SystemExit("unknown command " + cmd)
 
