@@ -31,7 +31,9 @@ def stat_file(path):
         raise NotFoundError("file %s does not exist; write the file before recording it" % full, "file", full) from None
     if not os.path.isfile(full):
         raise ValidationError("%s is not a regular file; record files, not folders" % full, "path")
-    return full, st.st_size, mtime_ms(st)
+    # The real path, symlinks resolved, as the TypeScript client stores it: the
+    # dashboard serves a file only where its recorded path is still its real path.
+    return os.path.realpath(full), st.st_size, mtime_ms(st)
 
 
 def sha256_file(path):

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { type BigIntStats, closeSync, openSync, readSync, statSync } from 'node:fs'
+import { type BigIntStats, closeSync, openSync, readSync, realpathSync, statSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { NotFoundError, ValidationError } from '../errors.js'
 
@@ -36,7 +36,9 @@ export function statFile(path: unknown): { path: string; size: number; mtime: nu
     throw new NotFoundError(`file ${abs} does not exist; write the file before recording it`, 'file', abs)
   }
   if (!st.isFile()) throw new ValidationError(`${abs} is not a regular file; record files, not folders`, 'path')
-  return { path: abs, size: Number(st.size), mtime: mtimeMs(st) }
+  // The real path, symlinks resolved: the dashboard serves a file only where
+  // its recorded path is still its real path (a later symlink swap is refused).
+  return { path: realpathSync(abs), size: Number(st.size), mtime: mtimeMs(st) }
 }
 
 /** sha256 of a file, read in 1 MiB chunks so model weights do not fill memory. */

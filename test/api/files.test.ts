@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { rmSync, utimesSync, writeFileSync } from 'node:fs'
+import { mkdirSync, realpathSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { Database, NotFoundError, ValidationError } from '../../src/index.js'
@@ -67,5 +67,13 @@ describe('files', () => {
     writeFileSync(join(t.dir, 'x'), '')
     expect(() => db.addFile('e', join(t.dir, 'x'), { kind: 'weights' as 'model' })).toThrow(ValidationError)
     expect(db.countExperiments()).toBe(0)
+  })
+
+  it('stores the real path of a file recorded through a symlinked folder', () => {
+    mkdirSync(join(t.dir, 'real'))
+    writeFileSync(join(t.dir, 'real', 'w.bin'), 'w')
+    symlinkSync(join(t.dir, 'real'), join(t.dir, 'link'))
+    const rec = db.addFile('e', join(t.dir, 'link', 'w.bin'), { kind: 'model' })
+    expect(rec.path).toBe(realpathSync(join(t.dir, 'real', 'w.bin')))
   })
 })
