@@ -3,6 +3,7 @@ import type { Command } from 'commander'
 import { Database } from '../api/database.js'
 import { resolveDbPath } from '../config.js'
 import { MldbError } from '../errors.js'
+import { assertNotForeign, readOpenError, writeOpenError } from './open-errors.js'
 
 /** Adds `--db PATH` to a command. */
 export function withDb(cmd: Command): Command {
@@ -26,10 +27,21 @@ export function openForRead(dbOption: string | undefined): Database {
   if (resolved.path !== ':memory:' && !existsSync(resolved.path)) {
     throw new MldbError(`no database at ${resolved.path} (from ${SOURCE_HINT[resolved.source]}); log an experiment first, or point --db at one`)
   }
-  return new Database({ path: resolved.path, readonly: true })
+  assertNotForeign(resolved.path)
+  try {
+    return new Database({ path: resolved.path, readonly: true })
+  } catch (e) {
+    throw readOpenError(resolved.path, e)
+  }
 }
 
 /** Opens (and creates when new) the database for writing. */
 export function openForWrite(dbOption: string | undefined): Database {
-  return new Database({ path: resolveDbPath(dbOption).path })
+  const path = resolveDbPath(dbOption).path
+  assertNotForeign(path)
+  try {
+    return new Database({ path })
+  } catch (e) {
+    throw writeOpenError(path, e)
+  }
 }

@@ -27,10 +27,35 @@ export function reportError(e: unknown, write: (line: string) => void = (l) => p
   }
   const err = e instanceof Error ? e : new Error(String(e))
   const code = (err as { code?: string }).code
+  // `mldb export | head -1`: the reader has all it wanted, so stopping is success.
+  // (Async stdout writes are caught in main.ts; this is the synchronous writeSync.)
+  if (code === 'EPIPE') return 0
   if (process.env.MLDB_DEBUG === '1') write(`${err.stack ?? err.message}\n`)
   else if (code?.startsWith('SQLITE_')) write(`mldb: SQLite: ${oneLine(err.message)} (${code})\n`)
   else write(`mldb: unexpected error: ${oneLine(err.message)} (run with MLDB_DEBUG=1 for details)\n`)
   return EXIT_FAILED
+}
+
+const WRITE_PROBLEMS: Record<string, string> = {
+  ENOENT: 'its folder does not exist',
+  ENOTDIR: 'a part of the path is not a folder',
+  EISDIR: 'it is a folder; give a file name',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'the file system is read-only',
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk quota is used up',
+}
+
+/**
+ * A failed write to a file the user named (`--out x.jsonl`) as one line naming
+ * that file, instead of Node's message about our temporary file; other errors
+ * come back unchanged.
+ */
+export function fileWriteError(path: string, e: unknown): unknown {
+  const code = (e as { code?: string }).code
+  const problem = code ? WRITE_PROBLEMS[code] : undefined
+  return problem ? new MldbError(`cannot write ${path}: ${problem}`) : e
 }
 
 function oneLine(s: string): string {

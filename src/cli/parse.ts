@@ -33,13 +33,28 @@ export function parseJsonOrString(text: string): Json {
   }
 }
 
-/** `key=value` pairs from the command line, in order; a pair without `=` is a usage error. */
+/**
+ * `key=value` pairs from the command line, in order. A pair without `=` is a
+ * usage error, and so is one key given two different values (`lr=0.1 lr=0.2`):
+ * keeping either one silently would hide a typo. The same pair twice is fine.
+ */
 export function parsePairs(pairs: readonly string[]): [string, string][] {
-  return pairs.map((p) => {
+  const seen = new Map<string, string>()
+  const result: [string, string][] = []
+  for (const p of pairs) {
     const eq = p.indexOf('=')
     if (eq <= 0) throw new UsageError(`expected key=value, got "${p}"`)
-    return [p.slice(0, eq), p.slice(eq + 1)]
-  })
+    const key = p.slice(0, eq)
+    const value = p.slice(eq + 1)
+    const before = seen.get(key)
+    if (before === undefined) {
+      seen.set(key, value)
+      result.push([key, value])
+    } else if (before !== value) {
+      throw new UsageError(`"${key}" is given twice with different values (${key}=${before} and ${key}=${value}); give it once`)
+    }
+  }
+  return result
 }
 
 /** Comma-separated list, blanks removed. */

@@ -50,6 +50,10 @@ export function openSqlite(path: string, options: OpenOptions = {}): Sqlite {
     throw new DatabaseError(`cannot open ${path}: ${(e as Error).message}`, undefined, e)
   }
   try {
+    // Refuse a file of another program or of a newer mldb before changing anything in it.
+    const version = db.pragma('user_version', { simple: true }) as number
+    if (version > latestVersion()) throw newerSchema(path, version, latestVersion())
+    if (version === 0) assertEmptyOrMldb(db, path)
     if (!options.readonly) {
       // Only a new, empty file takes it. 1 KiB pages make each one-point commit
       // write 2 KiB to the WAL instead of 8 KiB: per-call logging measured ~30%

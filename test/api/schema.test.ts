@@ -64,6 +64,10 @@ describe('schema', () => {
     raw.exec('CREATE TABLE customers (id INTEGER PRIMARY KEY)')
     raw.close()
     expect(() => new Database({ path: other })).toThrow(/not an mldb one/)
+    // and their file is left as it was, still in its own journal mode
+    const after = new BetterSqlite3(other)
+    expect(after.pragma('journal_mode', { simple: true })).toBe('delete')
+    after.close()
   })
 
   it('applies the migrations once when many connections open a new file', () => {

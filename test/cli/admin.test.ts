@@ -52,6 +52,43 @@ describe('mldb rm and restore', () => {
   })
 })
 
+describe('mldb rm --purge --delete-files with shared files', () => {
+  it('keeps a file another experiment, live or trashed, still points to, and says so', () => {
+    const db = ['--db', join(t.home, 'shared.db')]
+    const file = (n: string) => join(t.home, `${n}.bin`)
+    for (const f of ['both', 'trashed', 'pair', 'own']) writeFileSync(file(f), f)
+    for (const n of ['a', 'b', 'c', 'd']) ok(t.home, ['status', n, 'COMPLETE', ...db])
+    ok(t.home, ['file', 'a', file('both'), ...db])
+    ok(t.home, ['file', 'b', file('both'), ...db]) // b is live
+    ok(t.home, ['file', 'a', file('trashed'), ...db])
+    ok(t.home, ['file', 'c', file('trashed'), ...db])
+    ok(t.home, ['rm', 'c', ...db]) // c is in the trash and may come back
+    ok(t.home, ['file', 'a', file('pair'), ...db])
+    ok(t.home, ['file', 'd', file('pair'), ...db]) // d is purged with a
+    ok(t.home, ['file', 'a', file('own'), ...db])
+    const r = mldb(t.home, ['rm', 'a', 'd', '--purge', '--delete-files', '--yes', ...db])
+    expect(r.status).toBe(0)
+    expect(r.stdout).toContain(`kept ${file('both')}: experiment "b" still points to it\n`)
+    expect(r.stdout).toContain(`kept ${file('trashed')}: experiment "c" (in the trash) still points to it\n`)
+    expect(r.stdout).toContain('deleted 2 experiments and 2 files')
+    expect([file('both'), file('trashed'), file('pair'), file('own')].map((f) => existsSync(f))).toEqual([true, true, false, false])
+    expect(JSON.parse(ok(t.home, ['show', 'b', '--json', ...db])).files.map((f: { path: string }) => f.path)).toEqual([file('both')])
+  })
+})
+
+describe('mldb rm and restore with a name given twice', () => {
+  it('acts on it once', () => {
+    const db = ['--db', join(t.home, 'twice.db')]
+    for (const n of ['x', 'y']) ok(t.home, ['status', n, 'COMPLETE', ...db])
+    expect(ok(t.home, ['rm', 'x', 'x', ...db])).toContain('moved 1 experiment to the trash')
+    expect(names(t.home, ['--trash', ...db])).toEqual(['x'])
+    expect(ok(t.home, ['restore', 'x', 'x', ...db])).toContain('restored 1 experiment')
+    expect(names(t.home, ['--trash', ...db])).toEqual([])
+    expect(ok(t.home, ['rm', 'y', 'y', '--purge', '--yes', ...db])).toContain('deleted 1 experiment')
+    expect(names(t.home, db)).toEqual(['x'])
+  })
+})
+
 describe('mldb init and config', () => {
   it('writes the config file, refuses to overwrite without --force, and config says why', () => {
     const h = tempHome()

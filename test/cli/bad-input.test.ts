@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -11,6 +11,9 @@ beforeAll(() => {
   buildCli()
   ok(t.home, ['log', 'exp', 'loss', '0.5', '--step', '0', '--split', 'valid', ...db])
 })
+
+/** A string as a literal part of a RegExp. */
+const literal = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
 /** Runs a command that must fail with one line on stderr, nothing on stdout, and the database unchanged. */
 function fails(args: string[], status: number, line: RegExp, dbFile = t.db): void {
@@ -54,6 +57,28 @@ describe('failed operations exit 1 with one line', () => {
     )
     fails(['status', 'x', 'COMPLETE', '--db', newer], 1, /written by a newer mldb/, newer)
   })
+  it('an SQLite database that is not an mldb one', () => {
+    const other = join(t.home, 'other-app.db')
+    const s = new BetterSqlite3(other)
+    s.exec('CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT)')
+    s.close()
+    for (const cmd of [['ls'], ['export'], ['show', 'x'], ['best', 'loss']]) {
+      fails([...cmd, '--db', other], 1, /^mldb: .*other-app\.db is an SQLite database but not an mldb one \(it has other tables\); pick another path$/m, other)
+    }
+    fails(['status', 'x', 'COMPLETE', '--db', other], 1, /other-app\.db is an SQLite database but not an mldb one/, other)
+    const empty = join(t.home, 'empty.db')
+    writeFileSync(empty, '')
+    fails(['ls', '--db', empty], 1, /^mldb: .*empty\.db is an empty SQLite database, not yet an mldb one; log an experiment to it first/m, empty)
+  })
+  it('an export to a path that cannot be written names that path', () => {
+    const missing = join(t.home, 'no', 'such', 'dir', 'x.jsonl')
+    fails(['export', '--out', missing, ...db], 1, new RegExp(`^mldb: cannot write ${literal(missing)}: its folder does not exist$`, 'm'))
+    fails(['export', '--out', t.home, ...db], 1, new RegExp(`^mldb: cannot write ${literal(t.home)}: it is a folder; give a file name$`, 'm'))
+    const notDir = join(t.home, 'plain-file')
+    writeFileSync(notDir, '')
+    fails(['export', '--out', join(notDir, 'x.csv'), ...db], 1, /^mldb: cannot write .*plain-file\/x\.csv: a part of the path is not a folder$/m)
+    expect(readdirSync(t.home).filter((f) => f.endsWith('.tmp'))).toEqual([])
+  })
   it('a missing file to import', () => fails(['import', join(t.home, 'missing.jsonl'), ...db], 1, /^mldb: .*missing\.jsonl does not exist/))
   it('a broken import file writes nothing', () => {
     const bad = join(t.home, 'bad.jsonl')
@@ -82,6 +107,13 @@ describe('usage errors exit 2 with one line', () => {
     fails(['ls', '--limit', 'ten', ...db], 2, /^mldb: option '-n, --limit <n>' argument 'ten' is invalid/)
   })
   it('bad key=value', () => fails(['param', 'exp', 'lr', ...db], 2, /^mldb: expected key=value, got "lr"$/m))
+  it('one key with two values in param or tag', () => {
+    fails(['param', 'exp', 'lr=0.1', 'lr=0.2', ...db], 2, /^mldb: "lr" is given twice with different values \(lr=0\.1 and lr=0\.2\); give it once$/m)
+    fails(['tag', 'exp', 'team=a', 'x=1', 'team=b', ...db], 2, /^mldb: "team" is given twice with different values \(team=a and team=b\)/)
+    // the same pair twice is harmless
+    ok(t.home, ['tag', 'exp', 'team=a', 'team=a', ...db])
+    expect(JSON.parse(ok(t.home, ['show', 'exp', '--json', ...db])).tags).toEqual({ team: 'a' })
+  })
   it('bad --kind and --format', () => {
     writeFileSync(join(t.home, 'f.bin'), 'x')
     fails(['file', 'exp', join(t.home, 'f.bin'), '--kind', 'weights', ...db], 2, /^mldb: --kind must be one of model, checkpoint/)

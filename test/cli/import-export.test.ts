@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -175,6 +176,26 @@ describe('mldb export and import', () => {
     const out = ok(t.home, ['export', '--where', "project = 'p1'", '--db', src])
     expect(out).toContain('"experiment":"run-1"')
     expect(out).not.toContain('run-2')
+  })
+
+  it('stops quietly with status 0 when the reader of its output goes away (`| head -1`)', () => {
+    // well over a pipe's 64 KiB, so the export is still writing when head exits
+    const big = join(t.home, 'big.db')
+    const points = Array.from({ length: 30_000 }, (_, i) =>
+      JSON.stringify({ record: 'point', experiment: 'big', series: 'loss', step: i, time: 1000 + i, value: i / 7 }),
+    )
+    writeFileSync(join(t.home, 'big.jsonl'), `${points.join('\n')}\n`)
+    ok(t.home, ['import', join(t.home, 'big.jsonl'), '--db', big])
+    for (const cmd of ['export', 'export --format csv']) {
+      const r = spawnSync('bash', ['-c', `set -o pipefail; "$NODE" "$MAIN" ${cmd} --db "$DB" | head -1`], {
+        env: { PATH: process.env.PATH ?? '', HOME: t.home, NODE: process.execPath, MAIN: buildCli(), DB: big },
+        encoding: 'utf8',
+        timeout: 120_000,
+      })
+      expect(r.stderr).toBe('')
+      expect(r.stdout.split('\n')).toHaveLength(2)
+      expect(r.status).toBe(0)
+    }
   })
 
   it('refuses to import over existing experiments, writing nothing', () => {

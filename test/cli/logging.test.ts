@@ -121,6 +121,32 @@ describe('mldb show, best, compare', () => {
     expect([j.experiment.name, j.value, j.step, j.files.length]).toEqual(['exp-b', 0.2, 0, 1])
   })
 
+  it('best and ls --sort take a series whose name has a space and a dash', () => {
+    const d = ['--db', join(t.home, 'spaced.db')]
+    for (const [e, v] of [
+      ['s1', '0.7'],
+      ['s2', '0.9'],
+      ['s3', '0.8'],
+    ] as const)
+      ok(t.home, ['log', e, 'top-1 acc', v, '--step', '0', ...d])
+    expect(ok(t.home, ['best', 'top-1 acc', '--max', ...d])).toContain('max top-1 acc = 0.9 at step 0')
+    expect(ok(t.home, ['best', 'metrics.top-1 acc', ...d])).toMatch(/^s1\s/)
+    for (const sort of ['top-1 acc', 'top-1 acc asc', 'metrics.top-1 acc']) {
+      expect(
+        ok(t.home, ['ls', '--sort', sort, '--columns', 'name', ...d])
+          .trim()
+          .split('\n')
+          .slice(1),
+      ).toEqual(['s1', 's3', 's2'])
+    }
+    expect(
+      ok(t.home, ['ls', '--sort', 'top-1 acc desc', '--columns', 'name', ...d])
+        .trim()
+        .split('\n')
+        .slice(1),
+    ).toEqual(['s2', 's3', 's1'])
+  })
+
   it('compare marks differing params and shows last and best', () => {
     const out = ok(t.home, ['compare', 'exp-a', 'exp-b', ...db])
     expect(out).toMatch(/\* lr\s+0\.01\s+0\.1/)

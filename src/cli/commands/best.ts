@@ -29,7 +29,8 @@ export function registerBest(program: Command): void {
     .option('-p, --project <name>', 'only this project')
     .option('--json', 'print JSON')
     .action((series: string, opts: { db?: string; max?: boolean; where?: string; project?: string; json?: boolean }) => {
-      const key = series.replace(/^metrics?\./i, '')
+      // 'metrics.' is optional, and so are the filter language's backticks (metrics.`top-1 acc`)
+      const key = series.replace(/^metrics?\./i, '').replace(/^`([^`]*)`$/, '$1')
       const mode = opts.max ? 'max' : 'min'
       using db = openForRead(opts.db)
       const { name, split } = parseSeriesKey(key)

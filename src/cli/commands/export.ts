@@ -4,7 +4,7 @@ import { exportRecords } from '../../api/export.js'
 import { CSV_COLUMNS, toCsvRow } from '../../api/records.js'
 import { toJson } from '../../json.js'
 import { openForRead, withDb } from '../db.js'
-import { UsageError } from '../errors.js'
+import { fileWriteError, UsageError } from '../errors.js'
 import { progress } from '../progress.js'
 
 /** Text is written in chunks of about this many characters. */
@@ -25,7 +25,12 @@ export function registerExport(program: Command): void {
       const total = db.countExperiments({ where: opts.where, project: opts.project })
       // to a temporary file renamed at the end, so a failed export leaves no half file
       const tmp = opts.out ? `${opts.out}.${process.pid}.tmp` : undefined
-      const fd = tmp ? openSync(tmp, 'w') : 1
+      let fd = 1
+      try {
+        if (tmp) fd = openSync(tmp, 'w')
+      } catch (e) {
+        throw fileWriteError(opts.out as string, e)
+      }
       const bar = progress('export')
       let buffer = ''
       const flush = () => {
@@ -42,14 +47,17 @@ export function registerExport(program: Command): void {
         flush()
         bar.stop()
         if (tmp && opts.out) {
-          closeSync(fd)
+          const closing = fd
+          fd = 1
+          closeSync(closing)
           renameSync(tmp, opts.out)
         }
       } catch (e) {
         bar.stop()
         if (tmp) {
-          closeSync(fd)
+          if (fd !== 1) closeSync(fd)
           rmSync(tmp, { force: true })
+          throw fileWriteError(opts.out as string, e)
         }
         throw e
       }

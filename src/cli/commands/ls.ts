@@ -16,18 +16,29 @@ interface LsOptions {
   json?: boolean
 }
 
-const FIELD_PREFIX = /^(params?|tags?|metrics?)\.|^(min|max|last|count)\s*\(/i
+const AGGREGATE = /^(min|max|last|count)\s*\(/i
+const KEY_PREFIX = /^(params?|tags?|metrics?)\.(.*)$/is
+/** What the filter tokenizer reads as one key without quotes (see src/query/tokenize.ts). */
+const PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_.\-/:]*$/
+
+/** `metrics.` + key, the key in backticks when it has spaces or other characters the filter language would split on. */
+function quotedField(prefix: string, key: string): string {
+  return PLAIN_KEY.test(key) || key.includes('`') ? `${prefix}${key}` : `${prefix}\`${key}\``
+}
 
 /**
  * `--sort valid/loss` means the series; `--sort 'metrics.valid/loss desc'`,
- * `--sort params.lr` and `--sort duration` are taken as written.
+ * `--sort params.lr` and `--sort duration` are taken as written. A series or
+ * key such as `top-1 acc` is backtick-quoted, so `--sort 'top-1 acc'` works.
  */
 export function sortExpression(sort: string): string {
-  const m = /^(.*?)(\s+(?:asc|desc))?\s*$/i.exec(sort.trim()) as RegExpExecArray
+  const m = /^(.*?)(\s+(?:asc|desc))?\s*$/is.exec(sort.trim()) as RegExpExecArray
   const field = m[1] ?? ''
   const dir = m[2] ?? ''
-  if (FIELD_PREFIX.test(field) || ATTRIBUTE_NAMES.includes(field.toLowerCase())) return `${field}${dir}`
-  return `metrics.${field}${dir}`
+  const keyed = KEY_PREFIX.exec(field)
+  if (keyed) return `${quotedField(`${keyed[1]}.`, keyed[2] ?? '')}${dir}`
+  if (AGGREGATE.test(field) || ATTRIBUTE_NAMES.includes(field.toLowerCase())) return `${field}${dir}`
+  return `${quotedField('metrics.', field)}${dir}`
 }
 
 /** `mldb ls`: experiments, newest first. */

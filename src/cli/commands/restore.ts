@@ -8,7 +8,9 @@ export function registerRestore(program: Command): void {
   withDb(program.command('restore'))
     .description('bring experiments back from the trash')
     .argument('<experiments...>', 'experiment names (see them with `mldb ls --trash`)')
-    .action((names: string[], opts: { db?: string }) => {
+    .action((given: string[], opts: { db?: string }) => {
+      // `mldb restore a a` means a once
+      const names = [...new Set(given)]
       using db = openForWrite(opts.db)
       const find = db.sqlite.prepare('SELECT 1 FROM experiments WHERE name = ? AND deleted_at IS NOT NULL')
       for (const n of names) {

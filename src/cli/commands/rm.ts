@@ -21,7 +21,9 @@ export function registerRm(program: Command): void {
     .option('--purge', 'delete for good (live or trashed experiments), after a confirmation')
     .option('-y, --yes', 'do not ask before purging')
     .option('--delete-files', 'with --purge: also delete the files on disk the experiments point to')
-    .action(async (names: string[], opts: RmOptions) => {
+    .action(async (given: string[], opts: RmOptions) => {
+      // `mldb rm a a` means a once
+      const names = [...new Set(given)]
       if (opts.deleteFiles && !opts.purge) throw new UsageError('--delete-files only goes with --purge (trashed experiments can come back, with their files)')
       using db = openForWrite(opts.db)
       // check every name first: one unknown name and nothing is touched
@@ -51,17 +53,27 @@ export function registerRm(program: Command): void {
           return
         }
       }
+      const recorded: string[] = []
+      for (const n of names) recorded.push(...db.purgeExperiment(n).map((f) => f.path))
       let files = 0
-      for (const n of names) {
-        const recorded = db.purgeExperiment(n)
-        if (opts.deleteFiles) {
-          for (const f of recorded) {
-            try {
-              rmSync(f.path)
-              files++
-            } catch (e) {
-              if ((e as NodeJS.ErrnoException).code !== 'ENOENT') process.stderr.write(`mldb: could not delete ${f.path}: ${(e as Error).message}\n`)
-            }
+      if (opts.deleteFiles) {
+        // Only after every purge: a file shared by two of the purged experiments
+        // goes, one still pointed to by any other (live or trashed) one stays.
+        for (const path of new Set(recorded)) {
+          const [user] = db.query<{ name: string; trashed: number }>(
+            `SELECT e.name, e.deleted_at IS NOT NULL AS trashed FROM file_pointers f JOIN experiments e ON e.id = f.experiment_id
+             WHERE f.path = ? LIMIT 1`,
+            path,
+          )
+          if (user) {
+            out(`kept ${path}: experiment "${user.name}"${user.trashed ? ' (in the trash)' : ''} still points to it`)
+            continue
+          }
+          try {
+            rmSync(path)
+            files++
+          } catch (e) {
+            if ((e as NodeJS.ErrnoException).code !== 'ENOENT') process.stderr.write(`mldb: could not delete ${path}: ${(e as Error).message}\n`)
           }
         }
       }

@@ -1,0 +1,110 @@
+// Turns what SQLite and the store say when a database cannot be opened into one
+// line that names the file and says what to do. SQLite's own words ("attempt to
+// write a readonly database" for a read) point the user the wrong way.
+import { closeSync, openSync, readSync, statSync } from 'node:fs'
+import BetterSqlite3 from 'better-sqlite3'
+import { MldbError, SchemaVersionError } from '../errors.js'
+
+function codeOf(e: unknown): string {
+  const code = (e as { code?: unknown } | null)?.code
+  return typeof code === 'string' ? code : ''
+}
+
+/** What an SQLite file holds when it is not (yet) an mldb database: no tables, other tables, or mldb's. */
+export function sqliteContents(path: string): 'empty' | 'other' | 'mldb' {
+  const s = new BetterSqlite3(path, { readonly: true, fileMustExist: true })
+  try {
+    const tables = s.prepare("SELECT count(*) AS n FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").get() as { n: number }
+    if (tables.n === 0) return 'empty'
+    return s.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'experiments'").get() ? 'mldb' : 'other'
+  } finally {
+    s.close()
+  }
+}
+
+/** user_version from the file header (offset 60), or undefined when this is no SQLite file with a header. */
+function headerUserVersion(path: string): number | undefined {
+  let fd: number
+  try {
+    if (!statSync(path).isFile()) return undefined
+    fd = openSync(path, 'r')
+  } catch {
+    return undefined
+  }
+  try {
+    const head = Buffer.alloc(100)
+    if (readSync(fd, head, 0, 100, 0) < 100 || head.toString('latin1', 0, 16) !== 'SQLite format 3\0') return undefined
+    return head.readUInt32BE(60)
+  } finally {
+    closeSync(fd)
+  }
+}
+
+/**
+ * Refuses an SQLite file of another program before mldb opens it: opening it
+ * read-write would switch it to WAL mode before the store's own check refuses
+ * it, and read-only the store would only say "schema version 0". The header
+ * read is cheap; the tables are looked at only when its user_version is 0.
+ * (In a WAL-mode mldb file the header may still say 0, hence the look.)
+ */
+export function assertNotForeign(path: string): void {
+  if (path === ':memory:' || headerUserVersion(path) !== 0) return
+  let contents: ReturnType<typeof sqliteContents>
+  try {
+    contents = sqliteContents(path)
+  } catch {
+    return // the real open says what is wrong
+  }
+  if (contents === 'other') throw notMldb(path)
+}
+
+function notMldb(path: string): MldbError {
+  return new MldbError(`${path} is an SQLite database but not an mldb one (it has other tables); pick another path`)
+}
+
+/**
+ * The error to show when opening `path` read-only failed with `e`: a clear
+ * MldbError for a folder SQLite cannot write its -shm file into, for read-only
+ * -wal/-shm files, and for an SQLite file that is not an mldb database (the
+ * store says "schema version 0; open it read-write", which would turn someone
+ * else's database into an mldb one); anything else unchanged.
+ */
+export function readOpenError(path: string, e: unknown): unknown {
+  const code = codeOf(e)
+  if (code === 'SQLITE_READONLY_DIRECTORY') {
+    return new MldbError(
+      `cannot read ${path}: its folder is not writable, and SQLite needs to create ${path}-shm beside it; copy the file somewhere writable or fix the folder's permissions`,
+    )
+  }
+  if (code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_CANTOPEN')) {
+    return new MldbError(
+      `cannot read ${path}: SQLite could not use the ${path}-wal and -shm files beside it (${code}); make them and their folder writable, or copy the database somewhere writable`,
+    )
+  }
+  if (e instanceof SchemaVersionError && e.found === 0) {
+    let contents: ReturnType<typeof sqliteContents>
+    try {
+      contents = sqliteContents(path)
+    } catch {
+      return e
+    }
+    if (contents === 'other') return notMldb(path)
+    if (contents === 'empty')
+      return new MldbError(`${path} is an empty SQLite database, not yet an mldb one; log an experiment to it first, or point --db at another file`)
+  }
+  return e
+}
+
+/** The error to show when opening `path` to write failed with `e`: read-only file, folder or -wal/-shm files; anything else unchanged. */
+export function writeOpenError(path: string, e: unknown): unknown {
+  const code = codeOf(e)
+  if (code === 'SQLITE_READONLY_DIRECTORY') {
+    return new MldbError(
+      `cannot write ${path}: its folder is not writable, and SQLite needs to create ${path}-wal and -shm beside it; fix the folder's permissions or pick another --db`,
+    )
+  }
+  if (code.startsWith('SQLITE_READONLY')) {
+    return new MldbError(`cannot write ${path}: the file or its -wal/-shm files are read-only (${code}); fix their permissions or pick another --db`)
+  }
+  return e
+}
