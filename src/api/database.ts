@@ -66,6 +66,8 @@ const FINAL = new Set(['COMPLETE', 'FAILED', 'KILLED'])
 const ACTIVE = new Set(['TRAINING', 'VALIDATING'])
 /** How often plain logging calls refresh the heartbeat of their experiment. */
 const HEARTBEAT_EVERY_MS = 10_000
+/** How often an experiment set active by this connection beats on its own. */
+const HEARTBEAT_TIMER_MS = 15_000
 
 interface FileRow {
   id: number
@@ -111,6 +113,8 @@ export class Database {
   private readonly expIds = new Map<string, number>()
   private readonly seriesIds = new Map<string, number>()
   private readonly beats = new Map<number, number>()
+  /** Background heartbeats of experiments this connection set active, by name. */
+  private readonly beaters = new Map<string, NodeJS.Timeout>()
   private readonly stmts = new Map<string, Statement>()
   private closed = false
 
@@ -243,6 +247,34 @@ export class Database {
       )
       this.beats.set(id, now)
     })
+    this.keepBeating(name, ACTIVE.has(st))
+  }
+
+  /**
+   * While this connection holds an experiment in an active status, beat its
+   * heartbeat every 15 s from a timer, so a seed-style script (no Run) whose
+   * epochs take minutes does not read LOST between two logged values. The
+   * timer is unref'd and stops on a final status, on close, or on any error.
+   */
+  private keepBeating(name: string, active: boolean): void {
+    const timer = this.beaters.get(name)
+    if (!active) {
+      clearInterval(timer)
+      this.beaters.delete(name)
+      return
+    }
+    if (timer) return
+    const beat = setInterval(() => {
+      try {
+        this.write(() => this.updateExp('UPDATE experiments SET heartbeat_at = ? WHERE name = ? AND deleted_at IS NULL', Date.now(), name))
+      } catch {
+        // closed, purged or trashed: nothing left to keep alive
+        clearInterval(beat)
+        this.beaters.delete(name)
+      }
+    }, HEARTBEAT_TIMER_MS)
+    beat.unref()
+    this.beaters.set(name, beat)
   }
 
   /** The status, LOST when an active experiment's heartbeat is over a minute old. */
@@ -710,6 +742,8 @@ export class Database {
   close(): void {
     if (this.closed) return
     this.closed = true
+    for (const timer of this.beaters.values()) clearInterval(timer)
+    this.beaters.clear()
     this.sqlite.close()
   }
 

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { Database, LOST_AFTER_MS, ValidationError } from '../../src/index.js'
 import { tempDir } from '../helpers/tmp.js'
 
@@ -113,5 +113,26 @@ train()
     ).toThrow('abort')
     db.addMetricValue('rolled', 'loss', 1, 5)
     expect(db.getMetricValues('rolled', 'loss').map((x) => x.value)).toEqual([5])
+  })
+
+  it('keeps a seed-style experiment (no Run) alive while its connection is open, until a final status', () => {
+    vi.useFakeTimers()
+    try {
+      db.setExpStatus('seed', 'TRAINING')
+      const old = Date.now() - LOST_AFTER_MS - 5000
+      const age = () => db.sqlite.prepare('UPDATE experiments SET heartbeat_at = ?, updated_at = ? WHERE name = ?').run(old, old, 'seed')
+      age()
+      expect(db.getExpStatus('seed')).toBe('LOST')
+      vi.advanceTimersByTime(16_000)
+      expect(db.getExpStatus('seed')).toBe('TRAINING')
+      db.setExpStatus('seed', 'COMPLETE')
+      db.setExpStatus('seed2', 'TRAINING')
+      db.sqlite.prepare('UPDATE experiments SET status = ? WHERE name = ?').run('TRAINING', 'seed')
+      age()
+      vi.advanceTimersByTime(16_000)
+      expect(db.getExpStatus('seed')).toBe('LOST')
+    } finally {
+      vi.useRealTimers()
+    }
   })
 })
