@@ -114,19 +114,23 @@ export function listExperiments(db: Sqlite, options: ListOptions = {}, now = Dat
   })
   // A short page names its ids; a long listing repeats the WHERE instead, since
   // probing 10,000 ids one by one costs more than a scan joined to the filter.
+  const short = rows.length <= 2000
+  // On a long listing, the unary + keeps SQLite from probing the index once per
+  // id: one scan of each table is about twice as fast (measured, 10k experiments).
+  const col = short ? 'experiment_id' : '+experiment_id'
   const ids: SqlFragment =
-    rows.length <= 2000
+    short
       ? { sql: 'SELECT value FROM json_each(?)', params: [JSON.stringify(rows.map((r) => r.id))] }
       : { sql: bindNow(`SELECT e.id FROM experiments e JOIN projects p ON p.id = e.project_id WHERE ${where.sql}`, now), params: where.params }
   for (const [id, key, value] of db
-    .prepare(`SELECT experiment_id, key, value FROM params WHERE experiment_id IN (${ids.sql})`)
+    .prepare(`SELECT experiment_id, key, value FROM params WHERE ${col} IN (${ids.sql})`)
     .raw()
     .all(...ids.params) as [number, string, string][]) {
     const e = byId.get(id)
     if (e) e.params[key] = JSON.parse(value) as Json
   }
   for (const [id, key, value] of db
-    .prepare(`SELECT experiment_id, key, value FROM tags WHERE experiment_id IN (${ids.sql})`)
+    .prepare(`SELECT experiment_id, key, value FROM tags WHERE ${col} IN (${ids.sql})`)
     .raw()
     .all(...ids.params) as [number, string, string][]) {
     const e = byId.get(id)
@@ -135,7 +139,7 @@ export function listExperiments(db: Sqlite, options: ListOptions = {}, now = Dat
   const seriesRows = db
     .prepare(
       `SELECT experiment_id, name, split, count, first_step, last_step, last_time, last_value, min_value, max_value, nan_count
-       FROM series WHERE experiment_id IN (${ids.sql})`,
+       FROM series WHERE ${col} IN (${ids.sql})`,
     )
     .raw()
     .all(...ids.params) as [number, string, string, number, number | null, number | null, number | null, number | null, number | null, number | null, number][]
