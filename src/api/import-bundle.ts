@@ -1,20 +1,11 @@
 import { MldbError } from '../errors.js'
 import { type NewPoint, PointWriter } from '../store/points.js'
-import type { Json, StatusChange } from '../store/types.js'
+import type { FileRecord, Json, StatusChange } from '../store/types.js'
 import type { BatchPoint, Database } from './database.js'
 import { checkExpName, checkKey, checkProjectName, checkSeriesName, checkSplit, checkStatus, checkStep, checkValue, toJsonValue } from './validate.js'
 
 /** A file pointer to import as it was recorded (the file is not read). */
-export interface ImportedFile {
-  path: string
-  kind: string
-  step: number | null
-  size: number
-  mtime: number
-  sha256: string | null
-  meta: Record<string, Json> | null
-  createdAt: number
-}
+export type ImportedFile = Omit<FileRecord, 'id' | 'experiment'>
 
 /** Everything about one experiment, ready to write in one transaction. */
 export interface ExperimentBundle {
