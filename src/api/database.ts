@@ -2,11 +2,16 @@ import { hostname } from 'node:os'
 import type { Statement } from 'better-sqlite3'
 import { resolveDbPath } from '../config.js'
 import { DatabaseError, MldbError, NotFoundError, ValidationError } from '../errors.js'
-import { bindNow, parseSeriesKey, STATUS_SQL, seriesField } from '../query/filter.js'
+import { parseSeriesKey, seriesField } from '../query/filter.js'
 import { openSqlite, type Sqlite, withBusyRetry } from '../store/connection.js'
 import { type Bucket, type DownsampleOptions, downsample } from '../store/downsample.js'
-import { countExperiments, type ListOptions, listExperiments, type SeriesRow, seriesFromRow } from '../store/experiments.js'
+import { ExperimentRows } from '../store/experiment-rows.js'
+import { countExperiments, type ListOptions, listExperiments, seriesFromRow } from '../store/experiments.js'
+import { FileRows, fileFromRow } from '../store/file-rows.js'
+import { ParamRows } from '../store/param-rows.js'
 import { fromSql, type NewPoint, type Point, PointWriter, StaleIdError } from '../store/points.js'
+import { SeriesRows } from '../store/series-rows.js'
+import { TransactionStatements } from '../store/transaction.js'
 import type { ExperimentSummary, FileRecord, Json, SeriesSummary, StatusChange } from '../store/types.js'
 import { checkKind, type FileKind, fileProblem, sha256File, statFile } from './files.js'
 import { Run, type StartRunOptions } from './run.js'
@@ -69,32 +74,6 @@ const HEARTBEAT_EVERY_MS = 10_000
 /** How often an experiment set active by this connection beats on its own. */
 const HEARTBEAT_TIMER_MS = 15_000
 
-interface FileRow {
-  id: number
-  experiment: string
-  path: string
-  kind: string
-  step: number | null
-  size: number
-  mtime: number
-  sha256: string | null
-  meta: string | null
-  created_at: number
-}
-
-const fileFromRow = (r: FileRow): FileRecord => ({
-  id: r.id,
-  experiment: r.experiment,
-  path: r.path,
-  kind: r.kind,
-  step: r.step,
-  size: r.size,
-  mtime: r.mtime,
-  sha256: r.sha256,
-  meta: r.meta === null ? null : (JSON.parse(r.meta) as Record<string, Json>),
-  createdAt: r.created_at,
-})
-
 /**
  * The model database: one SQLite file, safe for many processes at once.
  * Every write is its own short transaction and is durable when the call returns.
@@ -115,23 +94,23 @@ export class Database {
   private readonly beats = new Map<number, number>()
   /** Background heartbeats of experiments this connection set active, by name. */
   private readonly beaters = new Map<string, NodeJS.Timeout>()
-  private readonly stmts = new Map<string, Statement>()
+  // The SQL lives in src/store; each of these prepares its statements once, on first use.
+  private readonly tx: TransactionStatements
+  private readonly expRows: ExperimentRows
+  private readonly seriesRows: SeriesRows
+  private readonly paramRows: ParamRows
+  private readonly fileRows: FileRows
   private closed = false
 
   constructor(options: DatabaseOptions = {}) {
     this.path = resolveDbPath(options.path).path
     this.sqlite = openSqlite(this.path, { readonly: options.readonly ?? false })
     this.writer = options.readonly ? undefined : new PointWriter(this.sqlite)
-  }
-
-  /** A cached prepared statement. */
-  private stmt(sql: string): Statement {
-    let s = this.stmts.get(sql)
-    if (!s) {
-      s = this.sqlite.prepare(sql)
-      this.stmts.set(sql, s)
-    }
-    return s
+    this.tx = new TransactionStatements(this.sqlite)
+    this.expRows = new ExperimentRows(this.sqlite)
+    this.seriesRows = new SeriesRows(this.sqlite)
+    this.paramRows = new ParamRows(this.sqlite)
+    this.fileRows = new FileRows(this.sqlite)
   }
 
   private open(): void {
@@ -156,13 +135,13 @@ export class Database {
       }
     }
     const once = (): T => {
-      this.stmt('BEGIN IMMEDIATE').run()
+      this.tx.begin()
       try {
         const result = fn()
-        this.stmt('COMMIT').run()
+        this.tx.commit()
         return result
       } catch (e) {
-        if (this.sqlite.inTransaction) this.stmt('ROLLBACK').run()
+        if (this.sqlite.inTransaction) this.tx.rollback()
         this.forgetIds()
         throw e
       }
@@ -182,23 +161,18 @@ export class Database {
     this.seriesIds.clear()
   }
 
-  /** Runs an UPDATE of one experiment row by id; a row gone means a stale cached id. */
-  private updateExp(sql: string, ...params: unknown[]): void {
-    if (this.stmt(sql).run(...params).changes === 0) throw new StaleIdError('experiment')
+  /** Checks the changes of an UPDATE of one experiment row by id; a row gone means a stale cached id. */
+  private updatedExp(changes: number): void {
+    if (changes === 0) throw new StaleIdError('experiment')
   }
 
   // ---------------------------------------------------------------- experiments
-
-  private projectId(project: string): number {
-    this.stmt('INSERT OR IGNORE INTO projects (name, created_at) VALUES (?, ?)').run(project, Date.now())
-    return (this.stmt('SELECT id FROM projects WHERE name = ?').get(project) as { id: number }).id
-  }
 
   /** The id of a live experiment, created (TRAINING, in `project`) when new. Inside a write. */
   private ensureExp(name: string, status = 'TRAINING', project = 'default'): number {
     const cached = this.expIds.get(name)
     if (cached !== undefined) return cached
-    const row = this.stmt('SELECT id, deleted_at FROM experiments WHERE name = ?').get(name) as { id: number; deleted_at: number | null } | undefined
+    const row = this.expRows.byName(name)
     if (row) {
       if (row.deleted_at !== null) {
         throw new ValidationError(`experiment "${name}" is in the trash; restore it (mldb restore) or use another name`, 'experiment')
@@ -208,21 +182,27 @@ export class Database {
     }
     const now = Date.now()
     const active = ACTIVE.has(status)
-    const id = this.stmt(
-      `INSERT INTO experiments (name, project_id, status, created_at, started_at, ended_at, updated_at, heartbeat_at, host, pid)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-    ).get(name, this.projectId(project), status, now, active ? now : null, FINAL.has(status) ? now : null, now, now, hostname(), process.pid) as { id: number }
-    this.expIds.set(name, id.id)
-    return id.id
+    const id = this.expRows.insert({
+      name,
+      projectId: this.expRows.projectId(project, Date.now()),
+      status,
+      now,
+      startedAt: active ? now : null,
+      endedAt: FINAL.has(status) ? now : null,
+      host: hostname(),
+      pid: process.pid,
+    })
+    this.expIds.set(name, id)
+    return id
   }
 
   /** The id of an existing live experiment, or NotFoundError. Never cached: readers must see purges and trash. */
   private expId(exp: unknown): number {
     const name = checkExpName(exp)
     this.open()
-    const row = this.stmt('SELECT id FROM experiments WHERE name = ? AND deleted_at IS NULL').get(name) as { id: number } | undefined
-    if (!row) throw new NotFoundError(`no experiment named "${name}" in ${this.path}; check the name with \`mldb ls\``, 'experiment', name)
-    return row.id
+    const id = this.expRows.liveId(name)
+    if (id === undefined) throw new NotFoundError(`no experiment named "${name}" in ${this.path}; check the name with \`mldb ls\``, 'experiment', name)
+    return id
   }
 
   /**
@@ -238,13 +218,7 @@ export class Database {
     this.write(() => {
       const id = this.ensureExp(name, st, project)
       const now = Date.now()
-      this.updateExp(
-        `UPDATE experiments SET status = @st, updated_at = @now, heartbeat_at = @now,
-           started_at = CASE WHEN started_at IS NULL AND @active THEN @now ELSE started_at END,
-           ended_at = CASE WHEN @final THEN @now ELSE NULL END
-         WHERE id = @id`,
-        { st, now, id, active: ACTIVE.has(st) ? 1 : 0, final: FINAL.has(st) ? 1 : 0 },
-      )
+      this.updatedExp(this.expRows.setStatus(id, st, now, ACTIVE.has(st), FINAL.has(st)))
       this.beats.set(id, now)
     })
     this.keepBeating(name, ACTIVE.has(st))
@@ -266,7 +240,7 @@ export class Database {
     if (timer) return
     const beat = setInterval(() => {
       try {
-        this.write(() => this.updateExp('UPDATE experiments SET heartbeat_at = ? WHERE name = ? AND deleted_at IS NULL', Date.now(), name))
+        this.write(() => this.updatedExp(this.expRows.heartbeatByName(name, Date.now())))
       } catch {
         // closed, purged or trashed: nothing left to keep alive
         clearInterval(beat)
@@ -280,14 +254,13 @@ export class Database {
   /** The status, LOST when an active experiment's heartbeat is over a minute old. */
   getExpStatus(exp: string): string {
     const id = this.expId(exp)
-    const sql = bindNow(`SELECT ${STATUS_SQL} AS status FROM experiments e WHERE e.id = ?`, Date.now())
-    return (this.sqlite.prepare(sql).get(id) as { status: string }).status
+    return this.expRows.derivedStatus(id, Date.now())
   }
 
   /** Every status the experiment had, oldest first. */
   getStatusHistory(exp: string): StatusChange[] {
     const id = this.expId(exp)
-    return this.stmt('SELECT status, time FROM status_history WHERE experiment_id = ? ORDER BY time, id').all(id) as StatusChange[]
+    return this.expRows.statusHistory(id)
   }
 
   /** Marks the experiment alive now (a Run does this on a timer). */
@@ -296,7 +269,7 @@ export class Database {
     this.write(() => {
       const id = this.ensureExp(name)
       const now = Date.now()
-      this.updateExp('UPDATE experiments SET heartbeat_at = ? WHERE id = ?', now, id)
+      this.updatedExp(this.expRows.heartbeat(id, now))
       this.beats.set(id, now)
     })
   }
@@ -305,7 +278,7 @@ export class Database {
   private maybeBeat(id: number, now: number): void {
     const last = this.beats.get(id) ?? 0
     if (now - last < HEARTBEAT_EVERY_MS) return
-    this.updateExp('UPDATE experiments SET heartbeat_at = ?, updated_at = ? WHERE id = ?', now, now, id)
+    this.updatedExp(this.expRows.heartbeatAndTouch(id, now))
     this.beats.set(id, now)
   }
 
@@ -315,8 +288,7 @@ export class Database {
     const key = `${expId}\u0000${name}\u0000${split}`
     const cached = this.seriesIds.get(key)
     if (cached !== undefined) return cached
-    this.stmt('INSERT OR IGNORE INTO series (experiment_id, name, split) VALUES (?, ?, ?)').run(expId, name, split)
-    const id = (this.stmt('SELECT id FROM series WHERE experiment_id = ? AND name = ? AND split = ?').get(expId, name, split) as { id: number }).id
+    const id = this.seriesRows.ensure(expId, name, split)
     this.seriesIds.set(key, id)
     return id
   }
@@ -389,12 +361,12 @@ export class Database {
     const id = this.expId(exp)
     const n = checkSeriesName(name)
     const s = checkSplit(split)
-    const row = this.stmt('SELECT id FROM series WHERE experiment_id = ? AND name = ? AND split = ?').get(id, n, s) as { id: number } | undefined
-    if (!row) {
+    const sid = this.seriesRows.find(id, n, s)
+    if (sid === undefined) {
       const key = s ? `${s}/${n}` : n
       throw new NotFoundError(`experiment "${exp}" has no series "${key}"; see its series with \`mldb show ${exp}\``, 'series', key)
     }
-    return row.id
+    return sid
   }
 
   /**
@@ -403,9 +375,7 @@ export class Database {
    */
   getMetricValues(exp: string, name: string, options: { split?: string; afterStep?: number; limit?: number } = {}): Point[] {
     const sid = this.findSeries(exp, name, options.split ?? '')
-    const rows = this.stmt('SELECT step, time, value FROM points WHERE series_id = ? AND step > ? ORDER BY step, seq LIMIT ?')
-      .raw()
-      .all(sid, options.afterStep ?? -1, options.limit ?? -1) as [number, number, number | null][]
+    const rows = this.seriesRows.points(sid, options.afterStep ?? -1, options.limit ?? -1)
     return rows.map(([step, time, value]) => ({ step, time, value: fromSql(value) }))
   }
 
@@ -417,12 +387,7 @@ export class Database {
   /** Every series of the experiment with count, last, min and max. */
   getSeries(exp: string): SeriesSummary[] {
     const id = this.expId(exp)
-    const rows = this.stmt(
-      'SELECT name, split, count, first_step, last_step, last_time, last_value, min_value, max_value, nan_count FROM series WHERE experiment_id = ? ORDER BY split, name',
-    )
-      .raw()
-      .all(id) as SeriesRow[]
-    return rows.map(seriesFromRow)
+    return this.seriesRows.summaries(id).map(seriesFromRow)
   }
 
   /**
@@ -449,17 +414,15 @@ export class Database {
     const entries = Object.entries(checkRecord('params', params)).map(([k, v]) => [checkKey('param key', k), toJsonValue(k, v)] as const)
     this.write(() => {
       const id = this.ensureExp(e)
-      const get = this.stmt('SELECT value FROM params WHERE experiment_id = ? AND key = ?')
       for (const [k, v] of entries) {
-        const old = get.get(id, k) as { value: string } | undefined
-        if (old && old.value !== v) {
-          throw new ValidationError(`param "${k}" of "${e}" is already ${old.value}; params are written once, so start a new experiment to try ${v}`, k)
+        const old = this.paramRows.param(id, k)
+        if (old !== undefined && old !== v) {
+          throw new ValidationError(`param "${k}" of "${e}" is already ${old}; params are written once, so start a new experiment to try ${v}`, k)
         }
       }
-      const put = this.stmt('INSERT OR IGNORE INTO params (experiment_id, key, value) VALUES (?, ?, ?)')
-      for (const [k, v] of entries) put.run(id, k, v)
+      for (const [k, v] of entries) this.paramRows.addParam(id, k, v)
       // updated_at tells live dashboards (/api/changes) that something changed.
-      this.updateExp('UPDATE experiments SET updated_at = ? WHERE id = ?', Date.now(), id)
+      this.updatedExp(this.expRows.touch(id, Date.now()))
     })
   }
 
@@ -467,7 +430,7 @@ export class Database {
   getParams(exp: string): Record<string, Json> {
     const id = this.expId(exp)
     const out: Record<string, Json> = {}
-    for (const [k, v] of this.stmt('SELECT key, value FROM params WHERE experiment_id = ? ORDER BY key').raw().all(id) as [string, string][]) {
+    for (const [k, v] of this.paramRows.params(id)) {
       out[k] = JSON.parse(v) as Json
     }
     return out
@@ -488,29 +451,31 @@ export class Database {
     })
     this.write(() => {
       const id = this.ensureExp(e)
-      const put = this.stmt('INSERT INTO tags (experiment_id, key, value) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET value = excluded.value')
-      for (const [k, v] of entries) put.run(id, k, v)
-      this.updateExp('UPDATE experiments SET updated_at = ? WHERE id = ?', Date.now(), id)
+      for (const [k, v] of entries) this.paramRows.setTag(id, k, v)
+      this.updatedExp(this.expRows.touch(id, Date.now()))
     })
   }
 
   /** The tags. */
   getTags(exp: string): Record<string, string> {
     const id = this.expId(exp)
-    return Object.fromEntries(this.stmt('SELECT key, value FROM tags WHERE experiment_id = ? ORDER BY key').raw().all(id) as [string, string][])
+    return Object.fromEntries(this.paramRows.tags(id))
   }
 
   /** Replaces the free-text notes. */
   setNotes(exp: string, notes: string): void {
     if (typeof notes !== 'string') throw new ValidationError(`notes must be a string, got ${describe(notes)}`, 'notes')
     if (notes.length > 1_000_000) throw new ValidationError('notes are over 1,000,000 characters; keep long text in a file and addFile it', 'notes')
-    this.write(() => this.updateExp('UPDATE experiments SET notes = ?, updated_at = ? WHERE id = ?', notes, Date.now(), this.expId(exp)))
+    this.write(() => {
+      const now = Date.now()
+      this.updatedExp(this.expRows.setNotes(this.expId(exp), notes, now))
+    })
   }
 
   /** The notes ('' when none). */
   getNotes(exp: string): string {
     const id = this.expId(exp)
-    return (this.stmt('SELECT notes FROM experiments WHERE id = ?').get(id) as { notes: string }).notes
+    return this.expRows.notes(id)
   }
 
   // ---------------------------------------------------------------- files
@@ -530,10 +495,7 @@ export class Database {
     const sha = options.hash ? sha256File(st.path) : null
     return this.write(() => {
       const id = this.ensureExp(e)
-      const row = this.stmt(
-        `INSERT INTO file_pointers (experiment_id, path, kind, step, size, mtime, sha256, meta, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id, path, kind, step, size, mtime, sha256, meta, created_at`,
-      ).get(id, st.path, kind, step, st.size, st.mtime, sha, meta, Date.now()) as Omit<FileRow, 'experiment'>
+      const row = this.fileRows.insert(id, { path: st.path, kind, step, size: st.size, mtime: st.mtime, sha256: sha, meta, createdAt: Date.now() })
       return fileFromRow({ ...row, experiment: e })
     })
   }
@@ -542,21 +504,13 @@ export class Database {
   getFiles(exp: string, options: { kind?: string } = {}): FileRecord[] {
     const id = this.expId(exp)
     const kind = options.kind === undefined ? undefined : checkKind(options.kind)
-    const rows = this.stmt(
-      `SELECT f.id, e.name AS experiment, f.path, f.kind, f.step, f.size, f.mtime, f.sha256, f.meta, f.created_at
-       FROM file_pointers f JOIN experiments e ON e.id = f.experiment_id
-       WHERE f.experiment_id = ? AND (? IS NULL OR f.kind = ?) ORDER BY f.id`,
-    ).all(id, kind ?? null, kind ?? null) as FileRow[]
-    return rows.map(fileFromRow)
+    return this.fileRows.ofExperiment(id, kind ?? null).map(fileFromRow)
   }
 
   /** A file record by its id, if the database points to it. */
   getFileById(fileId: number): FileRecord | undefined {
     this.open()
-    const row = this.stmt(
-      `SELECT f.id, e.name AS experiment, f.path, f.kind, f.step, f.size, f.mtime, f.sha256, f.meta, f.created_at
-       FROM file_pointers f JOIN experiments e ON e.id = f.experiment_id WHERE f.id = ? AND e.deleted_at IS NULL`,
-    ).get(fileId) as FileRow | undefined
+    const row = this.fileRows.byId(fileId)
     return row && fileFromRow(row)
   }
 
@@ -567,11 +521,7 @@ export class Database {
   checkFiles(exp?: string, options: { hash?: boolean } = {}): FileCheck[] {
     this.open()
     const id = exp === undefined ? null : this.expId(exp)
-    const rows = this.stmt(
-      `SELECT f.id, e.name AS experiment, f.path, f.kind, f.step, f.size, f.mtime, f.sha256, f.meta, f.created_at
-       FROM file_pointers f JOIN experiments e ON e.id = f.experiment_id
-       WHERE e.deleted_at IS NULL AND (? IS NULL OR f.experiment_id = ?) ORDER BY f.id`,
-    ).all(id, id) as FileRow[]
+    const rows = this.fileRows.ofLive(id)
     const out: FileCheck[] = []
     for (const r of rows) {
       const problem = fileProblem(r, options.hash ?? false)
@@ -663,7 +613,7 @@ export class Database {
   trashExperiment(exp: string): void {
     this.write(() => {
       const now = Date.now()
-      this.updateExp('UPDATE experiments SET deleted_at = ?, updated_at = ? WHERE id = ?', now, now, this.expId(exp))
+      this.updatedExp(this.expRows.trash(this.expId(exp), now))
     })
     this.expIds.delete(exp)
   }
@@ -671,9 +621,7 @@ export class Database {
   /** Brings an experiment back from the trash. */
   restoreExperiment(exp: string): void {
     const name = checkExpName(exp)
-    const changed = this.write(
-      () => this.stmt('UPDATE experiments SET deleted_at = NULL, updated_at = ? WHERE name = ? AND deleted_at IS NOT NULL').run(Date.now(), name).changes,
-    )
+    const changed = this.write(() => this.expRows.restore(name, Date.now()))
     if (changed === 0) throw new NotFoundError(`no experiment named "${name}" in the trash; see it with \`mldb ls --trash\``, 'experiment', name)
   }
 
@@ -681,19 +629,12 @@ export class Database {
   purgeExperiment(exp: string): FileRecord[] {
     const name = checkExpName(exp)
     return this.write(() => {
-      const row = this.stmt('SELECT id FROM experiments WHERE name = ?').get(name) as { id: number } | undefined
-      if (!row) throw new NotFoundError(`no experiment named "${name}"`, 'experiment', name)
-      const files = (
-        this.stmt(
-          `SELECT f.id, e.name AS experiment, f.path, f.kind, f.step, f.size, f.mtime, f.sha256, f.meta, f.created_at
-           FROM file_pointers f JOIN experiments e ON e.id = f.experiment_id WHERE f.experiment_id = ?`,
-        ).all(row.id) as FileRow[]
-      ).map(fileFromRow)
-      this.stmt('DELETE FROM points WHERE series_id IN (SELECT id FROM series WHERE experiment_id = ?)').run(row.id)
-      this.stmt('DELETE FROM point_blocks WHERE series_id IN (SELECT id FROM series WHERE experiment_id = ?)').run(row.id)
-      this.stmt('DELETE FROM experiments WHERE id = ?').run(row.id)
+      const id = this.expRows.anyId(name)
+      if (id === undefined) throw new NotFoundError(`no experiment named "${name}"`, 'experiment', name)
+      const files = this.fileRows.allOf(id).map(fileFromRow)
+      this.expRows.purge(id)
       this.expIds.delete(name)
-      for (const k of this.seriesIds.keys()) if (k.startsWith(`${row.id}\u0000`)) this.seriesIds.delete(k)
+      for (const k of this.seriesIds.keys()) if (k.startsWith(`${id}\u0000`)) this.seriesIds.delete(k)
       return files
     })
   }
@@ -722,10 +663,10 @@ export class Database {
     const st = checkStatus(options.status)
     const p = checkProjectName(options.project)
     this.write(() => {
-      const existing = this.stmt('SELECT id FROM experiments WHERE name = ?').get(name)
-      if (existing) throw new ValidationError(`an experiment named "${name}" already exists; a run needs a new name (expName() makes one)`, 'name')
+      if (this.expRows.anyId(name) !== undefined)
+        throw new ValidationError(`an experiment named "${name}" already exists; a run needs a new name (expName() makes one)`, 'name')
       const id = this.ensureExp(name, st, p)
-      this.updateExp('UPDATE experiments SET host = ?, pid = ? WHERE id = ?', hostname(), process.pid, id)
+      this.updatedExp(this.expRows.setOwner(id, hostname(), process.pid))
       // Each joins this transaction and validates before it writes.
       if (options.params) this.setParams(name, options.params)
       if (options.tags) this.setTags(name, options.tags)

@@ -118,10 +118,9 @@ export function listExperiments(db: Sqlite, options: ListOptions = {}, now = Dat
   // On a long listing, the unary + keeps SQLite from probing the index once per
   // id: one scan of each table is about twice as fast (measured, 10k experiments).
   const col = short ? 'experiment_id' : '+experiment_id'
-  const ids: SqlFragment =
-    short
-      ? { sql: 'SELECT value FROM json_each(?)', params: [JSON.stringify(rows.map((r) => r.id))] }
-      : { sql: bindNow(`SELECT e.id FROM experiments e JOIN projects p ON p.id = e.project_id WHERE ${where.sql}`, now), params: where.params }
+  const ids: SqlFragment = short
+    ? { sql: 'SELECT value FROM json_each(?)', params: [JSON.stringify(rows.map((r) => r.id))] }
+    : { sql: bindNow(`SELECT e.id FROM experiments e JOIN projects p ON p.id = e.project_id WHERE ${where.sql}`, now), params: where.params }
   for (const [id, key, value] of db
     .prepare(`SELECT experiment_id, key, value FROM params WHERE ${col} IN (${ids.sql})`)
     .raw()

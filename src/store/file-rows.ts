@@ -1,0 +1,107 @@
+import type { Sqlite } from './connection.js'
+import { Statements } from './statements.js'
+import type { FileRecord, Json } from './types.js'
+
+/** A file_pointers row joined with its experiment's name. */
+export interface FileRow {
+  id: number
+  experiment: string
+  path: string
+  kind: string
+  step: number | null
+  size: number
+  mtime: number
+  sha256: string | null
+  meta: string | null
+  created_at: number
+}
+
+/** A file pointer to record. */
+export interface NewFile {
+  path: string
+  kind: string
+  step: number | null
+  size: number
+  mtime: number
+  sha256: string | null
+  /** JSON text */
+  meta: string | null
+  createdAt: number
+}
+
+/** The row as the API hands it out: camelCase, meta parsed. */
+export const fileFromRow = (r: FileRow): FileRecord => ({
+  id: r.id,
+  experiment: r.experiment,
+  path: r.path,
+  kind: r.kind,
+  step: r.step,
+  size: r.size,
+  mtime: r.mtime,
+  sha256: r.sha256,
+  meta: r.meta === null ? null : (JSON.parse(r.meta) as Record<string, Json>),
+  createdAt: r.created_at,
+})
+
+const COLUMNS = 'f.id, e.name AS experiment, f.path, f.kind, f.step, f.size, f.mtime, f.sha256, f.meta, f.created_at'
+
+/** The SQL of `file_pointers` rows: pointers to files on disk, never the files. */
+export class FileRows {
+  private readonly stmts: Statements
+
+  constructor(db: Sqlite) {
+    this.stmts = new Statements(db)
+  }
+
+  /** Records a file pointer; returns its row without the experiment name, which the caller knows. */
+  insert(experimentId: number, f: NewFile): Omit<FileRow, 'experiment'> {
+    return this.stmts
+      .get(
+        `INSERT INTO file_pointers (experiment_id, path, kind, step, size, mtime, sha256, meta, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id, path, kind, step, size, mtime, sha256, meta, created_at`,
+      )
+      .get(experimentId, f.path, f.kind, f.step, f.size, f.mtime, f.sha256, f.meta, f.createdAt) as Omit<FileRow, 'experiment'>
+  }
+
+  /** The files of an experiment, of one kind when `kind` is not null, in the order recorded. */
+  ofExperiment(experimentId: number, kind: string | null): FileRow[] {
+    return this.stmts
+      .get(
+        `SELECT ${COLUMNS}
+       FROM file_pointers f JOIN experiments e ON e.id = f.experiment_id
+       WHERE f.experiment_id = ? AND (? IS NULL OR f.kind = ?) ORDER BY f.id`,
+      )
+      .all(experimentId, kind, kind) as FileRow[]
+  }
+
+  /** A file of a live experiment by its id. */
+  byId(fileId: number): FileRow | undefined {
+    return this.stmts
+      .get(
+        `SELECT ${COLUMNS}
+       FROM file_pointers f JOIN experiments e ON e.id = f.experiment_id WHERE f.id = ? AND e.deleted_at IS NULL`,
+      )
+      .get(fileId) as FileRow | undefined
+  }
+
+  /** The files of every live experiment, or of one when experimentId is not null, in the order recorded. */
+  ofLive(experimentId: number | null): FileRow[] {
+    return this.stmts
+      .get(
+        `SELECT ${COLUMNS}
+       FROM file_pointers f JOIN experiments e ON e.id = f.experiment_id
+       WHERE e.deleted_at IS NULL AND (? IS NULL OR f.experiment_id = ?) ORDER BY f.id`,
+      )
+      .all(experimentId, experimentId) as FileRow[]
+  }
+
+  /** Every file of an experiment, live or trashed (to report what a purge leaves on disk). */
+  allOf(experimentId: number): FileRow[] {
+    return this.stmts
+      .get(
+        `SELECT ${COLUMNS}
+       FROM file_pointers f JOIN experiments e ON e.id = f.experiment_id WHERE f.experiment_id = ?`,
+      )
+      .all(experimentId) as FileRow[]
+  }
+}
