@@ -1,3 +1,4 @@
+import type { FileRow } from '../store/file-rows.js'
 import { fromSql } from '../store/points.js'
 import type { Json } from '../store/types.js'
 import type { Database } from './database.js'
@@ -46,16 +47,7 @@ export function* exportRecords(db: Database, options: ExportOptions = {}, onExpe
     for (const h of q.history.all(e.id) as { status: string; time: number }[]) yield { record: 'status', ...base, status: h.status, time: h.time }
     for (const p of q.params.all(e.id) as { key: string; value: string }[]) yield { record: 'param', ...base, key: p.key, value: JSON.parse(p.value) as Json }
     for (const t of q.tags.all(e.id) as { key: string; value: string }[]) yield { record: 'tag', ...base, key: t.key, value: t.value }
-    for (const f of q.files.all(e.id) as {
-      path: string
-      kind: string
-      step: number | null
-      size: number
-      mtime: number
-      sha256: string | null
-      meta: string | null
-      created_at: number
-    }[]) {
+    for (const f of q.files.all(e.id) as Omit<FileRow, 'id' | 'experiment'>[]) {
       yield {
         record: 'file',
         ...base,

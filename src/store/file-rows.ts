@@ -2,32 +2,11 @@ import type { Sqlite } from './connection.js'
 import { Statements } from './statements.js'
 import type { FileRecord, Json } from './types.js'
 
-/** A file_pointers row joined with its experiment's name. */
-export interface FileRow {
-  id: number
-  experiment: string
-  path: string
-  kind: string
-  step: number | null
-  size: number
-  mtime: number
-  sha256: string | null
-  meta: string | null
-  created_at: number
-}
+/** A file_pointers row joined with its experiment's name: a FileRecord as SQLite returns it. */
+export type FileRow = Omit<FileRecord, 'meta' | 'createdAt'> & { meta: string | null; created_at: number }
 
-/** A file pointer to record. */
-export interface NewFile {
-  path: string
-  kind: string
-  step: number | null
-  size: number
-  mtime: number
-  sha256: string | null
-  /** JSON text */
-  meta: string | null
-  createdAt: number
-}
+/** A file pointer to record; meta as JSON text. */
+export type NewFile = Omit<FileRecord, 'id' | 'experiment' | 'meta'> & { meta: string | null }
 
 /** The row as the API hands it out: camelCase, meta parsed. */
 export const fileFromRow = (r: FileRow): FileRecord => ({
