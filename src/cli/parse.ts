@@ -2,10 +2,17 @@ import { InvalidArgumentError } from 'commander'
 import type { Json } from '../store/types.js'
 import { UsageError } from './errors.js'
 
-/** A commander argument parser for integers >= 0 (steps, limits, ports). */
+/** A commander argument parser for integers >= 0 (steps, limits). */
 export function parseCount(value: string): number {
   const n = Number(value)
   if (value.trim() === '' || !Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError('expected an integer >= 0.')
+  return n
+}
+
+/** A commander argument parser for a TCP port (0 picks a free one). */
+export function parsePort(value: string): number {
+  const n = parseCount(value)
+  if (n > 65535) throw new InvalidArgumentError('expected a port from 0 to 65535.')
   return n
 }
 

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process'
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
@@ -157,5 +158,34 @@ describe('mldb ui', () => {
   it('has its options', () => {
     const out = ok(t.home, ['ui', '--help'])
     for (const o of ['--port', '--host', '--token', '--open', '--db']) expect(out).toContain(o)
+  })
+
+  it('refuses a bad port (usage, exit 2) and another host without a token (exit 1)', () => {
+    const port = mldb(t.home, ['ui', '--port', '99999', '--db', t.db])
+    expect(port.status).toBe(2)
+    expect(port.stderr).toMatch(/port from 0 to 65535/)
+    const host = mldb(t.home, ['ui', '--host', '0.0.0.0', '--port', '0', '--db', t.db], { env: { MLDB_TOKEN: '' } })
+    expect(host.status).toBe(1)
+    expect(host.stderr.trim().split('\n')).toEqual(['mldb: binding 0.0.0.0 requires a token: --token or MLDB_TOKEN'])
+  })
+
+  it('serves the database it is given until stopped', async () => {
+    ok(t.home, ['status', 'served', 'COMPLETE', '--db', t.db])
+    const child = spawn(process.execPath, [buildCli(), 'ui', '--port', '0', '--db', t.db], { env: { PATH: process.env.PATH ?? '', HOME: t.home } })
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let text = ''
+        child.stdout.on('data', (d: Buffer) => {
+          text += d.toString()
+          const m = /http:\/\/127\.0\.0\.1:\d+\//.exec(text)
+          if (m) resolve(m[0])
+        })
+        child.on('exit', (code) => reject(new Error(`mldb ui exited with ${code}`)))
+      })
+      const body = (await (await fetch(`${url}api/experiments`)).json()) as { experiments: { name: string }[] }
+      expect(body.experiments.map((e) => e.name)).toEqual(['served'])
+    } finally {
+      child.kill('SIGTERM')
+    }
   })
 })
