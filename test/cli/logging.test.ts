@@ -178,6 +178,17 @@ describe('mldb sql', () => {
     ])
   })
 
+  it('prints a long result as an aligned table, one line per row, cells with line breaks on one line', () => {
+    const out = ok(t.home, ['sql', 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 30000) SELECT x, x * x AS sq FROM c', ...db])
+    const lines = out.trimEnd().split('\n')
+    expect(lines).toHaveLength(30_001)
+    // numbers right-aligned under right-aligned headers, every line as wide as the widest
+    expect(lines[0]).toBe('    x         sq')
+    expect(lines[1]).toBe('    1          1')
+    expect(lines[30_000]).toBe('30000  900000000')
+    expect(ok(t.home, ['sql', "SELECT 'a' || char(10) || 'b' AS s", ...db]).trim()).toBe('s\na⏎b')
+  })
+
   it('refuses a statement that writes unless --write', () => {
     const r = mldb(t.home, ['sql', 'DELETE FROM tags', ...db])
     expect(r.status).toBe(2)
