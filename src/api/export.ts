@@ -1,4 +1,4 @@
-import type { FileRow } from '../store/file-rows.js'
+import { exportRows } from '../store/export-rows.js'
 import { fromSql } from '../store/points.js'
 import type { Json } from '../store/types.js'
 import type { Database } from './database.js'
@@ -20,14 +20,7 @@ export interface ExportOptions {
  */
 export function* exportRecords(db: Database, options: ExportOptions = {}, onExperiment?: (done: number) => void): Generator<ExportRecord> {
   const exps = db.listExperiments({ where: options.where, project: options.project, orderBy: 'created asc' })
-  const q = {
-    history: db.sqlite.prepare('SELECT status, time FROM status_history WHERE experiment_id = ? ORDER BY time, id'),
-    params: db.sqlite.prepare('SELECT key, value FROM params WHERE experiment_id = ? ORDER BY key'),
-    tags: db.sqlite.prepare('SELECT key, value FROM tags WHERE experiment_id = ? ORDER BY key'),
-    files: db.sqlite.prepare('SELECT path, kind, step, size, mtime, sha256, meta, created_at FROM file_pointers WHERE experiment_id = ? ORDER BY id'),
-    series: db.sqlite.prepare('SELECT id, name, split FROM series WHERE experiment_id = ? ORDER BY split, name'),
-    points: db.sqlite.prepare('SELECT step, time, value FROM points WHERE series_id = ? ORDER BY step, seq').raw(),
-  }
+  const q = exportRows(db.sqlite)
   let done = 0
   for (const e of exps) {
     const base = { experiment: e.name, project: e.project }
@@ -44,10 +37,10 @@ export function* exportRecords(db: Database, options: ExportOptions = {}, onExpe
       pid: e.pid,
       notes: e.notes,
     }
-    for (const h of q.history.all(e.id) as { status: string; time: number }[]) yield { record: 'status', ...base, status: h.status, time: h.time }
-    for (const p of q.params.all(e.id) as { key: string; value: string }[]) yield { record: 'param', ...base, key: p.key, value: JSON.parse(p.value) as Json }
-    for (const t of q.tags.all(e.id) as { key: string; value: string }[]) yield { record: 'tag', ...base, key: t.key, value: t.value }
-    for (const f of q.files.all(e.id) as Omit<FileRow, 'id' | 'experiment'>[]) {
+    for (const h of q.history(e.id)) yield { record: 'status', ...base, status: h.status, time: h.time }
+    for (const p of q.params(e.id)) yield { record: 'param', ...base, key: p.key, value: JSON.parse(p.value) as Json }
+    for (const t of q.tags(e.id)) yield { record: 'tag', ...base, key: t.key, value: t.value }
+    for (const f of q.files(e.id)) {
       yield {
         record: 'file',
         ...base,
@@ -61,8 +54,8 @@ export function* exportRecords(db: Database, options: ExportOptions = {}, onExpe
         createdAt: f.created_at,
       }
     }
-    for (const s of q.series.all(e.id) as { id: number; name: string; split: string }[]) {
-      for (const [step, time, value] of q.points.iterate(s.id) as IterableIterator<[number, number, number | null]>) {
+    for (const s of q.series(e.id)) {
+      for (const [step, time, value] of q.points(s.id)) {
         yield { record: 'point', ...base, series: s.name, split: s.split, step, time, value: fromSql(value) }
       }
     }

@@ -1,5 +1,5 @@
 import { MldbError } from '../errors.js'
-import { type NewPoint, PointWriter } from '../store/points.js'
+import { type ImportedSeries, insertImportedExperiment, nameTakenLookup } from '../store/import-rows.js'
 import type { FileRecord, Json, StatusChange } from '../store/types.js'
 import type { BatchPoint, Database } from './database.js'
 import { checkExpName, checkKey, checkProjectName, checkSeriesName, checkSplit, checkStatus, checkStep, checkValue, toJsonValue } from './validate.js'
@@ -87,10 +87,15 @@ export function checkBundle(b: ExperimentBundle): void {
   }
 }
 
+/** A lookup of whether the database already has an experiment of that name (live or in the trash). */
+export function nameTaken(db: Database): (name: string) => boolean {
+  return nameTakenLookup(db.sqlite)
+}
+
 /** Names among `names` that the database already has (live or in the trash). */
 export function existingNames(db: Database, names: Iterable<string>): string[] {
-  const stmt = db.sqlite.prepare('SELECT 1 FROM experiments WHERE name = ?')
-  return [...names].filter((n) => stmt.get(n) !== undefined)
+  const taken = nameTakenLookup(db.sqlite)
+  return [...names].filter((n) => taken(n))
 }
 
 /**
@@ -100,44 +105,34 @@ export function existingNames(db: Database, names: Iterable<string>): string[] {
  * blocks are kept as for any write. Fails if the name is taken.
  */
 export function writeBundle(db: Database, b: ExperimentBundle): void {
-  const s = db.sqlite
-  s.transaction(() => {
-    if (s.prepare('SELECT 1 FROM experiments WHERE name = ?').get(b.name)) {
-      throw new MldbError(`experiment "${b.name}" already exists in ${db.path}; nothing of it was imported`)
+  const groups = new Map<string, ImportedSeries>()
+  for (const x of b.points) {
+    const split = x.split ?? ''
+    const key = `${x.name}\u0000${split}`
+    let g = groups.get(key)
+    if (!g) {
+      g = { name: x.name, split, points: [] }
+      groups.set(key, g)
     }
-    s.prepare('INSERT OR IGNORE INTO projects (name, created_at) VALUES (?, ?)').run(b.project, b.createdAt)
-    const { id: projectId } = s.prepare('SELECT id FROM projects WHERE name = ?').get(b.project) as { id: number }
-    const { id } = s
-      .prepare(
-        `INSERT INTO experiments (name, project_id, status, created_at, started_at, ended_at, updated_at, heartbeat_at, host, pid, notes)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-      )
-      .get(b.name, projectId, b.status, b.createdAt, b.startedAt, b.endedAt, b.updatedAt, b.heartbeatAt, b.host, b.pid, b.notes) as { id: number }
-    if (b.history.length) {
-      // the insert trigger wrote one entry at updated_at; the imported history replaces it
-      s.prepare('DELETE FROM status_history WHERE experiment_id = ?').run(id)
-      const h = s.prepare('INSERT INTO status_history (experiment_id, status, time) VALUES (?, ?, ?)')
-      for (const x of b.history) h.run(id, x.status, x.time)
-    }
-    const p = s.prepare('INSERT INTO params (experiment_id, key, value) VALUES (?, ?, ?)')
-    for (const [k, v] of Object.entries(b.params)) p.run(id, k, JSON.stringify(v))
-    const t = s.prepare('INSERT INTO tags (experiment_id, key, value) VALUES (?, ?, ?)')
-    for (const [k, v] of Object.entries(b.tags)) t.run(id, k, v)
-    const f = s.prepare('INSERT INTO file_pointers (experiment_id, path, kind, step, size, mtime, sha256, meta, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
-    for (const x of b.files) f.run(id, x.path, x.kind, x.step, x.size, x.mtime, x.sha256, x.meta === null ? null : JSON.stringify(x.meta), x.createdAt)
-    const groups = new Map<string, { name: string; split: string; points: NewPoint[] }>()
-    for (const x of b.points) {
-      const split = x.split ?? ''
-      const key = `${x.name}\u0000${split}`
-      let g = groups.get(key)
-      if (!g) {
-        g = { name: x.name, split, points: [] }
-        groups.set(key, g)
-      }
-      g.points.push({ step: x.step, time: Math.trunc(x.time ?? b.updatedAt), value: x.value })
-    }
-    const series = s.prepare('INSERT INTO series (experiment_id, name, split) VALUES (?, ?, ?) RETURNING id')
-    const writer = new PointWriter(s)
-    for (const g of groups.values()) writer.writeMany((series.get(id, g.name, g.split) as { id: number }).id, g.points)
-  }).immediate()
+    g.points.push({ step: x.step, time: Math.trunc(x.time ?? b.updatedAt), value: x.value })
+  }
+  const written = insertImportedExperiment(db.sqlite, {
+    name: b.name,
+    project: b.project,
+    status: b.status,
+    createdAt: b.createdAt,
+    startedAt: b.startedAt,
+    endedAt: b.endedAt,
+    updatedAt: b.updatedAt,
+    heartbeatAt: b.heartbeatAt,
+    host: b.host,
+    pid: b.pid,
+    notes: b.notes,
+    history: b.history,
+    params: Object.entries(b.params).map(([k, v]) => [k, JSON.stringify(v)]),
+    tags: Object.entries(b.tags),
+    files: b.files.map((x) => ({ ...x, meta: x.meta === null ? null : JSON.stringify(x.meta) })),
+    series: [...groups.values()],
+  })
+  if (!written) throw new MldbError(`experiment "${b.name}" already exists in ${db.path}; nothing of it was imported`)
 }

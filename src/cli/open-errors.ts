@@ -2,24 +2,12 @@
 // line that names the file and says what to do. SQLite's own words ("attempt to
 // write a readonly database" for a read) point the user the wrong way.
 import { closeSync, openSync, readSync, statSync } from 'node:fs'
-import BetterSqlite3 from 'better-sqlite3'
+import { sqliteContents } from '../api/db-file.js'
 import { MldbError, SchemaVersionError } from '../errors.js'
 
 function codeOf(e: unknown): string {
   const code = (e as { code?: unknown } | null)?.code
   return typeof code === 'string' ? code : ''
-}
-
-/** What an SQLite file holds when it is not (yet) an mldb database: no tables, other tables, or mldb's. */
-export function sqliteContents(path: string): 'empty' | 'other' | 'mldb' {
-  const s = new BetterSqlite3(path, { readonly: true, fileMustExist: true })
-  try {
-    const tables = s.prepare("SELECT count(*) AS n FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").get() as { n: number }
-    if (tables.n === 0) return 'empty'
-    return s.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'experiments'").get() ? 'mldb' : 'other'
-  } finally {
-    s.close()
-  }
 }
 
 /** user_version from the file header (offset 60), or undefined when this is no SQLite file with a header. */

@@ -1,23 +1,10 @@
 import type { Command } from 'commander'
-import type { Database } from '../../api/database.js'
 import { fileProblem } from '../../api/files.js'
+import { firstStepReaching, hasLiveSeries } from '../../api/series-lookup.js'
 import { MldbError, NotFoundError } from '../../errors.js'
-import { parseSeriesKey } from '../../query/filter.js'
 import { openForRead, withDb } from '../db.js'
 import { formatBytes, formatNumber } from '../format.js'
 import { color, colorStatus, out, printJson } from '../output.js'
-
-/** The first step at which the series reached `value`, for "best at step N". */
-function stepOf(db: Database, exp: string, key: string, value: number): number | null {
-  const { name, split } = parseSeriesKey(key)
-  const row = db.sqlite
-    .prepare(
-      `SELECT p.step FROM points p JOIN series s ON s.id = p.series_id JOIN experiments e ON e.id = s.experiment_id
-       WHERE e.name = ? AND s.name = ? AND s.split = ? AND p.value = ? ORDER BY p.step, p.seq LIMIT 1`,
-    )
-    .get(exp, name, split, value) as { step: number } | undefined
-  return row?.step ?? null
-}
 
 /** `mldb best SERIES`: the experiment with the lowest (or highest) value and its model file(s). */
 export function registerBest(program: Command): void {
@@ -33,14 +20,10 @@ export function registerBest(program: Command): void {
       const key = series.replace(/^metrics?\./i, '').replace(/^`([^`]*)`$/, '$1')
       const mode = opts.max ? 'max' : 'min'
       using db = openForRead(opts.db)
-      const { name, split } = parseSeriesKey(key)
-      const exists = db.sqlite
-        .prepare('SELECT 1 FROM series s JOIN experiments e ON e.id = s.experiment_id WHERE s.name = ? AND s.split = ? AND e.deleted_at IS NULL LIMIT 1')
-        .get(name, split)
-      if (!exists) throw new NotFoundError(`no experiment has a series "${key}"; see the series of one with \`mldb show EXP\``, 'series', key)
+      if (!hasLiveSeries(db, key)) throw new NotFoundError(`no experiment has a series "${key}"; see the series of one with \`mldb show EXP\``, 'series', key)
       const best = db.bestExperiment(key, mode, { where: opts.where, project: opts.project })
       if (!best) throw new MldbError(`no experiment${opts.where || opts.project ? ' matching the filter' : ''} has a value in "${key}" that is not NaN`)
-      const step = stepOf(db, best.name, key, best.best)
+      const step = firstStepReaching(db, best.name, key, best.best)
       const models = db.getFiles(best.name, { kind: 'model' }).map((f) => ({ ...f, problem: fileProblem(f) ?? null }))
       if (opts.json) {
         printJson({ series: key, mode, value: best.best, step, experiment: best, files: models })

@@ -1,8 +1,7 @@
 import type { Command } from 'commander'
 import type { FileCheck } from '../../api/database.js'
 import { fileProblem } from '../../api/files.js'
-import { deleteOrphanBlocks, integrityProblems, orphanRows, rebuildSeries, seriesCount, seriesMismatches } from '../../store/repair.js'
-import type { FileRecord } from '../../store/types.js'
+import { deleteOrphanBlocks, integrityProblems, liveFiles, orphanRows, rebuildSeries, seriesCount, seriesMismatches } from '../../api/maintenance.js'
 import { openForRead, openForWrite, withDb } from '../db.js'
 import { color, out, printJson } from '../output.js'
 import { progress } from '../progress.js'
@@ -25,14 +24,9 @@ export function registerDoctor(program: Command): void {
     .option('--json', 'print JSON')
     .action((opts: DoctorOptions) => {
       using db = opts.fix ? openForWrite(opts.db) : openForRead(opts.db)
-      const integrity = integrityProblems(db.sqlite)
+      const integrity = integrityProblems(db)
 
-      const fileRows = db.sqlite
-        .prepare(
-          `SELECT f.id, e.name AS experiment, f.path, f.kind, f.step, f.size, f.mtime, f.sha256, f.created_at AS createdAt
-           FROM file_pointers f JOIN experiments e ON e.id = f.experiment_id WHERE e.deleted_at IS NULL ORDER BY f.id`,
-        )
-        .all() as (Omit<FileRecord, 'meta'> & { meta?: null })[]
+      const fileRows = liveFiles(db)
       const bar = progress('files')
       bar.start(fileRows.length)
       const files: FileCheck[] = []
@@ -44,19 +38,19 @@ export function registerDoctor(program: Command): void {
       bar.stop()
 
       const lost = db.listExperiments({ status: 'LOST' }).map((e) => ({ name: e.name, heartbeatAt: e.heartbeatAt }))
-      const orphans = orphanRows(db.sqlite)
+      const orphans = orphanRows(db)
       const seriesBar = progress('series')
-      seriesBar.start(seriesCount(db.sqlite))
-      let badSeries = seriesMismatches(db.sqlite, () => seriesBar.tick())
+      seriesBar.start(seriesCount(db))
+      let badSeries = seriesMismatches(db, () => seriesBar.tick())
       seriesBar.stop()
 
       const fixed = { series: 0, orphanBlocks: 0 }
       if (opts.fix) {
-        for (const s of badSeries) rebuildSeries(db.sqlite, s.seriesId)
+        for (const s of badSeries) rebuildSeries(db, s.seriesId)
         fixed.series = badSeries.length
-        if (orphans.point_blocks) fixed.orphanBlocks = deleteOrphanBlocks(db.sqlite)
+        if (orphans.point_blocks) fixed.orphanBlocks = deleteOrphanBlocks(db)
         if (fixed.orphanBlocks) delete orphans.point_blocks
-        badSeries = seriesMismatches(db.sqlite)
+        badSeries = seriesMismatches(db)
       }
       const ok = integrity.length === 0 && files.length === 0 && Object.keys(orphans).length === 0 && badSeries.length === 0
       if (!ok) process.exitCode = 1

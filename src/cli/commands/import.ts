@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs'
 import type { Command } from 'commander'
-import { checkBundle, type ExperimentBundle, existingNames, writeBundle } from '../../api/import-bundle.js'
+import { checkBundle, type ExperimentBundle, existingNames, nameTaken, writeBundle } from '../../api/import-bundle.js'
 import { readExportFile } from '../../api/import-records.js'
 import { isMlflowStore, readMlflowStore } from '../../api/mlflow-import.js'
 import { MldbError, NotFoundError } from '../../errors.js'
@@ -24,8 +24,7 @@ export function registerImport(program: Command): void {
       let db: ReturnType<typeof openForWrite> | undefined
       if (isDir) {
         db = openForWrite(opts.db)
-        const taken = db.sqlite.prepare('SELECT 1 FROM experiments WHERE name = ?')
-        const read = readMlflowStore(path, (n) => taken.get(n) !== undefined)
+        const read = readMlflowStore(path, nameTaken(db))
         bundles = read.bundles
         skipped = read.skippedDeleted
       } else bundles = readExportFile(path)

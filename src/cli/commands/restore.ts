@@ -1,4 +1,5 @@
 import type { Command } from 'commander'
+import { trashState } from '../../api/trash-lookup.js'
 import { NotFoundError } from '../../errors.js'
 import { openForWrite, withDb } from '../db.js'
 import { out } from '../output.js'
@@ -12,9 +13,9 @@ export function registerRestore(program: Command): void {
       // `mldb restore a a` means a once
       const names = [...new Set(given)]
       using db = openForWrite(opts.db)
-      const find = db.sqlite.prepare('SELECT 1 FROM experiments WHERE name = ? AND deleted_at IS NOT NULL')
+      const stateOf = trashState(db)
       for (const n of names) {
-        if (!find.get(n)) throw new NotFoundError(`no experiment named "${n}" in the trash; see it with \`mldb ls --trash\``, 'experiment', n)
+        if (stateOf(n) !== 'trashed') throw new NotFoundError(`no experiment named "${n}" in the trash; see it with \`mldb ls --trash\``, 'experiment', n)
       }
       for (const n of names) db.restoreExperiment(n)
       out(`restored ${names.length} experiment${names.length === 1 ? '' : 's'}`)

@@ -1,5 +1,6 @@
 import { rmSync } from 'node:fs'
 import type { Command } from 'commander'
+import { fileUser, trashState } from '../../api/trash-lookup.js'
 import { MldbError, NotFoundError } from '../../errors.js'
 import { openForWrite, withDb } from '../db.js'
 import { UsageError } from '../errors.js'
@@ -27,12 +28,12 @@ export function registerRm(program: Command): void {
       if (opts.deleteFiles && !opts.purge) throw new UsageError('--delete-files only goes with --purge (trashed experiments can come back, with their files)')
       using db = openForWrite(opts.db)
       // check every name first: one unknown name and nothing is touched
-      const find = db.sqlite.prepare('SELECT deleted_at FROM experiments WHERE name = ?')
+      const stateOf = trashState(db)
       for (const n of names) {
-        const row = find.get(n) as { deleted_at: number | null } | undefined
-        if (!row || (!opts.purge && row.deleted_at !== null)) {
+        const state = stateOf(n)
+        if (!state || (!opts.purge && state === 'trashed')) {
           throw new NotFoundError(
-            row
+            state
               ? `experiment "${n}" is already in the trash; purge it with \`mldb rm --purge\``
               : `no experiment named "${n}" in ${db.path}; check the name with \`mldb ls\``,
             'experiment',
@@ -60,11 +61,7 @@ export function registerRm(program: Command): void {
         // Only after every purge: a file shared by two of the purged experiments
         // goes, one still pointed to by any other (live or trashed) one stays.
         for (const path of new Set(recorded)) {
-          const [user] = db.query<{ name: string; trashed: number }>(
-            `SELECT e.name, e.deleted_at IS NOT NULL AS trashed FROM file_pointers f JOIN experiments e ON e.id = f.experiment_id
-             WHERE f.path = ? LIMIT 1`,
-            path,
-          )
+          const user = fileUser(db, path)
           if (user) {
             out(`kept ${path}: experiment "${user.name}"${user.trashed ? ' (in the trash)' : ''} still points to it`)
             continue
