@@ -13,7 +13,7 @@ Example::
 
 from .config import CONFIG, config_file_path, resolve_db_path
 from .database import LOST_AFTER_MS, Database
-from .errors import ConfigError, DatabaseError, MldbError, NotFoundError, SchemaVersionError, ValidationError
+from .errors import ConfigError, DatabaseError, FilterSyntaxError, MldbError, NotFoundError, SchemaVersionError, ValidationError
 from .exp_name import exp_name
 from .files import FILE_KINDS
 from .migrations import latest_version as schema_version
@@ -28,6 +28,7 @@ __all__ = [
     "ConfigError",
     "Database",
     "DatabaseError",
+    "FilterSyntaxError",
     "MldbError",
     "NotFoundError",
     "Run",

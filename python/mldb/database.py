@@ -10,6 +10,7 @@ import time
 from .config import resolve_db_path
 from .connection import open_sqlite, with_busy_retry
 from .errors import MldbError, NotFoundError, ValidationError
+from .filter import STATUS_SQL, bind_now, compile_filter, compile_order_by, parse_series_key, series_field
 from .files import check_kind, sha256_file, stat_file
 from .points import PointWriter, from_sql
 from .validate import (
@@ -23,6 +24,7 @@ from .validate import (
     check_step,
     check_value,
     describe,
+    js_trim,
     tag_text,
     to_json_value,
 )
@@ -88,6 +90,13 @@ def _param_entries(params):
 def _tag_entries(tags):
     """``[(key, text)]`` of a tags dict, or ValidationError."""
     return [(check_key("tag key", k), tag_text(k, v)) for k, v in check_record("tags", tags).items()]
+
+
+def _check_text(what, value):
+    """A filter argument is a string, or ValidationError."""
+    if not isinstance(value, str):
+        raise ValidationError("%s must be a string such as \"params.lr < 0.1\", got %s" % (what, describe(value)), what)
+    return value
 
 
 def _check_notes(notes):
@@ -541,35 +550,53 @@ class Database:
 
     # ------------------------------------------------------------ reading many
 
-    def list_experiments(self, project=None, status=None, name=None, limit=None, offset=None, trashed=False, _id=None):
+    def list_experiments(self, project=None, status=None, name=None, limit=None, offset=None, trashed=False, where=None,
+                         order_by=None, _id=None):
         """Experiments, newest first, with params, tags and each series' summary.
-        ``status`` matches the derived status (LOST included); ``name`` is exact or a
-        pattern with ``*``. The TypeScript ``where`` filter language is not offered here."""
+        ``status`` matches the derived status (LOST included) in any case; ``name`` is exact
+        or a pattern with ``*``; ``where`` takes TypeScript's filter language and ``order_by``
+        a field with ``asc``/``desc`` (FilterSyntaxError when they do not parse).
+
+        Example::
+
+            db.list_experiments(where="params.lr < 0.1 and metrics.valid/loss < 0.3 and status = 'COMPLETE'",
+                                order_by="min(metrics.valid/loss)", limit=10)
+        """
         self._open()
         now = now_ms()
         conds = ["e.deleted_at IS NOT NULL" if trashed else "e.deleted_at IS NULL"]
-        args = {"lost_before": now - LOST_AFTER_MS}
+        args = []
         if project is not None:
-            conds.append("p.name = :project")
-            args["project"] = check_project_name(project)
+            conds.append("p.name = ?")
+            args.append(check_project_name(project))
         if status is not None:
-            conds.append("%s = :status" % _STATUS_SQL)
-            args["status"] = str(status).upper()
+            # as TypeScript: canonical statuses (and LOST) in any case, free text as written
+            conds.append("upper(%s) = upper(?)" % STATUS_SQL)
+            args.append(str(status))
         if name is not None:
-            conds.append("e.name GLOB :name" if "*" in name else "e.name = :name")
-            args["name"] = name
+            conds.append("e.name GLOB ?" if "*" in name else "e.name = ?")
+            args.append(name)
         if _id is not None:
-            conds.append("e.id = :id")
-            args["id"] = _id
-        args["limit"] = -1 if limit is None else int(limit)
-        args["offset"] = 0 if offset is None else int(offset)
-        rows = self.connection.execute(
+            conds.append("e.id = ?")
+            args.append(_id)
+        if where is not None and js_trim(_check_text("where", where)):
+            sql, params = compile_filter(where)
+            conds.append(sql)
+            args.extend(params)
+        order = ("e.created_at DESC, e.id DESC", [])
+        if order_by is not None and js_trim(_check_text("order_by", order_by)):
+            order = compile_order_by(order_by)
+        args.extend(order[1])
+        args.append(-1 if limit is None else int(limit))
+        args.append(0 if offset is None else int(offset))
+        sql = bind_now(
             "SELECT e.id, e.name, p.name, %s, e.status, e.created_at, e.started_at, e.ended_at, e.updated_at,"
             " e.heartbeat_at, e.host, e.pid, e.notes, e.deleted_at"
             " FROM experiments e JOIN projects p ON p.id = e.project_id WHERE %s"
-            " ORDER BY e.created_at DESC, e.id DESC LIMIT :limit OFFSET :offset" % (_STATUS_SQL, " AND ".join(conds)),
-            args,
-        ).fetchall()
+            " ORDER BY %s LIMIT ? OFFSET ?" % (STATUS_SQL, " AND ".join(conds), order[0]),
+            now,
+        )
+        rows = self.connection.execute(sql, args).fetchall()
         out = []
         by_id = {}
         for r in rows:
@@ -615,6 +642,33 @@ class Database:
                 summary = _series_from_row(r[1:])
                 by_id[r[0]]["series"][summary["key"]] = summary
         return out
+
+    def best_experiment(self, series, mode="min", where=None, project=None):
+        """The experiment with the lowest (``'min'``) or highest (``'max'``) value ever
+        reached in a series such as ``'valid/loss'``, with that value under ``best``;
+        None when no experiment has it. ``where`` narrows the candidates.
+
+        Example::
+
+            db.best_experiment('valid/loss', 'min', where="status = 'COMPLETE'")
+        """
+        if mode not in ("min", "max"):
+            raise ValidationError("mode must be 'min' or 'max', got %s" % describe(mode), "mode")
+        if not isinstance(series, str):
+            raise ValidationError("series must be a string such as 'valid/loss', got %s" % describe(series), "series")
+        name, split = parse_series_key(series)
+        check_series_name(name)
+        check_split(split)
+        key = "%s/%s" % (split, name) if split else name
+        agg = "%s(%s)" % (mode, series_field(key))
+        has = "%s is not null" % agg
+        cond = "(%s) and %s" % (where, has) if where is not None and js_trim(_check_text("where", where)) else has
+        found = self.list_experiments(where=cond, project=project, order_by="%s %s" % (agg, "asc" if mode == "min" else "desc"), limit=1)
+        if not found:
+            return None
+        best = found[0]
+        best["best"] = best["series"][key][mode]
+        return best
 
     def get_experiment(self, exp):
         """One experiment as list_experiments shows it, plus status_history and files."""

@@ -31,6 +31,16 @@ class ValidationError(MldbError, ValueError):
         self.field = field
 
 
+class FilterSyntaxError(ValidationError):
+    """A ``where`` filter or ``order_by`` could not be parsed; ``column`` is 1-based
+    (in UTF-16 units, as TypeScript counts) and ``filter`` is the text at fault."""
+
+    def __init__(self, message, filter, column):
+        super().__init__("%s at column %d of filter: %s" % (message, column, filter), "where")
+        self.filter = filter
+        self.column = column
+
+
 class SchemaVersionError(MldbError):
     """The file was written by a newer mldb, or is an SQLite file that is not mldb's."""
 

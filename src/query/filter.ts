@@ -130,7 +130,7 @@ class Parser {
     const t = this.next()
     if (t.type !== 'ident') this.fail(`expected a field such as params.lr, metrics.valid/loss or status, found "${t.text || 'the end'}"`, t)
     const lower = t.text.toLowerCase()
-    if (lower in AGGREGATES && this.peek().type === 'lparen') {
+    if (Object.hasOwn(AGGREGATES, lower) && this.peek().type === 'lparen') {
       this.next()
       const inner = this.field()
       if (inner.kind !== 'metric') this.fail(`${lower}() takes a series such as metrics.valid/loss`, t)
@@ -153,7 +153,8 @@ class Parser {
       if (!rest) this.fail('metrics needs a series, as in metrics.valid/loss', t)
       return { kind: 'metric', ...parseSeriesKey(rest), column: 'last_value' }
     }
-    const attr = dot < 0 ? ATTRIBUTES[lower] : undefined
+    // hasOwn: 'constructor' or '__proto__' must not find Object.prototype's members
+    const attr = dot < 0 && Object.hasOwn(ATTRIBUTES, lower) ? ATTRIBUTES[lower] : undefined
     if (!attr) {
       this.fail(`unknown field "${t.text}"; use params.<key>, metrics.<split>/<name>, tags.<key> or one of ${Object.keys(ATTRIBUTES).join(', ')}`, t)
     }
@@ -317,7 +318,8 @@ export function compileFilter(filter: string): SqlFragment {
  * `top-1 acc` → metrics.`top-1 acc`.
  */
 export function seriesField(key: string): string {
-  return /^[\p{L}_][\p{L}\p{N}_.\-/:]*$/u.test(key) ? `metrics.${key}` : `metrics.\`${key.replaceAll('`', '``')}\``
+  // Letters beyond the BMP are quoted too: the tokenizer reads UTF-16 units.
+  return /^[\p{L}_][\p{L}\p{N}_.\-/:]*$/u.test(key) && !/[\u{10000}-\u{10FFFF}]/u.test(key) ? `metrics.${key}` : `metrics.\`${key.replaceAll('`', '``')}\``
 }
 
 /**
@@ -325,7 +327,7 @@ export function seriesField(key: string): string {
  * Empty values sort last either way.
  */
 export function compileOrderBy(orderBy: string): SqlFragment {
-  const m = /^(.*?)(?:\s+(asc|desc))?\s*$/i.exec(orderBy) as RegExpExecArray
+  const m = /^([\s\S]*?)(?:\s+(asc|desc))?\s*$/i.exec(orderBy) as RegExpExecArray
   const fieldText = m[1] ?? ''
   const dir = (m[2] ?? 'asc').toUpperCase()
   const parser = new Parser(orderBy, tokenize(fieldText))

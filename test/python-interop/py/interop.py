@@ -6,7 +6,8 @@ import json
 import math
 import sys
 
-from mldb import Database, ValidationError
+from mldb import Database, FilterSyntaxError, ValidationError
+from mldb.filter import compile_filter
 
 
 def number(v):
@@ -92,10 +93,34 @@ def statuses(db, exp, given):
     return out
 
 
+def listings(db, queries):
+    """For each {where, order_by, limit, best}: the names listed (or the best one's name and
+    value), the compiled SQL and its parameters, or the FilterSyntaxError's column and message."""
+    out = []
+    for q in queries:
+        where = q.get("where")
+        try:
+            if "best" in q:
+                best = db.best_experiment(q["best"], q.get("mode", "min"), where=where)
+                r = {"best": None if best is None else [best["name"], best["best"]]}
+            else:
+                r = {"names": [e["name"] for e in db.list_experiments(where=where, order_by=q.get("order_by"), limit=q.get("limit"))]}
+            if where is not None and where.strip():
+                r["sql"], r["params"] = compile_filter(where)
+        except FilterSyntaxError as e:
+            r = {"error": str(e), "column": e.column}
+        out.append(r)
+    return out
+
+
 def main():
     cmd, path = sys.argv[1], sys.argv[2]
     if cmd == "writer":
         writer(path, int(sys.argv[3]), int(sys.argv[4]))
+        return
+    if cmd == "listings":
+        with Database(path) as db:
+            print(json.dumps(plain(listings(db, json.loads(sys.stdin.read()))), allow_nan=False))
         return
     exp = sys.argv[3]
     with Database(path) as db:
