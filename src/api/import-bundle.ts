@@ -1,6 +1,6 @@
 import { MldbError } from '../errors.js'
 import { type ImportedSeries, insertImportedExperiment, nameTakenLookup } from '../store/import-rows.js'
-import type { FileRecord, Json, StatusChange } from '../store/types.js'
+import type { ExperimentFields, FileRecord, Json, StatusChange } from '../store/types.js'
 import type { BatchPoint, Database } from './database.js'
 import { checkExpName, checkKey, checkProjectName, checkSeriesName, checkSplit, checkStatus, checkStep, checkValue, toJsonValue } from './validate.js'
 
@@ -8,18 +8,8 @@ import { checkExpName, checkKey, checkProjectName, checkSeriesName, checkSplit, 
 export type ImportedFile = Omit<FileRecord, 'id' | 'experiment'>
 
 /** Everything about one experiment, ready to write in one transaction. */
-export interface ExperimentBundle {
+export interface ExperimentBundle extends ExperimentFields {
   name: string
-  project: string
-  status: string
-  createdAt: number
-  startedAt: number | null
-  endedAt: number | null
-  updatedAt: number
-  heartbeatAt: number | null
-  host: string | null
-  pid: number | null
-  notes: string
   history: StatusChange[]
   params: Record<string, Json>
   tags: Record<string, string>

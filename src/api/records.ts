@@ -1,21 +1,11 @@
 // The export format of `mldb export` / `mldb import`: one record per line (JSONL)
 // or row (CSV), every point in long form, plus what makes an experiment whole.
-import type { Json } from '../store/types.js'
+import type { ExperimentFields, Json } from '../store/types.js'
 
 /** One experiment's own fields (status, times, host, notes). */
-export interface ExperimentRecord {
+export interface ExperimentRecord extends ExperimentFields {
   record: 'experiment'
   experiment: string
-  project: string
-  status: string
-  createdAt: number
-  startedAt: number | null
-  endedAt: number | null
-  updatedAt: number
-  heartbeatAt: number | null
-  host: string | null
-  pid: number | null
-  notes: string
 }
 
 /** One point of one series. */

@@ -1,8 +1,9 @@
 // The writes of `mldb import`: one whole experiment, as it was recorded
 // elsewhere, in one transaction.
 import type { Sqlite } from './connection.js'
+import type { NewFile } from './file-rows.js'
 import { type NewPoint, PointWriter } from './points.js'
-import type { FileRecord, StatusChange } from './types.js'
+import type { ExperimentFields, StatusChange } from './types.js'
 
 /** One series of an imported experiment with its points. */
 export interface ImportedSeries {
@@ -12,22 +13,12 @@ export interface ImportedSeries {
 }
 
 /** Everything about one experiment, as rows: params as JSON text, file meta as JSON text. */
-export interface ImportedExperiment {
+export interface ImportedExperiment extends ExperimentFields {
   name: string
-  project: string
-  status: string
-  createdAt: number
-  startedAt: number | null
-  endedAt: number | null
-  updatedAt: number
-  heartbeatAt: number | null
-  host: string | null
-  pid: number | null
-  notes: string
   history: StatusChange[]
   params: [key: string, json: string][]
   tags: [key: string, value: string][]
-  files: (Omit<FileRecord, 'id' | 'experiment' | 'meta'> & { meta: string | null })[]
+  files: NewFile[]
   series: ImportedSeries[]
 }
 

@@ -62,3 +62,17 @@ export interface StatusChange {
   status: string
   time: number
 }
+
+/** An experiment's own fields, as export, import and their records carry them. */
+export interface ExperimentFields {
+  project: string
+  status: string
+  createdAt: number
+  startedAt: number | null
+  endedAt: number | null
+  updatedAt: number
+  heartbeatAt: number | null
+  host: string | null
+  pid: number | null
+  notes: string
+}

@@ -1,19 +1,10 @@
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { Database, expName, MldbError, NotFoundError, ValidationError } from '../../src/index.js'
-import { tempDir } from '../helpers/tmp.js'
+import { freshDatabasePerTest } from '../helpers/tmp.js'
 
 describe('logging values', () => {
-  let t: ReturnType<typeof tempDir>
-  let db: Database
-  beforeEach(() => {
-    t = tempDir()
-    db = new Database({ path: join(t.dir, 'm.db') })
-  })
-  afterEach(() => {
-    db.close()
-    t.cleanup()
-  })
+  const ctx = freshDatabasePerTest()
 
   it('names experiments like the seed: YYYYMMDD_HHMMSS_prefix', () => {
     expect(expName('TestModel', new Date(2026, 7, 3, 9, 17, 2))).toBe('20260803_091702_TestModel')
@@ -22,39 +13,39 @@ describe('logging values', () => {
 
   it('creates the experiment on its first status and records every change with its time', () => {
     const before = Date.now()
-    db.setExpStatus('e1', 'TRAINING')
-    db.setExpStatus('e1', 'VALIDATING')
-    db.setExpStatus('e1', 'COMPLETE')
-    expect(db.getExpStatus('e1')).toBe('COMPLETE')
-    const h = db.getStatusHistory('e1')
+    ctx.db.setExpStatus('e1', 'TRAINING')
+    ctx.db.setExpStatus('e1', 'VALIDATING')
+    ctx.db.setExpStatus('e1', 'COMPLETE')
+    expect(ctx.db.getExpStatus('e1')).toBe('COMPLETE')
+    const h = ctx.db.getStatusHistory('e1')
     expect(h.map((c) => c.status)).toEqual(['TRAINING', 'VALIDATING', 'COMPLETE'])
     expect(h[0]?.time).toBeGreaterThanOrEqual(before)
-    const e = db.getExperiment('e1')
+    const e = ctx.db.getExperiment('e1')
     expect(e.startedAt).not.toBeNull()
     expect(e.endedAt).not.toBeNull()
   })
 
   it('returns losses and metrics in step order with NaN and ±Infinity exactly', () => {
-    db.setExpStatus('e', 'TRAINING')
+    ctx.db.setExpStatus('e', 'TRAINING')
     const values = [0.5, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -0.25, 1e-300]
     values.forEach((v, i) => {
-      db.addLossValue('e', 'train', values.length - 1 - i, v)
+      ctx.db.addLossValue('e', 'train', values.length - 1 - i, v)
     })
-    const back = db.getLossValues('e', 'train')
+    const back = ctx.db.getLossValues('e', 'train')
     expect(back.map((p) => p.step)).toEqual([0, 1, 2, 3, 4, 5])
     expect(back.map((p) => p.value)).toEqual([...values].reverse())
-    db.addMetricValue('e', 'rmse', 0, Number.NaN)
-    db.addMetricValue('e', 'acc', 3, 0.9, { split: 'valid' })
-    expect(db.getMetricValues('e', 'rmse')[0]?.value).toBeNaN()
-    expect(db.getMetricValues('e', 'acc', { split: 'valid' })).toMatchObject([{ step: 3, value: 0.9 }])
+    ctx.db.addMetricValue('e', 'rmse', 0, Number.NaN)
+    ctx.db.addMetricValue('e', 'acc', 3, 0.9, { split: 'valid' })
+    expect(ctx.db.getMetricValues('e', 'rmse')[0]?.value).toBeNaN()
+    expect(ctx.db.getMetricValues('e', 'acc', { split: 'valid' })).toMatchObject([{ step: 3, value: 0.9 }])
     expect(back.every((p) => typeof p.time === 'number' && p.time > 0)).toBe(true)
   })
 
   it('keeps two values logged at the same step, in the order logged', () => {
-    db.addLossValue('e', 'train', 1, 0.3)
-    db.addLossValue('e', 'train', 1, 0.2)
-    db.addLossValue('e', 'train', 0, 0.9)
-    expect(db.getLossValues('e', 'train').map((p) => [p.step, p.value])).toEqual([
+    ctx.db.addLossValue('e', 'train', 1, 0.3)
+    ctx.db.addLossValue('e', 'train', 1, 0.2)
+    ctx.db.addLossValue('e', 'train', 0, 0.9)
+    expect(ctx.db.getLossValues('e', 'train').map((p) => [p.step, p.value])).toEqual([
       [0, 0.9],
       [1, 0.3],
       [1, 0.2],
@@ -63,44 +54,44 @@ describe('logging values', () => {
 
   it('summarises each series: count, last, min, max, ignoring NaN for min and max', () => {
     ;[3, Number.NaN, 1, 7, 2].forEach((v, step) => {
-      db.addMetricValue('e', 'x', step, v)
+      ctx.db.addMetricValue('e', 'x', step, v)
     })
-    db.logBatch('e', [
+    ctx.db.logBatch('e', [
       { name: 'x', step: 10, value: -1 },
       { name: 'x', step: 11, value: Number.NaN },
     ])
-    const [s] = db.getSeries('e')
+    const [s] = ctx.db.getSeries('e')
     expect(s).toMatchObject({ key: 'x', count: 7, firstStep: 0, lastStep: 11, min: -1, max: 7, nanCount: 2 })
     expect(s?.last).toBeNaN()
   })
 
   it('logs a batch in one call, and a run.log of several values at one step', () => {
     const points = Array.from({ length: 1000 }, (_, i) => ({ name: 'loss', split: 'train', step: i, value: 1 / (i + 1) }))
-    db.logBatch('b', points)
-    expect(db.getLossValues('b', 'train')).toHaveLength(1000)
-    const run = db.startRun({ name: 'r', params: { lr: 0.1 }, handleExit: false })
+    ctx.db.logBatch('b', points)
+    expect(ctx.db.getLossValues('b', 'train')).toHaveLength(1000)
+    const run = ctx.db.startRun({ name: 'r', params: { lr: 0.1 }, handleExit: false })
     run.log({ loss: 0.3, acc: 0.9 }, { step: 0, split: 'train' })
     run.log({ loss: 0.2, acc: 0.95 }, { split: 'train' })
-    expect(db.getMetricValues('r', 'acc', { split: 'train' }).map((p) => [p.step, p.value])).toEqual([
+    expect(ctx.db.getMetricValues('r', 'acc', { split: 'train' }).map((p) => [p.step, p.value])).toEqual([
       [0, 0.9],
       [1, 0.95],
     ])
     run.finish()
-    expect(db.getExpStatus('r')).toBe('COMPLETE')
+    expect(ctx.db.getExpStatus('r')).toBe('COMPLETE')
   })
 
   it('rejects bad names, steps and values with a ValidationError and writes nothing', () => {
     const bad: [() => void, RegExp][] = [
-      [() => db.addMetricValue('', 'x', 0, 1), /experiment name is empty/],
-      [() => db.addMetricValue('x'.repeat(300), 'x', 0, 1), /limit is 256/],
-      [() => db.addMetricValue('e', 'x', -1, 1), /step must be an integer >= 0/],
-      [() => db.addMetricValue('e', 'x', 1.5, 1), /step must be an integer >= 0/],
-      [() => db.addMetricValue('e', 'x', 0, '1' as unknown as number), /must be a number/],
-      [() => db.addLossValue('e', 'a/b', 0, 1), /split "a\/b" contains "\/"/],
-      [() => db.setExpStatus('e', 'LOST'), /derived/],
+      [() => ctx.db.addMetricValue('', 'x', 0, 1), /experiment name is empty/],
+      [() => ctx.db.addMetricValue('x'.repeat(300), 'x', 0, 1), /limit is 256/],
+      [() => ctx.db.addMetricValue('e', 'x', -1, 1), /step must be an integer >= 0/],
+      [() => ctx.db.addMetricValue('e', 'x', 1.5, 1), /step must be an integer >= 0/],
+      [() => ctx.db.addMetricValue('e', 'x', 0, '1' as unknown as number), /must be a number/],
+      [() => ctx.db.addLossValue('e', 'a/b', 0, 1), /split "a\/b" contains "\/"/],
+      [() => ctx.db.setExpStatus('e', 'LOST'), /derived/],
       [
         () =>
-          db.logBatch('e', [
+          ctx.db.logBatch('e', [
             { name: 'ok', step: 0, value: 1 },
             { name: 'ok', step: -3, value: 1 },
           ]),
@@ -111,44 +102,44 @@ describe('logging values', () => {
       expect(call).toThrow(ValidationError)
       expect(call).toThrow(message)
     }
-    expect(db.countExperiments()).toBe(0)
-    expect(db.query('SELECT count(*) AS n FROM points')).toEqual([{ n: 0 }])
+    expect(ctx.db.countExperiments()).toBe(0)
+    expect(ctx.db.query('SELECT count(*) AS n FROM points')).toEqual([{ n: 0 }])
   })
 
   it('raises NotFoundError naming an experiment or series that does not exist', () => {
-    expect(() => db.getExpStatus('nope')).toThrow(NotFoundError)
-    expect(() => db.getExpStatus('nope')).toThrow(/no experiment named "nope"/)
-    db.addMetricValue('e', 'x', 0, 1)
-    expect(() => db.getMetricValues('e', 'y')).toThrow(/has no series "y"/)
-    expect(() => db.getLossValues('e', 'train')).toThrow(/has no series "train\/loss"/)
+    expect(() => ctx.db.getExpStatus('nope')).toThrow(NotFoundError)
+    expect(() => ctx.db.getExpStatus('nope')).toThrow(/no experiment named "nope"/)
+    ctx.db.addMetricValue('e', 'x', 0, 1)
+    expect(() => ctx.db.getMetricValues('e', 'y')).toThrow(/has no series "y"/)
+    expect(() => ctx.db.getLossValues('e', 'train')).toThrow(/has no series "train\/loss"/)
   })
 
   it('writes params once: the same value again is fine, a different one is refused without writing', () => {
-    db.setParams('e', { lr: 0.01, hidden: [64, 64], optimizer: 'adam', nested: { a: true } })
-    db.setParams('e', { lr: 0.01 })
-    expect(() => db.setParams('e', { batch: 32, lr: 0.02 })).toThrow(/param "lr" .* is already 0.01/)
-    expect(db.getParams('e')).toEqual({ lr: 0.01, hidden: [64, 64], optimizer: 'adam', nested: { a: true } })
-    expect(() => db.setParams('e', { bad: Number.NaN })).toThrow(ValidationError)
-    expect(() => db.setParams('e', { fn: () => 1 })).toThrow(ValidationError)
+    ctx.db.setParams('e', { lr: 0.01, hidden: [64, 64], optimizer: 'adam', nested: { a: true } })
+    ctx.db.setParams('e', { lr: 0.01 })
+    expect(() => ctx.db.setParams('e', { batch: 32, lr: 0.02 })).toThrow(/param "lr" .* is already 0.01/)
+    expect(ctx.db.getParams('e')).toEqual({ lr: 0.01, hidden: [64, 64], optimizer: 'adam', nested: { a: true } })
+    expect(() => ctx.db.setParams('e', { bad: Number.NaN })).toThrow(ValidationError)
+    expect(() => ctx.db.setParams('e', { fn: () => 1 })).toThrow(ValidationError)
   })
 
   it('keeps tags (replaceable) and notes', () => {
-    db.setTags('e', { team: 'vision', v: 2 })
-    db.setTags('e', { team: 'nlp' })
-    db.setNotes('e', 'first try')
-    expect(db.getTags('e')).toEqual({ team: 'nlp', v: '2' })
-    expect(db.getNotes('e')).toBe('first try')
+    ctx.db.setTags('e', { team: 'vision', v: 2 })
+    ctx.db.setTags('e', { team: 'nlp' })
+    ctx.db.setNotes('e', 'first try')
+    expect(ctx.db.getTags('e')).toEqual({ team: 'nlp', v: '2' })
+    expect(ctx.db.getNotes('e')).toBe('first try')
   })
 
   it('answers raw SQL with rows as objects and parameters', () => {
-    db.setExpStatus('a', 'COMPLETE')
-    db.setExpStatus('b', 'FAILED')
-    expect(db.query('SELECT EXP_ID FROM STATUS WHERE STATUS = ?', 'FAILED')).toEqual([{ EXP_ID: 'b' }])
-    expect(() => db.query('SELEC nonsense')).toThrow(MldbError)
+    ctx.db.setExpStatus('a', 'COMPLETE')
+    ctx.db.setExpStatus('b', 'FAILED')
+    expect(ctx.db.query('SELECT EXP_ID FROM STATUS WHERE STATUS = ?', 'FAILED')).toEqual([{ EXP_ID: 'b' }])
+    expect(() => ctx.db.query('SELEC nonsense')).toThrow(MldbError)
   })
 
   it('closes, and using-blocks close it too', () => {
-    const path = join(t.dir, 'u.db')
+    const path = join(ctx.dir, 'u.db')
     {
       using d = new Database({ path })
       d.setExpStatus('x', 'PENDING')
