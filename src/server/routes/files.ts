@@ -1,9 +1,10 @@
-import { closeSync, constants, createReadStream, fstatSync, lstatSync, openSync, realpathSync } from 'node:fs'
+import { closeSync, createReadStream } from 'node:fs'
 import { basename, extname } from 'node:path'
 import { Readable } from 'node:stream'
 import { Hono } from 'hono'
 import { z } from 'zod'
 import { HttpError } from '../errors.js'
+import { openRecorded } from '../open-recorded.js'
 import type { ServerState } from '../state.js'
 import { parseQuery } from '../validate.js'
 
@@ -15,28 +16,6 @@ const INLINE_TYPES: Record<string, string> = {
   '.gif': 'image/gif',
   '.webp': 'image/webp',
   '.svg': 'image/svg+xml',
-}
-
-/** Opens the recorded path for reading, refusing anything that is not the very file recorded. */
-function openRecorded(path: string): number {
-  let st: ReturnType<typeof lstatSync>
-  try {
-    st = lstatSync(path)
-  } catch {
-    throw new HttpError(404, 'not_found', `the recorded file ${path} is missing on disk`)
-  }
-  // A symlink swapped in after recording could point anywhere (~/.ssh, /etc).
-  if (st.isSymbolicLink()) throw new HttpError(403, 'forbidden', `the recorded file ${path} is now a symbolic link; it is not served`)
-  if (!st.isFile()) throw new HttpError(404, 'not_found', `the recorded file ${path} is no longer a regular file`)
-  // A symlinked parent folder would redirect the path just as well.
-  if (realpathSync(path) !== path)
-    throw new HttpError(403, 'forbidden', `the recorded file ${path} now resolves elsewhere through a symbolic link; it is not served`)
-  // O_NOFOLLOW closes the gap between the checks above and the open.
-  try {
-    return openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW)
-  } catch {
-    throw new HttpError(403, 'forbidden', `the recorded file ${path} could not be opened safely`)
-  }
 }
 
 /** Serves the bytes of files the database points to, and nothing else. */
@@ -51,16 +30,7 @@ export function fileRoutes(state: ServerState): Hono {
     // getFileById skips experiments in the trash.
     const rec = db.getFileById(Number(idText))
     if (!rec) throw new HttpError(404, 'not_found', `no file with id ${idText} in this database`)
-    const fd = openRecorded(rec.path)
-    let size: number
-    try {
-      const st = fstatSync(fd)
-      if (!st.isFile()) throw new HttpError(404, 'not_found', `the recorded file ${rec.path} is no longer a regular file`)
-      size = st.size
-    } catch (e) {
-      closeSync(fd)
-      throw e
-    }
+    const { fd, size } = openRecorded(rec.path)
     const type = INLINE_TYPES[extname(rec.path).toLowerCase()]
     const headers: Record<string, string> = {
       'content-type': type ?? 'application/octet-stream',
