@@ -1,6 +1,8 @@
 // The public API of mldb, exported by name.
 
 export { type AddFileOptions, type BatchPoint, Database, type DatabaseOptions, type ExperimentDetail, type FileCheck } from './api/database.js'
+export type { BestFiles } from './api/best-files.js'
+export { configuredDirections, type Direction, type Directions, seriesDirection } from './api/direction.js'
 export { expName } from './api/exp-name.js'
 export { FILE_KINDS, type FileKind } from './api/files.js'
 export { Run, type StartRunOptions } from './api/run.js'

@@ -10,9 +10,12 @@ import { countExperiments, type ListOptions, listExperiments, seriesFromRow } fr
 import { FileRows, fileFromRow } from '../store/file-rows.js'
 import { ParamRows } from '../store/param-rows.js'
 import { fromSql, type NewPoint, type Point, PointWriter, StaleIdError } from '../store/points.js'
+import { firstStepWithValue } from '../store/series-lookup.js'
 import { SeriesRows } from '../store/series-rows.js'
 import { TransactionStatements } from '../store/transaction.js'
 import type { ExperimentSummary, FileRecord, Json, SeriesSummary, StatusChange } from '../store/types.js'
+import { type BestFiles, pickBestFiles } from './best-files.js'
+import { checkDirections, configuredDirections, type Direction, type Directions, seriesDirection } from './direction.js'
 import { checkKind, type FileKind, fileProblem, sha256File, statFile } from './files.js'
 import { Run, type StartRunOptions } from './run.js'
 import {
@@ -35,6 +38,8 @@ export interface DatabaseOptions {
   path?: string
   /** open without writing (the file must exist) */
   readonly?: boolean
+  /** which way series are optimised, by key or name (`{ 'valid/score': 'max' }`); wins over the config file's `directions` */
+  directions?: Directions
 }
 
 /** A value for `logBatch`. */
@@ -101,9 +106,11 @@ export class Database {
   private readonly paramRows: ParamRows
   private readonly fileRows: FileRows
   private closed = false
+  private readonly directions: Directions
 
   constructor(options: DatabaseOptions = {}) {
     this.path = resolveDbPath(options.path).path
+    this.directions = checkDirections(options.directions, 'options.directions')
     this.sqlite = openSqlite(this.path, { readonly: options.readonly ?? false })
     this.writer = options.readonly ? undefined : new PointWriter(this.sqlite)
     this.tx = new TransactionStatements(this.sqlite)
@@ -559,28 +566,46 @@ export class Database {
   }
 
   /**
+   * The direction series `key` is optimised in: this connection's `directions`
+   * option, then the config file's `"directions"`, then the shared word list
+   * (loss-like names min, accuracy-like max; docs/series-directions.json).
+   *
+   * @example db.seriesDirection('valid/acc') // 'max'
+   */
+  seriesDirection(key: string): Direction {
+    return seriesDirection(key, { ...configuredDirections(), ...this.directions })
+  }
+
+  /**
    * The experiment with the lowest (`min`) or highest (`max`) value ever reached
-   * in a series, such as `valid/loss`; undefined when none has it.
+   * in a series, such as `valid/loss`; undefined when none has it. Without a
+   * mode, the series' direction (seriesDirection) decides. Also says at which
+   * step the best value was first reached, the model or checkpoint recorded at
+   * or nearest before that step (`bestFile`), and the final model (`finalFile`).
    *
    * @example db.bestExperiment('valid/loss', 'min', { where: "status = 'COMPLETE'" })
+   * @example db.bestExperiment('valid/acc')?.bestFile?.path // '/runs/a/checkpoint-0080.json'
    */
   bestExperiment(
     series: string,
-    mode: 'min' | 'max' = 'min',
+    mode?: Direction,
     options: { where?: string; project?: string } = {},
-  ): (ExperimentSummary & { best: number }) | undefined {
-    if (mode !== 'min' && mode !== 'max') throw new ValidationError(`mode must be 'min' or 'max', got ${describe(mode)}`, 'mode')
+  ): (ExperimentSummary & { best: number; mode: Direction; step: number | null } & BestFiles) | undefined {
+    if (mode !== undefined && mode !== 'min' && mode !== 'max') throw new ValidationError(`mode must be 'min' or 'max', got ${describe(mode)}`, 'mode')
     if (typeof series !== 'string') throw new ValidationError(`series must be a string such as 'valid/loss', got ${describe(series)}`, 'series')
     const { name, split } = parseSeriesKey(series)
     checkSeriesName(name)
     checkSplit(split)
     const key = split ? `${split}/${name}` : name
-    const agg = `${mode}(${seriesField(key)})`
+    const dir = mode ?? this.seriesDirection(key)
+    const agg = `${dir}(${seriesField(key)})`
     const where = options.where?.trim() ? `(${options.where}) and ${agg} is not null` : `${agg} is not null`
-    const [best] = this.listExperiments({ where, project: options.project, orderBy: `${agg} ${mode === 'min' ? 'asc' : 'desc'}`, limit: 1 })
+    const [best] = this.listExperiments({ where, project: options.project, orderBy: `${agg} ${dir === 'min' ? 'asc' : 'desc'}`, limit: 1 })
     if (!best) return undefined
     const s = best.series[key] as SeriesSummary
-    return { ...best, best: mode === 'min' ? s.min : s.max }
+    const value = dir === 'min' ? s.min : s.max
+    const step = firstStepWithValue(this.sqlite, best.name, name, split, value)
+    return { ...best, best: value, mode: dir, step, ...pickBestFiles(this.getFiles(best.name), step) }
   }
 
   /**
