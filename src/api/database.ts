@@ -3,6 +3,8 @@ import type { Statement } from 'better-sqlite3'
 import { resolveDbPath } from '../config.js'
 import { DatabaseError, MldbError, NotFoundError, ValidationError } from '../errors.js'
 import { parseSeriesKey, seriesField } from '../query/filter.js'
+import { Registry } from '../registry/registry.js'
+import type { AliasChange, ModelCheck, ModelVersion, RegisteredModel, RegisterModelOptions } from '../registry/types.js'
 import { openSqlite, type Sqlite, withBusyRetry } from '../store/connection.js'
 import { type Bucket, type DownsampleOptions, downsample } from '../store/downsample.js'
 import { ExperimentRows } from '../store/experiment-rows.js'
@@ -105,6 +107,7 @@ export class Database {
   private readonly seriesRows: SeriesRows
   private readonly paramRows: ParamRows
   private readonly fileRows: FileRows
+  private readonly registry: Registry
   private closed = false
   private readonly directions: Directions
 
@@ -118,6 +121,14 @@ export class Database {
     this.seriesRows = new SeriesRows(this.sqlite)
     this.paramRows = new ParamRows(this.sqlite)
     this.fileRows = new FileRows(this.sqlite)
+    this.registry = new Registry({
+      sqlite: this.sqlite,
+      path: this.path,
+      assertOpen: () => this.open(),
+      write: (fn) => this.write(fn),
+      experimentId: (name) => this.expId(name),
+      bestExperiment: (series, goal, o) => this.bestExperiment(series, goal, o)?.name,
+    })
   }
 
   private open(): void {
@@ -662,6 +673,104 @@ export class Database {
       for (const k of this.seriesIds.keys()) if (k.startsWith(`${id}\u0000`)) this.seriesIds.delete(k)
       return files
     })
+  }
+
+  // ---------------------------------------------------------------- model registry
+
+  /**
+   * Registers a new version of a model (created when new): one recorded file of
+   * one experiment, with its sha256 (hashed now when the record has none), size,
+   * the experiment's params and series summaries. Nothing is written on error.
+   *
+   * @example db.registerModel('iris-mlp', { exp, file: 'model.json', aliases: ['staging'] })
+   * @example db.registerModel('iris-mlp', { best: 'valid/loss', goal: 'min', where: "status = 'COMPLETE'" })
+   */
+  registerModel(name: string, options: RegisterModelOptions): ModelVersion {
+    return this.registry.register(name, options)
+  }
+
+  /**
+   * A model version by reference: 'name@alias', 'name/3', or 'name' (the latest).
+   *
+   * @example db.getModelVersion('iris-mlp@champion').path
+   */
+  getModelVersion(ref: string): ModelVersion {
+    return this.registry.get(ref)
+  }
+
+  /**
+   * Points an alias at a version in one transaction, recorded in the model's history.
+   *
+   * @example db.setModelAlias('iris-mlp', 'champion', 3)
+   */
+  setModelAlias(name: string, alias: string, version: number): void {
+    this.registry.setAlias(name, alias, version)
+  }
+
+  /**
+   * Removes an alias, recorded in the model's history.
+   *
+   * @example db.deleteModelAlias('iris-mlp', 'staging')
+   */
+  deleteModelAlias(name: string, alias: string): void {
+    this.registry.deleteAlias(name, alias)
+  }
+
+  /**
+   * Sets a model's description and merges tags into its tags.
+   *
+   * @example db.updateModel('iris-mlp', { description: 'the iris classifier', tags: { team: 'vision' } })
+   */
+  updateModel(name: string, options: { description?: string; tags?: Record<string, string> }): RegisteredModel {
+    return this.registry.update(name, options)
+  }
+
+  /**
+   * Every registered model, by name, with its latest version and aliases.
+   *
+   * @example db.listModels().map((m) => m.name)
+   */
+  listModels(): RegisteredModel[] {
+    return this.registry.list()
+  }
+
+  /**
+   * The versions of a model (every model's without a name), oldest first; with
+   * `{ exp }`, the versions registered from that experiment.
+   *
+   * @example db.listModelVersions('iris-mlp')
+   * @example db.listModelVersions(undefined, { exp })
+   */
+  listModelVersions(name?: string, options: { exp?: string } = {}): ModelVersion[] {
+    if (options.exp !== undefined) return this.registry.versionsOfExperiment(options.exp).filter((v) => name === undefined || v.name === name)
+    return this.registry.versions(name)
+  }
+
+  /**
+   * Every move of the model's aliases (who, when, from, to), oldest first.
+   *
+   * @example db.getModelHistory('iris-mlp').filter((h) => h.alias === 'champion')
+   */
+  getModelHistory(name: string): AliasChange[] {
+    return this.registry.history(name)
+  }
+
+  /**
+   * Re-hashes a version's file: state 'ok', 'missing' or 'changed'.
+   *
+   * @example db.verifyModel('iris-mlp@champion').state === 'ok'
+   */
+  verifyModel(ref: string): ModelCheck {
+    return this.registry.verify(ref)
+  }
+
+  /**
+   * Re-hashes the files of every version (of one model, or of all models).
+   *
+   * @example db.verifyModels().filter((c) => c.state !== 'ok')
+   */
+  verifyModels(name?: string): ModelCheck[] {
+    return this.registry.verifyAll(name)
   }
 
   // ---------------------------------------------------------------- runs
