@@ -83,3 +83,50 @@ export class DatabaseError extends MldbError {
     super(message)
   }
 }
+
+/**
+ * SQLite itself failed: the disk is full, the file stayed locked, is read-only,
+ * gave an I/O error or is damaged. `code` keeps SQLite's extended result code
+ * ('SQLITE_FULL', 'SQLITE_IOERR_SHORT_READ', ...); the message says what to do.
+ * The call that raised it wrote nothing (its transaction was rolled back).
+ *
+ * @example
+ * try { db.addMetricValue(exp, 'loss', 0, 1) } catch (e) { if (e instanceof SqliteFailure) console.error(e.code) }
+ */
+export class SqliteFailure extends DatabaseError {
+  override name = 'SqliteFailure'
+  constructor(
+    message: string,
+    /** SQLite's extended result code, e.g. 'SQLITE_BUSY' */
+    readonly code: string,
+    sql?: string,
+    cause?: unknown,
+  ) {
+    super(message, sql, cause)
+  }
+}
+
+/** SQLITE_FULL: the disk (or quota) holding the database is full. @example e instanceof DiskFullError */
+export class DiskFullError extends SqliteFailure {
+  override name = 'DiskFullError'
+}
+
+/** SQLITE_BUSY/LOCKED: another process kept the database locked past the busy timeout and its retries. @example e instanceof DatabaseBusyError */
+export class DatabaseBusyError extends SqliteFailure {
+  override name = 'DatabaseBusyError'
+}
+
+/** SQLITE_READONLY: the file, its -wal/-shm files or its folder cannot be written. @example e instanceof ReadOnlyDatabaseError */
+export class ReadOnlyDatabaseError extends SqliteFailure {
+  override name = 'ReadOnlyDatabaseError'
+}
+
+/** SQLITE_IOERR: the operating system failed a read or write (or the -wal vanished). @example e instanceof DatabaseIoError */
+export class DatabaseIoError extends SqliteFailure {
+  override name = 'DatabaseIoError'
+}
+
+/** SQLITE_CORRUPT/NOTADB: the file is damaged or not a database. @example e instanceof CorruptDatabaseError */
+export class CorruptDatabaseError extends SqliteFailure {
+  override name = 'CorruptDatabaseError'
+}

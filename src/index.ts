@@ -1,13 +1,27 @@
 // The public API of mldb, exported by name.
 
-export { type AddFileOptions, type BatchPoint, Database, type DatabaseOptions, type ExperimentDetail, type FileCheck } from './api/database.js'
 export type { BestFiles } from './api/best-files.js'
+export { type AddFileOptions, type BatchPoint, Database, type DatabaseOptions, type ExperimentDetail, type FileCheck } from './api/database.js'
 export { configuredDirections, type Direction, type Directions, seriesDirection } from './api/direction.js'
 export { expName } from './api/exp-name.js'
 export { FILE_KINDS, type FileKind } from './api/files.js'
 export { Run, type StartRunOptions } from './api/run.js'
 export { CONFIG, configFilePath, type DbPathSource, type ResolvedDbPath, resolveDbPath } from './config.js'
-export { ConfigError, DatabaseError, FilterSyntaxError, MldbError, NotFoundError, SchemaVersionError, ValidationError } from './errors.js'
+export {
+  ConfigError,
+  CorruptDatabaseError,
+  DatabaseBusyError,
+  DatabaseError,
+  DatabaseIoError,
+  DiskFullError,
+  FilterSyntaxError,
+  MldbError,
+  NotFoundError,
+  ReadOnlyDatabaseError,
+  SchemaVersionError,
+  SqliteFailure,
+  ValidationError,
+} from './errors.js'
 export { LOST_AFTER_MS, parseSeriesKey } from './query/filter.js'
 export { parseModelRef } from './registry/names.js'
 export type { AliasChange, ModelCheck, ModelMetric, ModelState, ModelVersion, RegisteredModel, RegisterModelOptions } from './registry/types.js'

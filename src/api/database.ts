@@ -5,7 +5,7 @@ import { DatabaseError, MldbError, NotFoundError, ValidationError } from '../err
 import { parseSeriesKey, seriesField } from '../query/filter.js'
 import { Registry } from '../registry/registry.js'
 import type { AliasChange, ModelCheck, ModelVersion, RegisteredModel, RegisterModelOptions } from '../registry/types.js'
-import { openSqlite, type Sqlite, withBusyRetry } from '../store/connection.js'
+import { busySeconds, openSqlite, type Sqlite, withBusyRetry } from '../store/connection.js'
 import { type Bucket, type DownsampleOptions, downsample } from '../store/downsample.js'
 import { ExperimentRows } from '../store/experiment-rows.js'
 import { countExperiments, type ListOptions, listExperiments, seriesFromRow } from '../store/experiments.js'
@@ -14,6 +14,7 @@ import { ParamRows } from '../store/param-rows.js'
 import { fromSql, type NewPoint, type Point, PointWriter, StaleIdError } from '../store/points.js'
 import { firstStepWithValue } from '../store/series-lookup.js'
 import { SeriesRows } from '../store/series-rows.js'
+import { mapSqliteErrors, sqliteError } from '../store/sqlite-errors.js'
 import { TransactionStatements } from '../store/transaction.js'
 import type { ExperimentSummary, FileRecord, Json, SeriesSummary, StatusChange } from '../store/types.js'
 import { type BestFiles, pickBestFiles } from './best-files.js'
@@ -42,6 +43,8 @@ export interface DatabaseOptions {
   readonly?: boolean
   /** which way series are optimised, by key or name (`{ 'valid/score': 'max' }`); wins over the config file's `directions` */
   directions?: Directions
+  /** how long one attempt waits for another process's lock, in ms (default 10,000; a call retries 5 times before DatabaseBusyError) */
+  busyTimeoutMs?: number
 }
 
 /** A value for `logBatch`. */
@@ -109,12 +112,15 @@ export class Database {
   private readonly fileRows: FileRows
   private readonly registry: Registry
   private closed = false
+  /** @internal how long one attempt waits for a lock, for the message of DatabaseBusyError */
+  readonly busyTimeoutMs: number
   private readonly directions: Directions
 
   constructor(options: DatabaseOptions = {}) {
     this.path = resolveDbPath(options.path).path
     this.directions = checkDirections(options.directions, 'options.directions')
-    this.sqlite = openSqlite(this.path, { readonly: options.readonly ?? false })
+    this.busyTimeoutMs = options.busyTimeoutMs ?? 10_000
+    this.sqlite = openSqlite(this.path, { readonly: options.readonly ?? false, busyTimeoutMs: this.busyTimeoutMs })
     this.writer = options.readonly ? undefined : new PointWriter(this.sqlite)
     this.tx = new TransactionStatements(this.sqlite)
     this.expRows = new ExperimentRows(this.sqlite)
@@ -639,7 +645,8 @@ export class Database {
       stmt.run(...params)
       return []
     } catch (e) {
-      throw new DatabaseError(`SQL error: ${(e as Error).message}`, sql, e)
+      const mapped = sqliteError(e, this.path, { sql, busySeconds: busySeconds(this.busyTimeoutMs) })
+      throw mapped !== e ? mapped : new DatabaseError(`SQL error: ${(e as Error).message}`, sql, e)
     }
   }
 
@@ -826,3 +833,10 @@ export class Database {
     this.close()
   }
 }
+
+// SQLite's own failures (disk full, busy, read-only, I/O, corrupt) leave every method as mldb errors.
+mapSqliteErrors(
+  Database.prototype,
+  (db) => db.path,
+  (db) => busySeconds(db.busyTimeoutMs),
+)

@@ -3,16 +3,25 @@ import { dirname } from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
 import { DatabaseError, SchemaVersionError } from '../errors.js'
 import { latestVersion, loadMigrations } from './migrations.js'
+import { sqliteError } from './sqlite-errors.js'
+import { assertWalIntact } from './wal-check.js'
 
 export type Sqlite = BetterSqlite3.Database
 
 /** How long a writer waits for another process's transaction before retrying. */
-const BUSY_TIMEOUT_MS = 10_000
+export const BUSY_TIMEOUT_MS = 10_000
 /** Retries after SQLITE_BUSY outlives the busy timeout (a very long checkpoint, say). */
-const BUSY_RETRIES = 5
+export const BUSY_RETRIES = 5
 
 export interface OpenOptions {
   readonly?: boolean
+  /** how long one attempt waits for another process's lock (default 10 s; retried 5 times) */
+  busyTimeoutMs?: number
+}
+
+/** How long a call waits in all for a lock before giving up with SQLITE_BUSY, in seconds. */
+export function busySeconds(busyTimeoutMs: number = BUSY_TIMEOUT_MS): number {
+  return Math.round((busyTimeoutMs * (BUSY_RETRIES + 1)) / 100) / 10
 }
 
 function assertSqliteFile(path: string): void {
@@ -42,11 +51,15 @@ function assertSqliteFile(path: string): void {
  */
 export function openSqlite(path: string, options: OpenOptions = {}): Sqlite {
   assertSqliteFile(path)
+  assertWalIntact(path)
   if (path !== ':memory:' && !options.readonly) mkdirSync(dirname(path), { recursive: true })
+  const timeout = options.busyTimeoutMs ?? BUSY_TIMEOUT_MS
   let db: Sqlite
   try {
-    db = new BetterSqlite3(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false, timeout: BUSY_TIMEOUT_MS })
+    db = new BetterSqlite3(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false, timeout })
   } catch (e) {
+    const mapped = sqliteError(e, path, { busySeconds: busySeconds(timeout) })
+    if (mapped !== e) throw mapped
     throw new DatabaseError(`cannot open ${path}: ${(e as Error).message}`, undefined, e)
   }
   try {
@@ -71,7 +84,9 @@ export function openSqlite(path: string, options: OpenOptions = {}): Sqlite {
     if ((e as { code?: string }).code === 'SQLITE_NOTADB') {
       throw new DatabaseError(`${path} is not an SQLite database; check the path`, undefined, e)
     }
-    throw e
+    // A -wal deleted under a writer shows as a short read here: say so rather than "disk I/O error".
+    if ((e as { code?: string }).code === 'SQLITE_IOERR_SHORT_READ') assertWalIntact(path)
+    throw sqliteError(e, path, { busySeconds: busySeconds(timeout) })
   }
   return db
 }
