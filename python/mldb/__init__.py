@@ -13,7 +13,21 @@ Example::
 
 from .config import CONFIG, config_file_path, resolve_db_path
 from .database import LOST_AFTER_MS, Database
-from .errors import ConfigError, DatabaseError, FilterSyntaxError, MldbError, NotFoundError, SchemaVersionError, ValidationError
+from .errors import (
+    ConfigError,
+    CorruptDatabaseError,
+    DatabaseBusyError,
+    DatabaseError,
+    DatabaseIoError,
+    DiskFullError,
+    FilterSyntaxError,
+    MldbError,
+    NotFoundError,
+    ReadOnlyDatabaseError,
+    SchemaVersionError,
+    SqliteFailure,
+    ValidationError,
+)
 from .exp_name import exp_name
 from .files import FILE_KINDS
 from .migrations import latest_version as schema_version
@@ -26,13 +40,19 @@ __all__ = [
     "FILE_KINDS",
     "LOST_AFTER_MS",
     "ConfigError",
+    "CorruptDatabaseError",
     "Database",
+    "DatabaseBusyError",
     "DatabaseError",
+    "DatabaseIoError",
+    "DiskFullError",
     "FilterSyntaxError",
     "MldbError",
     "NotFoundError",
+    "ReadOnlyDatabaseError",
     "Run",
     "SchemaVersionError",
+    "SqliteFailure",
     "ValidationError",
     "config_file_path",
     "exp_name",

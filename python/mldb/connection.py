@@ -8,11 +8,18 @@ import time
 
 from .errors import DatabaseError, SchemaVersionError
 from .migrations import latest_version, load_migrations
+from .sqlite_errors import sqlite_code, sqlite_error
+from .wal_check import assert_wal_intact
 
 #: How long a writer waits for another process's transaction before retrying.
 BUSY_TIMEOUT_S = 10.0
 #: Retries after SQLITE_BUSY outlives the busy timeout (a very long checkpoint, say).
 BUSY_RETRIES = 5
+
+
+def busy_seconds(busy_timeout_s=BUSY_TIMEOUT_S):
+    """How long a call waits in all for a lock before giving up, in seconds."""
+    return round(busy_timeout_s * (BUSY_RETRIES + 1), 1)
 
 
 def is_busy(e):
@@ -52,12 +59,12 @@ def _assert_sqlite_file(path):
         )
 
 
-def connect(path):
+def connect(path, busy_timeout_s=BUSY_TIMEOUT_S):
     """A bare connection with mldb's pragmas, in autocommit mode (isolation_level=None),
     without touching the schema: what the heartbeat thread uses."""
-    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+    conn = sqlite3.connect(path, timeout=busy_timeout_s, isolation_level=None)
     try:
-        conn.execute("PRAGMA busy_timeout = %d" % int(BUSY_TIMEOUT_S * 1000))
+        conn.execute("PRAGMA busy_timeout = %d" % int(busy_timeout_s * 1000))
         # Only a new, empty file takes it (see src/store/connection.ts for why 1 KiB).
         conn.execute("PRAGMA page_size = 1024")
         with_busy_retry(conn, lambda: conn.execute("PRAGMA journal_mode = WAL").fetchall())
@@ -72,19 +79,32 @@ def connect(path):
     return conn
 
 
-def open_sqlite(path):
+def open_sqlite(path, busy_timeout_s=BUSY_TIMEOUT_S):
     """Opens (creating the folder if needed) and migrates the file at path."""
     _assert_sqlite_file(path)
+    assert_wal_intact(path)
     if path != ":memory:":
         os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
     try:
-        conn = connect(path)
+        conn = connect(path, busy_timeout_s)
     except sqlite3.DatabaseError as e:
         if "not a database" in str(e):
             raise DatabaseError("%s is not an SQLite database; check the path" % path) from None
-        raise DatabaseError("cannot open %s: %s" % (path, e)) from None
+        if sqlite_code(e).startswith("SQLITE_IOERR"):
+            # A -wal deleted under a writer shows as a short read here: say so rather than "disk I/O error".
+            assert_wal_intact(path)
+        mapped = sqlite_error(e, path, busy_seconds=busy_seconds(busy_timeout_s))
+        raise (mapped or DatabaseError("cannot open %s: %s" % (path, e))) from None
     try:
         migrate(conn, path)
+    except sqlite3.Error as e:
+        conn.close()
+        if sqlite_code(e).startswith("SQLITE_IOERR"):
+            assert_wal_intact(path)
+        mapped = sqlite_error(e, path, busy_seconds=busy_seconds(busy_timeout_s))
+        if mapped is None:
+            raise
+        raise mapped from e
     except BaseException:
         conn.close()
         raise

@@ -8,11 +8,12 @@ import sqlite3
 import time
 
 from .config import resolve_db_path
-from .connection import open_sqlite, with_busy_retry
+from .connection import BUSY_TIMEOUT_S, busy_seconds, open_sqlite, with_busy_retry
 from .errors import MldbError, NotFoundError, ValidationError
 from .filter import STATUS_SQL, bind_now, compile_filter, compile_order_by, parse_series_key, series_field
 from .files import check_kind, sha256_file, stat_file
 from .points import PointWriter, from_sql
+from .sqlite_errors import map_sqlite_errors
 from .validate import (
     check_exp_name,
     check_key,
@@ -124,9 +125,11 @@ class Database:
             db.add_loss_value('20260803_091702_TestModel', 'train', 0, 0.93)
     """
 
-    def __init__(self, path=None):
+    def __init__(self, path=None, busy_timeout_ms=None):
         self.path = resolve_db_path(path)[0]
-        self.connection = open_sqlite(self.path)
+        # How long one attempt waits for another process's lock (retried 5 times before DatabaseBusyError).
+        self._busy_timeout_s = BUSY_TIMEOUT_S if busy_timeout_ms is None else busy_timeout_ms / 1000
+        self.connection = open_sqlite(self.path, self._busy_timeout_s)
         # API writes issue BEGIN IMMEDIATE themselves; the script's own INSERTs through
         # `cursor` get sqlite3's implicit transaction, so they can be rolled back.
         self.connection.isolation_level = "DEFERRED"
@@ -724,3 +727,7 @@ class Database:
                 self._put_notes(eid, notes)
 
         self._write(write)
+
+
+# SQLite's own failures (disk full, busy, read-only, I/O, corrupt) leave every method as mldb exceptions.
+map_sqlite_errors(Database, lambda db: db.path, lambda db: busy_seconds(db._busy_timeout_s))

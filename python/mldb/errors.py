@@ -56,3 +56,34 @@ class DatabaseError(MldbError):
     def __init__(self, message, sql=None):
         super().__init__(message)
         self.sql = sql
+
+
+class SqliteFailure(DatabaseError):
+    """SQLite itself failed: the disk is full, the file stayed locked, is read-only,
+    gave an I/O error or is damaged. ``code`` keeps SQLite's result code
+    (``'SQLITE_FULL'``, ``'SQLITE_IOERR_SHORT_READ'``, ...); the message says what
+    to do. The call that raised it wrote nothing. Mirrors src/errors.ts."""
+
+    def __init__(self, message, code, sql=None):
+        super().__init__(message, sql)
+        self.code = code
+
+
+class DiskFullError(SqliteFailure):
+    """SQLITE_FULL: the disk (or quota) holding the database is full."""
+
+
+class DatabaseBusyError(SqliteFailure):
+    """SQLITE_BUSY/LOCKED: another process kept the database locked past the busy timeout and its retries."""
+
+
+class ReadOnlyDatabaseError(SqliteFailure):
+    """SQLITE_READONLY (or CANTOPEN on a read-only mount): the file, its -wal/-shm files or its folder cannot be written."""
+
+
+class DatabaseIoError(SqliteFailure):
+    """SQLITE_IOERR: the operating system failed a read or write (or the -wal vanished)."""
+
+
+class CorruptDatabaseError(SqliteFailure):
+    """SQLITE_CORRUPT/NOTADB: the file is damaged or not a database."""
