@@ -263,10 +263,12 @@ class _Parser:
         if kind == "param":
             # Params are JSON text; compare numbers with numbers and text with text,
             # never across (SQLite would order any text above any number).
+            # A value SQLite cannot parse (written before the depth limit) matches nothing rather than failing.
+            jtype = "CASE WHEN json_valid(x.value) THEN json_type(x.value) END"
             guard = {
-                "number": "json_type(x.value) IN ('integer', 'real')",
-                "bool": "json_type(x.value) IN ('true', 'false')",
-            }.get(first_type, "json_type(x.value) = 'text'")
+                "number": jtype + " IN ('integer', 'real')",
+                "bool": jtype + " IN ('true', 'false')",
+            }.get(first_type, jtype + " = 'text'")
             return _exists(field, "%s AND json_extract(x.value, '$') %s %s" % (guard, op, rhs), values)
         if kind == "tag":
             return _exists(field, "x.value %s %s" % (op, rhs), [v if isinstance(v, str) else js_number(v) for v in values])
@@ -312,7 +314,11 @@ def compile_order_by(text):
     parser.end()
     kind = field["kind"]
     if kind == "param":
-        expr = ("(SELECT json_extract(x.value, '$') FROM params x WHERE x.experiment_id = e.id AND x.key = ?)", [field["key"]])
+        expr = (
+            "(SELECT CASE WHEN json_valid(x.value) THEN json_extract(x.value, '$') END"
+            " FROM params x WHERE x.experiment_id = e.id AND x.key = ?)",
+            [field["key"]],
+        )
     elif kind == "tag":
         expr = ("(SELECT x.value FROM tags x WHERE x.experiment_id = e.id AND x.key = ?)", [field["key"]])
     elif kind == "metric":

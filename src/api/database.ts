@@ -10,10 +10,12 @@ import { type Bucket, type DownsampleOptions, downsample } from '../store/downsa
 import { ExperimentRows } from '../store/experiment-rows.js'
 import { countExperiments, type ListOptions, listExperiments, seriesFromRow } from '../store/experiments.js'
 import { FileRows, fileFromRow } from '../store/file-rows.js'
+import { countRows } from '../store/limit-counts.js'
 import { ParamRows } from '../store/param-rows.js'
 import { fromSql, type NewPoint, type Point, PointWriter, StaleIdError } from '../store/points.js'
 import { firstStepWithValue } from '../store/series-lookup.js'
 import { SeriesRows } from '../store/series-rows.js'
+import { decodeStoredJson } from '../store/stored-json.js'
 import { mapSqliteErrors, sqliteError } from '../store/sqlite-errors.js'
 import { TransactionStatements } from '../store/transaction.js'
 import type { ExperimentSummary, FileRecord, Json, SeriesSummary, StatusChange } from '../store/types.js'
@@ -26,10 +28,12 @@ import {
   checkKey,
   checkProjectName,
   checkRecord,
+  checkRowCount,
   checkSeriesName,
   checkSplit,
   checkStatus,
   checkStep,
+  checkTagValue,
   checkValue,
   describe,
   toJsonValue,
@@ -445,6 +449,7 @@ export class Database {
         }
       }
       for (const [k, v] of entries) this.paramRows.addParam(id, k, v)
+      checkRowCount(countRows(this.sqlite, 'params', id), 'params', e)
       // updated_at tells live dashboards (/api/changes) that something changed.
       this.updatedExp(this.expRows.touch(id, Date.now()))
     })
@@ -455,7 +460,7 @@ export class Database {
     const id = this.expId(exp)
     const out: Record<string, Json> = {}
     for (const [k, v] of this.paramRows.params(id)) {
-      out[k] = JSON.parse(v) as Json
+      out[k] = decodeStoredJson(v)
     }
     return out
   }
@@ -467,15 +472,11 @@ export class Database {
    */
   setTags(exp: string, tags: Record<string, unknown>): void {
     const e = checkExpName(exp)
-    const entries = Object.entries(checkRecord('tags', tags)).map(([k, v]) => {
-      if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') {
-        throw new ValidationError(`tag "${k}" must be a string, number or boolean, got ${describe(v)}`, k)
-      }
-      return [checkKey('tag key', k), String(v)] as const
-    })
+    const entries = Object.entries(checkRecord('tags', tags)).map(([k, v]) => [checkKey('tag key', k), checkTagValue(k, v)] as const)
     this.write(() => {
       const id = this.ensureExp(e)
       for (const [k, v] of entries) this.paramRows.setTag(id, k, v)
+      checkRowCount(countRows(this.sqlite, 'tags', id), 'tags', e)
       this.updatedExp(this.expRows.touch(id, Date.now()))
     })
   }
@@ -514,7 +515,7 @@ export class Database {
     const e = checkExpName(exp)
     const kind = checkKind(options.kind)
     const step = options.step === undefined ? null : checkStep(options.step)
-    const meta = options.meta === undefined ? null : toJsonValue('meta', checkRecord('meta', options.meta))
+    const meta = options.meta === undefined ? null : toJsonValue('meta', checkRecord('meta', options.meta), 'file meta')
     const st = statFile(path)
     const sha = options.hash ? sha256File(st.path) : null
     return this.write(() => {

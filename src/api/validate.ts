@@ -1,4 +1,6 @@
 import { ValidationError } from '../errors.js'
+import { EXPERIMENT_LIMITS } from '../store/limit-counts.js'
+import { JSON_LIMITS } from '../store/stored-json.js'
 
 // Control characters make names unprintable in the shell and the dashboard.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: that is the point
@@ -18,17 +20,34 @@ function checkName(what: string, value: unknown, max: number, extra?: (v: string
   return value
 }
 
-/** A short, printable rendering of any value for error messages. */
+/**
+ * A short, printable rendering of any value for error messages. Never throws:
+ * BigInts, symbols, cycles and objects whose toString throws all render.
+ *
+ * @example describe(10n) // '10n'
+ */
 export function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value)
-  if (typeof value === 'bigint') return `${value}n`
-  if (value === undefined) return 'undefined'
   try {
+    if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value)
+    if (typeof value === 'bigint') return `${value}n`
+    if (typeof value === 'symbol') return value.toString()
+    if (typeof value === 'function') return `a function ${value.name || '(anonymous)'}`
+    if (value === undefined) return 'undefined'
+    if (typeof value === 'number') return String(value)
     const s = JSON.stringify(value)
     return s === undefined ? String(value) : s.length > 60 ? `${s.slice(0, 60)}...` : s
   } catch {
-    return String(value)
+    try {
+      return Array.isArray(value) ? 'an array' : `an object (${Object.prototype.toString.call(value)})`
+    } catch {
+      return `a value of type ${typeof value}`
+    }
   }
+}
+
+/** The message of anything thrown, for wrapping it in a ValidationError. */
+export function describeError(e: unknown): string {
+  return e instanceof Error ? e.message : describe(e)
 }
 
 export const checkExpName = (v: unknown): string => checkName('experiment name', v, 256)
@@ -71,18 +90,61 @@ export function checkValue(name: string, value: unknown): number {
   return value
 }
 
-/** A param value must survive a JSON round trip unchanged. */
-export function toJsonValue(key: string, value: unknown): string {
+/**
+ * A param value (or file meta) as JSON text, within JSON_LIMITS: it must survive
+ * a JSON round trip unchanged. `what` names it in errors, as `param "lr"`.
+ *
+ * @example toJsonValue('hidden', [64, 64]) // '[64,64]'
+ */
+export function toJsonValue(key: string, value: unknown, what = `param "${key}"`): string {
   if (value === undefined || typeof value === 'function' || typeof value === 'symbol' || typeof value === 'bigint') {
-    throw new ValidationError(`param "${key}" has a value of type ${typeof value}; use a JSON value (number, string, boolean, null, array, object)`, key)
+    throw new ValidationError(`${what} has a value of type ${typeof value}; use a JSON value (number, string, boolean, null, array, object)`, key)
   }
   if (typeof value === 'number' && !Number.isFinite(value)) {
-    throw new ValidationError(`param "${key}" is ${value}; JSON cannot hold NaN or Infinity, store it as a string`, key)
+    throw new ValidationError(`${what} is ${value}; JSON cannot hold NaN or Infinity, store it as a string`, key)
   }
+  checkShape(key, value, what)
+  let text: string | undefined
   try {
-    return JSON.stringify(value)
+    text = JSON.stringify(value)
   } catch (e) {
-    throw new ValidationError(`param "${key}" cannot be stored as JSON: ${(e as Error).message}`, key)
+    throw new ValidationError(`${what} cannot be stored as JSON: ${(e as Error).message}`, key)
+  }
+  if (text === undefined) throw new ValidationError(`${what} has no JSON form; use a JSON value (number, string, boolean, null, array, object)`, key)
+  const bytes = Buffer.byteLength(text)
+  if (bytes > JSON_LIMITS.maxBytes) {
+    throw new ValidationError(`${what} is ${bytes} bytes as JSON; the limit is ${JSON_LIMITS.maxBytes}, so keep large data in a file (addFile)`, key)
+  }
+  return text
+}
+
+/**
+ * Depth and item count of a value, walked without recursion and stopped at the
+ * first limit passed, so a 1,000,000-key or cyclic value costs little to refuse.
+ */
+function checkShape(key: string, value: unknown, what: string): void {
+  let items = 0
+  const stack: [unknown, number][] = [[value, 1]]
+  try {
+    for (let next = stack.pop(); next; next = stack.pop()) {
+      const [v, depth] = next
+      if (typeof v !== 'object' || v === null) continue
+      if (depth > JSON_LIMITS.maxDepth) {
+        throw new ValidationError(`${what} is nested over ${JSON_LIMITS.maxDepth} levels deep; the limit is ${JSON_LIMITS.maxDepth}, so flatten it`, key)
+      }
+      const children = Array.isArray(v) ? v : Object.values(v)
+      items += children.length
+      if (items > JSON_LIMITS.maxItems) {
+        throw new ValidationError(
+          `${what} has over ${JSON_LIMITS.maxItems} keys and items; the limit is ${JSON_LIMITS.maxItems}, so keep large data in a file (addFile)`,
+          key,
+        )
+      }
+      for (const c of children) stack.push([c, depth + 1])
+    }
+  } catch (e) {
+    if (e instanceof ValidationError) throw e
+    throw new ValidationError(`${what} cannot be stored as JSON: ${describeError(e)}`, key)
   }
 }
 
@@ -92,4 +154,28 @@ export function checkRecord(what: string, value: unknown): Record<string, unknow
     throw new ValidationError(`${what} must be an object such as { lr: 0.01 }, got ${describe(value)}`, what)
   }
   return value as Record<string, unknown>
+}
+
+/** A tag value as text: a string, or a number/boolean written with String(). */
+export function checkTagValue(key: string, value: unknown): string {
+  if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
+    throw new ValidationError(`tag "${key}" must be a string, number or boolean, got ${describe(value)}`, key)
+  }
+  const text = String(value)
+  const bytes = Buffer.byteLength(text)
+  if (bytes > EXPERIMENT_LIMITS.tagBytes) {
+    throw new ValidationError(`tag "${key}" is ${bytes} bytes; the limit is ${EXPERIMENT_LIMITS.tagBytes}, so keep long text in the notes or a file`, key)
+  }
+  return text
+}
+
+/** After a write's inserts: refuses (and so rolls back) more params or tags than an experiment may hold. */
+export function checkRowCount(count: number, what: 'params' | 'tags', exp: string): void {
+  const limit = EXPERIMENT_LIMITS[what]
+  if (count > limit) {
+    throw new ValidationError(
+      `experiment "${exp}" would have ${count} ${what}; the limit is ${limit} per experiment, so keep large data in a file (addFile)`,
+      what,
+    )
+  }
 }

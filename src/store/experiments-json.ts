@@ -1,6 +1,8 @@
 import { bindNow, compileOrderBy, STATUS_SQL } from '../query/filter.js'
 import type { Sqlite } from './connection.js'
 import { type ListOptions, listWhere } from './experiments.js'
+import { fieldNames } from './field-names.js'
+import { storedJsonSql } from './stored-json.js'
 
 /**
  * A REAL column as mldb's JSON writes it: SQLite keeps NaN as NULL and renders
@@ -24,8 +26,8 @@ const KEY = "(CASE WHEN split = '' THEN name ELSE split || '/' || name END)"
  * unique index (name, then split), which spares a sort per experiment.
  */
 export function listExperimentsJson(db: Sqlite, options: ListOptions = {}, now = Date.now()): { json: string; count: number } {
-  const where = listWhere(options)
-  const order = options.orderBy?.trim() ? compileOrderBy(options.orderBy) : { sql: 'e.created_at DESC, e.id DESC', params: [] }
+  const where = listWhere(options, db)
+  const order = options.orderBy?.trim() ? compileOrderBy(options.orderBy, fieldNames(db)) : { sql: 'e.created_at DESC, e.id DESC', params: [] }
   const sql = bindNow(
     `SELECT json_object(
        'id', e.id, 'name', e.name, 'project', p.name, 'status', ${STATUS_SQL}, 'storedStatus', e.status,
@@ -33,7 +35,7 @@ export function listExperimentsJson(db: Sqlite, options: ListOptions = {}, now =
        'heartbeatAt', e.heartbeat_at,
        'durationMs', CASE WHEN e.started_at IS NULL THEN NULL ELSE coalesce(e.ended_at, @now) - e.started_at END,
        'host', e.host, 'pid', e.pid, 'notes', e.notes, 'deletedAt', e.deleted_at,
-       'params', (SELECT json_group_object(key, json(value)) FROM params WHERE experiment_id = e.id),
+       'params', (SELECT json_group_object(key, ${storedJsonSql('value')}) FROM params WHERE experiment_id = e.id),
        'tags', (SELECT json_group_object(key, value) FROM tags WHERE experiment_id = e.id),
        'series', (SELECT json_group_object(${KEY}, json_object(
            'name', name, 'split', split, 'key', ${KEY}, 'count', count, 'firstStep', first_step, 'lastStep', last_step,

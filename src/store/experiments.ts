@@ -1,7 +1,9 @@
 import { bindNow, compileFilter, compileOrderBy, type SqlFragment, STATUS_SQL } from '../query/filter.js'
 import type { Sqlite } from './connection.js'
+import { fieldNames } from './field-names.js'
 import { fromSql } from './points.js'
-import type { ExperimentSummary, Json, SeriesSummary } from './types.js'
+import { decodeStoredJson, storedJsonColumnsSql } from './stored-json.js'
+import type { ExperimentSummary, SeriesSummary } from './types.js'
 
 export interface ListOptions {
   project?: string | undefined
@@ -35,8 +37,8 @@ interface Row {
   deleted_at: number | null
 }
 
-/** The WHERE clause and parameters for a listing; shared by list and count. */
-export function listWhere(options: ListOptions): SqlFragment {
+/** The WHERE clause and parameters for a listing; shared by list and count. `db` resolves short filter names (`lr`). */
+export function listWhere(options: ListOptions, db?: Sqlite): SqlFragment {
   const conds: string[] = [options.trashed ? 'e.deleted_at IS NOT NULL' : 'e.deleted_at IS NULL']
   const params: unknown[] = []
   if (options.project !== undefined) {
@@ -62,7 +64,7 @@ export function listWhere(options: ListOptions): SqlFragment {
     params.push(JSON.stringify(options.ids))
   }
   if (options.where?.trim()) {
-    const f = compileFilter(options.where)
+    const f = compileFilter(options.where, db && fieldNames(db))
     conds.push(f.sql)
     params.push(...f.params)
   }
@@ -74,8 +76,8 @@ export function listWhere(options: ListOptions): SqlFragment {
  * whatever their number (the dashboard lists 10,000 at once).
  */
 export function listExperiments(db: Sqlite, options: ListOptions = {}, now = Date.now()): ExperimentSummary[] {
-  const where = listWhere(options)
-  const order = options.orderBy?.trim() ? compileOrderBy(options.orderBy) : { sql: 'e.created_at DESC, e.id DESC', params: [] }
+  const where = listWhere(options, db)
+  const order = options.orderBy?.trim() ? compileOrderBy(options.orderBy, fieldNames(db)) : { sql: 'e.created_at DESC, e.id DESC', params: [] }
   const limit = options.limit ?? -1
   const offset = options.offset ?? 0
   const sql = bindNow(
@@ -121,12 +123,13 @@ export function listExperiments(db: Sqlite, options: ListOptions = {}, now = Dat
   const ids: SqlFragment = short
     ? { sql: 'SELECT value FROM json_each(?)', params: [JSON.stringify(rows.map((r) => r.id))] }
     : { sql: bindNow(`SELECT e.id FROM experiments e JOIN projects p ON p.id = e.project_id WHERE ${where.sql}`, now), params: where.params }
-  for (const [id, key, value] of db
-    .prepare(`SELECT experiment_id, key, value FROM params WHERE ${col} IN (${ids.sql})`)
+  // A value written before the limits existed shows as a marker (stored-json.ts), never an error.
+  for (const [id, key, value, bytes] of db
+    .prepare(`SELECT experiment_id, key, ${storedJsonColumnsSql('value')} FROM params WHERE ${col} IN (${ids.sql})`)
     .raw()
-    .all(...ids.params) as [number, string, string][]) {
+    .all(...ids.params) as [number, string, string | null, number][]) {
     const e = byId.get(id)
-    if (e) e.params[key] = JSON.parse(value) as Json
+    if (e) e.params[key] = decodeStoredJson(value, bytes)
   }
   for (const [id, key, value] of db
     .prepare(`SELECT experiment_id, key, value FROM tags WHERE ${col} IN (${ids.sql})`)
@@ -173,7 +176,7 @@ export function seriesFromRow([name, split, count, firstStep, lastStep, lastTime
 
 /** How many experiments a listing would return without limit. */
 export function countExperiments(db: Sqlite, options: ListOptions = {}, now = Date.now()): number {
-  const where = listWhere(options)
+  const where = listWhere(options, db)
   const sql = bindNow(`SELECT count(*) AS n FROM experiments e JOIN projects p ON p.id = e.project_id WHERE ${where.sql}`, now)
   return (db.prepare(sql).get(...where.params) as { n: number }).n
 }

@@ -1,5 +1,6 @@
 import type { Sqlite } from './connection.js'
 import { Statements } from './statements.js'
+import { decodeStoredJson } from './stored-json.js'
 import type { FileRecord, Json } from './types.js'
 
 /** A file_pointers row joined with its experiment's name: a FileRecord as SQLite returns it. */
@@ -18,7 +19,7 @@ export const fileFromRow = (r: FileRow): FileRecord => ({
   size: r.size,
   mtime: r.mtime,
   sha256: r.sha256,
-  meta: r.meta === null ? null : (JSON.parse(r.meta) as Record<string, Json>),
+  meta: r.meta === null ? null : (decodeStoredJson(r.meta) as Record<string, Json>),
   createdAt: r.created_at,
 })
 
