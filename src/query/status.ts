@@ -1,0 +1,36 @@
+/** The heartbeat age after which an active experiment reads as LOST. */
+export const LOST_AFTER_MS = 60_000
+
+/**
+ * The SQL an experiment's derived status takes: an active experiment whose
+ * heartbeat (or last update) is older than LOST_AFTER_MS reads as LOST. The same
+ * text serves SQLite and PostgreSQL. Expects the experiments table aliased `e`;
+ * `@now` is replaced by the caller with the current time in ms (see bindNow),
+ * never with user input.
+ *
+ * @example db.prepare(bindNow(`SELECT ${STATUS_SQL} FROM experiments e`, Date.now()))
+ */
+export const STATUS_SQL = `(CASE WHEN e.status IN ('TRAINING', 'VALIDATING') AND coalesce(e.heartbeat_at, e.updated_at) < (@now - ${LOST_AFTER_MS}) THEN 'LOST' ELSE e.status END)`
+
+/** The SQL of each attribute over `experiments e JOIN projects p`; `@now` as in STATUS_SQL. */
+export const ATTRIBUTE_SQL = {
+  name: 'e.name',
+  project: 'p.name',
+  status: STATUS_SQL,
+  host: 'e.host',
+  notes: 'e.notes',
+  created: 'e.created_at',
+  started: 'e.started_at',
+  ended: 'e.ended_at',
+  updated: 'e.updated_at',
+  duration: '((coalesce(e.ended_at, @now) - e.started_at) / 1000.0)',
+} as const
+
+/**
+ * Puts the current time (an integer we made, never user input) where `@now` stands.
+ *
+ * @example bindNow('SELECT @now', 5) // 'SELECT 5'
+ */
+export function bindNow(sql: string, now: number): string {
+  return sql.replaceAll('@now', String(Math.trunc(now)))
+}
