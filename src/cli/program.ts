@@ -12,6 +12,7 @@ import { registerImport } from './commands/import.js'
 import { registerInit } from './commands/init.js'
 import { registerLog } from './commands/log.js'
 import { registerLs } from './commands/ls.js'
+import { registerModel } from './commands/model.js'
 import { registerParam } from './commands/param.js'
 import { registerRestore } from './commands/restore.js'
 import { registerRm } from './commands/rm.js'
@@ -62,6 +63,7 @@ export function buildProgram(): Command {
     registerParam,
     registerTag,
     registerFile,
+    registerModel,
     registerSql,
     registerExport,
     registerImport,

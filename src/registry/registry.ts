@@ -24,8 +24,8 @@ export interface RegistryHost {
   write<T>(fn: () => T): T
   /** the id of a live experiment, or NotFoundError */
   experimentId(name: string): number
-  /** the name of the best experiment of a series, if any */
-  bestExperiment(series: string, goal: 'min' | 'max', options: { where?: string; project?: string }): string | undefined
+  /** the name of the best experiment of a series, if any; without a goal, the series' direction decides */
+  bestExperiment(series: string, goal: 'min' | 'max' | undefined, options: { where?: string; project?: string }): string | undefined
 }
 
 const MAX_DESCRIPTION = 100_000
@@ -149,8 +149,8 @@ export class Registry {
     if (options.best !== undefined) {
       if (options.exp !== undefined) throw new ValidationError('give either exp or best, not both', 'best')
       if (typeof options.best !== 'string' || options.best === '') throw new ValidationError("best must name a series such as 'valid/loss'", 'best')
-      const goal = options.goal ?? 'min'
-      if (goal !== 'min' && goal !== 'max') throw new ValidationError(`goal must be 'min' or 'max', got ${JSON.stringify(goal)}`, 'goal')
+      const goal = options.goal
+      if (goal !== undefined && goal !== 'min' && goal !== 'max') throw new ValidationError(`goal must be 'min' or 'max', got ${JSON.stringify(goal)}`, 'goal')
       const best = this.host.bestExperiment(options.best, goal, { where: options.where, project: options.project })
       if (best === undefined)
         throw new NotFoundError(

@@ -98,7 +98,7 @@ export interface RegisterModelOptions {
   file?: string | number
   /** the series whose best experiment to take instead of `exp`, e.g. 'valid/loss' */
   best?: string
-  /** with `best`: lower ('min', the default) or higher ('max') is better */
+  /** with `best`: lower ('min') or higher ('max') is better; by default the series' direction (loss-like min, accuracy-like max) */
   goal?: 'min' | 'max'
   /** with `best`: only experiments matching this filter */
   where?: string
