@@ -95,15 +95,3 @@ export function sparkline(values: readonly number[]): string {
     })
     .join('')
 }
-
-const HIGHER_IS_BETTER = /(acc|accuracy|f1|auc|precision|recall|score|r2|iou|map|bleu|rouge|reward|return)$/i
-
-/**
- * Whether a series is better when higher (accuracy, f1, auc, ...) or lower
- * (loss, error, rmse, ...), guessed from its name.
- *
- * @example bestMode('acc') // 'max'
- */
-export function bestMode(name: string): 'min' | 'max' {
-  return HIGHER_IS_BETTER.test(name) ? 'max' : 'min'
-}

@@ -20,3 +20,9 @@ export function firstStepWithValue(db: Sqlite, exp: string, name: string, split:
     .get(exp, name, split, value) as { step: number } | undefined
   return row?.step ?? null
 }
+
+/** The distinct (name, split) pairs of the live experiments' series, for "did you mean" suggestions. */
+export function liveSeriesNames(db: Sqlite): { name: string; split: string }[] {
+  const sql = 'SELECT DISTINCT s.name, s.split FROM series s JOIN experiments e ON e.id = s.experiment_id WHERE e.deleted_at IS NULL'
+  return db.prepare(sql).all() as { name: string; split: string }[]
+}

@@ -87,7 +87,7 @@ describe('mldb show, best, compare', () => {
     const out = ok(t.home, ['show', 'exp-a', ...db])
     expect(out).toMatch(/history TRAINING .* → COMPLETE/)
     expect(out).toMatch(/hidden\s+\[64,64\]/)
-    expect(out).toMatch(/valid\/loss\s+3\s+0-2\s+0\.3\s+0\.3\s+0\.9\s+█[▁-█]▁/)
+    expect(out).toMatch(/valid\/loss\s+3\s+0-2\s+0\.3\s+0\.3 \(min\)\s+0\.3\s+0\.9\s+█[▁-█]▁/)
     const b = ok(t.home, ['show', 'exp-b', ...db])
     expect(b).toMatch(/team\s+vision/)
     expect(b).toMatch(/model\.bin\s+model\s+1\s+7 B/)
@@ -128,9 +128,11 @@ describe('mldb show, best, compare', () => {
       ['s2', '0.9'],
       ['s3', '0.8'],
     ] as const)
-      ok(t.home, ['log', e, 'top-1 acc', v, '--step', '0', ...d])
+      ok(t.home, ['log', e, 'top-1 acc', v, '--step', '0', '--create', ...d])
     expect(ok(t.home, ['best', 'top-1 acc', '--max', ...d])).toContain('max top-1 acc = 0.9 at step 0')
-    expect(ok(t.home, ['best', 'metrics.top-1 acc', ...d])).toMatch(/^s1\s/)
+    // an accuracy is best when highest, unless --min says otherwise
+    expect(ok(t.home, ['best', 'metrics.top-1 acc', ...d])).toMatch(/^s2\s/)
+    expect(ok(t.home, ['best', 'metrics.top-1 acc', '--min', ...d])).toMatch(/^s1\s/)
     for (const sort of ['top-1 acc', 'top-1 acc asc', 'metrics.top-1 acc']) {
       expect(
         ok(t.home, ['ls', '--sort', sort, '--columns', 'name', ...d])

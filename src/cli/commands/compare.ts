@@ -2,10 +2,10 @@ import type { Command } from 'commander'
 import type { ExperimentDetail } from '../../api/database.js'
 import { openForRead, withDb } from '../db.js'
 import { UsageError } from '../errors.js'
-import { bestMode, duration, formatNumber, formatParam } from '../format.js'
+import { duration, formatNumber, formatParam } from '../format.js'
 import { color, colorStatus, printJson, printTable } from '../output.js'
 
-/** `mldb compare A B ...`: params side by side with differences marked, then each series' last and best. */
+/** `mldb compare A B ...`: params side by side with differences marked, then each series' last and best (min or max, as the series is optimised). */
 export function registerCompare(program: Command): void {
   withDb(program.command('compare'))
     .description('params side by side (differences marked with *), then the last and best value of each series')
@@ -23,7 +23,7 @@ export function registerCompare(program: Command): void {
       const seriesKeys = [...new Set(exps.flatMap((e) => Object.keys(e.series)))].sort()
       const series = seriesKeys.map((k) => {
         const s = exps.map((e) => e.series[k])
-        const mode = bestMode(s.find(Boolean)?.name ?? k)
+        const mode = db.seriesDirection(k)
         return {
           key: k,
           mode,

@@ -7,7 +7,7 @@ import { color, colorStatus, out, printJson, printTable } from '../output.js'
 /** How many characters a sparkline in `mldb show` takes. */
 const SPARK_WIDTH = 24
 
-/** `mldb show EXP`: everything about one experiment. */
+/** `mldb show EXP`: everything about one experiment; each series' best is its min or max, as the series is optimised. */
 export function registerShow(program: Command): void {
   withDb(program.command('show'))
     .description('show one experiment: status history, params, tags, notes, series with sparklines, files')
@@ -17,8 +17,11 @@ export function registerShow(program: Command): void {
       using db = openForRead(opts.db)
       const d = db.getExperiment(exp)
       const files = d.files.map((f) => ({ ...f, problem: fileProblem(f) ?? null }))
+      // each series says which way it is optimised, so its best is min or max
+      const directions = new Map(Object.keys(d.series).map((k) => [k, db.seriesDirection(k)]))
       if (opts.json) {
-        printJson({ ...d, files })
+        const series = Object.fromEntries(Object.entries(d.series).map(([k, s]) => [k, { ...s, direction: directions.get(k) }]))
+        printJson({ ...d, series, files })
         return
       }
       const now = Date.now()
@@ -57,20 +60,22 @@ export function registerShow(program: Command): void {
       if (series.length) {
         out()
         printTable(
-          ['series', 'count', 'steps', 'last', 'min', 'max', 'trend'],
+          ['series', 'count', 'steps', 'last', 'best', 'min', 'max', 'trend'],
           series.map((s) => {
             const buckets = db.downsample(d.name, s.key, { buckets: SPARK_WIDTH })
+            const dir = directions.get(s.key) ?? 'min'
             return [
               s.key,
               String(s.count),
               s.firstStep === null ? '-' : `${s.firstStep}-${s.lastStep}`,
               formatNumber(s.last),
+              `${formatNumber(dir === 'min' ? s.min : s.max)} ${color.dim(`(${dir})`)}`,
               formatNumber(s.min),
               formatNumber(s.max),
               sparkline(buckets.map((b) => b.last)),
             ]
           }),
-          ['left', 'right', 'right', 'right', 'right', 'right', 'left'],
+          ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'left'],
         )
       }
       if (files.length) {
