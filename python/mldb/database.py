@@ -13,12 +13,14 @@ from .errors import MldbError, NotFoundError, ValidationError
 from .filter import STATUS_SQL, bind_now, compile_filter, compile_order_by, parse_series_key, series_field
 from .files import check_kind, sha256_file, stat_file
 from .points import PointWriter, from_sql
+from .stored_json import decode_stored_json, stored_json_columns_sql
 from .sqlite_errors import map_sqlite_errors
 from .validate import (
     check_exp_name,
     check_key,
     check_project_name,
     check_record,
+    check_row_count,
     check_series_name,
     check_split,
     check_status,
@@ -60,7 +62,7 @@ def _file_from_row(r):
         "size": r[5],
         "mtime": r[6],
         "sha256": r[7],
-        "meta": None if r[8] is None else json.loads(r[8]),
+        "meta": None if r[8] is None else decode_stored_json(r[8]),
         "created_at": r[9],
     }
 
@@ -462,6 +464,7 @@ class Database:
         self.connection.executemany(
             "INSERT OR IGNORE INTO params (experiment_id, key, value) VALUES (?, ?, ?)", [(eid, k, v) for k, v in entries]
         )
+        check_row_count(self._count("params", eid), "params", name)
         self._touch(eid)
 
     def _touch(self, eid):
@@ -474,21 +477,26 @@ class Database:
         rows = self.connection.execute(
             "SELECT key, value FROM params WHERE experiment_id = ? ORDER BY key", (eid,)
         ).fetchall()
-        return {k: json.loads(v) for k, v in rows}
+        return {k: decode_stored_json(v) for k, v in rows}
 
     def set_tags(self, exp, tags):
         """Sets tags (text; numbers and booleans are written as text); unlike params they may change."""
         e = check_exp_name(exp)
         entries = _tag_entries(tags)
-        self._write(lambda: self._put_tags(self._ensure_exp(e), entries))
+        self._write(lambda: self._put_tags(self._ensure_exp(e), entries, e))
 
-    def _put_tags(self, eid, entries):
+    def _count(self, table, eid):
+        """How many params (or tags) an experiment has. Inside a write, after its inserts."""
+        return self.connection.execute("SELECT count(*) FROM %s WHERE experiment_id = ?" % table, (eid,)).fetchone()[0]
+
+    def _put_tags(self, eid, entries, name):
         """Writes checked tags. Inside a write."""
         self.connection.executemany(
             "INSERT INTO tags (experiment_id, key, value) VALUES (?, ?, ?)"
             " ON CONFLICT (experiment_id, key) DO UPDATE SET value = excluded.value",
             [(eid, k, v) for k, v in entries],
         )
+        check_row_count(self._count("tags", eid), "tags", name)
         self._touch(eid)
 
     def get_tags(self, exp):
@@ -520,7 +528,7 @@ class Database:
         e = check_exp_name(exp)
         k = check_kind(kind)
         st = None if step is None else check_step(step)
-        meta_json = None if meta is None else to_json_value("meta", check_record("meta", meta))
+        meta_json = None if meta is None else to_json_value("meta", check_record("meta", meta), "file meta")
         full, size, mtime = stat_file(path)
         sha = sha256_file(full) if hash else None
 
@@ -629,10 +637,13 @@ class Database:
         ids = list(by_id)
         for chunk in (ids[i : i + 500] for i in range(0, len(ids), 500)):
             marks = ",".join("?" * len(chunk))
-            for eid, k, v in self.connection.execute(
-                "SELECT experiment_id, key, value FROM params WHERE experiment_id IN (%s) ORDER BY key" % marks, chunk
+            for eid, k, v, nbytes in self.connection.execute(
+                "SELECT experiment_id, key, %s FROM params WHERE experiment_id IN (%s) ORDER BY key"
+                % (stored_json_columns_sql("value"), marks),
+                chunk,
             ):
-                by_id[eid]["params"][k] = json.loads(v)
+                # a value written before the limits existed shows as a marker (stored_json.py), never an error
+                by_id[eid]["params"][k] = decode_stored_json(v, nbytes)
             for eid, k, v in self.connection.execute(
                 "SELECT experiment_id, key, value FROM tags WHERE experiment_id IN (%s) ORDER BY key" % marks, chunk
             ):
@@ -722,7 +733,7 @@ class Database:
             if param_entries:
                 self._put_params(eid, name, param_entries)
             if tag_entries:
-                self._put_tags(eid, tag_entries)
+                self._put_tags(eid, tag_entries, name)
             if notes is not None:
                 self._put_notes(eid, notes)
 

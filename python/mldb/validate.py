@@ -7,6 +7,7 @@ import re
 
 from .errors import ValidationError
 from .js_json import JsonValueError, js_number, js_stringify
+from .stored_json import JSON_MAX_BYTES, JSON_MAX_DEPTH, JSON_MAX_ITEMS, MAX_PARAMS, MAX_TAG_BYTES, MAX_TAGS, check_shape
 
 # Control characters make names unprintable in the shell and the dashboard.
 _CONTROL = re.compile("[\u0000-\u001f\u007f]")
@@ -132,20 +133,46 @@ def check_value(name, value):
     )
 
 
-def to_json_value(key, value):
-    """A param value as JSON text, as JavaScript would write it."""
+def to_json_value(key, value, what=None):
+    """A param value (or file meta) as JSON text, as JavaScript would write it, within
+    the limits of stored_json (depth, keys and items, bytes); ``what`` names it in errors."""
+    what = what or 'param "%s"' % key
     if isinstance(value, float) and not math.isfinite(value):
+        raise ValidationError("%s is %s; JSON cannot hold NaN or Infinity, store it as a string" % (what, js_number(value)), key)
+    problem = check_shape(value)
+    if problem == "nested":
+        raise ValidationError("%s is nested over %d levels deep; the limit is %d, so flatten it" % (what, JSON_MAX_DEPTH, JSON_MAX_DEPTH), key)
+    if problem == "items":
         raise ValidationError(
-            'param "%s" is %s; JSON cannot hold NaN or Infinity, store it as a string' % (key, js_number(value)), key
+            "%s has over %d keys and items; the limit is %d, so keep large data in a file (add_file)"
+            % (what, JSON_MAX_ITEMS, JSON_MAX_ITEMS),
+            key,
         )
     try:
-        return js_stringify(value)
+        text = js_stringify(value)
     except JsonValueError as e:
         raise ValidationError(
-            'param "%s" cannot be stored as JSON: %s; use a JSON value (number, string, boolean, None, list, dict)'
-            % (key, e),
+            "%s cannot be stored as JSON: %s; use a JSON value (number, string, boolean, None, list, dict)" % (what, e),
             key,
         ) from None
+    nbytes = len(text.encode("utf-8", "surrogatepass"))
+    if nbytes > JSON_MAX_BYTES:
+        raise ValidationError(
+            "%s is %d bytes as JSON; the limit is %d, so keep large data in a file (add_file)" % (what, nbytes, JSON_MAX_BYTES),
+            key,
+        )
+    return text
+
+
+def check_row_count(count, what, exp):
+    """After a write's inserts: refuses (and so rolls back) more params or tags than an experiment may hold."""
+    limit = MAX_PARAMS if what == "params" else MAX_TAGS
+    if count > limit:
+        raise ValidationError(
+            'experiment "%s" would have %d %s; the limit is %d per experiment, so keep large data in a file (add_file)'
+            % (exp, count, what, limit),
+            what,
+        )
 
 
 def check_record(what, value):
@@ -158,9 +185,16 @@ def check_record(what, value):
 def tag_text(key, value):
     """A tag value as text: str, or a number/bool written as JavaScript's String() would."""
     if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return js_number(value)
-    raise ValidationError('tag "%s" must be a string, number or boolean, got %s' % (key, describe(value)), key)
+        text = value
+    elif isinstance(value, bool):
+        text = "true" if value else "false"
+    elif isinstance(value, (int, float)):
+        text = js_number(value)
+    else:
+        raise ValidationError('tag "%s" must be a string, number or boolean, got %s' % (key, describe(value)), key)
+    nbytes = len(text.encode("utf-8", "surrogatepass"))
+    if nbytes > MAX_TAG_BYTES:
+        raise ValidationError(
+            'tag "%s" is %d bytes; the limit is %d, so keep long text in the notes or a file' % (key, nbytes, MAX_TAG_BYTES), key
+        )
+    return text
