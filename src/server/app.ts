@@ -3,13 +3,17 @@ import { bodyLimit } from 'hono/body-limit'
 import { z } from 'zod'
 import type { Database } from '../api/database.js'
 import { authMiddleware } from './auth.js'
+import { ChangeFeed } from './change-feed.js'
+import { crossSiteWrites } from './cross-site.js'
 import { errorResponse, jsonResponse, toErrorResponse } from './errors.js'
+import { frameHeaders } from './frame-headers.js'
 import { eventRoutes } from './routes/events.js'
 import { experimentRoutes } from './routes/experiments.js'
 import { fileRoutes } from './routes/files.js'
 import { seriesRoutes } from './routes/series.js'
 import type { ServerState } from './state.js'
 import { defaultWebRoot, staticHandler } from './static.js'
+import { DEFAULT_STREAMS_PER_CLIENT, StreamLimiter } from './stream-limiter.js'
 import { parseQuery } from './validate.js'
 
 /** Notes may hold 1,000,000 characters of up to 4 UTF-8 bytes, plus tags. */
@@ -25,6 +29,8 @@ export interface AppOptions {
   token?: string | undefined
   /** the built dashboard; default `web/dist` at the package root */
   webRoot?: string | undefined
+  /** open event streams one client address may hold; default 16, past it 429 */
+  maxStreamsPerClient?: number | undefined
 }
 
 /**
@@ -36,14 +42,21 @@ export interface AppOptions {
  * const res = await app.request('/api/experiments?where=params.lr<0.1')
  */
 export function createApp(options: AppOptions): Hono {
-  const state: ServerState = { db: options.db, localWrites: 0 }
+  const state: ServerState = {
+    db: options.db,
+    localWrites: 0,
+    feed: new ChangeFeed(options.db, () => state.localWrites),
+    streams: new StreamLimiter(options.maxStreamsPerClient ?? DEFAULT_STREAMS_PER_CLIENT),
+  }
   // A long-lived reader that walks every experiment's series, params and tags:
   // SQLite's default 2 MiB page cache re-reads them from the OS on every listing
   // of a large file. 64 MiB holds their pages for 10,000+ experiments.
   options.db.sqlite.pragma(`cache_size = -${CACHE_KIB}`)
   const app = new Hono()
   app.onError(toErrorResponse)
+  app.use('*', frameHeaders())
   app.use('*', authMiddleware(options.token || undefined))
+  app.use('*', crossSiteWrites())
   // The only body is a PATCH of notes (≤ 1,000,000 characters) and tags.
   app.use(
     '/api/*',

@@ -4,7 +4,16 @@ import { DatabaseError, MldbError, NotFoundError, SchemaVersionError, Validation
 import { toJson } from '../json.js'
 
 /** The machine-readable codes of error bodies; the web app switches on them. */
-export type ErrorCode = 'bad_request' | 'unauthorized' | 'forbidden' | 'not_found' | 'not_built' | 'too_large' | 'database_error' | 'internal'
+export type ErrorCode =
+  | 'bad_request'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not_found'
+  | 'not_built'
+  | 'too_large'
+  | 'too_many_requests'
+  | 'database_error'
+  | 'internal'
 
 /** An error that already knows its HTTP status and code (auth, file refusals, ...). */
 export class HttpError extends MldbError {

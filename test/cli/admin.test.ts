@@ -160,13 +160,13 @@ describe('mldb ui', () => {
     for (const o of ['--port', '--host', '--token', '--open', '--db']) expect(out).toContain(o)
   })
 
-  it('refuses a bad port (usage, exit 2) and another host without a token (exit 1)', () => {
+  it('refuses a bad port (usage, exit 2) and another host with --no-token (exit 1)', () => {
     const port = mldb(t.home, ['ui', '--port', '99999', '--db', t.db])
     expect(port.status).toBe(2)
     expect(port.stderr).toMatch(/port from 0 to 65535/)
-    const host = mldb(t.home, ['ui', '--host', '0.0.0.0', '--port', '0', '--db', t.db], { env: { MLDB_TOKEN: '' } })
+    const host = mldb(t.home, ['ui', '--host', '0.0.0.0', '--port', '0', '--no-token', '--db', t.db])
     expect(host.status).toBe(1)
-    expect(host.stderr.trim().split('\n')).toEqual(['mldb: binding 0.0.0.0 requires a token: --token or MLDB_TOKEN'])
+    expect(host.stderr.trim().split('\n')).toEqual(['mldb: --no-token serves 0.0.0.0 to anyone who can reach it; it is allowed on 127.0.0.1/localhost only'])
   })
 
   it('serves the database it is given until stopped', async () => {
@@ -177,12 +177,12 @@ describe('mldb ui', () => {
         let text = ''
         child.stdout.on('data', (d: Buffer) => {
           text += d.toString()
-          const m = /http:\/\/127\.0\.0\.1:\d+\//.exec(text)
-          if (m) resolve(m[0])
+          const m = /(http:\/\/127\.0\.0\.1:\d+\/)\?token=(\w+)/.exec(text)
+          if (m) resolve(`${m[1]}api/experiments?token=${m[2]}`)
         })
         child.on('exit', (code) => reject(new Error(`mldb ui exited with ${code}`)))
       })
-      const body = (await (await fetch(`${url}api/experiments`)).json()) as { experiments: { name: string }[] }
+      const body = (await (await fetch(url)).json()) as { experiments: { name: string }[] }
       expect(body.experiments.map((e) => e.name)).toEqual(['served'])
     } finally {
       child.kill('SIGTERM')

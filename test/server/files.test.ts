@@ -38,7 +38,7 @@ describe('GET /api/files/:id', () => {
     const svg = record('plot.svg', '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>')
     const svgRes = await t.app.request(`/api/files/${svg.id}`)
     expect(svgRes.headers.get('content-type')).toBe('image/svg+xml')
-    expect(svgRes.headers.get('content-security-policy')).toBe('sandbox')
+    expect(svgRes.headers.get('content-security-policy')).toBe("sandbox; frame-ancestors 'none'")
     await svgRes.arrayBuffer()
 
     const jpg = record('photo.JPEG', 'jpeg bytes')

@@ -7,22 +7,25 @@ import { parsePort } from '../parse.js'
 /** `mldb ui`: the local dashboard. */
 export function registerUi(program: Command): void {
   withDb(program.command('ui'))
-    .description('serve the dashboard on http://127.0.0.1:5757 (binding another host needs --token)')
+    .description('serve the dashboard on http://127.0.0.1:5757, behind a random token made for each start (open the URL it prints)')
     .option('--port <n>', 'the port (0 picks a free one)', parsePort, 5757)
-    .option('--host <host>', 'the address to bind', '127.0.0.1')
-    .option('--token <token>', 'require this token (needed for any host but 127.0.0.1/localhost)')
+    .option('--host <host>', 'the address to bind (0.0.0.0: every address of this machine)', '127.0.0.1')
+    .option('--token <token>', 'require this token instead of a random one (also MLDB_TOKEN)')
+    .option('--no-token', 'serve without a token (127.0.0.1/localhost only: on a shared machine any local user could read and edit)')
     .option('--open', 'open the dashboard in a browser')
-    .action(async (opts: { db?: string; port: number; host: string; token?: string; open?: boolean }) => {
+    .action(async (opts: { db?: string; port: number; host: string; token?: string | false; open?: boolean }) => {
       // Loaded on demand: the other commands need not pay for the server's imports.
       const { startUi } = await import('../../server/start.js')
       const server = await startUi({
         dbPath: resolveDbPath(opts.db).path,
         port: opts.port,
         host: opts.host,
-        ...(opts.token === undefined ? {} : { token: opts.token }),
+        ...(typeof opts.token === 'string' ? { token: opts.token } : {}),
+        noToken: opts.token === false,
         open: opts.open ?? false,
       })
-      out(`mldb ui on ${server.url} (Ctrl-C stops it)`)
+      if (server.urls.length === 1) out(`mldb ui on ${server.url} (Ctrl-C stops it)`)
+      else out(`mldb ui on ${server.urls.map((u) => `\n  ${u}`).join('')}\n(Ctrl-C stops it)`)
       const stop = () => {
         server.close().finally(() => process.exit(0))
       }

@@ -1,51 +1,25 @@
 import { Hono } from 'hono'
 import { streamSSE } from 'hono/streaming'
 import { z } from 'zod'
-import type { Database } from '../../api/database.js'
 import { toJson } from '../../json.js'
-import { changedExperiments, dataVersion } from '../../store/changes.js'
-import type { ExperimentSummary } from '../../store/types.js'
+import { changesSince, type FeedSubscriber } from '../change-feed.js'
+import { clientAddress } from '../connection.js'
 import { jsonResponse } from '../errors.js'
 import type { ServerState } from '../state.js'
 import { numParam, parseQuery } from '../validate.js'
 
 /**
- * Writers stamp a point's time (and updated_at) before their transaction
- * commits, so a row may become visible with a time slightly before the `now`
- * of the previous answer. Looking back this much further than asked makes sure
- * no change falls in that gap; the price is that a change may be sent twice.
+ * Events queued for a client that does not read them; past this the stream is
+ * ended (the client reconnects with `since`) rather than buffered without end.
  */
-export const CHANGES_OVERLAP_MS = 2_000
-/** How often the event stream looks for commits by other processes. */
-const POLL_MS = 500
-/** Even without commits, re-check this often: a derived LOST status appears with time alone. */
-const IDLE_CHECK_MS = 5_000
-/** A comment line this often keeps proxies from closing an idle stream. */
-const PING_MS = 15_000
-
-/** The body of /api/changes and of the `changes` event. */
-export interface Changes {
-  /** pass this back as `since` next time */
-  now: number
-  experiments: ExperimentSummary[]
-  /** names of experiments moved to the trash since then */
-  trashed: string[]
-}
-
-/** Experiments that changed since `since`, as full table rows. */
-export function changesSince(db: Database, since: number): Changes {
-  const now = Date.now()
-  const { ids, trashed } = changedExperiments(db.sqlite, since - CHANGES_OVERLAP_MS, now)
-  const experiments = ids.length ? db.listExperiments({ ids }) : []
-  return { now, experiments, trashed }
-}
+const MAX_QUEUED = 64
 
 const sinceParam = numParam.transform(Math.floor)
 const changesQuery = z.strictObject({ since: sinceParam })
 
-/** Live updates: polling (/changes) and Server-Sent Events (/events). */
+/** Live updates: polling (/changes) and Server-Sent Events (/events), fed by the server's one poller. */
 export function eventRoutes(state: ServerState): Hono {
-  const { db } = state
+  const { db, feed, streams } = state
   const app = new Hono()
 
   app.get('/changes', (c) => {
@@ -55,38 +29,48 @@ export function eventRoutes(state: ServerState): Hono {
 
   app.get('/events', (c) => {
     const q = parseQuery(c, z.strictObject({ since: sinceParam.optional() }))
+    const release = streams.acquire(clientAddress(c))
     return streamSSE(c, async (stream) => {
-      let since = q.since ?? Date.now()
-      let version = dataVersion(db.sqlite) + state.localWrites
-      let lastCheck = Date.now()
-      let lastWrite = Date.now()
-      await stream.writeSSE({ event: 'ready', data: toJson({ now: since }) })
-      while (!stream.aborted && !stream.closed) {
-        await stream.sleep(POLL_MS)
-        if (stream.aborted) break
-        try {
-          const v = dataVersion(db.sqlite) + state.localWrites
-          const t = Date.now()
-          if (v !== version || t - lastCheck >= IDLE_CHECK_MS) {
-            version = v
-            lastCheck = t
-            const changes = changesSince(db, since)
-            since = changes.now
-            if (changes.experiments.length || changes.trashed.length) {
-              await stream.writeSSE({ event: 'changes', data: toJson(changes) })
-              lastWrite = t
-            }
-          }
-          if (t - lastWrite >= PING_MS) {
-            await stream.write(': ping\n\n')
-            lastWrite = t
-          }
-        } catch (e) {
-          // The server is closing (database closed) or the file became unreadable:
-          // tell the client, which reconnects or falls back to /api/changes.
-          if (!stream.aborted) await stream.writeSSE({ event: 'error', data: toJson({ error: { code: 'internal', message: (e as Error).message } }) })
-          break
+      let finish!: () => void
+      const finished = new Promise<void>((resolve) => {
+        finish = resolve
+      })
+      stream.onAbort(finish)
+      // Writes to one stream go out in order; a client that stops reading is dropped.
+      let queue = Promise.resolve()
+      let queued = 0
+      const enqueue = (write: () => Promise<unknown>) => {
+        if (queued >= MAX_QUEUED) return stream.abort()
+        queued++
+        queue = queue.then(write).then(
+          () => void queued--,
+          () => void queued--,
+        )
+      }
+      const subscriber: FeedSubscriber = {
+        send: (event, data) => enqueue(() => stream.writeSSE({ event, data })),
+        ping: () => enqueue(() => stream.write(': ping\n\n')),
+        fail: (message) => {
+          enqueue(() => stream.writeSSE({ event: 'error', data: toJson({ error: { code: 'internal', message } }) }))
+          queue.then(finish)
+        },
+      }
+      let unsubscribe: (() => void) | undefined
+      try {
+        const now = Date.now()
+        await stream.writeSSE({ event: 'ready', data: toJson({ now: q.since ?? now }) })
+        unsubscribe = feed.subscribe(subscriber)
+        // A reconnecting client catches up once on its own; the shared feed covers the rest.
+        if (q.since !== undefined) {
+          const missed = changesSince(db, q.since)
+          if (missed.experiments.length || missed.trashed.length) subscriber.send('changes', toJson(missed))
         }
+        await finished
+      } catch (e) {
+        if (!stream.aborted) await stream.writeSSE({ event: 'error', data: toJson({ error: { code: 'internal', message: (e as Error).message } }) })
+      } finally {
+        unsubscribe?.()
+        release()
       }
     })
   })
