@@ -52,6 +52,11 @@ def now_ms():
     return time.time_ns() // 1_000_000
 
 
+def _last_beat(r):
+    """A listing row's last sign of life (heartbeat, else last update): where a LOST run's duration stops, as in TypeScript."""
+    return r[9] if r[9] is not None else r[8]
+
+
 def _file_from_row(r):
     return {
         "id": r[0],
@@ -623,7 +628,7 @@ class Database:
                 "ended_at": ended,
                 "updated_at": r[8],
                 "heartbeat_at": r[9],
-                "duration_ms": None if started is None else (now if ended is None else ended) - started,
+                "duration_ms": None if started is None else (ended if ended is not None else _last_beat(r) if r[3] == "LOST" else now) - started,
                 "host": r[10],
                 "pid": r[11],
                 "notes": r[12],

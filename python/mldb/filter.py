@@ -38,7 +38,7 @@ _ATTRIBUTES = {
     "started": ("e.started_at", "time"),
     "ended": ("e.ended_at", "time"),
     "updated": ("e.updated_at", "time"),
-    "duration": ("((coalesce(e.ended_at, @now) - e.started_at) / 1000.0)", "number"),
+    "duration": ("((coalesce(e.ended_at, CASE WHEN %s = 'LOST' THEN coalesce(e.heartbeat_at, e.updated_at) ELSE @now END) - e.started_at) / 1000.0)" % STATUS_SQL, "number"),
 }
 
 _AGGREGATES = {"last": "last_value", "min": "min_value", "max": "max_value", "count": "count"}

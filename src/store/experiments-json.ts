@@ -33,7 +33,7 @@ export function listExperimentsJson(db: Sqlite, options: ListOptions = {}, now =
        'id', e.id, 'name', e.name, 'project', p.name, 'status', ${STATUS_SQL}, 'storedStatus', e.status,
        'createdAt', e.created_at, 'startedAt', e.started_at, 'endedAt', e.ended_at, 'updatedAt', e.updated_at,
        'heartbeatAt', e.heartbeat_at,
-       'durationMs', CASE WHEN e.started_at IS NULL THEN NULL ELSE coalesce(e.ended_at, @now) - e.started_at END,
+       'durationMs', CASE WHEN e.started_at IS NULL THEN NULL ELSE coalesce(e.ended_at, CASE WHEN ${STATUS_SQL} = 'LOST' THEN coalesce(e.heartbeat_at, e.updated_at) ELSE @now END) - e.started_at END,
        'host', e.host, 'pid', e.pid, 'notes', e.notes, 'deletedAt', e.deleted_at,
        'params', (SELECT json_group_object(key, ${storedJsonSql('value')}) FROM params WHERE experiment_id = e.id),
        'tags', (SELECT json_group_object(key, value) FROM tags WHERE experiment_id = e.id),

@@ -102,7 +102,7 @@ export function listExperiments(db: Sqlite, options: ListOptions = {}, now = Dat
       endedAt: r.ended_at,
       updatedAt: r.updated_at,
       heartbeatAt: r.heartbeat_at,
-      durationMs: r.started_at === null ? null : (r.ended_at ?? now) - r.started_at,
+      durationMs: r.started_at === null ? null : (r.ended_at ?? (r.status === 'LOST' ? (r.heartbeat_at ?? r.updated_at) : now)) - r.started_at,
       host: r.host,
       pid: r.pid,
       notes: r.notes,

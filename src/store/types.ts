@@ -31,7 +31,7 @@ export interface ExperimentSummary {
   endedAt: number | null
   updatedAt: number
   heartbeatAt: number | null
-  /** ms from start to end (or to now while running); null before start */
+  /** ms from start to end (to now while running, to the last heartbeat once LOST); null before start */
   durationMs: number | null
   host: string | null
   pid: number | null
