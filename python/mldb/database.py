@@ -13,6 +13,7 @@ from .errors import MldbError, NotFoundError, ValidationError
 from .filter import STATUS_SQL, bind_now, compile_filter, compile_order_by, parse_series_key, series_field
 from .files import check_kind, sha256_file, stat_file
 from .points import PointWriter, from_sql
+from .registry import Registry
 from .stored_json import decode_stored_json, stored_json_columns_sql
 from .sqlite_errors import map_sqlite_errors
 from .validate import (
@@ -146,6 +147,7 @@ class Database:
         self._series_ids = {}
         self._beats = {}
         self._closed = False
+        self._registry = Registry(self)
 
     # ------------------------------------------------------------ life cycle
 
@@ -699,6 +701,63 @@ class Database:
         detail["status_history"] = self.get_status_history(name)
         detail["files"] = self.get_files(name)
         return detail
+
+    # ------------------------------------------------------------ model registry
+
+    def register_model(self, name, exp=None, file=None, aliases=None, description=None, tags=None, best=None,
+                       goal=None, where=None, project=None):
+        """Registers the next version of a model (created when new): one recorded file of
+        one experiment, with its sha256 (hashed now when the record has none), size, and
+        the experiment's params and series summaries. ``file`` is a path, a unique path
+        ending or a file record id (default: the experiment's last ``model`` file); with
+        ``best='valid/loss'`` (and ``goal``, ``where``, ``project``) the best experiment's.
+
+        Example::
+
+            db.register_model('iris-mlp', exp=exp, file='model.json', aliases=['staging'])
+            db.register_model('iris-mlp', best='valid/loss', goal='min', where="status = 'COMPLETE'")
+        """
+        return self._registry.register(name, exp, file, aliases, description, tags, best, goal, where, project)
+
+    def get_model_version(self, ref):
+        """A version by ``'name@alias'``, ``'name/3'`` or ``'name'`` (the latest):
+        ``db.get_model_version('iris-mlp@champion')['path']``"""
+        return self._registry.get(ref)
+
+    def set_model_alias(self, name, alias, version):
+        """Points an alias at a version, recorded in the model's history:
+        ``db.set_model_alias('iris-mlp', 'champion', 3)``"""
+        self._registry.set_alias(name, alias, version)
+
+    def delete_model_alias(self, name, alias):
+        """Removes an alias, recorded in the history: ``db.delete_model_alias('iris-mlp', 'staging')``"""
+        self._registry.delete_alias(name, alias)
+
+    def update_model(self, name, description=None, tags=None):
+        """Sets a model's description and merges tags: ``db.update_model('iris-mlp', description='...')``"""
+        return self._registry.update(name, description, tags)
+
+    def list_models(self):
+        """Every registered model by name, with latest_version and aliases: ``db.list_models()``"""
+        return self._registry.list()
+
+    def list_model_versions(self, name=None, exp=None):
+        """The versions of a model (of all without a name; of one experiment with ``exp``),
+        oldest first: ``db.list_model_versions('iris-mlp')``"""
+        return self._registry.versions(name, exp)
+
+    def get_model_history(self, name):
+        """Every alias move (alias, from, to, time, who), oldest first: ``db.get_model_history('iris-mlp')``"""
+        return self._registry.history(name)
+
+    def verify_model(self, ref):
+        """Re-hashes a version's file; ``state`` is 'ok', 'missing' or 'changed':
+        ``db.verify_model('iris-mlp@champion')['state']``"""
+        return self._registry.verify(ref)
+
+    def verify_models(self, name=None):
+        """Re-hashes the files of every version (of one model, or all): ``db.verify_models()``"""
+        return self._registry.verify_all(name)
 
     # ------------------------------------------------------------ runs
 
