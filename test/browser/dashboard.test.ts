@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Database } from '../../src/index.js'
 import { startUi } from '../../src/server/start.js'
 import { FIX, fillFixture } from './fixture.js'
-import { ensureWebBuilt, launchBrowser, SCREENSHOTS, tempDir, waitFor } from './helpers.js'
+import { ensureWebBuilt, launchBrowser, SCREENSHOTS, signIn, tempDir, waitFor } from './helpers.js'
 
 let tmp: ReturnType<typeof tempDir>
 let dbPath: string
@@ -24,8 +24,8 @@ beforeAll(async () => {
   dbPath = join(tmp.dir, 'runs.db')
   fillFixture(dbPath, tmp.dir)
   ui = await startUi({ dbPath, port: 0, host: '127.0.0.1' })
-  base = ui.url.replace(/\/?$/, '/')
   browser = await launchBrowser()
+  base = await signIn(browser.context, ui.url)
   page = await browser.context.newPage()
   page.on('pageerror', (e) => pageErrors.push(e.message))
 })

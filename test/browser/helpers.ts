@@ -77,6 +77,23 @@ export async function launchBrowser(viewport = { width: 1400, height: 860 }): Pr
   }
 }
 
+/**
+ * Opens the URL `mldb ui` printed (with its `?token=`) once, as a user would:
+ * the server sets the port's token cookie and redirects to the clean URL.
+ * Returns that clean base URL (ending in '/'), which pages of `context` can open.
+ */
+export async function signIn(context: BrowserContext, url: string): Promise<string> {
+  const page = await context.newPage()
+  try {
+    await page.goto(url)
+    const landed = new URL(page.url())
+    if (landed.searchParams.has('token')) throw new Error(`the server did not redirect ${url} to a clean URL`)
+    return `${landed.origin}/`
+  } finally {
+    await page.close()
+  }
+}
+
 /** A temp dir, removed by the returned function. */
 export function tempDir(prefix: string): { dir: string; remove: () => void } {
   const dir = mkdtempSync(join(tmpdir(), prefix))

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startUi } from '../../src/server/start.js'
-import { ensureWebBuilt, launchBrowser, SCREENSHOTS, tempDir, waitFor } from './helpers.js'
+import { ensureWebBuilt, launchBrowser, SCREENSHOTS, signIn, tempDir, waitFor } from './helpers.js'
 import { fillSweep, SWEEP } from './sweep-fixture.js'
 
 let tmp: ReturnType<typeof tempDir>
@@ -22,8 +22,8 @@ beforeAll(async () => {
   const dbPath = join(tmp.dir, 'runs.db')
   names = fillSweep(dbPath)
   ui = await startUi({ dbPath, port: 0, host: '127.0.0.1' })
-  base = ui.url.replace(/\/?$/, '/')
   browser = await launchBrowser({ width: 1400, height: 860 })
+  base = await signIn(browser.context, ui.url)
   page = await browser.context.newPage()
   page.on('pageerror', (e) => pageErrors.push(e.message))
 })
