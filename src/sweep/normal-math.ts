@@ -1,0 +1,96 @@
+import type { Rng } from './rng.js'
+
+const SQRT2 = Math.SQRT2
+const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI)
+
+/** erfc(x) with relative error below 1.2e-7 (Numerical Recipes' Chebyshev fit), stable in the tails. */
+export function erfc(x: number): number {
+  const z = Math.abs(x)
+  const t = 1 / (1 + 0.5 * z)
+  const r =
+    t *
+    Math.exp(
+      -z * z -
+        1.26551223 +
+        t *
+          (1.00002368 +
+            t *
+              (0.37409196 +
+                t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+    )
+  return x >= 0 ? r : 2 - r
+}
+
+/** The standard normal CDF. */
+export function normCdf(x: number): number {
+  return 0.5 * erfc(-x / SQRT2)
+}
+
+/** The inverse of the standard normal CDF (Acklam's rational approximation, ~1e-9). */
+export function normPpf(p: number): number {
+  if (p <= 0) return Number.NEGATIVE_INFINITY
+  if (p >= 1) return Number.POSITIVE_INFINITY
+  const a = [-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239]
+  const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572]
+  const c = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783]
+  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416]
+  const lo = 0.02425
+  if (p < lo) {
+    const q = Math.sqrt(-2 * Math.log(p))
+    return (((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) / ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1)
+  }
+  if (p > 1 - lo) return -normPpf(1 - p)
+  const q = p - 0.5
+  const r = q * q
+  return (
+    ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) / (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1)
+  )
+}
+
+/** log of the mass of the standard normal between a and b (a < b), computed on the side where it does not round to 0. */
+function logMass(a: number, b: number): number {
+  if (a > 0) return logMass(-b, -a)
+  // Both in the left tail or straddling: Phi(b) - Phi(a) via erfc keeps precision for very negative b.
+  const m = normCdf(b) - normCdf(a)
+  if (m > 1e-300) return Math.log(m)
+  // Far tail: Mills-ratio approximation of Phi(b) for very negative b.
+  return -0.5 * b * b - Math.log(-b) - LOG_SQRT_2PI
+}
+
+/** log density of N(mu, sigma) truncated to [lo, hi] at x (−Infinity outside). */
+export function truncNormLogPdf(x: number, mu: number, sigma: number, lo: number, hi: number): number {
+  if (x < lo || x > hi) return Number.NEGATIVE_INFINITY
+  const z = (x - mu) / sigma
+  return -0.5 * z * z - LOG_SQRT_2PI - Math.log(sigma) - logMass((lo - mu) / sigma, (hi - mu) / sigma)
+}
+
+/** A draw of N(mu, sigma) truncated to [lo, hi], by inverting the CDF on the side away from the tail. */
+export function truncNormSample(rng: Rng, mu: number, sigma: number, lo: number, hi: number): number {
+  let a = (lo - mu) / sigma
+  let b = (hi - mu) / sigma
+  let flip = false
+  if (a > 0) {
+    // Work in the left tail, where the CDF has precision.
+    ;[a, b] = [-b, -a]
+    flip = true
+  }
+  const pa = normCdf(a)
+  const pb = normCdf(b)
+  let z: number
+  if (pb - pa > 1e-12) z = normPpf(pa + rng.uniform() * (pb - pa))
+  else z = b - rng.uniform() * Math.min(b - a, 1 / Math.max(1, -b)) // deep tail: mass sits near b
+  if (!Number.isFinite(z)) z = Math.min(Math.max(0, a), b)
+  z = Math.min(Math.max(z, a), b)
+  const x = mu + sigma * (flip ? -z : z)
+  return Math.min(Math.max(x, lo), hi)
+}
+
+/** log(sum(exp(xs))) without overflow. */
+export function logSumExp(xs: readonly number[]): number {
+  let m = Number.NEGATIVE_INFINITY
+  for (const x of xs) if (x > m) m = x
+  if (m === Number.NEGATIVE_INFINITY) return m
+  let s = 0
+  for (const x of xs) s += Math.exp(x - m)
+  return m + Math.log(s)
+}

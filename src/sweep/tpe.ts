@@ -1,0 +1,321 @@
+import type { Json } from '../store/types.js'
+import type { ParamSpec } from './config.js'
+import { logSumExp, normCdf, truncNormSample } from './normal-math.js'
+import type { Rng } from './rng.js'
+import { type FlatParams, sampleRandom } from './space.js'
+
+/**
+ * One past trial as the sampler sees it. `loss` is oriented so that lower is
+ * better (the value, negated when the goal is maximize); for a pruned trial it
+ * is the value at its deepest step, `step`.
+ */
+export interface Observation {
+  number: number
+  params: FlatParams
+  state: 'complete' | 'pruned' | 'running'
+  loss: number | null
+  step: number | null
+}
+
+/** TPE's knobs; the defaults are Optuna's. */
+export interface TpeOptions {
+  nStartupTrials?: number
+  nEiCandidates?: number
+  priorWeight?: number
+  /** kernel widths: Scott's rule on the joint space (Optuna's multivariate) or distances to neighbours (Bergstra's) */
+  bandwidth?: 'scott' | 'neighbor'
+}
+
+type NumDim = {
+  kind: 'num'
+  key: string
+  lo: number
+  hi: number
+  range: number
+  priorMu: number
+  priorSigma: number
+  toInternal: (v: Json) => number | undefined
+  fromInternal: (x: number) => Json
+}
+type CatDim = { kind: 'cat'; key: string; n: number; index: (v: Json) => number | undefined; values: Json[] }
+type Dim = NumDim | CatDim
+
+const num = (v: Json): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined)
+const logNum = (v: Json): number | undefined => (typeof v === 'number' && v > 0 && Number.isFinite(v) ? Math.log(v) : undefined)
+const q = (x: number, step: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, Number((Math.round(x / step) * step).toPrecision(12))))
+
+/** The internal, continuous coordinate of each parameter: log-space for log distributions, ±q/2 around discrete ones. */
+function dimsOf(params: Record<string, ParamSpec>): Dim[] {
+  const dims: Dim[] = []
+  for (const [key, s] of Object.entries(params)) {
+    const bounded = (lo: number, hi: number, toInternal: NumDim['toInternal'], fromInternal: NumDim['fromInternal']): NumDim => ({
+      kind: 'num',
+      key,
+      lo,
+      hi,
+      range: hi - lo,
+      priorMu: (lo + hi) / 2,
+      priorSigma: hi - lo,
+      toInternal,
+      fromInternal,
+    })
+    switch (s.distribution) {
+      case 'constant':
+        break
+      case 'categorical': {
+        const keys = s.values.map((v) => JSON.stringify(v))
+        dims.push({ kind: 'cat', key, n: s.values.length, values: s.values, index: (v) => keys.indexOf(JSON.stringify(v)) })
+        break
+      }
+      case 'uniform':
+        dims.push(bounded(s.min, s.max, num, (x) => x))
+        break
+      case 'int_uniform':
+        dims.push(bounded(s.min - 0.5, s.max + 0.5, num, (x) => Math.min(s.max, Math.max(s.min, Math.round(x)))))
+        break
+      case 'q_uniform':
+        dims.push(bounded(s.min - s.q / 2, s.max + s.q / 2, num, (x) => q(x, s.q, s.min, s.max)))
+        break
+      case 'log_uniform_values':
+        dims.push(bounded(Math.log(s.min), Math.log(s.max), logNum, (x) => Math.exp(x)))
+        break
+      case 'q_log_uniform_values':
+        dims.push(bounded(Math.log(Math.max(s.min - s.q / 2, s.min / 2)), Math.log(s.max + s.q / 2), logNum, (x) => q(Math.exp(x), s.q, s.min, s.max)))
+        break
+      case 'normal':
+      case 'log_normal': {
+        const log = s.distribution === 'log_normal'
+        dims.push({
+          kind: 'num',
+          key,
+          lo: Number.NEGATIVE_INFINITY,
+          hi: Number.POSITIVE_INFINITY,
+          // The prior is the distribution itself; 4 sigma stands for the width of a bounded range in the bandwidth rule.
+          range: 4 * s.sigma,
+          priorMu: s.mu,
+          priorSigma: s.sigma,
+          toInternal: log ? logNum : num,
+          fromInternal: log ? (x) => Math.exp(x) : (x) => x,
+        })
+        break
+      }
+    }
+  }
+  return dims
+}
+
+/** Optuna's default weights: flat for the 25 newest observations, a linear ramp for older ones. */
+function defaultWeights(n: number): number[] {
+  if (n < 25) return Array(n).fill(1)
+  const ramp = Array.from({ length: n - 25 }, (_, i) => (n - 25 === 1 ? 1 / n : 1 / n + ((1 - 1 / n) * i) / (n - 26)))
+  return [...ramp, ...Array(25).fill(1)]
+}
+
+/**
+ * Per observation, the larger distance to its sorted neighbours (the prior's
+ * centre and the bounds included), as in Bergstra et al.'s univariate TPE.
+ */
+function neighborSigmas(xs: (number | undefined)[], dim: NumDim): number[] {
+  const pts = xs.map((x, i) => ({ x: x ?? dim.priorMu, i }))
+  pts.push({ x: dim.priorMu, i: -1 })
+  pts.sort((a, b) => a.x - b.x)
+  const lo = Number.isFinite(dim.lo) ? dim.lo : (pts[0]?.x ?? 0) - dim.range
+  const hi = Number.isFinite(dim.hi) ? dim.hi : (pts[pts.length - 1]?.x ?? 0) + dim.range
+  const out = Array<number>(xs.length).fill(dim.range)
+  pts.forEach((p, j) => {
+    if (p.i < 0) return
+    const left = j === 0 ? p.x - lo : p.x - pts[j - 1]!.x
+    const right = j === pts.length - 1 ? hi - p.x : pts[j + 1]!.x - p.x
+    out[p.i] = Math.max(left, right)
+  })
+  return out
+}
+
+/** A multivariate Parzen estimator: one joint kernel per observation plus the prior, chosen together for every parameter. */
+class Parzen {
+  readonly logW: number[]
+  readonly w: number[]
+  // per component, per numeric dim: mu, sigma, log normaliser of the truncated normal
+  readonly mu: number[][]
+  readonly sigma: number[][]
+  readonly logNorm: number[][]
+  // per component, per categorical dim: log probabilities of each choice
+  readonly catLogP: number[][][]
+
+  constructor(
+    obs: Observation[],
+    readonly dims: Dim[],
+    priorWeight: number,
+    bandwidth: 'scott' | 'neighbor',
+  ) {
+    const n = obs.length
+    const w = [...defaultWeights(n), priorWeight]
+    const total = w.reduce((a, b) => a + b, 0)
+    this.w = w.map((x) => x / total)
+    this.logW = this.w.map(Math.log)
+    const nKernels = n + 1
+    const numDims = dims.filter((d): d is NumDim => d.kind === 'num')
+    const catDims = dims.filter((d): d is CatDim => d.kind === 'cat')
+    const d = dims.length
+    this.mu = []
+    this.sigma = []
+    this.logNorm = []
+    this.catLogP = []
+    const neighbor = numDims.map((dim) =>
+      bandwidth === 'neighbor'
+        ? neighborSigmas(
+            obs.map((o) => dim.toInternal(o.params[dim.key] as Json)),
+            dim,
+          )
+        : [],
+    )
+    for (let k = 0; k < nKernels; k++) {
+      const o = k < n ? obs[k] : undefined
+      const mus: number[] = []
+      const sigmas: number[] = []
+      const norms: number[] = []
+      for (const dim of numDims) {
+        let mu: number
+        let sigma: number
+        const x = o ? dim.toInternal(o.params[dim.key] as Json) : undefined
+        if (o && x !== undefined) {
+          mu = x
+          // Scott's rule, as Optuna's multivariate TPE, clipped like its "magic clip".
+          sigma = bandwidth === 'neighbor' ? neighbor[numDims.indexOf(dim)]![k]! : 0.2 * Math.max(n, 1) ** (-1 / (d + 4)) * dim.range
+          sigma = Math.min(Math.max(sigma, dim.range / Math.min(100, 1 + nKernels)), dim.range)
+        } else {
+          mu = dim.priorMu
+          sigma = dim.priorSigma
+        }
+        mus.push(mu)
+        sigmas.push(sigma)
+        const a = (dim.lo - mu) / sigma
+        const b = (dim.hi - mu) / sigma
+        const mass = a > 0 ? normCdf(-a) - normCdf(-b) : normCdf(b) - normCdf(a)
+        norms.push(-Math.log(sigma) - 0.5 * Math.log(2 * Math.PI) - Math.log(Math.max(mass, 1e-300)))
+      }
+      const cats: number[][] = []
+      for (const dim of catDims) {
+        const row = Array(dim.n).fill(priorWeight / nKernels)
+        const i = o ? dim.index(o.params[dim.key] as Json) : undefined
+        if (o && i !== undefined && i >= 0) row[i] += 1
+        else row.fill(1)
+        const s = row.reduce((a: number, b: number) => a + b, 0)
+        cats.push(row.map((p: number) => Math.log(p / s)))
+      }
+      this.mu.push(mus)
+      this.sigma.push(sigmas)
+      this.logNorm.push(norms)
+      this.catLogP.push(cats)
+    }
+  }
+
+  /** One draw: a component for all parameters at once, then each coordinate from it. */
+  sample(rng: Rng): (number | Json)[] {
+    const k = rng.weighted(this.w)
+    const out: (number | Json)[] = []
+    let ni = 0
+    let ci = 0
+    for (const dim of this.dims) {
+      if (dim.kind === 'num') {
+        out.push(truncNormSample(rng, this.mu[k]![ni]!, this.sigma[k]![ni]!, dim.lo, dim.hi))
+        ni++
+      } else {
+        const p = this.catLogP[k]![ci]!.map(Math.exp)
+        out.push(rng.weighted(p))
+        ci++
+      }
+    }
+    return out
+  }
+
+  /** log density of a point in internal coordinates (categoricals as indices). */
+  logPdf(x: (number | Json)[]): number {
+    const terms: number[] = []
+    for (let k = 0; k < this.w.length; k++) {
+      let s = this.logW[k]!
+      let ni = 0
+      let ci = 0
+      for (let j = 0; j < this.dims.length; j++) {
+        const dim = this.dims[j]!
+        if (dim.kind === 'num') {
+          const v = x[j] as number
+          const z = (v - this.mu[k]![ni]!) / this.sigma[k]![ni]!
+          s += this.logNorm[k]![ni]! - 0.5 * z * z
+          ni++
+        } else {
+          s += this.catLogP[k]![ci]![x[j] as number]!
+          ci++
+        }
+      }
+      terms.push(s)
+    }
+    return logSumExp(terms)
+  }
+}
+
+/** Optuna's gamma: the number of observations in the good group. */
+export function gamma(n: number): number {
+  return Math.min(Math.ceil(0.1 * n), 25)
+}
+
+/**
+ * Splits the history into good and bad. Complete trials rank by loss; pruned
+ * ones after them, deeper steps first; running ones last ("constant liar"),
+ * so parallel workers do not all sample the same point.
+ */
+export function splitObservations(obs: Observation[]): { below: Observation[]; above: Observation[] } {
+  const complete = obs.filter((o) => o.state === 'complete' && o.loss !== null).sort((a, b) => (a.loss as number) - (b.loss as number))
+  const pruned = obs
+    .filter((o) => o.state === 'pruned' && o.loss !== null)
+    .sort((a, b) => (b.step ?? 0) - (a.step ?? 0) || (a.loss as number) - (b.loss as number))
+  const running = obs.filter((o) => o.state === 'running' || (o.state === 'pruned' && o.loss === null))
+  const ranked = [...complete, ...pruned, ...running]
+  const nBelow = gamma(ranked.length)
+  const byNumber = (a: Observation, b: Observation) => a.number - b.number
+  return { below: ranked.slice(0, nBelow).sort(byNumber), above: ranked.slice(nBelow).sort(byNumber) }
+}
+
+/**
+ * The Tree-structured Parzen Estimator (Bergstra et al. 2011), multivariate:
+ * draws candidates from the good trials' density l(x) and keeps the one with
+ * the highest l(x)/g(x). Random until nStartupTrials trials have a value.
+ *
+ * @example sampleTpe(config.parameters, history, new Rng(seedFor(seed, number)))
+ */
+export function sampleTpe(params: Record<string, ParamSpec>, obs: Observation[], rng: Rng, options: TpeOptions = {}): FlatParams {
+  const nStartup = options.nStartupTrials ?? 10
+  const nCandidates = options.nEiCandidates ?? 24
+  const priorWeight = options.priorWeight ?? 1
+  const valued = obs.filter((o) => (o.state === 'complete' || o.state === 'pruned') && o.loss !== null).length
+  if (valued < nStartup) return sampleRandom(params, rng)
+  const dims = dimsOf(params)
+  const { below, above } = splitObservations(obs)
+  const bw = options.bandwidth ?? 'neighbor'
+  const l = new Parzen(below, dims, priorWeight, bw)
+  const g = new Parzen(above, dims, priorWeight, bw)
+  let best: (number | Json)[] | undefined
+  let bestScore = Number.NEGATIVE_INFINITY
+  for (let i = 0; i < nCandidates; i++) {
+    const raw = l.sample(rng)
+    // Score the value the trial will actually get (rounded for discrete parameters).
+    const x = raw.map((v, j) => {
+      const dim = dims[j]!
+      if (dim.kind === 'cat') return v
+      const snapped = dim.toInternal(dim.fromInternal(v as number))
+      return snapped === undefined ? v : Math.min(Math.max(snapped, dim.lo), dim.hi)
+    })
+    const score = l.logPdf(x) - g.logPdf(x)
+    if (score > bestScore || best === undefined) {
+      bestScore = score
+      best = x
+    }
+  }
+  const out: FlatParams = {}
+  for (const [k, s] of Object.entries(params)) if (s.distribution === 'constant') out[k] = s.value
+  dims.forEach((dim, j) => {
+    const v = (best as (number | Json)[])[j]
+    out[dim.key] = dim.kind === 'cat' ? (dim.values[v as number] as Json) : dim.fromInternal(v as number)
+  })
+  return Object.fromEntries(Object.keys(params).map((k) => [k, out[k] as Json]))
+}
