@@ -19,6 +19,7 @@ import { decodeStoredJson } from '../store/stored-json.js'
 import { mapSqliteErrors, sqliteError } from '../store/sqlite-errors.js'
 import { TransactionStatements } from '../store/transaction.js'
 import type { ExperimentSummary, FileRecord, Json, SeriesSummary, StatusChange } from '../store/types.js'
+import { createSweep, getSweep, listSweeps, type Sweep, type SweepSummary } from '../sweep/sweep.js'
 import { type BestFiles, pickBestFiles } from './best-files.js'
 import { checkDirections, configuredDirections, type Direction, type Directions, seriesDirection } from './direction.js'
 import { checkKind, type FileKind, fileProblem, sha256File, statFile } from './files.js'
@@ -81,7 +82,7 @@ export interface ExperimentDetail extends ExperimentSummary {
   files: FileRecord[]
 }
 
-const FINAL = new Set(['COMPLETE', 'FAILED', 'KILLED'])
+const FINAL = new Set(['COMPLETE', 'FAILED', 'KILLED', 'PRUNED'])
 const ACTIVE = new Set(['TRAINING', 'VALIDATING'])
 /** How often plain logging calls refresh the heartbeat of their experiment. */
 const HEARTBEAT_EVERY_MS = 10_000
@@ -814,6 +815,51 @@ export class Database {
       if (options.tags) this.setTags(name, options.tags)
       if (options.notes !== undefined) this.setNotes(name, options.notes)
     })
+  }
+
+  /**
+   * @internal used by Run when MLDB_EXP names a sweep trial: takes over the
+   * existing experiment (owner, status TRAINING) and adds params and tags.
+   */
+  joinRun(exp: string, options: { status: string; params?: Record<string, unknown>; tags?: Record<string, unknown> }): void {
+    const name = checkExpName(exp)
+    const st = checkStatus(options.status)
+    this.write(() => {
+      const id = this.expRows.liveId(name)
+      if (id === undefined) throw new NotFoundError(`MLDB_EXP names "${name}", which is not a live experiment; unset MLDB_EXP`, 'experiment', name)
+      this.updatedExp(this.expRows.setOwner(id, hostname(), process.pid))
+      if (options.params) this.setParams(name, options.params)
+      if (options.tags) this.setTags(name, options.tags)
+      this.setExpStatus(name, st)
+    })
+  }
+
+  // ---------------------------------------------------------------- sweeps
+
+  /**
+   * Creates a sweep (a hyperparameter search) from a config in W&B's format or camelCase.
+   *
+   * @example const sweep = db.createSweep({ name: 'b', method: 'bayes', metric: { name: 'objective', goal: 'minimize' }, parameters: { x: { min: -5, max: 10 } }, runCap: 100 })
+   */
+  createSweep(config: Record<string, unknown>): Sweep {
+    this.open()
+    return createSweep(this, config)
+  }
+
+  /**
+   * Reopens a sweep by name, from any process.
+   *
+   * @example const trial = db.getSweep('branin').ask()
+   */
+  getSweep(name: string): Sweep {
+    this.open()
+    return getSweep(this, name)
+  }
+
+  /** Every sweep with its counts and best trial, newest first. */
+  listSweeps(): SweepSummary[] {
+    this.open()
+    return listSweeps(this)
   }
 
   /** Whether close() was called. */
