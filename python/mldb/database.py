@@ -11,6 +11,7 @@ from .config import resolve_db_path
 from .connection import BUSY_TIMEOUT_S, busy_seconds, open_sqlite, with_busy_retry
 from .errors import MldbError, NotFoundError, ValidationError
 from .filter import STATUS_SQL, bind_now, compile_filter, compile_order_by, parse_series_key, series_field
+from .exp_name import first_free_name
 from .files import check_kind, sha256_file, stat_file
 from .points import PointWriter, from_sql
 from .registry import Registry
@@ -776,10 +777,12 @@ class Database:
         return Run(self, name=name, project=project, params=params, tags=tags, notes=notes, status=status,
                    heartbeat_s=heartbeat_s, handle_exit=handle_exit)
 
-    def _create_run(self, exp, project, status, params=None, tags=None, notes=None):
+    def _create_run(self, exp, project, status, params=None, tags=None, notes=None, unique_name=False):
         """Creates a run's experiment with its params, tags and notes in one transaction,
-        everything validated first, so a rejected run writes nothing and its name stays free."""
-        name = check_exp_name(exp)
+        everything validated first, so a rejected run writes nothing and its name stays free.
+        With ``unique_name`` (a default name) a taken name gets a free ``_2``, ``_3``... suffix.
+        Returns the name."""
+        base = check_exp_name(exp)
         st = check_status(status)
         proj = check_project_name(project)
         param_entries = None if params is None else _param_entries(params)
@@ -787,8 +790,12 @@ class Database:
         if notes is not None:
             _check_notes(notes)
 
+        def taken(n):
+            return self.connection.execute("SELECT id FROM experiments WHERE name = ?", (n,)).fetchone() is not None
+
         def write():
-            if self.connection.execute("SELECT id FROM experiments WHERE name = ?", (name,)).fetchone():
+            name = first_free_name(base, taken) if unique_name else base
+            if not unique_name and taken(name):
                 raise ValidationError(
                     'an experiment named "%s" already exists; a run needs a new name (exp_name() makes one)' % name,
                     "name",
@@ -800,8 +807,9 @@ class Database:
                 self._put_tags(eid, tag_entries, name)
             if notes is not None:
                 self._put_notes(eid, notes)
+            return name
 
-        self._write(write)
+        return self._write(write)
 
 
 # SQLite's own failures (disk full, busy, read-only, I/O, corrupt) leave every method as mldb exceptions.

@@ -95,11 +95,12 @@ class Run:
     def __init__(self, db, name=None, project="default", params=None, tags=None, notes=None, status="TRAINING",
                  heartbeat_s=15.0, handle_exit=True):
         self._db = db
-        self.name = exp_name("run") if name is None else name
         self.project = project
         self._next_step = 0
         self._ended = False
-        db._create_run(self.name, project, status, params=params, tags=tags, notes=notes)
+        # Without a name: the seed's YYYYMMDD_HHMMSS_run, with _2, _3... when runs start in the same second.
+        self.name = db._create_run(exp_name("run") if name is None else name, project, status, params=params, tags=tags,
+                                   notes=notes, unique_name=name is None)
         self._beat = _Heartbeat(db.path, self.name, heartbeat_s)
         self._beat.start()
         if handle_exit:

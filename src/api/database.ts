@@ -22,6 +22,7 @@ import type { ExperimentSummary, FileRecord, Json, SeriesSummary, StatusChange }
 import { createSweep, getSweep, listSweeps, type Sweep, type SweepSummary } from '../sweep/sweep.js'
 import { type BestFiles, pickBestFiles } from './best-files.js'
 import { checkDirections, configuredDirections, type Direction, type Directions, seriesDirection } from './direction.js'
+import { firstFreeName } from './exp-name.js'
 import { checkKind, type FileKind, fileProblem, sha256File, statFile } from './files.js'
 import { Run, type StartRunOptions } from './run.js'
 import {
@@ -801,12 +802,18 @@ export class Database {
    * @internal used by Run: creates the experiment with its params, tags and
    * notes in one transaction, so a rejected param leaves nothing behind.
    */
-  createRun(exp: string, options: { project: string; status: string; params?: Record<string, unknown>; tags?: Record<string, unknown>; notes?: string }): void {
-    const name = checkExpName(exp)
+  createRun(
+    exp: string,
+    options: { project: string; status: string; params?: Record<string, unknown>; tags?: Record<string, unknown>; notes?: string; uniqueName?: boolean },
+  ): string {
+    const base = checkExpName(exp)
     const st = checkStatus(options.status)
     const p = checkProjectName(options.project)
-    this.write(() => {
-      if (this.expRows.anyId(name) !== undefined)
+    return this.write(() => {
+      const taken = (n: string) => this.expRows.anyId(n) !== undefined
+      // A default name (no name given) takes a free suffix; a name the caller chose must be new.
+      const name = options.uniqueName ? firstFreeName(base, taken) : base
+      if (!options.uniqueName && taken(name))
         throw new ValidationError(`an experiment named "${name}" already exists; a run needs a new name (expName() makes one)`, 'name')
       const id = this.ensureExp(name, st, p)
       this.updatedExp(this.expRows.setOwner(id, hostname(), process.pid))
@@ -814,6 +821,7 @@ export class Database {
       if (options.params) this.setParams(name, options.params)
       if (options.tags) this.setTags(name, options.tags)
       if (options.notes !== undefined) this.setNotes(name, options.notes)
+      return name
     })
   }
 

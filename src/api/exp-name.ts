@@ -12,3 +12,18 @@ export function expName(prefix: string, date: Date = new Date()): string {
   const stamp = `${date.getFullYear()}${pad(date.getMonth() + 1)}${pad(date.getDate())}_${pad(date.getHours())}${pad(date.getMinutes())}${pad(date.getSeconds())}`
   return checkExpName(`${stamp}_${prefix}`)
 }
+
+/**
+ * `base` if no experiment has that name, else `base_2`, `base_3`, ...: how a run
+ * started without a name gets a unique one. Called inside the write transaction
+ * that inserts it, so processes starting in the same second cannot both take one.
+ *
+ * @example firstFreeName('20260803_091702_run', (n) => n === '20260803_091702_run') // '20260803_091702_run_2'
+ */
+export function firstFreeName(base: string, taken: (name: string) => boolean): string {
+  if (!taken(base)) return base
+  for (let i = 2; ; i++) {
+    const name = checkExpName(`${base}_${i}`)
+    if (!taken(name)) return name
+  }
+}

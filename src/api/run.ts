@@ -76,15 +76,28 @@ export class Run {
     private readonly db: Database,
     options: StartRunOptions = {},
   ) {
-    this.name = options.name ?? expName('run')
-    this.project = options.project ?? 'default'
-    db.createRun(this.name, {
-      project: this.project,
-      status: options.status ?? 'TRAINING',
-      ...(options.params ? { params: options.params } : {}),
-      ...(options.tags ? { tags: options.tags } : {}),
-      ...(options.notes !== undefined ? { notes: options.notes } : {}),
-    })
+    // Inside `mldb sweep agent` (MLDB_EXP set), a run without a name is the trial's experiment.
+    const trial = options.name === undefined ? process.env.MLDB_EXP : undefined
+    if (trial) {
+      this.name = trial
+      this.project = options.project ?? 'default'
+      db.joinRun(trial, {
+        status: options.status ?? 'TRAINING',
+        ...(options.params ? { params: options.params } : {}),
+        ...(options.tags ? { tags: options.tags } : {}),
+      })
+    } else {
+      this.project = options.project ?? 'default'
+      // Without a name: the seed's `YYYYMMDD_HHMMSS_run`, with `_2`, `_3`... when runs start in the same second.
+      this.name = db.createRun(options.name ?? expName('run'), {
+        uniqueName: options.name === undefined,
+        project: this.project,
+        status: options.status ?? 'TRAINING',
+        ...(options.params ? { params: options.params } : {}),
+        ...(options.tags ? { tags: options.tags } : {}),
+        ...(options.notes !== undefined ? { notes: options.notes } : {}),
+      })
+    }
     const every = options.heartbeatMs ?? 15_000
     this.timer = setInterval(() => {
       try {
