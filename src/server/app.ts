@@ -10,6 +10,7 @@ import { frameHeaders } from './frame-headers.js'
 import { eventRoutes } from './routes/events.js'
 import { experimentRoutes } from './routes/experiments.js'
 import { fileRoutes } from './routes/files.js'
+import { modelRoutes } from './routes/models.js'
 import { seriesRoutes } from './routes/series.js'
 import type { ServerState } from './state.js'
 import { defaultWebRoot, staticHandler } from './static.js'
@@ -71,6 +72,7 @@ export function createApp(options: AppOptions): Hono {
   app.route('/api', experimentRoutes(state))
   app.route('/api', seriesRoutes(state))
   app.route('/api', fileRoutes(state))
+  app.route('/api', modelRoutes(state))
   app.route('/api', eventRoutes(state))
   app.all('/api/*', (c) => errorResponse(c, 404, 'not_found', `no API route ${c.req.method} ${c.req.path}`))
   app.all('/api', (c) => errorResponse(c, 404, 'not_found', `no API route ${c.req.method} ${c.req.path}`))
