@@ -6,6 +6,7 @@ import { parseSeriesKey, seriesField } from '../query/filter.js'
 import { Registry } from '../registry/registry.js'
 import type { AliasChange, ModelCheck, ModelVersion, RegisteredModel, RegisterModelOptions } from '../registry/types.js'
 import { busySeconds, openSqlite, type Sqlite, withBusyRetry } from '../store/connection.js'
+import { prepareAllowingDoubleQuotedStrings } from '../store/double-quoted-strings.js'
 import { type Bucket, type DownsampleOptions, downsample } from '../store/downsample.js'
 import { ExperimentRows } from '../store/experiment-rows.js'
 import { countExperiments, type ListOptions, listExperiments, seriesFromRow } from '../store/experiments.js'
@@ -639,7 +640,8 @@ export class Database {
     if (typeof sql !== 'string' || sql.trim() === '') throw new ValidationError('query needs an SQL string', 'sql')
     let stmt: Statement
     try {
-      stmt = this.sqlite.prepare(sql)
+      // the seed's `STATUS="COMPLETE"` works as in Python (see store/double-quoted-strings.ts)
+      stmt = prepareAllowingDoubleQuotedStrings(sql, (s) => this.sqlite.prepare(s))
     } catch (e) {
       throw new DatabaseError(`SQL error: ${(e as Error).message}`, sql, e)
     }

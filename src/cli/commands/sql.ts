@@ -1,6 +1,7 @@
 import type { Statement } from 'better-sqlite3'
 import type { Command } from 'commander'
 import type { Database } from '../../api/database.js'
+import { prepareRawSql } from '../../api/raw-sql.js'
 import { DatabaseError } from '../../errors.js'
 import { openForRead, openForWrite, withDb } from '../db.js'
 import { UsageError } from '../errors.js'
@@ -8,7 +9,8 @@ import { color, out, printJson, printTable } from '../output.js'
 
 function prepare(db: Database, sql: string): Statement {
   try {
-    return db.sqlite.prepare(sql)
+    // the seed's `STATUS="COMPLETE"`: a double-quoted word that names no column is a string
+    return prepareRawSql(db, sql)
   } catch (e) {
     throw new DatabaseError(`SQL error: ${(e as Error).message}`, sql, e)
   }
