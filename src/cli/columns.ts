@@ -7,26 +7,28 @@ export interface Column {
   head: string
   cell(e: ExperimentSummary, now: number): string
   align: Align
+  /** which columns a narrow terminal keeps longest: attributes 2, series 1, params and tags 0 */
+  priority: number
 }
 
 const ATTRIBUTES: Record<string, Column> = {
-  name: { head: 'name', cell: (e) => e.name, align: 'left' },
-  project: { head: 'project', cell: (e) => e.project, align: 'left' },
-  status: { head: 'status', cell: (e) => colorStatus(e.status), align: 'left' },
-  started: { head: 'started', cell: (e, now) => relativeTime(e.startedAt ?? e.createdAt, now), align: 'right' },
-  created: { head: 'created', cell: (e, now) => relativeTime(e.createdAt, now), align: 'right' },
-  ended: { head: 'ended', cell: (e, now) => relativeTime(e.endedAt, now), align: 'right' },
-  updated: { head: 'updated', cell: (e, now) => relativeTime(e.updatedAt, now), align: 'right' },
-  duration: { head: 'duration', cell: (e) => duration(e.durationMs), align: 'right' },
-  host: { head: 'host', cell: (e) => e.host ?? '-', align: 'left' },
-  notes: { head: 'notes', cell: (e) => e.notes.split('\n')[0] ?? '', align: 'left' },
+  name: { head: 'name', cell: (e) => e.name, align: 'left', priority: 2 },
+  project: { head: 'project', cell: (e) => e.project, align: 'left', priority: 2 },
+  status: { head: 'status', cell: (e) => colorStatus(e.status), align: 'left', priority: 2 },
+  started: { head: 'started', cell: (e, now) => relativeTime(e.startedAt ?? e.createdAt, now), align: 'right', priority: 2 },
+  created: { head: 'created', cell: (e, now) => relativeTime(e.createdAt, now), align: 'right', priority: 2 },
+  ended: { head: 'ended', cell: (e, now) => relativeTime(e.endedAt, now), align: 'right', priority: 2 },
+  updated: { head: 'updated', cell: (e, now) => relativeTime(e.updatedAt, now), align: 'right', priority: 2 },
+  duration: { head: 'duration', cell: (e) => duration(e.durationMs), align: 'right', priority: 2 },
+  host: { head: 'host', cell: (e) => e.host ?? '-', align: 'left', priority: 2 },
+  notes: { head: 'notes', cell: (e) => e.notes.split('\n')[0] ?? '', align: 'left', priority: 2 },
 }
 
 /** The names `--columns` and `--sort` accept besides params, tags and series. */
 export const ATTRIBUTE_NAMES = Object.keys(ATTRIBUTES)
 
-const paramColumn = (key: string): Column => ({ head: key, cell: (e) => formatParam(e.params[key]), align: 'right' })
-const tagColumn = (key: string): Column => ({ head: key, cell: (e) => e.tags[key] ?? '-', align: 'left' })
+const paramColumn = (key: string): Column => ({ head: key, cell: (e) => formatParam(e.params[key]), align: 'right', priority: 0 })
+const tagColumn = (key: string): Column => ({ head: key, cell: (e) => e.tags[key] ?? '-', align: 'left', priority: 0 })
 const seriesColumn = (key: string): Column => ({
   head: key,
   cell: (e) => {
@@ -34,6 +36,7 @@ const seriesColumn = (key: string): Column => ({
     return s ? formatNumber(s.last) : '-'
   },
   align: 'right',
+  priority: 1,
 })
 
 /**
@@ -60,7 +63,10 @@ function chosenParams(rows: readonly ExperimentSummary[]): string[] {
   return keys.filter((k) => new Set(rows.map((e) => JSON.stringify(e.params[k] ?? (null as Json)))).size > 1)
 }
 
-/** The default columns: who, status, when, how long, the params that were varied, the latest of each series. */
+/**
+ * The default columns: who, status, when, how long, the params that were varied,
+ * the latest of each series. A narrow terminal drops params before series.
+ */
 export function defaultColumns(rows: readonly ExperimentSummary[]): Column[] {
   const series = [...new Set(rows.flatMap((e) => Object.keys(e.series)))].sort()
   return [

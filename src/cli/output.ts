@@ -1,5 +1,6 @@
 import pc from 'picocolors'
 import { toJson } from '../json.js'
+import { writeStdout } from './write-all.js'
 
 /** Colour only on a terminal, and never with NO_COLOR (https://no-color.org). */
 export function colorWanted(stream: NodeJS.WriteStream = process.stdout): boolean {
@@ -10,14 +11,17 @@ export function colorWanted(stream: NodeJS.WriteStream = process.stdout): boolea
 /** picocolors, switched on or off for stdout. */
 export const color = pc.createColors(colorWanted())
 
-/** Writes a line to stdout. */
+/**
+ * Writes a line to stdout, all of it (a slow reader is waited for) or an error;
+ * synchronous, so lines never reorder and a failure reaches the command.
+ */
 export function out(line = ''): void {
-  process.stdout.write(`${line}\n`)
+  writeStdout(`${line}\n`)
 }
 
 /** Writes a value as mldb JSON (NaN/±Infinity as strings), pretty on a terminal. */
 export function printJson(value: unknown): void {
-  process.stdout.write(`${toJson(value, process.stdout.isTTY ? 2 : undefined)}\n`)
+  writeStdout(`${toJson(value, process.stdout.isTTY ? 2 : undefined)}\n`)
 }
 
 /** Terminal width, or unlimited when piped. */
@@ -30,12 +34,16 @@ export type Align = 'left' | 'right'
 
 /**
  * An aligned table without borders (like `docker ps`), header bold on a terminal.
- * Columns past the terminal width are dropped from the right; returns the text
- * and how many columns were dropped. Hand-written rather than cli-table3, whose
- * rendering grew quadratically (10,000 rows took 4 s, `mldb sql` over 30,000
- * rows over a minute); this is linear. A line break inside a cell shows as ⏎.
+ * Columns past the terminal width are dropped: the lowest `priority` first
+ * (`mldb ls` drops params before metrics), the rightmost among equals, never the
+ * first two; returns the text and how many columns were dropped. Hand-written
+ * rather than cli-table3, whose rendering grew quadratically (10,000 rows took
+ * 4 s, `mldb sql` over 30,000 rows over a minute); this is linear. A line break
+ * inside a cell shows as ⏎.
+ *
+ * @example renderTable(['name', 'lr', 'loss'], [['a', '0.1', '0.3']], ['left', 'right', 'right'], [2, 0, 1])
  */
-export function renderTable(head: string[], rows: string[][], align: Align[] = []): { text: string; dropped: number } {
+export function renderTable(head: string[], rows: string[][], align: Align[] = [], priority: number[] = []): { text: string; dropped: number } {
   const lines = [head.map((h) => color.bold(h)), ...rows.map((r) => r.map((cell) => cell.replace(/\r?\n/g, '⏎')))]
   const widths = head.map(() => 0)
   const sizes = lines.map((r) =>
@@ -46,14 +54,19 @@ export function renderTable(head: string[], rows: string[][], align: Align[] = [
     }),
   )
   const limit = terminalWidth()
-  let n = head.length
-  const total = (k: number) => widths.slice(0, k).reduce((a, b) => a + b, 0) + 2 * (k - 1)
-  while (n > 2 && total(n) > limit) n--
+  const kept = head.map((_, c) => c)
+  const total = () => kept.reduce((sum, c) => sum + (widths[c] as number), 0) + 2 * (kept.length - 1)
+  while (kept.length > 2 && total() > limit) {
+    let drop = kept.length - 1
+    for (let k = kept.length - 1; k >= 2; k--) {
+      if ((priority[kept[k] as number] ?? 0) < (priority[kept[drop] as number] ?? 0)) drop = k
+    }
+    kept.splice(drop, 1)
+  }
   const text = lines
     .map((r, i) =>
-      head
-        .slice(0, n)
-        .map((_, c) => {
+      kept
+        .map((c) => {
           const cell = r[c] ?? ''
           const pad = ' '.repeat((widths[c] as number) - (sizes[i]?.[c] as number))
           return align[c] === 'right' ? pad + cell : cell + pad
@@ -62,12 +75,12 @@ export function renderTable(head: string[], rows: string[][], align: Align[] = [
         .trimEnd(),
     )
     .join('\n')
-  return { text, dropped: head.length - n }
+  return { text, dropped: head.length - kept.length }
 }
 
-/** Prints a table (or a note when there are no rows). */
-export function printTable(head: string[], rows: string[][], align: Align[] = []): void {
-  const { text, dropped } = renderTable(head, rows, align)
+/** Prints a table (or a note when there are no rows); see {@link renderTable} for `priority`. */
+export function printTable(head: string[], rows: string[][], align: Align[] = [], priority: number[] = []): void {
+  const { text, dropped } = renderTable(head, rows, align, priority)
   out(text)
   if (dropped > 0) out(color.dim(`(${dropped} more column${dropped === 1 ? '' : 's'} do not fit the terminal; pick some with --columns or use --json)`))
 }

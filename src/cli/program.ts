@@ -21,6 +21,7 @@ import { registerSql } from './commands/sql.js'
 import { registerStatus } from './commands/status.js'
 import { registerTag } from './commands/tag.js'
 import { registerUi } from './commands/ui.js'
+import { applyGlobalOptions } from './global-options.js'
 
 /** The package version, found by walking up from this file (src/cli or dist/src/cli). */
 function version(): string {
@@ -53,6 +54,7 @@ export function buildProgram(): Command {
         ),
     })
     .showSuggestionAfterError(true)
+  applyGlobalOptions(program)
   for (const register of [
     registerLs,
     registerShow,

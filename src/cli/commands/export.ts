@@ -1,4 +1,4 @@
-import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs'
+import { closeSync, openSync, renameSync, rmSync } from 'node:fs'
 import type { Command } from 'commander'
 import { exportRecords } from '../../api/export.js'
 import { CSV_COLUMNS, toCsvRow } from '../../api/records.js'
@@ -6,6 +6,7 @@ import { toJson } from '../../json.js'
 import { openForRead, withDb } from '../db.js'
 import { fileWriteError, UsageError } from '../errors.js'
 import { progress } from '../progress.js'
+import { writeAll, writeStdout } from '../write-all.js'
 
 /** Text is written in chunks of about this many characters. */
 const CHUNK = 1 << 20
@@ -33,14 +34,20 @@ export function registerExport(program: Command): void {
       }
       const bar = progress('export')
       let buffer = ''
+      // every byte or an error: a slow reader of stdout is waited for (issue 8 item 1)
       const flush = () => {
-        if (buffer) writeSync(fd, buffer)
+        if (fd === 1) writeStdout(buffer)
+        else writeAll(fd, buffer)
         buffer = ''
       }
+      let experiments = 0
+      let points = 0
       try {
         bar.start(total)
         if (format === 'csv') buffer += `${CSV_COLUMNS.join(',')}\n`
         for (const r of exportRecords(db, { where: opts.where, project: opts.project }, () => bar.tick())) {
+          if (r.record === 'experiment') experiments++
+          else if (r.record === 'point') points++
           buffer += `${format === 'csv' ? toCsvRow(r) : toJson(r)}\n`
           if (buffer.length > CHUNK) flush()
         }
@@ -51,6 +58,10 @@ export function registerExport(program: Command): void {
           fd = 1
           closeSync(closing)
           renameSync(tmp, opts.out)
+          // stdout stays pure data; the note goes to stderr, and only with --out
+          process.stderr.write(
+            `exported ${experiments} experiment${experiments === 1 ? '' : 's'} and ${points} point${points === 1 ? '' : 's'} to ${opts.out}\n`,
+          )
         }
       } catch (e) {
         bar.stop()

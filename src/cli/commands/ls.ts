@@ -16,7 +16,8 @@ interface LsOptions {
   json?: boolean
 }
 
-const AGGREGATE = /^(min|max|last|count)\s*\(/i
+/** `min(valid/loss)`, `max( metrics.valid/acc )`: an aggregate over one series. */
+const AGGREGATE = /^(min|max|last|count)\s*\(\s*(.*?)\s*\)$/is
 const KEY_PREFIX = /^(params?|tags?|metrics?)\.(.*)$/is
 /** What the filter tokenizer reads as one key without quotes (see src/query/tokenize.ts). */
 const PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_.\-/:]*$/
@@ -27,7 +28,7 @@ function quotedField(prefix: string, key: string): string {
 }
 
 /**
- * `--sort valid/loss` means the series; `--sort 'metrics.valid/loss desc'`,
+ * `--sort valid/loss` and `--sort 'min(valid/loss)'` mean the series; `--sort 'metrics.valid/loss desc'`,
  * `--sort params.lr` and `--sort duration` are taken as written. A series or
  * key such as `top-1 acc` is backtick-quoted, so `--sort 'top-1 acc'` works.
  */
@@ -37,7 +38,14 @@ export function sortExpression(sort: string): string {
   const dir = m[2] ?? ''
   const keyed = KEY_PREFIX.exec(field)
   if (keyed) return `${quotedField(`${keyed[1]}.`, keyed[2] ?? '')}${dir}`
-  if (AGGREGATE.test(field) || ATTRIBUTE_NAMES.includes(field.toLowerCase())) return `${field}${dir}`
+  const agg = AGGREGATE.exec(field)
+  if (agg) {
+    // the series inside may be bare, as in --sort valid/loss: min(valid/loss) is min(metrics.valid/loss)
+    const inner = agg[2] ?? ''
+    const series = /^metrics?\./i.test(inner) ? inner : quotedField('metrics.', inner)
+    return `${agg[1]}(${series})${dir}`
+  }
+  if (ATTRIBUTE_NAMES.includes(field.toLowerCase())) return `${field}${dir}`
   return `${quotedField('metrics.', field)}${dir}`
 }
 
@@ -79,6 +87,8 @@ export function registerLs(program: Command): void {
         columns.map((c) => c.head),
         rows.map((e) => columns.map((c) => c.cell(e, now))),
         columns.map((c) => c.align),
+        // columns the user picked go from the right; the defaults drop params before series
+        names.length ? [] : columns.map((c) => c.priority),
       )
       if (total > rows.length) out(color.dim(`showing ${rows.length} of ${total} experiments; --limit 0 shows all`))
     })
