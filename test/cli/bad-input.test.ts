@@ -9,7 +9,7 @@ const db = ['--db', t.db]
 afterAll(() => t.cleanup())
 beforeAll(() => {
   buildCli()
-  ok(t.home, ['log', 'exp', 'loss', '0.5', '--step', '0', '--split', 'valid', ...db])
+  ok(t.home, ['log', 'exp', 'loss', '0.5', '--step', '0', '--split', 'valid', '--create', ...db])
 })
 
 /** A string as a literal part of a RegExp. */

@@ -137,7 +137,7 @@ describe('mldb export and import', () => {
     writeFileSync(join(t.home, 'w.bin'), 'w')
     ok(t.home, ['file', 'run-1', join(t.home, 'w.bin'), '--kind', 'checkpoint', '--step', '2', ...d])
     ok(t.home, ['status', 'run-1', 'COMPLETE', ...d])
-    ok(t.home, ['log', 'run-2', 'acc', '0.5', '--step', '0', ...d])
+    ok(t.home, ['log', 'run-2', 'acc', '0.5', '--step', '0', '--create', ...d])
   })
 
   const dump = (db: string) =>

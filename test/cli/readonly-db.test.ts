@@ -30,7 +30,7 @@ function unprivileged(args: string[]): RunResult {
 beforeAll(() => {
   buildCli()
   mkdirSync(folder)
-  ok(t.home, ['log', 'e', 'loss', '0.5', '--step', '0', '--db', file])
+  ok(t.home, ['log', 'e', 'loss', '0.5', '--step', '0', '--create', '--db', file])
   chmodSync(t.home, 0o755) // so `nobody` can reach the folder
   chmodSync(folder, 0o555)
 })
