@@ -30,6 +30,7 @@ await step('listing 10k experiments', runListingBench)
 if (all) {
   await step('api', () => runOptional('api-bench.ts', 'runApiBench'))
   await step('ui', () => runOptional('ui-bench.ts', 'runUiBench'))
+  await step('event streams', () => runOptional('streams-bench.ts', 'runStreamsBench'))
 }
 
 const seconds = (performance.now() - started) / 1000
