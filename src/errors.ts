@@ -47,7 +47,7 @@ export class ValidationError extends MldbError {
   }
 }
 
-/** A `where` filter could not be parsed; `column` is 1-based. */
+/** A `where` filter or `orderBy` could not be parsed; `column` is 1-based, in Unicode code points. */
 export class FilterSyntaxError extends ValidationError {
   override name = 'FilterSyntaxError'
   constructor(

@@ -10,7 +10,8 @@ import time
 from .config import resolve_db_path
 from .connection import BUSY_TIMEOUT_S, busy_seconds, open_sqlite, with_busy_retry
 from .errors import MldbError, NotFoundError, ValidationError
-from .filter import STATUS_SQL, bind_now, compile_filter, compile_order_by, parse_series_key, series_field
+from .filter import STATUS_SQL, bind_now, compile_filter, compile_order_by, field_names, parse_series_key, series_field
+from .filter_text import is_blank
 from .exp_name import first_free_name
 from .files import check_kind, sha256_file, stat_file
 from .points import PointWriter, from_sql
@@ -29,7 +30,6 @@ from .validate import (
     check_step,
     check_value,
     describe,
-    js_trim,
     tag_text,
     to_json_value,
 )
@@ -598,13 +598,13 @@ class Database:
         if _id is not None:
             conds.append("e.id = ?")
             args.append(_id)
-        if where is not None and js_trim(_check_text("where", where)):
-            sql, params = compile_filter(where)
+        if where is not None and not is_blank(_check_text("where", where)):
+            sql, params = compile_filter(where, field_names(self.connection))
             conds.append(sql)
             args.extend(params)
         order = ("e.created_at DESC, e.id DESC", [])
-        if order_by is not None and js_trim(_check_text("order_by", order_by)):
-            order = compile_order_by(order_by)
+        if order_by is not None and not is_blank(_check_text("order_by", order_by)):
+            order = compile_order_by(order_by, field_names(self.connection))
         args.extend(order[1])
         args.append(-1 if limit is None else int(limit))
         args.append(0 if offset is None else int(offset))
@@ -684,7 +684,12 @@ class Database:
         key = "%s/%s" % (split, name) if split else name
         agg = "%s(%s)" % (mode, series_field(key))
         has = "%s is not null" % agg
-        cond = "(%s) and %s" % (where, has) if where is not None and js_trim(_check_text("where", where)) else has
+        own = where is not None and not is_blank(_check_text("where", where))
+        if own:
+            # the caller's filter alone first, so that its errors point at its own columns
+            self._open()
+            compile_filter(where, field_names(self.connection))
+        cond = "(%s) and %s" % (where, has) if own else has
         found = self.list_experiments(where=cond, project=project, order_by="%s %s" % (agg, "asc" if mode == "min" else "desc"), limit=1)
         if not found:
             return None

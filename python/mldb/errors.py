@@ -33,7 +33,7 @@ class ValidationError(MldbError, ValueError):
 
 class FilterSyntaxError(ValidationError):
     """A ``where`` filter or ``order_by`` could not be parsed; ``column`` is 1-based
-    (in UTF-16 units, as TypeScript counts) and ``filter`` is the text at fault."""
+    (in Unicode code points, as every client counts) and ``filter`` is the text at fault."""
 
     def __init__(self, message, filter, column):
         super().__init__("%s at column %d of filter: %s" % (message, column, filter), "where")

@@ -1,50 +1,52 @@
-"""Dates in filters (``created > '2026-08-03'``), read as JavaScript's ``Date.parse``
-reads the ISO forms: a date alone is UTC midnight, a date and time without an
-offset is local time. Other spellings V8 happens to accept ('Aug 3 2026') are
-refused here, so the filter fails loudly instead of meaning something else."""
+"""Dates in filters (``created > '2026-08-03'``): ISO 8601 / RFC 3339 only, read the same
+by every client (docs/schema.md). A date or time without an offset is UTC, so a filter
+means the same instants on every machine; other spellings ('Aug 3 2026', '2026/08/03',
+'2026-02-30') are refused rather than guessed at."""
 
 import calendar
-import datetime
 import re
 
 _ISO = re.compile(
-    r"([+-][0-9]{6}|[0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?"
-    r"(?:[Tt ]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\.([0-9]+))?)?)?"
-    r"(Z|z|[+-][0-9]{2}:?[0-9]{2})?"
+    r"([0-9]{4})-([0-9]{2})-([0-9]{2})"
+    r"(?:[Tt ]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\.([0-9]+))?)?(Z|z|[+-][0-9]{2}:?[0-9]{2})?)?",
+    re.ASCII,
 )
 
 
-def parse_date_ms(text):
-    """Milliseconds since 1970 of an ISO date such as '2026-08-03' or '2026-08-03T10:00Z', or None."""
-    m = _ISO.fullmatch(text.strip())
+def parse_iso_date(text):
+    """Milliseconds since 1970 of ``YYYY-MM-DD``, optionally followed by ``THH:MM``, ``:SS``,
+    ``.fraction`` (cut to milliseconds) and ``Z`` or ``±HH:MM``; None for anything else.
+
+    Example: ``parse_iso_date('2026-08-03T12:00+02:00') == 1785751200000``."""
+    m = _ISO.fullmatch(text)
     if not m:
         return None
-    year, month, day, hh, mm, ss, frac, zone = m.groups()
-    month = int(month or 1)
-    day = int(day or 1)
-    hour, minute, second = int(hh or 0), int(mm or 0), int(ss or 0)
-    ms = int((frac or "0")[:3].ljust(3, "0"))
-    if not (1 <= month <= 12 and 1 <= day <= 31 and minute < 60 and second < 60):
+    y, mo, d, hh, mi, ss, frac, zone = m.groups()
+    year, month, day = int(y), int(mo), int(d)
+    hour, minute, second = int(hh or 0), int(mi or 0), int(ss or 0)
+    ms = int((frac or "")[:3].ljust(3, "0"))
+    if not 1 <= month <= 12 or not 1 <= day <= _days_in(year, month) or hour > 23 or minute > 59 or second > 59:
         return None
-    if hour > 24 or (hour == 24 and (minute or second or ms)):
-        return None
-    try:
-        return _to_ms(int(year), month, day, hour, minute, second, ms, hh is None, zone)
-    except (ValueError, OverflowError, OSError):
-        return None
-
-
-def _to_ms(year, month, day, hour, minute, second, ms, date_only, zone):
-    if date_only and zone is None or zone in ("Z", "z"):
-        # Days past the month's end roll over as V8 rolls them ('2026-02-30' is March 2).
-        days = calendar.timegm((year, month, 1, 0, 0, 0)) // 86400 + day - 1
-        return (days * 86400 + hour * 3600 + minute * 60 + second) * 1000 + ms
-    if zone is not None:
-        sign = -1 if zone[0] == "-" else 1
+    offset = 0
+    if zone and zone not in ("Z", "z"):
         digits = zone[1:].replace(":", "")
-        offset = sign * (int(digits[:2]) * 60 + int(digits[2:]))
-        days = calendar.timegm((year, month, 1, 0, 0, 0)) // 86400 + day - 1
-        return (days * 86400 + hour * 3600 + (minute - offset) * 60 + second) * 1000 + ms
-    # No offset with a time: local time, as JavaScript reads it.
-    base = datetime.datetime(year, month, 1) + datetime.timedelta(days=day - 1, hours=hour, minutes=minute, seconds=second)
-    return int(base.timestamp()) * 1000 + ms
+        oh, om = int(digits[:2]), int(digits[2:])
+        if oh > 23 or om > 59:
+            return None
+        offset = (-1 if zone[0] == "-" else 1) * (oh * 60 + om)
+    days = _days_from_civil(year, month, day)
+    return (days * 86_400 + hour * 3600 + (minute - offset) * 60 + second) * 1000 + ms
+
+
+def _days_in(year, month):
+    return 29 if month == 2 and calendar.isleap(year) else (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)[month]
+
+
+def _days_from_civil(year, month, day):
+    """Days since 1970-01-01 of a proleptic Gregorian date (year 0 included)."""
+    y = year - 1 if month <= 2 else year
+    era = y // 400
+    yoe = y - era * 400
+    doy = (153 * (month + (-3 if month > 2 else 9)) + 2) // 5 + day - 1
+    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+    return era * 146_097 + doe - 719_468

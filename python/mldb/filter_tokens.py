@@ -1,52 +1,17 @@
-"""The tokenizer of the ``where`` filter language, a port of src/query/tokenize.ts.
+"""The tokenizer of the ``where`` filter language (docs/schema.md, "Filter language").
 
-Columns are 1-based and counted in UTF-16 code units, as JavaScript counts them,
-so both clients point at the same column of the same filter."""
+Columns are 1-based and counted in Unicode code points, as every client counts them."""
 
 import json
 import math
 import re
-import unicodedata
 
 from .errors import FilterSyntaxError
+from .filter_text import FILTER_LIMITS, WHITESPACE, ascii_lower, ident_part, ident_start
 
-
-#: What JavaScript's ``\\s`` and ``String.prototype.trim`` take as white space
-#: (Python's ``str.isspace`` differs: it takes \\x1c-\\x1f and leaves \\ufeff).
-JS_SPACE = frozenset("\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
-                     "\u2028\u2029\u202f\u205f\u3000\ufeff")
-
-_INF = re.compile(r"[-+]inf(inity)?\b", re.ASCII | re.IGNORECASE)
-_NUMBER = re.compile(r"[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?")
+_NUMBER = re.compile(r"[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?", re.ASCII)
 _TWO_CHAR_OPS = ("<=", ">=", "!=", "<>", "==")
-
-
-def utf16_len(s):
-    """The length JavaScript gives ``s``: astral characters count twice."""
-    return len(s) + sum(1 for c in s if ord(c) > 0xFFFF)
-
-
-def _category_in(c, classes):
-    # JavaScript indexes UTF-16 code units, so an astral character reaches its
-    # regexps as a lone surrogate that is neither a letter nor a digit.
-    return ord(c) <= 0xFFFF and unicodedata.category(c)[0] in classes
-
-
-def ident_start(c):
-    """Whether c may start a field name (a letter or _)."""
-    return c == "_" or _category_in(c, "L")
-
-
-def ident_part(c):
-    """Whether c may continue a field name: letters, digits and _ . - / :."""
-    return c in "_.-/:" or _category_in(c, "LN")
-
-
-def _js_quote(c):
-    """``JSON.stringify(c)`` of one UTF-16 code unit (the first of an astral character)."""
-    if ord(c) > 0xFFFF:
-        return '"\\u%04x"' % (0xD800 + ((ord(c) - 0x10000) >> 10))
-    return json.dumps(c, ensure_ascii=False)
+_DIGITS = "0123456789"
 
 
 class Token:
@@ -65,28 +30,38 @@ class Token:
         return "Token(%s, %r, %d)" % (self.type, self.text, self.column)
 
 
+def _infinity_at(text, k):
+    """The length of ``inf``/``infinity`` (any ASCII case) at k when no field-name character follows, else 0."""
+    for word in ("infinity", "inf"):
+        end = k + len(word)
+        if ascii_lower(text[k:end]) == word and not (end < len(text) and ident_part(text[end])):
+            return len(word)
+    return 0
+
+
 def tokenize(text):
     """Splits a filter such as ``params.lr < 0.1 and status = 'COMPLETE'`` into tokens."""
-    tokens = []
-    i = 0
     n = len(text)
-    # col[i] is the 1-based UTF-16 column of text[i]; col[n] is one past the end.
-    col = [1] * (n + 1)
-    for k, c in enumerate(text):
-        col[k + 1] = col[k] + (2 if ord(c) > 0xFFFF else 1)
 
     def fail(msg, at):
-        raise FilterSyntaxError(msg, text, col[at])
+        raise FilterSyntaxError(msg, text, at + 1)
 
+    if n > FILTER_LIMITS["length"]:
+        fail(
+            'the filter is longer than %d characters; split it or use "in (...)" lists' % FILTER_LIMITS["length"],
+            FILTER_LIMITS["length"],
+        )
+    tokens = []
+    i = 0
     while i < n:
         c = text[i]
-        if c in JS_SPACE:
+        if c in WHITESPACE:
             i += 1
             continue
         start = i
         nxt = text[i + 1] if i + 1 < n else ""
         if c in "(),":
-            tokens.append(Token({"(": "lparen", ")": "rparen", ",": "comma"}[c], c, col[start]))
+            tokens.append(Token({"(": "lparen", ")": "rparen", ",": "comma"}[c], c, start + 1))
             i += 1
         elif c in "'\"":
             s = []
@@ -104,7 +79,7 @@ def tokenize(text):
                     break
                 s.append(d)
                 i += 1
-            tokens.append(Token("string", text[start:i], col[start], "".join(s)))
+            tokens.append(Token("string", text[start:i], start + 1, "".join(s)))
         elif c == "`":
             # A quoted key: params.`learning rate`, metrics.`top-1 acc`; `` inside stands for `.
             key = []
@@ -122,34 +97,34 @@ def tokenize(text):
                 key.append(text[i])
                 i += 1
             prev = tokens[-1] if tokens else None
-            if prev and prev.type == "ident" and prev.text.endswith(".") and prev.column + utf16_len(prev.text) == col[start]:
+            if prev and prev.type == "ident" and prev.text.endswith(".") and prev.column + len(prev.text) == start + 1:
                 prev.text += "".join(key)
             else:
                 fail("a ` quoted key must follow params., metrics. or tags.", start)
-        elif c in "-+" and _INF.match(text, i):
-            word = _INF.match(text, i).group(0)
-            tokens.append(Token("number", word, col[start], -math.inf if c == "-" else math.inf))
-            i += len(word)
-        elif c in "0123456789" or (c in "-+." and nxt != "" and nxt in "0123456789."):
+        elif c in "-+" and _infinity_at(text, i + 1):
+            length = 1 + _infinity_at(text, i + 1)
+            tokens.append(Token("number", text[i : i + length], start + 1, -math.inf if c == "-" else math.inf))
+            i += length
+        elif c in _DIGITS or (c in "-+." and nxt != "" and nxt in _DIGITS + "."):
             m = _NUMBER.match(text, i)
             if not m:
                 fail("bad number", start)
             word = m.group(0)
-            tokens.append(Token("number", word, col[start], float(word)))
+            tokens.append(Token("number", word, start + 1, float(word)))
             i += len(word)
         elif ident_start(c):
             while i < n and ident_part(text[i]):
                 i += 1
-            tokens.append(Token("ident", text[start:i], col[start]))
+            tokens.append(Token("ident", text[start:i], start + 1))
         else:
             two = text[i : i + 2]
             if two in _TWO_CHAR_OPS:
-                tokens.append(Token("op", two, col[start]))
+                tokens.append(Token("op", two, start + 1))
                 i += 2
             elif c in "<>=":
-                tokens.append(Token("op", c, col[start]))
+                tokens.append(Token("op", c, start + 1))
                 i += 1
             else:
-                fail("unexpected character %s" % _js_quote(c), start)
-    tokens.append(Token("eof", "", col[n]))
+                fail("unexpected character %s" % json.dumps(c, ensure_ascii=False), start)
+    tokens.append(Token("eof", "", n + 1))
     return tokens

@@ -96,10 +96,10 @@ def test_points_at_the_column_of_a_syntax_error(db):
     with pytest.raises(FilterSyntaxError, match="expected asc, desc or the end") as info:
         db.list_experiments(order_by="params.lr sideways")
     assert info.value.column == 11
-    # columns count UTF-16 units, as TypeScript's do: the emoji takes two
+    # columns count code points in every client: the emoji takes one
     with pytest.raises(FilterSyntaxError) as info:
         db.list_experiments(where="name = '\U0001f600' and ?")
-    assert info.value.column == 17
+    assert info.value.column == 16
     with pytest.raises(ValidationError, match="where must be a string"):
         db.list_experiments(where=3)
 

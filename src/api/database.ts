@@ -2,13 +2,14 @@ import { hostname } from 'node:os'
 import type { Statement } from 'better-sqlite3'
 import { resolveDbPath } from '../config.js'
 import { DatabaseError, MldbError, NotFoundError, ValidationError } from '../errors.js'
-import { parseSeriesKey, seriesField } from '../query/filter.js'
+import { compileFilter, isBlankFilter, parseSeriesKey, seriesField } from '../query/filter.js'
 import { Registry } from '../registry/registry.js'
 import type { AliasChange, ModelCheck, ModelVersion, RegisteredModel, RegisterModelOptions } from '../registry/types.js'
 import { busySeconds, openSqlite, type Sqlite, withBusyRetry } from '../store/connection.js'
 import { prepareAllowingDoubleQuotedStrings } from '../store/double-quoted-strings.js'
 import { type Bucket, type DownsampleOptions, downsample } from '../store/downsample.js'
 import { ExperimentRows } from '../store/experiment-rows.js'
+import { fieldNames } from '../store/field-names.js'
 import { countExperiments, type ListOptions, listExperiments, seriesFromRow } from '../store/experiments.js'
 import { FileRows, fileFromRow } from '../store/file-rows.js'
 import { countRows } from '../store/limit-counts.js'
@@ -620,7 +621,11 @@ export class Database {
     const key = split ? `${split}/${name}` : name
     const dir = mode ?? this.seriesDirection(key)
     const agg = `${dir}(${seriesField(key)})`
-    const where = options.where?.trim() ? `(${options.where}) and ${agg} is not null` : `${agg} is not null`
+    const own = typeof options.where === 'string' && !isBlankFilter(options.where)
+    this.open()
+    // The caller's filter alone first, so that its errors point at its own columns.
+    if (own) compileFilter(options.where as string, fieldNames(this.sqlite))
+    const where = own ? `(${options.where}) and ${agg} is not null` : `${agg} is not null`
     const [best] = this.listExperiments({ where, project: options.project, orderBy: `${agg} ${dir === 'min' ? 'asc' : 'desc'}`, limit: 1 })
     if (!best) return undefined
     const s = best.series[key] as SeriesSummary

@@ -13,6 +13,7 @@ export type { SqlFragment } from './compile-sqlite.js'
 export { parseSeriesKey } from './parse.js'
 export type { NameLookup } from './resolve.js'
 export { bindNow, LOST_AFTER_MS, STATUS_SQL } from './status.js'
+export { isBlank as isBlankFilter } from './text.js'
 
 /**
  * Parses a filter into a parameterised SQLite condition over `experiments e JOIN

@@ -27,7 +27,7 @@ const KEY = "(CASE WHEN split = '' THEN name ELSE split || '/' || name END)"
  */
 export function listExperimentsJson(db: Sqlite, options: ListOptions = {}, now = Date.now()): { json: string; count: number } {
   const where = listWhere(options, db)
-  const order = options.orderBy?.trim() ? compileOrderBy(options.orderBy, fieldNames(db)) : { sql: 'e.created_at DESC, e.id DESC', params: [] }
+  const order = compileOrderBy(options.orderBy ?? '', fieldNames(db))
   const sql = bindNow(
     `SELECT json_object(
        'id', e.id, 'name', e.name, 'project', p.name, 'status', ${STATUS_SQL}, 'storedStatus', e.status,

@@ -1,4 +1,4 @@
-import { bindNow, compileFilter, compileOrderBy, type SqlFragment, STATUS_SQL } from '../query/filter.js'
+import { bindNow, compileFilter, compileOrderBy, isBlankFilter, type SqlFragment, STATUS_SQL } from '../query/filter.js'
 import type { Sqlite } from './connection.js'
 import { fieldNames } from './field-names.js'
 import { fromSql } from './points.js'
@@ -63,7 +63,7 @@ export function listWhere(options: ListOptions, db?: Sqlite): SqlFragment {
     conds.push('e.id IN (SELECT value FROM json_each(?))')
     params.push(JSON.stringify(options.ids))
   }
-  if (options.where?.trim()) {
+  if (typeof options.where === 'string' && !isBlankFilter(options.where)) {
     const f = compileFilter(options.where, db && fieldNames(db))
     conds.push(f.sql)
     params.push(...f.params)
@@ -77,7 +77,7 @@ export function listWhere(options: ListOptions, db?: Sqlite): SqlFragment {
  */
 export function listExperiments(db: Sqlite, options: ListOptions = {}, now = Date.now()): ExperimentSummary[] {
   const where = listWhere(options, db)
-  const order = options.orderBy?.trim() ? compileOrderBy(options.orderBy, fieldNames(db)) : { sql: 'e.created_at DESC, e.id DESC', params: [] }
+  const order = compileOrderBy(options.orderBy ?? '', fieldNames(db))
   const limit = options.limit ?? -1
   const offset = options.offset ?? 0
   const sql = bindNow(
