@@ -2,42 +2,87 @@
 // rebuild derived data (series summaries, point blocks) from the points.
 import { type DoctorFileRow, liveFilePointers } from '../store/doctor-queries.js'
 import * as repair from '../store/repair.js'
+import { sqliteError } from '../store/sqlite-errors.js'
 import type { Database } from './database.js'
 
 export type { DoctorFileRow } from '../store/doctor-queries.js'
 export type { SeriesMismatch } from '../store/repair.js'
 
+/** Runs fn with SQLite's own failures (a damaged file, say) turned into mldb errors naming the file. */
+function mapped<T>(db: Database, fn: () => T): T {
+  try {
+    return fn()
+  } catch (e) {
+    throw sqliteError(e, db.path)
+  }
+}
+
+/**
+ * Runs fn inside one read transaction, so everything it reads is one snapshot
+ * of the file even while other processes log: a summary and the points it
+ * summarises are then always seen at the same commit. (WAL readers never block
+ * writers; the snapshot only delays the next checkpoint until it ends.)
+ *
+ * @example const bad = inSnapshot(db, () => seriesMismatches(db))
+ */
+export function inSnapshot<T>(db: Database, fn: () => T): T {
+  const s = db.sqlite
+  if (s.inTransaction) return fn()
+  mapped(db, () => s.prepare('BEGIN').run())
+  try {
+    // The snapshot starts at the first read, so take it now, before fn's first statement.
+    mapped(db, () => s.prepare('SELECT 1 FROM sqlite_schema LIMIT 1').get())
+    return fn()
+  } finally {
+    // A read transaction has nothing to commit; ending it must not hide fn's own error.
+    try {
+      if (s.inTransaction) s.prepare('ROLLBACK').run()
+    } catch {}
+  }
+}
+
 /** Problems SQLite's integrity and foreign key checks report (none when all is well). */
 export function integrityProblems(db: Database): string[] {
-  return repair.integrityProblems(db.sqlite)
+  return mapped(db, () => repair.integrityProblems(db.sqlite))
 }
 
 /** Every file pointer of a live experiment, in the order recorded, to check against the disk. */
 export function liveFiles(db: Database): DoctorFileRow[] {
-  return liveFilePointers(db.sqlite)
+  return mapped(db, () => liveFilePointers(db.sqlite))
 }
 
 /** Rows whose owner is gone, per table (only tables with some are listed). */
 export function orphanRows(db: Database): Record<string, number> {
-  return repair.orphanRows(db.sqlite)
+  return mapped(db, () => repair.orphanRows(db.sqlite))
 }
 
 /** Deletes point blocks whose series is gone; returns how many. */
 export function deleteOrphanBlocks(db: Database): number {
-  return repair.deleteOrphanBlocks(db.sqlite)
+  return mapped(db, () => repair.deleteOrphanBlocks(db.sqlite))
 }
 
 /** How many series there are, for a progress bar. */
 export function seriesCount(db: Database): number {
-  return repair.seriesCount(db.sqlite)
+  return mapped(db, () => repair.seriesCount(db.sqlite))
 }
 
-/** Series whose summary or blocks disagree with their points; `onSeries` after each one checked. */
+/** Series whose summary or blocks disagree with their points; `onSeries` after each one checked. Call it inside inSnapshot. */
 export function seriesMismatches(db: Database, onSeries?: () => void): repair.SeriesMismatch[] {
-  return repair.seriesMismatches(db.sqlite, onSeries)
+  return mapped(db, () => repair.seriesMismatches(db.sqlite, onSeries))
 }
 
 /** Rebuilds one series' summary and point blocks from its points. */
 export function rebuildSeries(db: Database, seriesId: number): void {
-  repair.rebuildSeries(db.sqlite, seriesId)
+  mapped(db, () => repair.rebuildSeries(db.sqlite, seriesId))
+}
+
+/**
+ * Rebuilds one series only if, checked again inside the write transaction, it
+ * still disagrees with its points; returns whether it did. What `doctor --fix`
+ * uses, so that it never rewrites a series that is consistent.
+ *
+ * @example for (const s of bad) if (rebuildSeriesIfWrong(db, s.seriesId)) fixed++
+ */
+export function rebuildSeriesIfWrong(db: Database, seriesId: number): boolean {
+  return mapped(db, () => repair.rebuildSeriesIfWrong(db.sqlite, seriesId))
 }

@@ -84,39 +84,65 @@ interface SeriesRow {
   unblocked: number
 }
 
-/** Every series that disagrees with its points; `onSeries` is called per series checked (progress). */
+const SERIES_ROWS = `SELECT s.id, coalesce(e.name, '?') AS experiment, CASE WHEN s.split = '' THEN s.name ELSE s.split || '/' || s.name END AS key,
+     s.count, s.first_step, s.last_step, s.last_time, s.last_value, s.min_value, s.max_value, s.nan_count, s.blocked_until, s.unblocked
+   FROM series s LEFT JOIN experiments e ON e.id = s.experiment_id`
+
+/**
+ * Every series that disagrees with its points; `onSeries` is called per series
+ * checked (progress). Run it inside one read transaction (maintenance.ts does):
+ * statement by statement, a writer's commit between reading a summary and
+ * reading its points looks like damage.
+ */
 export function seriesMismatches(db: Sqlite, onSeries?: () => void): SeriesMismatch[] {
-  const rows = db
-    .prepare(
-      `SELECT s.id, coalesce(e.name, '?') AS experiment, CASE WHEN s.split = '' THEN s.name ELSE s.split || '/' || s.name END AS key,
-         s.count, s.first_step, s.last_step, s.last_time, s.last_value, s.min_value, s.max_value, s.nan_count, s.blocked_until, s.unblocked
-       FROM series s LEFT JOIN experiments e ON e.id = s.experiment_id ORDER BY s.id`,
-    )
-    .all() as SeriesRow[]
-  const blockSum = db.prepare('SELECT coalesce(sum(count), 0) FROM point_blocks WHERE series_id = ?').pluck()
-  const covered = db.prepare('SELECT count(*) FROM points WHERE series_id = ? AND step <= ?').pluck()
+  const rows = db.prepare(`${SERIES_ROWS} ORDER BY s.id`).all() as SeriesRow[]
   const out: SeriesMismatch[] = []
   for (const s of rows) {
-    const a = actualSummary(db, s.id)
-    const problems: string[] = []
-    const cmp = (what: string, stored: number | null, actual: number | null) => {
-      if (stored !== actual) problems.push(`${what} is ${stored ?? 'empty'} but the points say ${actual ?? 'empty'}`)
-    }
-    cmp('count', s.count, a.count)
-    cmp('first step', s.first_step, a.firstStep)
-    cmp('last step', s.last_step, a.lastStep)
-    cmp('last time', s.last_time, a.lastTime)
-    if (a.count > 0) cmp('last value', s.last_value, a.lastValue)
-    cmp('min', s.min_value, a.min)
-    cmp('max', s.max_value, a.max)
-    cmp('NaN count', s.nan_count, a.nans)
-    const inBlocks = blockSum.get(s.id) as number
-    const shouldCover = s.blocked_until === null ? 0 : (covered.get(s.id, s.blocked_until) as number)
-    if (inBlocks !== shouldCover || s.unblocked !== a.count - shouldCover) problems.push('point_blocks do not cover the points they should')
-    if (problems.length) out.push({ seriesId: s.id, experiment: s.experiment, series: s.key, problems })
+    const m = mismatchOf(db, s)
+    if (m) out.push(m)
     onSeries?.()
   }
   return out
+}
+
+/** What is wrong with one series, or undefined when its summary and blocks agree with its points. */
+function mismatchOf(db: Sqlite, s: SeriesRow): SeriesMismatch | undefined {
+  const blockSum = db.prepare('SELECT coalesce(sum(count), 0) FROM point_blocks WHERE series_id = ?').pluck()
+  const covered = db.prepare('SELECT count(*) FROM points WHERE series_id = ? AND step <= ?').pluck()
+  const a = actualSummary(db, s.id)
+  const problems: string[] = []
+  const cmp = (what: string, stored: number | null, actual: number | null) => {
+    if (stored !== actual) problems.push(`${what} is ${stored ?? 'empty'} but the points say ${actual ?? 'empty'}`)
+  }
+  cmp('count', s.count, a.count)
+  cmp('first step', s.first_step, a.firstStep)
+  cmp('last step', s.last_step, a.lastStep)
+  cmp('last time', s.last_time, a.lastTime)
+  if (a.count > 0) cmp('last value', s.last_value, a.lastValue)
+  cmp('min', s.min_value, a.min)
+  cmp('max', s.max_value, a.max)
+  cmp('NaN count', s.nan_count, a.nans)
+  const inBlocks = blockSum.get(s.id) as number
+  const shouldCover = s.blocked_until === null ? 0 : (covered.get(s.id, s.blocked_until) as number)
+  if (inBlocks !== shouldCover || s.unblocked !== a.count - shouldCover) problems.push('point_blocks do not cover the points they should')
+  return problems.length ? { seriesId: s.id, experiment: s.experiment, series: s.key, problems } : undefined
+}
+
+/**
+ * Rebuilds one series (see rebuildSeries) only if, checked again inside the
+ * write transaction, it still disagrees with its points: a series found wrong
+ * in an older snapshot may have been fine all along, and `--fix` must never
+ * rewrite what is consistent. Returns whether it rebuilt.
+ */
+export function rebuildSeriesIfWrong(db: Sqlite, seriesId: number): boolean {
+  return db
+    .transaction(() => {
+      const row = db.prepare(`${SERIES_ROWS} WHERE s.id = ?`).get(seriesId) as SeriesRow | undefined
+      if (!row || !mismatchOf(db, row)) return false
+      rebuildInTransaction(db, seriesId)
+      return true
+    })
+    .immediate()
 }
 
 /** How many series a check walks through, for a progress bar. */
@@ -130,43 +156,45 @@ export function seriesCount(db: Sqlite): number {
  * points of the same step). One transaction.
  */
 export function rebuildSeries(db: Sqlite, seriesId: number): void {
-  db.transaction(() => {
-    const a = actualSummary(db, seriesId)
-    db.prepare('DELETE FROM point_blocks WHERE series_id = ?').run(seriesId)
-    const points = db.prepare('SELECT step, time, value FROM points WHERE series_id = ? ORDER BY step, seq').raw().all(seriesId) as [
-      number,
-      number,
-      number | null,
-    ][]
-    const insert = db.prepare(
-      'INSERT INTO point_blocks (series_id, first_step, last_step, count, min_value, max_value, last_value, last_time, nan_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    )
-    let start = 0
-    let blockedUntil: number | null = null
-    while (points.length - start >= BLOCK_SIZE) {
-      let end = start + BLOCK_SIZE
-      while (end < points.length && points[end]?.[0] === points[end - 1]?.[0]) end++
-      let min = Number.POSITIVE_INFINITY
-      let max = Number.NEGATIVE_INFINITY
-      let nan = 0
-      for (let i = start; i < end; i++) {
-        const v = (points[i] as [number, number, number | null])[2]
-        if (v === null) nan++
-        else {
-          if (v < min) min = v
-          if (v > max) max = v
-        }
+  db.transaction(() => rebuildInTransaction(db, seriesId)).immediate()
+}
+
+function rebuildInTransaction(db: Sqlite, seriesId: number): void {
+  const a = actualSummary(db, seriesId)
+  db.prepare('DELETE FROM point_blocks WHERE series_id = ?').run(seriesId)
+  const points = db.prepare('SELECT step, time, value FROM points WHERE series_id = ? ORDER BY step, seq').raw().all(seriesId) as [
+    number,
+    number,
+    number | null,
+  ][]
+  const insert = db.prepare(
+    'INSERT INTO point_blocks (series_id, first_step, last_step, count, min_value, max_value, last_value, last_time, nan_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  )
+  let start = 0
+  let blockedUntil: number | null = null
+  while (points.length - start >= BLOCK_SIZE) {
+    let end = start + BLOCK_SIZE
+    while (end < points.length && points[end]?.[0] === points[end - 1]?.[0]) end++
+    let min = Number.POSITIVE_INFINITY
+    let max = Number.NEGATIVE_INFINITY
+    let nan = 0
+    for (let i = start; i < end; i++) {
+      const v = (points[i] as [number, number, number | null])[2]
+      if (v === null) nan++
+      else {
+        if (v < min) min = v
+        if (v > max) max = v
       }
-      const first = points[start] as [number, number, number | null]
-      const last = points[end - 1] as [number, number, number | null]
-      const any = nan < end - start
-      insert.run(seriesId, first[0], last[0], end - start, any ? min : null, any ? max : null, last[2], last[1], nan)
-      blockedUntil = last[0]
-      start = end
     }
-    db.prepare(
-      `UPDATE series SET count = ?, first_step = ?, last_step = ?, last_time = ?, last_value = ?, min_value = ?, max_value = ?, nan_count = ?,
-         blocked_until = ?, unblocked = ? WHERE id = ?`,
-    ).run(a.count, a.firstStep, a.lastStep, a.lastTime, a.lastValue, a.min, a.max, a.nans, blockedUntil, points.length - start, seriesId)
-  }).immediate()
+    const first = points[start] as [number, number, number | null]
+    const last = points[end - 1] as [number, number, number | null]
+    const any = nan < end - start
+    insert.run(seriesId, first[0], last[0], end - start, any ? min : null, any ? max : null, last[2], last[1], nan)
+    blockedUntil = last[0]
+    start = end
+  }
+  db.prepare(
+    `UPDATE series SET count = ?, first_step = ?, last_step = ?, last_time = ?, last_value = ?, min_value = ?, max_value = ?, nan_count = ?,
+       blocked_until = ?, unblocked = ? WHERE id = ?`,
+  ).run(a.count, a.firstStep, a.lastStep, a.lastTime, a.lastValue, a.min, a.max, a.nans, blockedUntil, points.length - start, seriesId)
 }
