@@ -72,7 +72,7 @@ export async function runStreamsBench(): Promise<Figure[]> {
     ]
   } finally {
     writer.close()
-    server.closeAllConnections()
+    if ('closeAllConnections' in server) server.closeAllConnections()
     await new Promise<void>((r) => server.close(() => r()))
     db.close()
     cleanup()
