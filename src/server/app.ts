@@ -7,6 +7,7 @@ import { ChangeFeed } from './change-feed.js'
 import { crossSiteWrites } from './cross-site.js'
 import { errorResponse, jsonResponse, toErrorResponse } from './errors.js'
 import { frameHeaders } from './frame-headers.js'
+import { directionRoutes } from './routes/directions.js'
 import { eventRoutes } from './routes/events.js'
 import { experimentRoutes } from './routes/experiments.js'
 import { fileRoutes } from './routes/files.js'
@@ -74,6 +75,7 @@ export function createApp(options: AppOptions): Hono {
   app.route('/api', fileRoutes(state))
   app.route('/api', modelRoutes(state))
   app.route('/api', eventRoutes(state))
+  app.route('/api', directionRoutes(state))
   app.all('/api/*', (c) => errorResponse(c, 404, 'not_found', `no API route ${c.req.method} ${c.req.path}`))
   app.all('/api', (c) => errorResponse(c, 404, 'not_found', `no API route ${c.req.method} ${c.req.path}`))
 

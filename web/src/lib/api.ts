@@ -105,4 +105,6 @@ export const api = {
     request<{ series: string; buckets: Bucket[] }>(`${exp(name)}/downsample${q({ series, buckets: o.buckets ?? 1000, from: o.from, to: o.to })}`),
   changes: (since: number) => request<{ now: number; experiments: ExperimentSummary[]; trashed?: string[] }>(`/api/changes${q({ since })}`),
   health: () => request<{ ok: boolean; db: string; version: string }>('/api/health'),
+  directions: (keys: readonly string[]) =>
+    request<{ directions: Record<string, 'min' | 'max'> }>(`/api/directions?${new URLSearchParams(keys.map((k) => ['series', k])).toString()}`),
 }

@@ -1,5 +1,6 @@
 // #/compare?exp=a&exp=b: params side by side (rows that differ highlighted),
-// the latest value of every series, and the series overlaid.
+// the latest and best value of every series (best is its min or max, as the
+// series is optimised), and the series overlaid.
 import { ChartGrid } from '../components/chart-grid'
 import { ExpChips } from '../components/exp-chips'
 import { StatusBadge } from '../components/status-badge'
@@ -7,6 +8,7 @@ import type { ExperimentSummary } from '../lib/api'
 import { runColor } from '../lib/colors'
 import { duration, num, paramText } from '../lib/format'
 import { href, setQuery, useRoute } from '../lib/route'
+import { useDirections } from '../lib/use-directions'
 import { useSummaries } from '../lib/use-summaries'
 
 function keysOf(exps: readonly ExperimentSummary[], pick: (e: ExperimentSummary) => object): string[] {
@@ -19,6 +21,7 @@ export function ComparePage() {
   const names = query.getAll('exp')
   const { exps, errors } = useSummaries(names)
   const onlyDiff = query.get('diff') === '1'
+  const directions = useDirections(keysOf(exps, (e) => e.series))
   if (names.length < 2)
     return (
       <div className="page">
@@ -91,21 +94,24 @@ export function ComparePage() {
                   ))}
                 </tr>
               ))}
-              {seriesKeys.map((k) => (
-                <tr key={k}>
-                  <td className="key">
-                    {k} <span className="muted">last (min)</span>
-                  </td>
-                  {exps.map((e) => {
-                    const s = e.series[k]
-                    return (
-                      <td key={e.name} className="mono">
-                        {s ? `${num(s.last)} (${num(s.min)})` : '—'}
-                      </td>
-                    )
-                  })}
-                </tr>
-              ))}
+              {seriesKeys.map((k) => {
+                const dir = directions[k]
+                return (
+                  <tr key={k} data-testid="series-row" data-series={k} data-direction={dir ?? ''}>
+                    <td className="key">
+                      {k} <span className="muted">{dir ? `last (${dir})` : 'last'}</span>
+                    </td>
+                    {exps.map((e) => {
+                      const s = e.series[k]
+                      return (
+                        <td key={e.name} className="mono">
+                          {!s ? '—' : dir ? `${num(s.last)} (${num(dir === 'min' ? s.min : s.max)})` : num(s.last)}
+                        </td>
+                      )
+                    })}
+                  </tr>
+                )
+              })}
             </tbody>
           </table>
         </div>

@@ -7,6 +7,7 @@ import type { ExperimentSummary } from '../lib/api'
 import { availableKeys } from '../lib/columns'
 import { setQuery, useRoute } from '../lib/route'
 import { type Axis, makeAxis, metricOf, varyingParams } from '../lib/scales'
+import { useDirections } from '../lib/use-directions'
 import { useExperiments } from '../lib/use-experiments'
 
 const MAX_AXES = 10
@@ -28,7 +29,8 @@ export function HparamsPage() {
   const keys = useMemo(() => availableKeys(exps), [exps])
   const metric = query.get('metric') ?? keys.series.find((k) => k.endsWith('loss') && k.startsWith('valid')) ?? keys.series[0] ?? ''
   const agg = (['last', 'min', 'max'].includes(query.get('agg') ?? '') ? query.get('agg') : 'last') as 'last' | 'min' | 'max'
-  const lower = !/acc|auc|f1|precision|recall|score|r2/i.test(metric)
+  // the same rule as the CLI and compare page (the server answers); loss-like until it has
+  const lower = useDirections([metric])[metric] !== 'max'
 
   const value = (e: ExperimentSummary, a: Axis): unknown => (a.key === '@metric' ? metricOf(e, metric, agg) : e.params[a.key])
   const shown = useMemo(() => {

@@ -1,0 +1,73 @@
+// The compare page summarises each series in the direction it is optimised in:
+// an accuracy's best is its max, a loss's its min (it showed `last (min)` for both).
+import { join } from 'node:path'
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { Database } from '../../src/index.js'
+import { startUi } from '../../src/server/start.js'
+import { ensureWebBuilt, launchBrowser, signIn, tempDir } from './helpers.js'
+
+let tmp: ReturnType<typeof tempDir>
+let ui: Awaited<ReturnType<typeof startUi>>
+let browser: Awaited<ReturnType<typeof launchBrowser>>
+let page: Page
+let base: string
+const pageErrors: string[] = []
+
+beforeAll(async () => {
+  ensureWebBuilt()
+  tmp = tempDir('mldb-browser-dir-')
+  const dbPath = join(tmp.dir, 'runs.db')
+  {
+    using db = new Database({ path: dbPath })
+    for (const [name, accs] of [
+      ['run-a', [0.5, 0.8, 0.7]],
+      ['run-b', [0.6, 0.65, 0.9]],
+    ] as const) {
+      for (const [step, acc] of accs.entries())
+        db.logBatch(name, [
+          { name: 'acc', split: 'valid', step, value: acc },
+          { name: 'loss', split: 'valid', step, value: 1 - acc },
+          { name: 'bleu', split: 'valid', step, value: acc * 40 },
+        ])
+      db.setParams(name, { lr: name === 'run-a' ? 0.1 : 0.01 })
+      db.setExpStatus(name, 'COMPLETE')
+    }
+  }
+  ui = await startUi({ dbPath, port: 0, host: '127.0.0.1' })
+  browser = await launchBrowser()
+  base = await signIn(browser.context, ui.url)
+  page = await browser.context.newPage()
+  page.on('pageerror', (e) => pageErrors.push(e.message))
+}, 180_000)
+
+afterAll(async () => {
+  await browser?.close()
+  await ui?.close()
+  tmp?.remove()
+})
+
+describe('the dashboard follows each series direction', () => {
+  it('shows last (max) for an accuracy and last (min) for a loss', async () => {
+    await page.goto(`${base}#/compare?exp=run-a&exp=run-b`)
+    const acc = page.locator('[data-testid="series-row"][data-series="valid/acc"][data-direction="max"]')
+    await acc.waitFor({ timeout: 30_000 })
+    expect(await acc.locator('td').allInnerTexts()).toEqual(['valid/acc last (max)', '0.7 (0.8)', '0.9 (0.9)'])
+    const loss = page.locator('[data-testid="series-row"][data-series="valid/loss"][data-direction="min"]')
+    await loss.waitFor({ timeout: 30_000 })
+    expect((await loss.locator('td').allInnerTexts()).map((s) => s.replace(/(\d\.\d{4})\d+/g, '$1'))).toEqual([
+      'valid/loss last (min)',
+      '0.3 (0.2)',
+      '0.1 (0.1)',
+    ])
+    expect(pageErrors).toEqual([])
+  })
+
+  it('the hyperparameter page brightens the highest BLEU (a score its old word list missed) and the lowest loss', async () => {
+    await page.goto(`${base}#/hparams?metric=valid/bleu&x=lr`)
+    await page.getByText('bright lines: the best last valid/bleu (highest)').waitFor({ timeout: 30_000 })
+    await page.goto(`${base}#/hparams?metric=valid/loss&x=lr`)
+    await page.getByText('bright lines: the best last valid/loss (lowest)').waitFor({ timeout: 30_000 })
+    expect(pageErrors).toEqual([])
+  })
+})
