@@ -8,6 +8,7 @@ import { ComparePage } from './pages/compare-page'
 import { ExperimentPage } from './pages/experiment-page'
 import { ExperimentsPage } from './pages/experiments-page'
 import { HparamsPage } from './pages/hparams-page'
+import { ModelsPage } from './pages/models-page'
 
 function Page() {
   const { path } = useRoute()
@@ -15,6 +16,7 @@ function Page() {
   if (path === '/charts') return <ChartsPage />
   if (path === '/compare') return <ComparePage />
   if (path === '/hparams') return <HparamsPage />
+  if (path === '/models' || path.startsWith('/models/')) return <ModelsPage name={path.length > 8 ? decodeURIComponent(path.slice(8)) : undefined} />
   return <ExperimentsPage />
 }
 
@@ -45,6 +47,7 @@ export function App() {
           {tab('/charts', 'Charts', 'nav-charts', href('/charts', { exp: [...selection] }))}
           {tab('/compare', 'Compare', 'nav-compare', href('/compare', { exp: [...selection] }))}
           {tab('/hparams', 'Hyperparameters', 'nav-hparams')}
+          {tab('/models', 'Models', 'nav-models')}
         </nav>
         <span className="spacer" />
         <span className="muted small mono db-path" title={db}>

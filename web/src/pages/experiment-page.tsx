@@ -2,6 +2,7 @@
 // tags, notes (editable), files with previews, and its charts.
 import { useCallback, useEffect, useState } from 'react'
 import { ChartGrid } from '../components/chart-grid'
+import { ExperimentModels } from '../components/experiment-models'
 import { StatusBadge } from '../components/status-badge'
 import { api, type ExperimentDetail, type FileEntry } from '../lib/api'
 import { ago, bytes, dateTime, duration, paramText } from '../lib/format'
@@ -282,6 +283,7 @@ export function ExperimentPage({ name }: { name: string }) {
           </div>
         )}
       </div>
+      <ExperimentModels exp={exp.name} />
       <ChartGrid exps={[exp]} />
     </div>
   )
