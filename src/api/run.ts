@@ -80,6 +80,10 @@ export class Run {
     const trial = options.name === undefined ? process.env.MLDB_EXP : undefined
     if (trial) {
       this.name = trial
+      // Inside `mldb sweep agent` (MLDB_EXP set), a run without a name is the trial's experiment.
+    const trial = options.name === undefined ? process.env.MLDB_EXP : undefined
+    if (trial) {
+      this.name = trial
       this.project = options.project ?? 'default'
       db.joinRun(trial, {
         status: options.status ?? 'TRAINING',
@@ -88,15 +92,23 @@ export class Run {
       })
     } else {
       this.project = options.project ?? 'default'
-      // Without a name: the seed's `YYYYMMDD_HHMMSS_run`, with `_2`, `_3`... when runs start in the same second.
-      this.name = db.createRun(options.name ?? expName('run'), {
-        uniqueName: options.name === undefined,
-        project: this.project,
-        status: options.status ?? 'TRAINING',
-        ...(options.params ? { params: options.params } : {}),
-        ...(options.tags ? { tags: options.tags } : {}),
-        ...(options.notes !== undefined ? { notes: options.notes } : {}),
-      })
+        db.joinRun(trial, {
+          status: options.status ?? 'TRAINING',
+          ...(options.params ? { params: options.params } : {}),
+          ...(options.tags ? { tags: options.tags } : {}),
+        })
+      } else {
+        this.project = options.project ?? 'default'
+        // Without a name: the seed's `YYYYMMDD_HHMMSS_run`, with `_2`, `_3`... when runs start in the same second.
+        this.name = db.createRun(options.name ?? expName('run'), {
+          uniqueName: options.name === undefined,
+          project: this.project,
+          status: options.status ?? 'TRAINING',
+          ...(options.params ? { params: options.params } : {}),
+          ...(options.tags ? { tags: options.tags } : {}),
+          ...(options.notes !== undefined ? { notes: options.notes } : {}),
+        })
+    }
     }
     const every = options.heartbeatMs ?? 15_000
     this.timer = setInterval(() => {

@@ -19,6 +19,7 @@ import { registerRm } from './commands/rm.js'
 import { registerShow } from './commands/show.js'
 import { registerSql } from './commands/sql.js'
 import { registerStatus } from './commands/status.js'
+import { registerSweep } from './commands/sweep.js'
 import { registerTag } from './commands/tag.js'
 import { registerUi } from './commands/ui.js'
 import { applyGlobalOptions } from './global-options.js'
@@ -66,6 +67,7 @@ export function buildProgram(): Command {
     registerTag,
     registerFile,
     registerModel,
+    registerSweep,
     registerSql,
     registerExport,
     registerImport,

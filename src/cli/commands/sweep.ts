@@ -1,0 +1,178 @@
+import { spawn } from 'node:child_process'
+import type { Command } from 'commander'
+import { MldbError, ValidationError } from '../../errors.js'
+import { trialArgv } from '../../sweep/agent-command.js'
+import { loadSweepFile } from '../../sweep/load-config.js'
+import type { SweepSummary } from '../../sweep/sweep.js'
+import { openForRead, openForWrite, withDb } from '../db.js'
+import { UsageError } from '../errors.js'
+import { formatNumber, formatParam, relativeTime } from '../format.js'
+import { color, colorStatus, out, printJson, printTable } from '../output.js'
+
+const HEARTBEAT_MS = 15_000
+const PRUNE_POLL_MS = 1_000
+
+function bestText(s: SweepSummary): string {
+  return s.best ? `${formatNumber(s.best.value)} (${s.best.exp})` : '-'
+}
+
+/** Runs one trial's program and resolves with how it ended. */
+function runTrial(argv: string[], env: NodeJS.ProcessEnv, onTick: () => boolean): Promise<{ code: number | null; signal: string | null; stopped: boolean }> {
+  return new Promise((resolve, reject) => {
+    const [cmd, ...rest] = argv as [string, ...string[]]
+    const child = spawn(cmd, rest, { env, stdio: ['ignore', 'inherit', 'inherit'] })
+    let stopped = false
+    const tick = setInterval(() => {
+      if (!stopped && onTick()) {
+        stopped = true
+        child.kill('SIGTERM')
+      }
+    }, PRUNE_POLL_MS)
+    child.on('error', (e) => {
+      clearInterval(tick)
+      reject(new MldbError(`cannot run ${cmd}: ${e.message}; check the program or the command after --`))
+    })
+    child.on('exit', (code, signal) => {
+      clearInterval(tick)
+      resolve({ code, signal, stopped })
+    })
+  })
+}
+
+/**
+ * `mldb sweep create|agent|ls|show|stop`: W&B-style sweeps whose trials are
+ * ordinary experiments. The agent runs the sweep's program once per trial with
+ * the params as `--key=value` and MLDB_SWEEP, MLDB_EXP in its environment.
+ */
+export function registerSweep(program: Command): void {
+  const sweep = program.command('sweep').description('hyperparameter sweeps (W&B sweep.yaml): create, agent, ls, show, stop')
+
+  withDb(sweep.command('create'))
+    .description('create a sweep from a W&B-style sweep.yaml (or .json); prints its name')
+    .argument('<file>', 'the sweep config')
+    .option('-n, --name <name>', "the sweep's name (default: the config's name, else the file's name)")
+    .option('-p, --project <name>', "the trials' project (default: the config's project, else default)")
+    .action((file: string, opts: { db?: string; name?: string; project?: string }) => {
+      const raw = loadSweepFile(file)
+      if (opts.name) raw.name = opts.name
+      else if (raw.name === undefined) raw.name = file.replace(/^.*[\\/]/, '').replace(/\.(ya?ml|json)$/i, '')
+      if (opts.project) raw.project = opts.project
+      using db = openForWrite(opts.db)
+      const s = db.createSweep(raw)
+      out(s.name)
+    })
+
+  withDb(sweep.command('agent'))
+    .description('run trials of a sweep until it ends (or --count): the program once per trial, params as --key=value')
+    .argument('<name>', 'the sweep')
+    .argument('[command...]', "the command to run (after --); default: the config's command or program")
+    .option('-c, --count <n>', 'at most this many trials')
+    .action(async (name: string, command: string[], opts: { db?: string; count?: string }) => {
+      const count = opts.count === undefined ? Number.POSITIVE_INFINITY : Number(opts.count)
+      if (!(count >= 1) || !Number.isInteger(count === Number.POSITIVE_INFINITY ? 1 : count))
+        throw new UsageError(`--count must be a whole number >= 1, got ${opts.count}`)
+      using db = openForWrite(opts.db)
+      const s = db.getSweep(name)
+      if (trialArgv(s.config, {}, command) === undefined)
+        throw new ValidationError(`sweep "${name}" has no program or command; give one after --, e.g. mldb sweep agent ${name} -- python train.py`, 'command')
+      let done = 0
+      while (done < count) {
+        const trial = s.ask()
+        if (!trial) break
+        done++
+        const argv = trialArgv(s.config, trial.params, command) as string[]
+        out(color.dim(`trial ${trial.number} (${trial.exp}): ${argv.join(' ')}`))
+        const env = { ...process.env, MLDB_SWEEP: s.name, MLDB_EXP: trial.exp, MLDB_DB_PATH: db.path }
+        let lastBeat = Date.now()
+        const result = await runTrial(argv, env, () => {
+          // The program may not beat (a script without startRun): the agent keeps the trial alive.
+          if (Date.now() - lastBeat >= HEARTBEAT_MS) {
+            lastBeat = Date.now()
+            db.heartbeat(trial.exp)
+          }
+          return trial.shouldPrune()
+        })
+        const status = db.getExpStatus(trial.exp)
+        if (result.stopped) trial.prune()
+        else if (result.code === 0) trial.finish()
+        else if (status !== 'FAILED') trial.fail(`the program exited with ${result.signal ?? `code ${result.code}`}`)
+        else trial.ended = true
+        const info = s.trials().find((t) => t.number === trial.number)
+        out(`trial ${trial.number} ${colorStatus(info?.status ?? status)} ${s.config.metric.name} ${formatNumber(info?.value ?? null)}`)
+      }
+      const summary = s.summary()
+      out(`sweep ${s.name}: ${summary.trials} trials, best ${bestText(summary)}`)
+    })
+
+  withDb(sweep.command('ls'))
+    .description('the sweeps with their counts and best value')
+    .option('--json', 'print JSON')
+    .action((opts: { db?: string; json?: boolean }) => {
+      using db = openForRead(opts.db)
+      const all = db.listSweeps()
+      if (opts.json) return printJson(all)
+      if (all.length === 0) return out(color.dim('no sweeps yet; create one with `mldb sweep create sweep.yaml`'))
+      printTable(
+        ['name', 'project', 'method', 'metric', 'state', 'trials', 'running', 'pruned', 'best', 'created'],
+        all.map((s) => [
+          s.name,
+          s.project,
+          s.method,
+          `${s.metric.name} (${s.metric.goal === 'minimize' ? 'min' : 'max'})`,
+          s.state,
+          `${s.trials}${s.runCap === null ? '' : `/${s.runCap}`}`,
+          String(s.running),
+          String(s.pruned),
+          bestText(s),
+          relativeTime(s.createdAt),
+        ]),
+      )
+    })
+
+  withDb(sweep.command('show'))
+    .description('one sweep: its trials, the best so far and how many were pruned')
+    .argument('<name>', 'the sweep')
+    .option('--json', 'print JSON')
+    .action((name: string, opts: { db?: string; json?: boolean }) => {
+      using db = openForRead(opts.db)
+      const s = db.getSweep(name)
+      const summary = s.summary()
+      const trials = s.trials()
+      if (opts.json) return printJson({ ...summary, config: s.config, trials })
+      out(`${color.bold(s.name)}  ${summary.state}  ${color.dim(`project ${s.project}, ${s.config.method}, ${s.config.metric.goal} ${s.config.metric.name}`)}`)
+      out(
+        `${summary.trials} trials${summary.runCap === null ? '' : ` of ${summary.runCap}`}: ${summary.complete} complete, ${summary.running} running, ${summary.pruned} pruned, ${summary.failed} failed`,
+      )
+      out(
+        `best: ${bestText(summary)}${
+          summary.best
+            ? `  ${Object.entries(summary.best.params)
+                .map(([k, v]) => `${k}=${formatParam(v)}`)
+                .join(' ')}`
+            : ''
+        }`,
+      )
+      const keys = Object.keys(trials[0]?.params ?? {})
+      printTable(
+        ['#', 'experiment', 'status', s.config.metric.name, 'step', ...keys],
+        trials.map((t) => [
+          String(t.number),
+          t.exp,
+          colorStatus(t.status),
+          formatNumber(t.value),
+          t.step === null ? '' : String(t.step),
+          ...keys.map((k) => formatParam(t.params[k])),
+        ]),
+        ['right', 'left', 'left', 'right', 'right'],
+      )
+    })
+
+  withDb(sweep.command('stop'))
+    .description('stop handing out trials (running ones go on)')
+    .argument('<name>', 'the sweep')
+    .action((name: string, opts: { db?: string }) => {
+      using db = openForWrite(opts.db)
+      db.getSweep(name).stop()
+      out(`sweep ${name} stopped`)
+    })
+}
