@@ -13,6 +13,7 @@ Example::
 
 from .config import CONFIG, config_file_path, resolve_db_path
 from .database import LOST_AFTER_MS, Database
+from .direction import configured_directions, series_direction
 from .errors import (
     ConfigError,
     CorruptDatabaseError,
@@ -55,7 +56,9 @@ __all__ = [
     "SqliteFailure",
     "ValidationError",
     "config_file_path",
+    "configured_directions",
     "exp_name",
     "resolve_db_path",
     "schema_version",
+    "series_direction",
 ]

@@ -7,7 +7,9 @@ import socket
 import sqlite3
 import time
 
+from .best_files import first_step_with_value, pick_best_files
 from .config import resolve_db_path
+from .direction import check_directions, configured_directions, series_direction
 from .connection import BUSY_TIMEOUT_S, busy_seconds, open_sqlite, with_busy_retry
 from .errors import MldbError, NotFoundError, ValidationError
 from .filter import STATUS_SQL, bind_now, compile_filter, compile_order_by, field_names, parse_series_key, series_field
@@ -134,8 +136,10 @@ class Database:
             db.add_loss_value('20260803_091702_TestModel', 'train', 0, 0.93)
     """
 
-    def __init__(self, path=None, busy_timeout_ms=None):
+    def __init__(self, path=None, busy_timeout_ms=None, directions=None):
         self.path = resolve_db_path(path)[0]
+        # which way series are optimised, by key or name; wins over the config file's "directions"
+        self._directions = check_directions(directions, "directions")
         # How long one attempt waits for another process's lock (retried 5 times before DatabaseBusyError).
         self._busy_timeout_s = BUSY_TIMEOUT_S if busy_timeout_ms is None else busy_timeout_ms / 1000
         self.connection = open_sqlite(self.path, self._busy_timeout_s)
@@ -665,16 +669,32 @@ class Database:
                 by_id[r[0]]["series"][summary["key"]] = summary
         return out
 
-    def best_experiment(self, series, mode="min", where=None, project=None):
+    def series_direction(self, key):
+        """The direction series ``key`` is optimised in: this connection's ``directions``,
+        then the config file's, then the shared word list (loss-like min, accuracy-like max).
+
+        Example::
+
+            db.series_direction('valid/acc')  # 'max'
+        """
+        merged = dict(configured_directions())
+        merged.update(self._directions)
+        return series_direction(key, merged)
+
+    def best_experiment(self, series, mode=None, where=None, project=None):
         """The experiment with the lowest (``'min'``) or highest (``'max'``) value ever
         reached in a series such as ``'valid/loss'``, with that value under ``best``;
-        None when no experiment has it. ``where`` narrows the candidates.
+        None when no experiment has it. Without a mode, the series' direction decides
+        (``series_direction``). Also ``mode``, ``step`` (where the best was first reached),
+        ``best_file`` (the model or checkpoint recorded at or nearest before that step)
+        and ``final_file`` (the last model). ``where`` narrows the candidates.
 
         Example::
 
             db.best_experiment('valid/loss', 'min', where="status = 'COMPLETE'")
+            db.best_experiment('valid/acc')['best_file']['path']  # '/runs/a/checkpoint-0080.json'
         """
-        if mode not in ("min", "max"):
+        if mode is not None and mode not in ("min", "max"):
             raise ValidationError("mode must be 'min' or 'max', got %s" % describe(mode), "mode")
         if not isinstance(series, str):
             raise ValidationError("series must be a string such as 'valid/loss', got %s" % describe(series), "series")
@@ -682,6 +702,8 @@ class Database:
         check_series_name(name)
         check_split(split)
         key = "%s/%s" % (split, name) if split else name
+        if mode is None:
+            mode = self.series_direction(key)
         agg = "%s(%s)" % (mode, series_field(key))
         has = "%s is not null" % agg
         own = where is not None and not is_blank(_check_text("where", where))
@@ -695,6 +717,9 @@ class Database:
             return None
         best = found[0]
         best["best"] = best["series"][key][mode]
+        best["mode"] = mode
+        best["step"] = first_step_with_value(self.connection, best["id"], name, split, best["best"])
+        best["best_file"], best["final_file"] = pick_best_files(self.get_files(best["name"]), best["step"])
         return best
 
     def get_experiment(self, exp):

@@ -1,11 +1,12 @@
 import { spawnSync } from 'node:child_process'
-import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Database } from '../../src/index.js'
 import { buildCli, mldb, ok, tempHome } from './helpers.js'
 
 const t = tempHome()
+const README = join(import.meta.dirname, '..', '..', 'README.md')
 afterAll(() => t.cleanup())
 beforeAll(() => {
   buildCli()
@@ -30,13 +31,13 @@ function trainedDb(name: string): string[] {
 }
 
 /** Runs a shell line with a real `mldb` on PATH. */
-function shell(line: string): { status: number; stdout: string; stderr: string } {
+function shell(line: string, env: Record<string, string> = {}): { status: number; stdout: string; stderr: string } {
   const bin = join(t.home, 'bin')
   mkdirSync(bin, { recursive: true })
   const wrapper = join(bin, 'mldb')
   writeFileSync(wrapper, `#!/bin/sh\nexec "${process.execPath}" "${buildCli()}" "$@"\n`)
   chmodSync(wrapper, 0o755)
-  const r = spawnSync('sh', ['-c', line], { env: { PATH: `${bin}:${process.env.PATH}`, HOME: t.home }, encoding: 'utf8', cwd: t.home })
+  const r = spawnSync('sh', ['-c', line], { env: { PATH: `${bin}:${process.env.PATH}`, HOME: t.home, ...env }, encoding: 'utf8', cwd: t.home })
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr }
 }
 
@@ -114,5 +115,24 @@ describe('mldb model', () => {
     }
     expect(JSON.parse(ok(t.home, ['model', 'ls', '--json', ...db]))).toMatchObject([{ name: 'iris', versionCount: 1, aliases: {} }])
     expect(JSON.parse(ok(t.home, ['model', 'history', 'iris', '--json', ...db]))).toEqual([])
+  })
+  it('runs the README’s five-line flow as written (serve.py replaced by cat)', () => {
+    const block = /### Model registry[\s\S]*?```sh\n([\s\S]*?)```/.exec(readFileSync(README, 'utf8'))?.[1] ?? ''
+    const lines = block.trim().split('\n')
+    expect(lines).toHaveLength(5)
+    const work = join(t.home, 'readme')
+    mkdirSync(join(work, 'out'), { recursive: true })
+    const dbPath = join(work, 'readme.db')
+    {
+      using db = new Database({ path: dbPath })
+      for (const [i, l] of [0.5, 0.3].entries()) db.addLossValue('run-17', 'valid', i, l)
+      db.setExpStatus('run-17', 'COMPLETE')
+    }
+    writeFileSync(join(work, 'out', 'model.pt'), 'the weights')
+    const script = `set -e; cd '${work}'; ${lines.map((l) => l.replace('python serve.py', 'cat')).join('\n')}`
+    const r = shell(script, { MLDB_DB_PATH: dbPath })
+    expect(r.stderr).toBe('')
+    expect(r.status).toBe(0)
+    expect(r.stdout.endsWith('the weights')).toBe(true)
   })
 })
