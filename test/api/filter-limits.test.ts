@@ -51,7 +51,7 @@ describe('filter limits', () => {
   it('takes filters up to the limits, and SQLite runs them', () => {
     expect(db.listExperiments({ where: `${rep('(', 32)}params.lr = 1${rep(')', 32)}` }).map((e) => e.name)).toEqual(['a'])
     expect(db.listExperiments({ where: `${rep('not ', 32)}params.lr = 1` }).map((e) => e.name)).toEqual(['a'])
-    expect(db.listExperiments({ where: rep('params.lr = 2', 255, ' or ') + ' or params.lr = 1' }).map((e) => e.name)).toEqual(['a'])
+    expect(db.listExperiments({ where: `${rep('params.lr = 2', 255, ' or ')} or params.lr = 1` }).map((e) => e.name)).toEqual(['a'])
     const values = Array.from({ length: 1000 }, (_, i) => i + 1)
     expect(db.listExperiments({ where: `params.lr in (${values.join(',')})` }).map((e) => e.name)).toEqual(['a'])
     // the deepest and longest at once: 32 levels, 256 terms, within 10,000 characters
