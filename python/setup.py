@@ -13,6 +13,7 @@ from setuptools.command.build_py import build_py
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE = os.path.join(HERE, "..", "migrations")
+DIRECTIONS = os.path.join(HERE, "..", "docs", "series-directions.json")
 
 
 class BuildPyWithMigrations(build_py):
@@ -29,6 +30,10 @@ class BuildPyWithMigrations(build_py):
         for name in sorted(os.listdir(SOURCE)):
             if name.endswith(".sql"):
                 shutil.copyfile(os.path.join(SOURCE, name), os.path.join(target, name))
+        # the series directions' word list, shared with TypeScript the same way (mldb/direction.py)
+        if not os.path.isfile(DIRECTIONS):
+            raise RuntimeError("mldb: build from the repository checkout: %s is missing" % os.path.normpath(DIRECTIONS))
+        shutil.copyfile(DIRECTIONS, os.path.join(self.build_lib, "mldb", "series-directions.json"))
 
 
 setup(cmdclass={"build_py": BuildPyWithMigrations})

@@ -1,0 +1,34 @@
+"""Which recorded files go with a best value, as TypeScript's src/api/best-files.ts:
+the model or checkpoint recorded at (or nearest before) the best step, and the
+final model beside it."""
+
+_WEIGHT_KINDS = ("model", "checkpoint")
+
+
+def first_step_with_value(connection, exp_id, name, split, value):
+    """The first step (in step order, then as logged) at which a series holds ``value``; None if never."""
+    row = connection.execute(
+        "SELECT p.step FROM points p JOIN series s ON s.id = p.series_id"
+        " WHERE s.experiment_id = ? AND s.name = ? AND s.split = ? AND p.value = ? ORDER BY p.step, p.seq LIMIT 1",
+        (exp_id, name, split, value),
+    ).fetchone()
+    return None if row is None else row[0]
+
+
+def _order(f):
+    # no step last: a model saved without one is the final save
+    return (float("inf") if f["step"] is None else f["step"], f["created_at"], f["id"])
+
+
+def pick_best_files(files, step):
+    """``(best_file, final_file)`` from an experiment's files: the model or checkpoint at
+    or nearest before ``step``, and the last model (a checkpoint when there is no model)."""
+    weights = sorted((f for f in files if f["kind"] in _WEIGHT_KINDS), key=_order)
+    best = None
+    if step is not None:
+        for f in weights:
+            if f["step"] is not None and f["step"] <= step:
+                best = f
+    models = [f for f in weights if f["kind"] == "model"]
+    pool = models or weights
+    return best, (pool[-1] if pool else None)
