@@ -6,7 +6,7 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
-import type { Page } from 'playwright-core'
+import type { Frame, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Database } from '../../src/index.js'
 import { startUi } from '../../src/server/start.js'
@@ -69,7 +69,7 @@ describe('the token in chromium', () => {
 
   it('a page on another port cannot frame the dashboard', async () => {
     await page.goto(`${otherBase}/frame`)
-    const frame = await waitFor(() => page.frames().find((f) => f !== page.mainFrame()), 30_000, 'the iframe')
+    const frame = (await waitFor(() => page.frames().find((f) => f !== page.mainFrame()), 30_000, 'the iframe')) as Frame
     await frame.waitForLoadState('load')
     // the browser refused the response and shows its error page in the frame instead
     expect(frame.url()).toMatch(/^chrome-error:/)
