@@ -11,3 +11,11 @@ export function firstFileUser(db: Sqlite, path: string): { name: string; trashed
     )
     .get(path) as { name: string; trashed: number } | undefined
 }
+
+/** A registered model version (`name/version`) whose file is `path`, or undefined when none is. */
+export function firstModelUser(db: Sqlite, path: string): string | undefined {
+  const row = db
+    .prepare('SELECT m.name, v.version FROM model_versions v JOIN registered_models m ON m.id = v.model_id WHERE v.path = ? ORDER BY v.id LIMIT 1')
+    .get(path) as { name: string; version: number } | undefined
+  return row && `${row.name}/${row.version}`
+}

@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs'
 import type { Command } from 'commander'
-import { fileUser, trashState } from '../../api/trash-lookup.js'
+import { fileUser, modelUser, trashState } from '../../api/trash-lookup.js'
 import { MldbError, NotFoundError } from '../../errors.js'
 import { openForWrite, withDb } from '../db.js'
 import { UsageError } from '../errors.js'
@@ -61,6 +61,11 @@ export function registerRm(program: Command): void {
         // Only after every purge: a file shared by two of the purged experiments
         // goes, one still pointed to by any other (live or trashed) one stays.
         for (const path of new Set(recorded)) {
+          const version = modelUser(db, path)
+          if (version) {
+            out(`kept ${path}: model version ${version} is registered with it`)
+            continue
+          }
           const user = fileUser(db, path)
           if (user) {
             out(`kept ${path}: experiment "${user.name}"${user.trashed ? ' (in the trash)' : ''} still points to it`)
