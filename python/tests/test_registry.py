@@ -148,3 +148,29 @@ def test_a_changed_or_missing_recorded_file_is_refused(db, tmp_path):
     with pytest.raises(NotFoundError):
         db.register_model("m", exp="a")
     assert db.list_models() == []
+
+
+def test_many_processes_registering_at_once_get_distinct_numbers(tmp_path):
+    import subprocess
+    import sys
+
+    from conftest import child_env
+
+    path = str(tmp_path / "m.db")
+    with Database(path) as db:
+        trained(db, tmp_path, "a", [0.5])
+    code = (
+        "import sys\nfrom mldb import Database\n"
+        "with Database(sys.argv[1]) as db:\n"
+        "    for _ in range(5):\n"
+        "        db.register_model('m', exp='a', aliases=['latest-' + sys.argv[2]])\n"
+    )
+    children = [
+        subprocess.Popen([sys.executable, "-c", code, path, "p%d" % i], env=child_env(), stderr=subprocess.PIPE)
+        for i in range(4)
+    ]
+    for c in children:
+        assert c.wait(timeout=120) == 0, c.stderr.read()
+    with Database(path) as db:
+        assert [v["version"] for v in db.list_model_versions("m")] == list(range(1, 21))
+        assert len(db.get_model_history("m")) == 20  # each alias set once, then moved 4 times
