@@ -156,6 +156,11 @@ describe('rough edges (issue 8 item 17)', () => {
     expect(order('max( valid/acc ) desc')).toEqual(['run-2', 'run-1', 'run-0'])
     expect(order('min(metrics.valid/loss)')).toEqual(['run-2', 'run-1', 'run-0'])
     expect(order('count(valid/loss)')).toHaveLength(3)
+    // a series name with a space or a dash inside the parentheses, as `--sort 'top-1 acc'` takes it
+    const spaced = join(t.home, 'spaced-sort.db')
+    ok(t.home, ['log', 'low', 'top-1 acc', '0.5', '--step', '0', '--create', '--db', spaced])
+    ok(t.home, ['log', 'high', 'top-1 acc', '0.7', '--step', '0', '--create', '--db', spaced])
+    expect(ok(t.home, ['ls', '--sort', 'max(top-1 acc) desc', '--columns', 'name', '--db', spaced])).toBe('name\nhigh\nlow\n')
   })
 
   it('log refuses an experiment that does not exist unless --create', () => {
