@@ -38,8 +38,16 @@ import {
   checkStatus,
   checkStep,
   checkTagValue,
+  checkListOptions,
+  checkOptions,
+  checkSeriesKey,
   checkValue,
   describe,
+  optAny,
+  optBool,
+  optFinite,
+  optInt,
+  optString,
   toJsonValue,
 } from './validate.js'
 
@@ -125,6 +133,7 @@ export class Database {
   private readonly directions: Directions
 
   constructor(options: DatabaseOptions = {}) {
+    checkOptions('new Database', options, { path: optString, readonly: optBool, busyTimeoutMs: optInt(0), directions: optAny })
     this.path = resolveDbPath(options.path).path
     this.directions = checkDirections(options.directions, 'options.directions')
     this.busyTimeoutMs = options.busyTimeoutMs ?? 10_000
@@ -244,6 +253,7 @@ export class Database {
    * @example db.setExpStatus(exp, 'COMPLETE')
    */
   setExpStatus(exp: string, status: string, options: { project?: string } = {}): void {
+    checkOptions('setExpStatus', options, { project: optAny })
     const name = checkExpName(exp)
     const st = checkStatus(status)
     const project = options.project === undefined ? 'default' : checkProjectName(options.project)
@@ -332,6 +342,7 @@ export class Database {
    * @example db.addMetricValue(exp, 'acc', epoch, 0.9, { split: 'valid' })
    */
   addMetricValue(exp: string, name: string, epoch: number, value: number, options: { split?: string } = {}): void {
+    checkOptions('addMetricValue', options, { split: optAny })
     const e = checkExpName(exp)
     const n = checkSeriesName(name)
     const split = checkSplit(options.split)
@@ -406,6 +417,7 @@ export class Database {
    * `afterStep` returns only points past that step, for live updates.
    */
   getMetricValues(exp: string, name: string, options: { split?: string; afterStep?: number; limit?: number } = {}): Point[] {
+    checkOptions('getMetricValues', options, { split: optAny, afterStep: optInt(-1), limit: optInt(0) })
     const sid = this.findSeries(exp, name, options.split ?? '')
     const rows = this.seriesRows.points(sid, options.afterStep ?? -1, options.limit ?? -1)
     return rows.map(([step, time, value]) => ({ step, time, value: fromSql(value) }))
@@ -429,6 +441,8 @@ export class Database {
    * @example db.downsample(exp, 'valid/loss', { buckets: 1000 })
    */
   downsample(exp: string, series: string, options: DownsampleOptions = {}): Bucket[] {
+    checkSeriesKey('series', series)
+    checkOptions('downsample', options, { from: optFinite, to: optFinite, buckets: optInt(1) })
     const { name, split } = parseSeriesKey(series)
     return downsample(this.sqlite, this.findSeries(exp, name, split), options)
   }
@@ -516,6 +530,7 @@ export class Database {
    * @example db.addFile(exp, `ckpt/${exp}-10.bin`, { kind: 'checkpoint', step: 10 })
    */
   addFile(exp: string, path: string, options: AddFileOptions = {}): FileRecord {
+    checkOptions('addFile', options, { kind: optAny, step: optAny, hash: optBool, meta: optAny })
     const e = checkExpName(exp)
     const kind = checkKind(options.kind)
     const step = options.step === undefined ? null : checkStep(options.step)
@@ -531,6 +546,7 @@ export class Database {
 
   /** The files of an experiment, optionally of one kind, in the order recorded. */
   getFiles(exp: string, options: { kind?: string } = {}): FileRecord[] {
+    checkOptions('getFiles', options, { kind: optAny })
     const id = this.expId(exp)
     const kind = options.kind === undefined ? undefined : checkKind(options.kind)
     return this.fileRows.ofExperiment(id, kind ?? null).map(fileFromRow)
@@ -538,6 +554,7 @@ export class Database {
 
   /** A file record by its id, if the database points to it. */
   getFileById(fileId: number): FileRecord | undefined {
+    optInt(0)(fileId, 'fileId')
     this.open()
     const row = this.fileRows.byId(fileId)
     return row && fileFromRow(row)
@@ -548,6 +565,7 @@ export class Database {
    * `{ hash: true }`) since they were recorded, for one experiment or all.
    */
   checkFiles(exp?: string, options: { hash?: boolean } = {}): FileCheck[] {
+    checkOptions('checkFiles', options, { hash: optBool })
     this.open()
     const id = exp === undefined ? null : this.expId(exp)
     const rows = this.fileRows.ofLive(id)
@@ -569,12 +587,14 @@ export class Database {
    * @example db.listExperiments({ project: 'iris', where: 'min(metrics.valid/loss) < 0.2', orderBy: 'metrics.valid/acc desc', limit: 10 })
    */
   listExperiments(options: ListOptions = {}): ExperimentSummary[] {
+    checkListOptions('listExperiments', options)
     this.open()
     return listExperiments(this.sqlite, options)
   }
 
   /** How many experiments match, without fetching them. */
   countExperiments(options: ListOptions = {}): number {
+    checkListOptions('countExperiments', options)
     this.open()
     return countExperiments(this.sqlite, options)
   }
@@ -595,6 +615,7 @@ export class Database {
    * @example db.seriesDirection('valid/acc') // 'max'
    */
   seriesDirection(key: string): Direction {
+    checkSeriesKey('key', key)
     return seriesDirection(key, { ...configuredDirections(), ...this.directions })
   }
 
@@ -613,6 +634,7 @@ export class Database {
     mode?: Direction,
     options: { where?: string; project?: string } = {},
   ): (ExperimentSummary & { best: number; mode: Direction; step: number | null } & BestFiles) | undefined {
+    checkOptions('bestExperiment', options, { where: optString, project: optString })
     if (mode !== undefined && mode !== 'min' && mode !== 'max') throw new ValidationError(`mode must be 'min' or 'max', got ${describe(mode)}`, 'mode')
     if (typeof series !== 'string') throw new ValidationError(`series must be a string such as 'valid/loss', got ${describe(series)}`, 'series')
     const { name, split } = parseSeriesKey(series)

@@ -1,4 +1,5 @@
-import { checkExpName } from './validate.js'
+import { ValidationError } from '../errors.js'
+import { checkExpName, describe } from './validate.js'
 
 const pad = (n: number) => String(n).padStart(2, '0')
 
@@ -9,6 +10,8 @@ const pad = (n: number) => String(n).padStart(2, '0')
  * expName('TestModel') // '20260803_091702_TestModel'
  */
 export function expName(prefix: string, date: Date = new Date()): string {
+  if (typeof prefix !== 'string') throw new ValidationError(`expName takes a prefix string such as 'TestModel', got ${describe(prefix)}`, 'prefix')
+  if (!(date instanceof Date) || Number.isNaN(date.getTime())) throw new ValidationError(`expName takes a valid Date, got ${describe(date)}`, 'date')
   const stamp = `${date.getFullYear()}${pad(date.getMonth() + 1)}${pad(date.getDate())}_${pad(date.getHours())}${pad(date.getMinutes())}${pad(date.getSeconds())}`
   return checkExpName(`${stamp}_${prefix}`)
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { type BigIntStats, closeSync, openSync, readSync, realpathSync, statSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { NotFoundError, ValidationError } from '../errors.js'
+import { describe } from './validate.js'
 
 /** The kinds of file a pointer may have. */
 export const FILE_KINDS = ['model', 'checkpoint', 'image', 'plot', 'data', 'other'] as const
@@ -10,7 +11,7 @@ export type FileKind = (typeof FILE_KINDS)[number]
 export function checkKind(kind: unknown): FileKind {
   if (kind === undefined) return 'other'
   if (typeof kind !== 'string' || !(FILE_KINDS as readonly string[]).includes(kind)) {
-    throw new ValidationError(`file kind ${JSON.stringify(kind)} is not one of ${FILE_KINDS.join(', ')}`, 'kind')
+    throw new ValidationError(`file kind ${describe(kind)} is not one of ${FILE_KINDS.join(', ')}`, 'kind')
   }
   return kind as FileKind
 }
@@ -26,7 +27,7 @@ export function mtimeMs(st: BigIntStats): number {
 /** Size, mtime (ms) and absolute path of a file that must exist now. */
 export function statFile(path: unknown): { path: string; size: number; mtime: number } {
   if (typeof path !== 'string' || path.trim() === '') {
-    throw new ValidationError(`file path must be a non-empty string, got ${JSON.stringify(path)}`, 'path')
+    throw new ValidationError(`file path must be a non-empty string, got ${describe(path)}`, 'path')
   }
   const abs = resolve(path)
   let st: BigIntStats

@@ -2,7 +2,16 @@ import { ValidationError } from '../errors.js'
 import type { FileRecord } from '../store/types.js'
 import { type AddFileOptions, type BatchPoint, Database } from './database.js'
 import { expName } from './exp-name.js'
-import { checkStep, describe } from './validate.js'
+import { checkOptions, checkStatus, checkStep, describe, optAny, optBool, optInt, optString } from './validate.js'
+
+/** Anything thrown, as text for the notes; never throws itself (a Symbol, an object whose toString throws). */
+function text(value: unknown): string {
+  try {
+    return String(value)
+  } catch {
+    return describe(value)
+  }
+}
 
 /** Options for `db.startRun()`. */
 export interface StartRunOptions {
@@ -76,11 +85,9 @@ export class Run {
     private readonly db: Database,
     options: StartRunOptions = {},
   ) {
+    // Checked before anything is written: a run refused here leaves no experiment behind.
+    checkOptions('startRun', options, { name: optString, heartbeatMs: optInt(1), handleExit: optBool })
     // Inside `mldb sweep agent` (MLDB_EXP set), a run without a name is the trial's experiment.
-    const trial = options.name === undefined ? process.env.MLDB_EXP : undefined
-    if (trial) {
-      this.name = trial
-      // Inside `mldb sweep agent` (MLDB_EXP set), a run without a name is the trial's experiment.
     const trial = options.name === undefined ? process.env.MLDB_EXP : undefined
     if (trial) {
       this.name = trial
@@ -92,23 +99,15 @@ export class Run {
       })
     } else {
       this.project = options.project ?? 'default'
-        db.joinRun(trial, {
-          status: options.status ?? 'TRAINING',
-          ...(options.params ? { params: options.params } : {}),
-          ...(options.tags ? { tags: options.tags } : {}),
-        })
-      } else {
-        this.project = options.project ?? 'default'
-        // Without a name: the seed's `YYYYMMDD_HHMMSS_run`, with `_2`, `_3`... when runs start in the same second.
-        this.name = db.createRun(options.name ?? expName('run'), {
-          uniqueName: options.name === undefined,
-          project: this.project,
-          status: options.status ?? 'TRAINING',
-          ...(options.params ? { params: options.params } : {}),
-          ...(options.tags ? { tags: options.tags } : {}),
-          ...(options.notes !== undefined ? { notes: options.notes } : {}),
-        })
-    }
+      // Without a name: the seed's `YYYYMMDD_HHMMSS_run`, with `_2`, `_3`... when runs start in the same second.
+      this.name = db.createRun(options.name ?? expName('run'), {
+        uniqueName: options.name === undefined,
+        project: this.project,
+        status: options.status ?? 'TRAINING',
+        ...(options.params ? { params: options.params } : {}),
+        ...(options.tags ? { tags: options.tags } : {}),
+        ...(options.notes !== undefined ? { notes: options.notes } : {}),
+      })
     }
     const every = options.heartbeatMs ?? 15_000
     this.timer = setInterval(() => {
@@ -132,6 +131,7 @@ export class Run {
    * @example run.log({ loss: 0.31, acc: 0.90 }, { step: epoch, split: 'train' })
    */
   log(values: Record<string, number>, options: { step?: number; split?: string } = {}): void {
+    checkOptions('run.log', options, { step: optAny, split: optAny })
     if (typeof values !== 'object' || values === null || Array.isArray(values)) {
       throw new ValidationError(`run.log takes an object such as { loss: 0.3 }, got ${describe(values)}`, 'values')
     }
@@ -168,12 +168,12 @@ export class Run {
 
   /** Marks the run COMPLETE (or the status given) and stops the heartbeat. */
   finish(status = 'COMPLETE'): void {
-    this.end(status)
+    this.end(checkStatus(status))
   }
 
   /** Marks the run FAILED, keeping the error in the notes. */
   fail(error?: unknown): void {
-    this.end('FAILED', error === undefined ? undefined : error instanceof Error ? (error.stack ?? error.message) : String(error))
+    this.end('FAILED', error === undefined ? undefined : error instanceof Error ? (error.stack ?? error.message) : text(error))
   }
 
   /** @internal */

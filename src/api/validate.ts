@@ -179,3 +179,81 @@ export function checkRowCount(count: number, what: 'params' | 'tags', exp: strin
     )
   }
 }
+
+/** Checks one field of an options object; `what` is its name as the caller wrote it, e.g. `options.limit`. */
+export type FieldCheck = (value: unknown, what: string) => void
+
+/** An optional string field. */
+export const optString: FieldCheck = (v, what) => {
+  if (v !== undefined && typeof v !== 'string') throw new ValidationError(`${what} must be a string, got ${describe(v)}`, what)
+}
+
+/** An optional boolean field. */
+export const optBool: FieldCheck = (v, what) => {
+  if (v !== undefined && typeof v !== 'boolean') throw new ValidationError(`${what} must be true or false, got ${describe(v)}`, what)
+}
+
+/** An optional integer field of at least `min`. */
+export const optInt =
+  (min: number): FieldCheck =>
+  (v, what) => {
+    if (v !== undefined && (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min)) {
+      throw new ValidationError(`${what} must be an integer >= ${min}, got ${describe(v)}`, what)
+    }
+  }
+
+/** An optional finite number field. */
+export const optFinite: FieldCheck = (v, what) => {
+  if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v))) throw new ValidationError(`${what} must be a finite number, got ${describe(v)}`, what)
+}
+
+/**
+ * The options argument of a public method: undefined or a plain object whose
+ * listed fields pass their checks. Why: `options = null`, `{ limit: 1.5 }` or
+ * `{ where: 42 }` would otherwise fail deep inside as a TypeError or SqliteError.
+ *
+ * @example checkOptions('getMetricValues', options, { split: optString, limit: optInt(0) })
+ */
+export function checkOptions(method: string, options: unknown, fields: Record<string, FieldCheck> = {}): void {
+  if (options === undefined) return
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new ValidationError(`the options of ${method} must be an object such as {}, got ${describe(options)}`, 'options')
+  }
+  for (const [key, check] of Object.entries(fields)) {
+    let value: unknown
+    try {
+      value = (options as Record<string, unknown>)[key]
+    } catch (e) {
+      throw new ValidationError(`options.${key} of ${method} cannot be read: ${describeError(e)}`, key)
+    }
+    check(value, `options.${key} of ${method}`)
+  }
+}
+
+/** What listExperiments and countExperiments take (ListOptions), checked. */
+export function checkListOptions(method: string, options: unknown): void {
+  checkOptions(method, options, {
+    project: optString,
+    status: optString,
+    name: optString,
+    where: optString,
+    orderBy: optString,
+    limit: optInt(0),
+    offset: optInt(0),
+    trashed: optBool,
+    ids: (v, what) => {
+      if (v !== undefined && (!Array.isArray(v) || !v.every((id) => Number.isSafeInteger(id)))) {
+        throw new ValidationError(`${what} must be an array of experiment ids, got ${describe(v)}`, what)
+      }
+    },
+  })
+}
+
+/** A series key such as `valid/loss`: a string. */
+export function checkSeriesKey(what: string, value: unknown): string {
+  if (typeof value !== 'string') throw new ValidationError(`${what} must be a string such as 'valid/loss', got ${describe(value)}`, what)
+  return value
+}
+
+/** A field of any type that the method checks itself; listed so that reading it is checked. */
+export const optAny: FieldCheck = () => {}
