@@ -3,10 +3,12 @@
 import { reportError } from './errors.js'
 import { buildProgram } from './program.js'
 
-// `mldb ls | head` closes the pipe early; that is not an error.
+// Our own output goes through writeStdout (write-all.ts); this catches what
+// commander writes (--help). `mldb --help | head` closing the pipe is not an error.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   if (e.code === 'EPIPE') process.exit(0)
-  throw e
+  process.stderr.write(`mldb: cannot write to standard output: ${e.message}\n`)
+  process.exit(1)
 })
 
 try {
