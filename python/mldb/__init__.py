@@ -33,6 +33,7 @@ from .exp_name import exp_name
 from .files import FILE_KINDS
 from .migrations import latest_version as schema_version
 from .run import Run
+from .sweep import Sweep, Trial
 
 __version__ = "0.1.0"
 
@@ -54,6 +55,8 @@ __all__ = [
     "Run",
     "SchemaVersionError",
     "SqliteFailure",
+    "Sweep",
+    "Trial",
     "ValidationError",
     "config_file_path",
     "configured_directions",

@@ -36,7 +36,7 @@ from .validate import (
     to_json_value,
 )
 
-FINAL = frozenset(("COMPLETE", "FAILED", "KILLED"))
+FINAL = frozenset(("COMPLETE", "FAILED", "KILLED", "PRUNED"))
 ACTIVE = frozenset(("TRAINING", "VALIDATING"))
 #: How often plain logging calls refresh the heartbeat of their experiment (ms).
 HEARTBEAT_EVERY_MS = 10_000
@@ -791,6 +791,56 @@ class Database:
         return self._registry.verify_all(name)
 
     # ------------------------------------------------------------ runs
+
+    # ------------------------------------------------------------ sweeps
+
+    def create_sweep(self, config):
+        """Creates a sweep (a hyperparameter search) from a config in W&B's format.
+
+        ``sweep = db.create_sweep({'name': 'b', 'method': 'bayes', 'metric': {'name': 'loss'},
+        'parameters': {'lr': {'distribution': 'log_uniform_values', 'min': 1e-4, 'max': 0.1}}, 'run_cap': 30})``
+        """
+        from .sweep import create_sweep
+
+        self._open()
+        return create_sweep(self, config)
+
+    def get_sweep(self, name):
+        """Reopens a sweep by name, from any process: ``db.get_sweep('b').ask()``"""
+        from .sweep import get_sweep
+
+        return get_sweep(self, name)
+
+    def list_sweeps(self):
+        """Every sweep with its counts and best trial, newest first."""
+        from .sweep import list_sweeps
+
+        return list_sweeps(self)
+
+    def _join_run(self, exp, status, params=None, tags=None):
+        """Takes over the existing experiment MLDB_EXP names (a sweep trial): owner, status, params, tags."""
+        name = check_exp_name(exp)
+        st = check_status(status)
+        param_entries = None if params is None else _param_entries(params)
+        tag_entries = None if tags is None else _tag_entries(tags)
+
+        def write():
+            row = self.connection.execute("SELECT id FROM experiments WHERE name = ? AND deleted_at IS NULL",
+                                          (name,)).fetchone()
+            if row is None:
+                raise NotFoundError('MLDB_EXP names "%s", which is not a live experiment; unset MLDB_EXP' % name,
+                                    "experiment", name)
+            now = now_ms()
+            self.connection.execute("UPDATE experiments SET host = ?, pid = ?, status = ?, updated_at = ?,"
+                                    " heartbeat_at = ? WHERE id = ?",
+                                    (socket.gethostname(), os.getpid(), st, now, now, row[0]))
+            if param_entries:
+                self._put_params(row[0], name, param_entries)
+            if tag_entries:
+                self._put_tags(row[0], tag_entries, name)
+            return name
+
+        return self._write(write)
 
     def start_run(self, name=None, project="default", params=None, tags=None, notes=None, status="TRAINING",
                   heartbeat_s=15.0, handle_exit=True):

@@ -99,8 +99,13 @@ class Run:
         self._next_step = 0
         self._ended = False
         # Without a name: the seed's YYYYMMDD_HHMMSS_run, with _2, _3... when runs start in the same second.
-        self.name = db._create_run(exp_name("run") if name is None else name, project, status, params=params, tags=tags,
-                                   notes=notes, unique_name=name is None)
+        trial = os.environ.get("MLDB_EXP") if name is None else None
+        if trial:
+            # Inside `mldb sweep agent`: a run without a name is the trial's experiment.
+            self.name = db._join_run(trial, status, params=params, tags=tags)
+        else:
+            self.name = db._create_run(exp_name("run") if name is None else name, project, status, params=params,
+                                       tags=tags, notes=notes, unique_name=name is None)
         self._beat = _Heartbeat(db.path, self.name, heartbeat_s)
         self._beat.start()
         if handle_exit:
