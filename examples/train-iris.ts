@@ -41,11 +41,13 @@ const delayMs = Number(args['delay-ms']) || 0
 
 async function main(): Promise<void> {
   using db = new Database(args.db ? { path: args.db } : {})
-  const name = args.name ?? expName(`iris-mlp-h${hidden}-lr${lr}`)
+  // Under `mldb sweep agent`, MLDB_EXP names this trial's experiment and startRun() without a name joins it.
+  const trial = args.name ? undefined : process.env.MLDB_EXP
+  const name = args.name ?? trial ?? expName(`iris-mlp-h${hidden}-lr${lr}`)
   const outDir = join(dirname(db.path), 'artifacts', name)
   mkdirSync(outDir, { recursive: true })
   const params = { lr, hidden, epochs, batch, seed, optimizer: 'sgd', activation: 'tanh', dataset: 'iris' }
-  const run = db.startRun({ name, project: args.project as string, params, tags: { model: 'mlp' } })
+  const run = db.startRun({ ...(trial ? {} : { name }), project: args.project as string, params, tags: { model: 'mlp' } })
   if (!args.quiet) console.log(`mldb: logging ${name} into ${db.path}`)
 
   const data = loadIris(seed)
