@@ -102,6 +102,10 @@ describe('large output to a pipe (issue 8 item 1)', () => {
     const r = pipeline(['export', '--db', big], '> /dev/full')
     expect(r.status).toBe(1)
     expect(r.stderr).toBe('mldb: cannot write to standard output: the disk is full\n')
+    // commander's own output (--help) too: one line, no stack
+    const help = pipeline(['--help'], '> /dev/full')
+    expect(help.status).toBe(1)
+    expect(help.stderr).toMatch(/^mldb: cannot write to standard output: ENOSPC[^\n]*\n$/)
   })
 })
 
