@@ -24,7 +24,9 @@ beforeAll(() => {
   }
   using db = new Database({ path })
   started = Date.now() - HOUR
-  db.sqlite.prepare("UPDATE experiments SET started_at = ?, heartbeat_at = ?, updated_at = ? WHERE name = 'lost-run'").run(started, started + RAN, started + RAN)
+  db.sqlite
+    .prepare("UPDATE experiments SET started_at = ?, heartbeat_at = ?, updated_at = ? WHERE name = 'lost-run'")
+    .run(started, started + RAN, started + RAN)
   // a run whose heartbeat is still fresh keeps counting up to now
   db.sqlite.prepare("UPDATE experiments SET started_at = ?, heartbeat_at = ? WHERE name = 'live-run'").run(started, Date.now())
 })
