@@ -12,7 +12,7 @@ from .config import resolve_db_path
 from .direction import check_directions, configured_directions, series_direction
 from .connection import BUSY_TIMEOUT_S, busy_seconds, open_sqlite, with_busy_retry
 from .errors import MldbError, NotFoundError, ValidationError
-from .filter import STATUS_SQL, bind_now, compile_filter, compile_order_by, field_names, parse_series_key, series_field
+from .filter import LOST_AFTER_MS, STATUS_SQL, bind_now, compile_filter, compile_order_by, field_names, parse_series_key, series_field
 from .filter_text import is_blank
 from .exp_name import first_free_name
 from .files import check_kind, sha256_file, stat_file
@@ -40,8 +40,6 @@ FINAL = frozenset(("COMPLETE", "FAILED", "KILLED", "PRUNED"))
 ACTIVE = frozenset(("TRAINING", "VALIDATING"))
 #: How often plain logging calls refresh the heartbeat of their experiment (ms).
 HEARTBEAT_EVERY_MS = 10_000
-#: The heartbeat age after which an active experiment reads as LOST (ms).
-LOST_AFTER_MS = 60_000
 
 _STATUS_SQL = (
     "(CASE WHEN e.status IN ('TRAINING', 'VALIDATING') AND coalesce(e.heartbeat_at, e.updated_at) < :lost_before "

@@ -1,17 +1,21 @@
+import type { Statement } from 'better-sqlite3'
 import type { NameLookup } from '../query/filter.js'
 import type { Sqlite } from './connection.js'
 
 /**
  * What the file holds under a short filter name (`lr`, `valid/loss`): a param
  * key or a series of any experiment, trashed ones included, so a filter means
- * the same whichever listing it serves.
+ * the same whichever listing it serves. Statements are prepared on first use:
+ * most filters have no short names.
  *
  * @example compileFilter('lr < 0.1', fieldNames(db))
  */
 export function fieldNames(db: Sqlite): NameLookup {
-  const param = db.prepare('SELECT 1 FROM params WHERE key = ? LIMIT 1').pluck()
-  const series = db.prepare('SELECT 1 FROM series WHERE name = ? AND split = ? LIMIT 1').pluck()
+  let param: Statement | undefined
+  let series: Statement | undefined
   return (key) => {
+    param ??= db.prepare('SELECT 1 FROM params WHERE key = ? LIMIT 1').pluck()
+    series ??= db.prepare('SELECT 1 FROM series WHERE name = ? AND split = ? LIMIT 1').pluck()
     const slash = key.indexOf('/')
     const [split, name] = slash < 0 ? ['', key] : [key.slice(0, slash), key.slice(slash + 1)]
     return { param: param.get(key) !== undefined, series: series.get(name, split) !== undefined }

@@ -7,7 +7,7 @@ import math
 import sys
 
 from mldb import Database, FilterSyntaxError, ValidationError
-from mldb.filter import compile_filter
+from mldb.filter import compile_filter, field_names
 
 
 def number(v):
@@ -106,7 +106,7 @@ def listings(db, queries):
             else:
                 r = {"names": [e["name"] for e in db.list_experiments(where=where, order_by=q.get("order_by"), limit=q.get("limit"))]}
             if where is not None and where.strip():
-                r["sql"], r["params"] = compile_filter(where)
+                r["sql"], r["params"] = compile_filter(where, field_names(db.connection))
         except FilterSyntaxError as e:
             r = {"error": str(e), "column": e.column}
         out.append(r)
