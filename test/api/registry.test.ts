@@ -12,7 +12,7 @@ function trained(db: Database, dir: string, exp: string, losses: number[], weigh
   const path = join(dir, `${exp}-model.json`)
   writeFileSync(path, weights)
   db.setParams(exp, { lr: 0.01, hidden: [64, 64] })
-  losses.forEach((l, i) => db.addLossValue(exp, 'valid', i, l))
+  for (const [i, l] of losses.entries()) db.addLossValue(exp, 'valid', i, l)
   db.addFile(exp, path, { kind: 'model' })
   db.setExpStatus(exp, 'COMPLETE')
   return path
