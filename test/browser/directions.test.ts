@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Database } from '../../src/index.js'
 import { startUi } from '../../src/server/start.js'
-import { ensureWebBuilt, launchBrowser, signIn, tempDir } from './helpers.js'
+import { ensureWebBuilt, launchBrowser, signIn, tempDir, waitFor } from './helpers.js'
 
 let tmp: ReturnType<typeof tempDir>
 let ui: Awaited<ReturnType<typeof startUi>>
@@ -68,6 +68,25 @@ describe('the dashboard follows each series direction', () => {
     await page.getByText('bright lines: the best last valid/bleu (highest)').waitFor({ timeout: 30_000 })
     await page.goto(`${base}#/hparams?metric=valid/loss&x=lr`)
     await page.getByText('bright lines: the best last valid/loss (lowest)').waitFor({ timeout: 30_000 })
+    expect(pageErrors).toEqual([])
+  })
+
+  it('the experiments table sorts an accuracy column highest first and a loss column lowest first', async () => {
+    await page.goto(`${base}#/?col=metrics.valid/acc&col=metrics.valid/loss`)
+    const acc = page.locator('[data-testid="column-header"][data-col="metrics.valid/acc"][title$="(best highest)"]')
+    await acc.waitFor({ timeout: 30_000 })
+    await acc.click()
+    const hash = () => new URLSearchParams(new URL(page.url()).hash.split('?')[1] ?? '')
+    const rows = () => page.$$eval('[data-testid="exp-row"]', (els) => els.map((r) => r.getAttribute('data-name')))
+    await waitFor(
+      async () => hash().get('sort') === 'metrics.valid/acc' && hash().get('desc') === '1' && (await rows())[0] === 'run-b',
+      30_000,
+      'acc sorted highest first',
+    )
+    expect(await rows()).toEqual(['run-b', 'run-a'])
+    const loss = page.locator('[data-testid="column-header"][data-col="metrics.valid/loss"][title$="(best lowest)"]')
+    await loss.click()
+    await waitFor(() => hash().get('sort') === 'metrics.valid/loss' && !hash().has('desc'), 30_000, 'loss sorted lowest first')
     expect(pageErrors).toEqual([])
   })
 })

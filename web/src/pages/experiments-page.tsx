@@ -12,6 +12,7 @@ import { availableKeys, type ColumnSpec, columnValue, defaultColumns, FIXED_COLU
 import { ago, duration, num, paramText } from '../lib/format'
 import { href, navigate, setQuery, useRoute } from '../lib/route'
 import { setSelection, toggleSelected, useSelection } from '../lib/selection'
+import { useDirections } from '../lib/use-directions'
 import { useExperiments } from '../lib/use-experiments'
 
 const features = tableFeatures({ rowSortingFeature, sortedRowModel: createSortedRowModel() })
@@ -87,6 +88,8 @@ export function ExperimentsPage() {
   const chosen = useMemo(() => (chosenKey ? chosenKey.split('\u0000') : []), [chosenKey])
   const specs = useMemo(() => [...FIXED_COLUMNS, ...chosen.map(parseColumn).filter((c): c is ColumnSpec => !!c && c.kind !== 'fixed')], [chosen])
   const widths = useMemo(() => fitWidths(specs, experiments).map((c) => c.width), [specs, experiments])
+  // a series column sorts best first on the first click: highest for accuracy-like series (the server's rule)
+  const directions = useDirections(specs.filter((c) => c.kind !== 'fixed' && c.kind !== 'param').map((c) => c.key))
   const widthOf = (i: number) => widths[i] ?? (specs[i] as ColumnSpec).width
 
   const columns = useMemo(
@@ -96,9 +99,10 @@ export function ExperimentsPage() {
         accessorFn: (e: ExperimentSummary) => columnValue(e, c),
         header: c.label,
         sortUndefined: 'last' as const,
+        sortDescFirst: c.kind !== 'fixed' && c.kind !== 'param' && directions[c.key] === 'max',
         sortFn: (a: Row<Feats, ExperimentSummary>, b: Row<Feats, ExperimentSummary>, id: string) => compare(a.getValue(id), b.getValue(id)),
       })),
-    [specs],
+    [specs, directions],
   )
   const sorting: SortingState = useMemo(() => (specs.some((c) => c.id === sortId) ? [{ id: sortId, desc }] : []), [specs, sortId, desc])
   const table = useTable({
@@ -107,7 +111,7 @@ export function ExperimentsPage() {
     data: experiments,
     getRowId: (e) => e.name,
     state: { sorting },
-    // first click sorts ascending, whatever the column's type
+    // first click sorts ascending, whatever the column's type, except a series best when highest (above)
     sortDescFirst: false,
     onSortingChange: (updater) => {
       const next = typeof updater === 'function' ? updater(sorting) : updater
@@ -229,7 +233,7 @@ export function ExperimentsPage() {
                 style={{ width: widthOf(i) }}
                 data-testid="column-header"
                 data-col={spec.id}
-                title={`sort by ${spec.id}`}
+                title={`sort by ${spec.id}${directions[spec.key] && spec.kind !== 'fixed' && spec.kind !== 'param' ? ` (best ${directions[spec.key] === 'max' ? 'highest' : 'lowest'})` : ''}`}
                 onClick={h.column.getToggleSortingHandler()}
               >
                 <span className="head-label">{spec.label}</span>
