@@ -10,6 +10,7 @@ import type { Figure } from './lib/figure.js'
 import { runOptional } from './lib/optional.js'
 import { renderTable } from './lib/table.js'
 import { runListingBench } from './listing-bench.js'
+import { runWalBench } from './wal-bench.js'
 import { runWriterBench } from './writer-bench.js'
 
 const all = process.argv.includes('--all')
@@ -27,6 +28,8 @@ const step = async (name: string, fn: () => Figure[] | Promise<Figure[] | undefi
 await step('concurrent writers', runConcurrentBench)
 await step('single-process writes, disk, downsample', runWriterBench)
 await step('listing 10k experiments', runListingBench)
+// 8 writers for 60 s (`--wal-seconds N` to try it shorter)
+await step('WAL under 8 writers', () => runWalBench())
 if (all) {
   await step('api', () => runOptional('api-bench.ts', 'runApiBench'))
   await step('ui', () => runOptional('ui-bench.ts', 'runUiBench'))

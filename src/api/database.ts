@@ -20,6 +20,7 @@ import { SeriesRows } from '../store/series-rows.js'
 import { decodeStoredJson } from '../store/stored-json.js'
 import { mapSqliteErrors, sqliteError } from '../store/sqlite-errors.js'
 import { TransactionStatements } from '../store/transaction.js'
+import { WalGuard } from '../store/wal-guard.js'
 import type { ExperimentSummary, FileRecord, Json, SeriesSummary, StatusChange } from '../store/types.js'
 import { createSweep, getSweep, listSweeps, type Sweep, type SweepSummary } from '../sweep/sweep.js'
 import { type BestFiles, pickBestFiles } from './best-files.js'
@@ -115,6 +116,8 @@ export class Database {
   /** the better-sqlite3 connection, for what the API does not cover */
   readonly sqlite: Sqlite
   private readonly writer: PointWriter | undefined
+  /** checkpoints the -wal when sustained writing has grown it past its limit */
+  private readonly walGuard: WalGuard | undefined
   private readonly expIds = new Map<string, number>()
   private readonly seriesIds = new Map<string, number>()
   private readonly beats = new Map<number, number>()
@@ -139,6 +142,7 @@ export class Database {
     this.busyTimeoutMs = options.busyTimeoutMs ?? 10_000
     this.sqlite = openSqlite(this.path, { readonly: options.readonly ?? false, busyTimeoutMs: this.busyTimeoutMs })
     this.writer = options.readonly ? undefined : new PointWriter(this.sqlite)
+    this.walGuard = options.readonly ? undefined : new WalGuard(this.sqlite, this.path, this.busyTimeoutMs)
     this.tx = new TransactionStatements(this.sqlite)
     this.expRows = new ExperimentRows(this.sqlite)
     this.seriesRows = new SeriesRows(this.sqlite)
@@ -180,6 +184,7 @@ export class Database {
       try {
         const result = fn()
         this.tx.commit()
+        this.walGuard?.afterCommit()
         return result
       } catch (e) {
         if (this.sqlite.inTransaction) this.tx.rollback()

@@ -5,6 +5,7 @@ import { DatabaseError, SchemaVersionError } from '../errors.js'
 import { latestVersion, loadMigrations } from './migrations.js'
 import { sqliteError } from './sqlite-errors.js'
 import { assertWalIntact } from './wal-check.js'
+import { WAL_LIMIT_BYTES } from './wal-guard.js'
 
 export type Sqlite = BetterSqlite3.Database
 
@@ -76,6 +77,8 @@ export function openSqlite(path: string, options: OpenOptions = {}): Sqlite {
       db.pragma('synchronous = NORMAL')
       // Bigger than the default 1000 pages: fewer checkpoints stalling a writer.
       db.pragma('wal_autocheckpoint = 4000')
+      // Whenever the WAL starts over, cut the file back to this (wal-guard.ts forces that when it never does).
+      db.pragma(`journal_size_limit = ${WAL_LIMIT_BYTES}`)
     }
     db.pragma('foreign_keys = ON')
     migrate(db, path)
