@@ -27,7 +27,9 @@ export function applyGlobalOptions(program: Command): Command {
       const value = program.getOptionValue(o.key)
       if (value === undefined) continue
       if (!command.options.some((opt) => opt.attributeName() === o.key)) {
-        throw new UsageError(`\`mldb ${command.name()}\` does not take ${o.flags.split(' ')[0]}`)
+        const path: string[] = []
+        for (let c: Command | null = command; c && c !== program; c = c.parent) path.unshift(c.name())
+        throw new UsageError(`\`mldb ${path.join(' ')}\` does not take ${o.flags.split(' ')[0]}`)
       }
       // commander usually leaves the command's own copy unset; when it did parse one, that one is later on the line
       if (command.getOptionValue(o.key) === undefined) command.setOptionValue(o.key, value)

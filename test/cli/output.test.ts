@@ -122,6 +122,8 @@ describe('global options before or after the command (issue 8 item 12)', () => {
     // the later one wins, as for any repeated option
     expect(names(ok(t.home, ['--db', big, 'ls', '--db', small, '--json']))).toEqual(want)
     expect(JSON.parse(ok(t.home, ['--db', small, 'config', '--json'])).path).toBe(resolve(small))
+    // a command under a command (mldb model ls) takes them too
+    expect(JSON.parse(ok(t.home, ['--db', small, 'model', 'ls', '--json']))).toEqual([])
   })
 
   it('writes through --db given first', () => {
@@ -134,6 +136,9 @@ describe('global options before or after the command (issue 8 item 12)', () => {
     const r = mldb(t.home, ['--json', 'status', 'g', 'COMPLETE', '--db', join(t.home, 'global-write.db')])
     expect(r.status).toBe(2)
     expect(r.stderr).toBe('mldb: `mldb status` does not take --json\n')
+    const nested = mldb(t.home, ['--json', 'model', 'alias', 'm', 'champion', '1', '--db', small])
+    expect(nested.status).toBe(2)
+    expect(nested.stderr).toBe('mldb: `mldb model alias` does not take --json\n')
   })
 
   it('lists them in the help', () => {
