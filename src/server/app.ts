@@ -7,12 +7,14 @@ import { ChangeFeed } from './change-feed.js'
 import { crossSiteWrites } from './cross-site.js'
 import { errorResponse, jsonResponse, toErrorResponse } from './errors.js'
 import { frameHeaders } from './frame-headers.js'
+import { packageVersion } from './package-version.js'
 import { directionRoutes } from './routes/directions.js'
 import { eventRoutes } from './routes/events.js'
 import { experimentRoutes } from './routes/experiments.js'
 import { fileRoutes } from './routes/files.js'
 import { modelRoutes } from './routes/models.js'
 import { seriesRoutes } from './routes/series.js'
+import { seriesBatchRoutes } from './routes/series-batch.js'
 import type { ServerState } from './state.js'
 import { defaultWebRoot, staticHandler } from './static.js'
 import { DEFAULT_STREAMS_PER_CLIENT, StreamLimiter } from './stream-limiter.js'
@@ -68,10 +70,12 @@ export function createApp(options: AppOptions): Hono {
   app.get('/api/health', (c) => {
     parseQuery(c, z.strictObject({}))
     const version = options.db.sqlite.pragma('user_version', { simple: true }) as number
-    return jsonResponse(c, { ok: true, db: options.db.path, version })
+    // version: the schema's; package: the mldb release the header shows
+    return jsonResponse(c, { ok: true, db: options.db.path, version, package: packageVersion() })
   })
   app.route('/api', experimentRoutes(state))
   app.route('/api', seriesRoutes(state))
+  app.route('/api', seriesBatchRoutes(state))
   app.route('/api', fileRoutes(state))
   app.route('/api', modelRoutes(state))
   app.route('/api', eventRoutes(state))

@@ -1,0 +1,123 @@
+// One request per chart panel: the downsampled series of many experiments at
+// once. Charting a 300-run sweep used to take a request per line (1,201 in
+// all); a panel now asks once, with a bucket count matched to its pixel width.
+import { Hono } from 'hono'
+import { z } from 'zod'
+import { NotFoundError, ValidationError } from '../../errors.js'
+import { jsonResponse } from '../errors.js'
+import type { ServerState } from '../state.js'
+import { boolParam, intParam, numParam } from '../validate.js'
+
+/** Experiments one request may name; a longer list is split by the client. */
+export const MAX_BATCH_EXPERIMENTS = 2_000
+/** Series keys one request may name (the splits of one panel). */
+export const MAX_BATCH_SERIES = 32
+/** Buckets per line: more than any screen is wide. */
+export const MAX_BATCH_BUCKETS = 4_000
+/** Buckets in one answer (lines × buckets), so one request cannot hold the server for long. */
+export const MAX_BATCH_CELLS = 4_000_000
+
+const one = z.strictObject({
+  buckets: intParam(1, MAX_BATCH_BUCKETS).default(600),
+  from: numParam.transform(Math.floor).optional(),
+  to: numParam.transform(Math.ceil).optional(),
+  bands: boolParam.default(true),
+})
+
+/** One line of the answer: columns, not objects, so 600 lines × 600 buckets stay small. */
+export interface BatchLine {
+  exp: string
+  series: string
+  step: number[]
+  time: number[]
+  last: number[]
+  /** only with bands (the default) */
+  min?: number[]
+  max?: number[]
+  count: number[]
+  nanCount: number[]
+}
+
+/**
+ * `GET /api/downsample?exp=a&exp=b&series=train/loss&series=valid/loss&buckets=600[&from=&to=][&bands=0]`:
+ * every (experiment, series) pair that exists, downsampled over the same step range.
+ * Pairs that do not exist are listed in `missing` (a run need not log every split).
+ *
+ * @example const r = await app.request('/api/downsample?exp=a&exp=b&series=loss&buckets=300')
+ */
+export function seriesBatchRoutes(state: ServerState): Hono {
+  const { db } = state
+  const app = new Hono()
+
+  app.get('/downsample', (c) => {
+    const all = c.req.queries()
+    for (const [k, v] of Object.entries(all)) {
+      if (k === 'token') continue
+      if (k !== 'exp' && k !== 'series' && !(k in one.shape)) throw new ValidationError(`unknown query parameter "${k}"`)
+      if (k !== 'exp' && k !== 'series' && v.length > 1) throw new ValidationError(`query parameter "${k}" is given ${v.length} times; give it once`)
+    }
+    const exps = [...new Set(all.exp ?? [])]
+    const keys = [...new Set(all.series ?? [])]
+    if (exps.length === 0) throw new ValidationError('name at least one experiment with exp=NAME')
+    if (keys.length === 0) throw new ValidationError('name at least one series with series=KEY, such as series=train/loss')
+    if (exps.length > MAX_BATCH_EXPERIMENTS)
+      throw new ValidationError(`at most ${MAX_BATCH_EXPERIMENTS} experiments per request (got ${exps.length}); split the list`)
+    if (keys.length > MAX_BATCH_SERIES) throw new ValidationError(`at most ${MAX_BATCH_SERIES} series per request (got ${keys.length})`)
+    const single: Record<string, string> = {}
+    for (const k of Object.keys(one.shape)) {
+      const v = all[k]?.[0]
+      if (v !== undefined) single[k] = v
+    }
+    const r = one.safeParse(single)
+    if (!r.success) {
+      const issue = r.error.issues[0]
+      throw new ValidationError(`query parameter "${issue?.path.join('.')}": ${issue?.message}`)
+    }
+    const q = r.data
+    const cells = exps.length * keys.length * q.buckets
+    if (cells > MAX_BATCH_CELLS)
+      throw new ValidationError(
+        `${exps.length} experiments × ${keys.length} series × ${q.buckets} buckets is over ${MAX_BATCH_CELLS}; ask for fewer buckets or split the list`,
+      )
+    for (const key of keys) if (key.length === 0) throw new ValidationError('series=: name a series such as "valid/loss" or "rmse"')
+
+    const lines: BatchLine[] = []
+    const missing: { exp: string; series: string }[] = []
+    for (const exp of exps) {
+      for (const key of keys) {
+        let buckets: ReturnType<typeof db.downsample>
+        try {
+          buckets = db.downsample(exp, key, { buckets: q.buckets, from: q.from, to: q.to })
+        } catch (e) {
+          if (e instanceof NotFoundError) {
+            missing.push({ exp, series: key })
+            continue
+          }
+          throw e
+        }
+        const n = buckets.length
+        const line: BatchLine = { exp, series: key, step: new Array(n), time: new Array(n), last: new Array(n), count: new Array(n), nanCount: new Array(n) }
+        if (q.bands) {
+          line.min = new Array(n)
+          line.max = new Array(n)
+        }
+        for (let i = 0; i < n; i++) {
+          const b = buckets[i] as (typeof buckets)[number]
+          line.step[i] = b.step
+          line.time[i] = b.time
+          line.last[i] = b.last
+          line.count[i] = b.count
+          line.nanCount[i] = b.nanCount
+          if (line.min && line.max) {
+            line.min[i] = b.min
+            line.max[i] = b.max
+          }
+        }
+        lines.push(line)
+      }
+    }
+    return jsonResponse(c, { buckets: q.buckets, lines, missing })
+  })
+
+  return app
+}
