@@ -10,6 +10,7 @@ from .errors import DatabaseError, SchemaVersionError
 from .migrations import latest_version, load_migrations
 from .sqlite_errors import sqlite_code, sqlite_error
 from .wal_check import assert_wal_intact
+from .wal_guard import WAL_LIMIT_BYTES
 
 #: How long a writer waits for another process's transaction before retrying.
 BUSY_TIMEOUT_S = 10.0
@@ -72,6 +73,8 @@ def connect(path, busy_timeout_s=BUSY_TIMEOUT_S):
         conn.execute("PRAGMA synchronous = NORMAL")
         # Bigger than the default 1000 pages: fewer checkpoints stalling a writer.
         conn.execute("PRAGMA wal_autocheckpoint = 4000")
+        # Whenever the WAL starts over, cut the file back to this (wal_guard.py forces that when it never does).
+        conn.execute("PRAGMA journal_size_limit = %d" % WAL_LIMIT_BYTES)
         conn.execute("PRAGMA foreign_keys = ON")
     except BaseException:
         conn.close()

@@ -20,6 +20,7 @@ from .points import PointWriter, from_sql
 from .registry import Registry
 from .stored_json import decode_stored_json, stored_json_columns_sql
 from .sqlite_errors import map_sqlite_errors
+from .wal_guard import WalGuard
 from .validate import (
     check_exp_name,
     check_key,
@@ -146,6 +147,8 @@ class Database:
         self.connection.isolation_level = "DEFERRED"
         self.cursor = self.connection.cursor()
         self._writer = PointWriter(self.connection)
+        # Checkpoints the -wal when sustained writing has grown it past its limit.
+        self._wal_guard = WalGuard(self.connection, self.path, self._busy_timeout_s * 1000)
         self._exp_ids = {}
         self._series_ids = {}
         self._beats = {}
@@ -219,6 +222,7 @@ class Database:
             try:
                 result = fn()
                 conn.execute("COMMIT")
+                self._wal_guard.after_commit()
                 return result
             except BaseException:
                 if conn.in_transaction:
