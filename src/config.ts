@@ -31,8 +31,15 @@ export function configFilePath(env: NodeJS.ProcessEnv = process.env): string {
   return join(env.HOME ?? homedir(), '.mldb_config.json')
 }
 
-/** Reads the config file; undefined when there is none. */
-export function readConfigFile(file: string): { db_path: string } | undefined {
+/**
+ * The keys a config file may hold. `db_path` is optional so that a file holding
+ * only other settings (series `directions`, later a `server`) is valid; any other
+ * key is refused, since a typo such as `path` would otherwise be silently ignored.
+ */
+export const CONFIG_FILE_KEYS = ['db_path', 'directions', 'server', 'token'] as const
+
+/** Reads the config file; undefined when there is none. `db_path` is undefined when the file does not set it. */
+export function readConfigFile(file: string): { db_path: string | undefined } | undefined {
   if (!existsSync(file)) return undefined
   let parsed: unknown
   try {
@@ -40,9 +47,17 @@ export function readConfigFile(file: string): { db_path: string } | undefined {
   } catch (e) {
     throw new ConfigError(`${file} is not valid JSON (${(e as Error).message}); write {"db_path": "/path/to/database.db"} or delete it`, file)
   }
-  const dbPath = (parsed as { db_path?: unknown } | null)?.db_path
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ConfigError(`${file} must hold a JSON object such as {"db_path": "/path/to/database.db"}`, file)
+  }
+  const unknown = Object.keys(parsed).filter((k) => !(CONFIG_FILE_KEYS as readonly string[]).includes(k))
+  if (unknown.length > 0) {
+    throw new ConfigError(`${file} has an unknown key "${unknown[0]}"; the keys are ${CONFIG_FILE_KEYS.join(', ')} (the database is "db_path")`, file)
+  }
+  const dbPath = (parsed as { db_path?: unknown }).db_path
+  if (dbPath === undefined) return { db_path: undefined }
   if (typeof dbPath !== 'string' || dbPath.trim() === '') {
-    throw new ConfigError(`${file} has no "db_path" string; write {"db_path": "/path/to/database.db"}`, file)
+    throw new ConfigError(`${file} has a "db_path" that is not a path; write {"db_path": "/path/to/database.db"}`, file)
   }
   return { db_path: dbPath }
 }
@@ -70,6 +85,6 @@ export function resolveDbPath(option?: string, env: NodeJS.ProcessEnv = process.
   if (CONFIG.db_path) return pick(CONFIG.db_path, 'CONFIG')
   if (env.MLDB_DB_PATH) return pick(env.MLDB_DB_PATH, 'env')
   const fromFile = readConfigFile(configFile)
-  if (fromFile) return pick(fromFile.db_path, 'config-file')
+  if (fromFile?.db_path !== undefined) return pick(fromFile.db_path, 'config-file')
   return pick(join(env.HOME ?? homedir(), '.mldb', 'mldb.db'), 'default')
 }

@@ -25,8 +25,13 @@ def config_file_path():
     return os.path.join(_home(), ".mldb_config.json")
 
 
+#: The keys a config file may hold; ``db_path`` is optional, any other key is refused
+#: (a typo such as ``path`` would otherwise be silently ignored).
+CONFIG_FILE_KEYS = ("db_path", "directions", "server", "token")
+
+
 def read_config_file(file):
-    """The config file's contents as a dict, or None when there is no file."""
+    """The config file's contents as a dict (``db_path`` None when unset), or None when there is no file."""
     if not os.path.exists(file):
         return None
     try:
@@ -36,9 +41,20 @@ def read_config_file(file):
         raise ConfigError(
             '%s is not valid JSON (%s); write {"db_path": "/path/to/database.db"} or delete it' % (file, e), file
         ) from None
-    db_path = parsed.get("db_path") if isinstance(parsed, dict) else None
+    if not isinstance(parsed, dict):
+        raise ConfigError('%s must hold a JSON object such as {"db_path": "/path/to/database.db"}' % file, file)
+    unknown = [k for k in parsed if k not in CONFIG_FILE_KEYS]
+    if unknown:
+        raise ConfigError(
+            '%s has an unknown key "%s"; the keys are %s (the database is "db_path")'
+            % (file, unknown[0], ", ".join(CONFIG_FILE_KEYS)),
+            file,
+        )
+    if "db_path" not in parsed:
+        return {"db_path": None}
+    db_path = parsed["db_path"]
     if not isinstance(db_path, str) or db_path.strip() == "":
-        raise ConfigError('%s has no "db_path" string; write {"db_path": "/path/to/database.db"}' % file, file)
+        raise ConfigError('%s has a "db_path" that is not a path; write {"db_path": "/path/to/database.db"}' % file, file)
     return {"db_path": db_path}
 
 
@@ -60,6 +76,6 @@ def resolve_db_path(path=None):
     if os.environ.get("MLDB_DB_PATH"):
         return _expand(os.environ["MLDB_DB_PATH"]), "env"
     from_file = read_config_file(config_file_path())
-    if from_file:
+    if from_file and from_file["db_path"] is not None:
         return _expand(from_file["db_path"]), "config-file"
     return _expand(os.path.join(_home(), ".mldb", "mldb.db")), "default"

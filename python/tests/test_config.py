@@ -51,3 +51,14 @@ def test_bad_config_file_names_itself(isolated_home, content):
         Database()
     assert file in str(info.value) and info.value.file == file
     assert not os.path.exists(os.path.join(str(isolated_home), ".mldb"))
+
+
+def test_config_file_without_db_path_uses_the_default(isolated_home):
+    write_config(isolated_home, json.dumps({"directions": {"valid/score": "max"}}))
+    assert resolve_db_path() == (os.path.join(str(isolated_home), ".mldb", "mldb.db"), "default")
+
+
+def test_config_file_unknown_key_is_named(isolated_home):
+    write_config(isolated_home, json.dumps({"db_pth": "/x.db"}))
+    with pytest.raises(ConfigError, match='unknown key "db_pth"'):
+        resolve_db_path()

@@ -44,6 +44,17 @@ describe('where the database is', () => {
     expect(() => resolveDbPath(undefined, env)).toThrow(/db_path/)
   })
 
+  it('takes a config file without db_path (other settings only) and uses the default database', () => {
+    writeFileSync(join(t.dir, '.mldb_config.json'), JSON.stringify({ directions: { 'valid/score': 'max' } }))
+    expect(resolveDbPath(undefined, env)).toMatchObject({ path: join(t.dir, '.mldb', 'mldb.db'), source: 'default' })
+  })
+
+  it('names an unknown key of the config file, so a typo is not silently ignored', () => {
+    const file = join(t.dir, '.mldb_config.json')
+    writeFileSync(file, JSON.stringify({ db_pth: '/x.db' }))
+    expect(() => resolveDbPath(undefined, env)).toThrow(/unknown key "db_pth"/)
+  })
+
   it('creates missing folders for a new database file', () => {
     const path = join(t.dir, 'deep', 'er', 'x.db')
     const db = new Database({ path })
