@@ -30,6 +30,7 @@ await step('single-process writes, disk, downsample', runWriterBench)
 await step('listing 10k experiments', runListingBench)
 // 8 writers for 60 s (`--wal-seconds N` to try it shorter)
 await step('WAL under 8 writers', () => runWalBench())
+if (all || process.argv.includes('--sweeps')) await step('sweeps', () => runOptional('sweep-bench.ts', 'runSweepBench'))
 if (all) {
   await step('api', () => runOptional('api-bench.ts', 'runApiBench'))
   await step('ui', () => runOptional('ui-bench.ts', 'runUiBench'))

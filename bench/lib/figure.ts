@@ -10,6 +10,8 @@ export interface Figure {
   pass: boolean | undefined
   /** what the value is compared with, measured in the same run */
   baseline: string
+  /** decimals shown in the table (default: 1 for ms and B, else 0) */
+  digits?: number
   /** extra results.json entries (baselines, ratios, sizes) */
   extra?: Record<string, number | string>
 }

@@ -89,7 +89,13 @@ def _neighbor_sigmas(xs, dim):
             continue
         left = x - lo if j == 0 else x - pts[j - 1][0]
         right = hi - x if j == len(pts) - 1 else pts[j + 1][0] - x
-        out[i] = max(left, right)
+        # the outermost kernels look inwards only (Optuna's consider_endpoints=False)
+        if len(pts) >= 2 and j == 0:
+            out[i] = right
+        elif len(pts) >= 2 and j == len(pts) - 1:
+            out[i] = left
+        else:
+            out[i] = max(left, right)
     return out
 
 
