@@ -24,6 +24,8 @@ from .wal_guard import WalGuard
 from .validate import (
     check_exp_name,
     check_key,
+    check_optional_int,
+    check_optional_text,
     check_project_name,
     check_record,
     check_row_count,
@@ -597,8 +599,8 @@ class Database:
         if status is not None:
             # as TypeScript: canonical statuses (and LOST) in any case, free text as written
             conds.append("upper(%s) = upper(?)" % STATUS_SQL)
-            args.append(str(status))
-        if name is not None:
+            args.append(check_optional_text("status", status))
+        if check_optional_text("name", name) is not None:
             conds.append("e.name GLOB ?" if "*" in name else "e.name = ?")
             args.append(name)
         if _id is not None:
@@ -612,8 +614,10 @@ class Database:
         if order_by is not None and not is_blank(_check_text("order_by", order_by)):
             order = compile_order_by(order_by, field_names(self.connection))
         args.extend(order[1])
-        args.append(-1 if limit is None else int(limit))
-        args.append(0 if offset is None else int(offset))
+        limit = check_optional_int("limit", limit)
+        offset = check_optional_int("offset", offset)
+        args.append(-1 if limit is None else limit)
+        args.append(0 if offset is None else offset)
         sql = bind_now(
             "SELECT e.id, e.name, p.name, %s, e.status, e.created_at, e.started_at, e.ended_at, e.updated_at,"
             " e.heartbeat_at, e.host, e.pid, e.notes, e.deleted_at"

@@ -198,3 +198,19 @@ def tag_text(key, value):
             'tag "%s" is %d bytes; the limit is %d, so keep long text in the notes or a file' % (key, nbytes, MAX_TAG_BYTES), key
         )
     return text
+
+
+def check_optional_int(what, value, minimum=0):
+    """None, or an integer >= minimum (not a bool, not 1.5), as TypeScript's optInt."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not hasattr(value, "__index__") or value.__index__() < minimum:
+        raise ValidationError("%s must be an integer >= %d, got %s" % (what, minimum, describe(value)), what)
+    return value.__index__()
+
+
+def check_optional_text(what, value):
+    """None, or a string, as TypeScript's optString."""
+    if value is not None and not isinstance(value, str):
+        raise ValidationError("%s must be a string, got %s" % (what, describe(value)), what)
+    return value
