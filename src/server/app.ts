@@ -15,6 +15,7 @@ import { fileRoutes } from './routes/files.js'
 import { modelRoutes } from './routes/models.js'
 import { seriesRoutes } from './routes/series.js'
 import { seriesBatchRoutes } from './routes/series-batch.js'
+import { sweepRoutes } from './routes/sweeps.js'
 import type { ServerState } from './state.js'
 import { defaultWebRoot, staticHandler } from './static.js'
 import { DEFAULT_STREAMS_PER_CLIENT, StreamLimiter } from './stream-limiter.js'
@@ -80,6 +81,7 @@ export function createApp(options: AppOptions): Hono {
   app.route('/api', modelRoutes(state))
   app.route('/api', eventRoutes(state))
   app.route('/api', directionRoutes(state))
+  app.route('/api', sweepRoutes(state))
   app.all('/api/*', (c) => errorResponse(c, 404, 'not_found', `no API route ${c.req.method} ${c.req.path}`))
   app.all('/api', (c) => errorResponse(c, 404, 'not_found', `no API route ${c.req.method} ${c.req.path}`))
 
