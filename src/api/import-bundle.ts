@@ -1,5 +1,7 @@
 import { MldbError } from '../errors.js'
+import { withBusyRetry } from '../store/connection.js'
 import { type ImportedSeries, insertImportedExperiment, nameTakenLookup } from '../store/import-rows.js'
+import { sqliteError } from '../store/sqlite-errors.js'
 import type { ExperimentFields, FileRecord, Json, StatusChange } from '../store/types.js'
 import type { BatchPoint, Database } from './database.js'
 import { checkExpName, checkKey, checkProjectName, checkSeriesName, checkSplit, checkStatus, checkStep, checkValue, toJsonValue } from './validate.js'
@@ -124,5 +126,32 @@ export function writeBundle(db: Database, b: ExperimentBundle): void {
     files: b.files.map((x) => ({ ...x, meta: x.meta === null ? null : JSON.stringify(x.meta) })),
     series: [...groups.values()],
   })
-  if (!written) throw new MldbError(`experiment "${b.name}" already exists in ${db.path}; nothing of it was imported`)
+  if (!written) throw new MldbError(`experiment "${b.name}" already exists in ${db.path}; nothing was imported`)
+}
+
+/**
+ * Writes every bundle of one source in one transaction (issue 8 item 10): an
+ * import killed half-way leaves nothing behind, so running it again completes
+ * it without duplicates or "already exists". The bundles are in memory already
+ * (everything is read and checked first), so one transaction costs no memory;
+ * other processes logging meanwhile wait for it, as for any write.
+ * `onEach` runs after each bundle (progress).
+ *
+ * @example writeBundles(db, bundles, () => bar.tick())
+ */
+export function writeBundles(db: Database, bundles: readonly ExperimentBundle[], onEach?: () => void): void {
+  try {
+    withBusyRetry(() =>
+      db.sqlite
+        .transaction(() => {
+          for (const b of bundles) {
+            writeBundle(db, b)
+            onEach?.()
+          }
+        })
+        .immediate(),
+    )
+  } catch (e) {
+    throw sqliteError(e, db.path)
+  }
 }

@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs'
 import type { Command } from 'commander'
-import { checkBundle, type ExperimentBundle, existingNames, nameTaken, writeBundle } from '../../api/import-bundle.js'
+import { checkBundle, type ExperimentBundle, existingNames, nameTaken, writeBundles } from '../../api/import-bundle.js'
 import { readExportFile } from '../../api/import-records.js'
 import { isMlflowStore, readMlflowStore } from '../../api/mlflow-import.js'
 import { MldbError, NotFoundError } from '../../errors.js'
@@ -43,10 +43,8 @@ export function registerImport(program: Command): void {
         const bar = progress('import')
         bar.start(bundles.length)
         try {
-          for (const b of bundles) {
-            writeBundle(db, b)
-            bar.tick()
-          }
+          // one transaction for the whole source: a killed import leaves nothing, and a rerun completes it
+          writeBundles(db, bundles, () => bar.tick())
         } finally {
           bar.stop()
         }
