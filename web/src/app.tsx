@@ -9,6 +9,7 @@ import { ExperimentPage } from './pages/experiment-page'
 import { ExperimentsPage } from './pages/experiments-page'
 import { HparamsPage } from './pages/hparams-page'
 import { ModelsPage } from './pages/models-page'
+import { SweepPage } from './pages/sweep-page'
 
 function Page() {
   const { path } = useRoute()
@@ -16,6 +17,7 @@ function Page() {
   if (path === '/charts') return <ChartsPage />
   if (path === '/compare') return <ComparePage />
   if (path === '/hparams') return <HparamsPage />
+  if (path === '/sweeps' || path.startsWith('/sweeps/')) return <SweepPage name={path.length > 8 ? decodeURIComponent(path.slice(8)) : undefined} />
   if (path === '/models' || path.startsWith('/models/')) return <ModelsPage name={path.length > 8 ? decodeURIComponent(path.slice(8)) : undefined} />
   return <ExperimentsPage />
 }
@@ -48,6 +50,7 @@ export function App() {
           {tab('/compare', 'Compare', 'nav-compare', href('/compare', { exp: [...selection] }))}
           {tab('/hparams', 'Hyperparameters', 'nav-hparams')}
           {tab('/models', 'Models', 'nav-models')}
+          {tab('/sweeps', 'Sweeps', 'nav-sweeps')}
         </nav>
         <span className="spacer" />
         <span className="muted small mono db-path" title={db}>
