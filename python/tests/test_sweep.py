@@ -171,3 +171,17 @@ def test_start_run_without_a_name_joins_mldb_exp(db, tmp_path):
     assert db.get_exp_status("j-0") == "COMPLETE"
     assert [e["name"] for e in db.list_experiments()] == ["j-0"]
     assert s.trials()[0]["value"] == 0.25
+
+
+def test_the_readme_sweep_example_runs(tmp_path):
+    import re
+
+    from conftest import REPO_ROOT
+
+    with open(os.path.join(REPO_ROOT, "python", "README.md"), encoding="utf-8") as f:
+        block = re.search(r"### Sweeps\n\n```python\n(.*?)```", f.read(), re.S).group(1)
+    code = "import sys; sys.path.insert(0, %r)\n" % os.path.join(REPO_ROOT, "python") + block
+    env = {**os.environ, "MLDB_DB_PATH": str(tmp_path / "r.db")}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert "'exp': 'quad-" in out.stdout
