@@ -2,6 +2,7 @@ import { ValidationError } from '../errors.js'
 import type { FileRecord } from '../store/types.js'
 import { type AddFileOptions, type BatchPoint, Database } from './database.js'
 import { expName } from './exp-name.js'
+import { SystemMetrics } from './system-metrics.js'
 import { checkOptions, checkStatus, checkStep, describe, optAny, optBool, optInt, optString } from './validate.js'
 
 /** Anything thrown, as text for the notes; never throws itself (a Symbol, an object whose toString throws). */
@@ -27,6 +28,10 @@ export interface StartRunOptions {
   heartbeatMs?: number
   /** mark the run FAILED/KILLED on uncaught errors and SIGINT/SIGTERM; default true */
   handleExit?: boolean
+  /** sample CPU, memory, disk, network and GPU (where nvidia-smi is present) into `system/*` series; default false */
+  systemMetrics?: boolean
+  /** how often system metrics are sampled, in ms; default 10,000 */
+  systemMetricsEveryMs?: number
 }
 
 /** Runs still open in this process, so a dying process can mark them. */
@@ -80,13 +85,20 @@ export class Run {
   private timer: NodeJS.Timeout | undefined
   private nextStep = 0
   private ended = false
+  private system: SystemMetrics | undefined
 
   constructor(
     private readonly db: Database,
     options: StartRunOptions = {},
   ) {
     // Checked before anything is written: a run refused here leaves no experiment behind.
-    checkOptions('startRun', options, { name: optString, heartbeatMs: optInt(1), handleExit: optBool })
+    checkOptions('startRun', options, {
+      name: optString,
+      heartbeatMs: optInt(1),
+      handleExit: optBool,
+      systemMetrics: optBool,
+      systemMetricsEveryMs: optInt(1),
+    })
     // Inside `mldb sweep agent` (MLDB_EXP set), a run without a name is the trial's experiment.
     const trial = options.name === undefined ? process.env.MLDB_EXP : undefined
     if (trial) {
@@ -118,6 +130,10 @@ export class Run {
       }
     }, every)
     this.timer.unref()
+    if (options.systemMetrics) {
+      const name = this.name
+      this.system = new SystemMetrics((points) => db.logBatch(name, points), options.systemMetricsEveryMs)
+    }
     if (options.handleExit ?? true) {
       openRuns.add(this)
       hookProcess()
@@ -181,6 +197,7 @@ export class Run {
     if (this.ended) return
     this.ended = true
     clearInterval(this.timer)
+    this.system?.stop()
     openRuns.delete(this)
     // `using db` closes the database before a crash or exit hook gets here:
     // mark the run through a connection of our own then.
