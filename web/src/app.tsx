@@ -29,7 +29,7 @@ export function App() {
   const [db, setDb] = useState('')
   useEffect(() => {
     api.health().then(
-      (h) => setDb(`${h.db} · mldb ${h.version}`),
+      (h) => setDb(`${h.db} · mldb ${h.package ?? ''}`),
       () => setDb('server unreachable'),
     )
   }, [])

@@ -1,19 +1,58 @@
 // One chart per series name for a set of experiments, with the controls that
-// apply to all of them (x axis, smoothing, log scale) kept in the URL.
+// apply to all of them (x axis, smoothing, log scale, grouping) kept in the URL.
 import { useMemo } from 'react'
 import type { XMode } from '../lib/align'
 import type { ExperimentSummary } from '../lib/api'
 import { runColor } from '../lib/colors'
+import { paramText } from '../lib/format'
+import type { Agg, BandKind } from '../lib/group'
 import { setQuery, useRoute } from '../lib/route'
 import { shortNames } from '../lib/short-names'
-import { type ChartLine, SeriesChart } from './series-chart'
+import { type ChartLine, type GroupOptions, SeriesChart } from './series-chart'
 
-/** Groups the experiments' series by name into chart lines, labelled by the part of their names that differs. */
-export function chartLines(exps: readonly ExperimentSummary[]): Map<string, ChartLine[]> {
+/** The group of an experiment under a group-by key: `project`, `status`, `params.X` or `tags.X`. */
+export function groupOf(e: ExperimentSummary, by: string): string {
+  if (by === 'project') return e.project
+  if (by === 'status') return e.status
+  if (by.startsWith('params.')) return paramText(e.params[by.slice(7)])
+  if (by.startsWith('tags.')) return e.tags[by.slice(5)] ?? '–'
+  return '–'
+}
+
+/** The keys runs can be grouped by: project, status, then every param and tag the runs hold. */
+export function groupKeys(exps: readonly ExperimentSummary[]): string[] {
+  const keys = ['project', 'status']
+  const params = new Set<string>()
+  const tags = new Set<string>()
+  for (const e of exps) {
+    for (const k of Object.keys(e.params)) params.add(k)
+    for (const k of Object.keys(e.tags)) tags.add(k)
+  }
+  for (const k of [...params].sort()) keys.push(`params.${k}`)
+  for (const k of [...tags].sort()) keys.push(`tags.${k}`)
+  return keys
+}
+
+/**
+ * Groups the experiments' series by name into chart lines, labelled by the part of their names that differs.
+ * With `groupBy`, runs of a group share their group's colour.
+ *
+ * @example chartLines(exps, 'params.lr').get('loss')
+ */
+export function chartLines(exps: readonly ExperimentSummary[], groupBy?: string): Map<string, ChartLine[]> {
   const byName = new Map<string, ChartLine[]>()
   const short = shortNames(exps.map((e) => e.name))
+  const groupIndex = new Map<string, number>()
+  if (groupBy) {
+    const values = [...new Set(exps.map((e) => groupOf(e, groupBy)))]
+    // numbers in numeric order, so a colour walk follows lr 1e-4 → 1e-1
+    values.sort((a, b) => (Number.isFinite(Number(a)) && Number.isFinite(Number(b)) ? Number(a) - Number(b) : a.localeCompare(b)))
+    for (const [i, v] of values.entries()) groupIndex.set(v, i)
+  }
   exps.forEach((e, i) => {
     const keys = Object.keys(e.series).sort()
+    const group = groupBy ? groupOf(e, groupBy) : undefined
+    const color = runColor(group === undefined ? i : (groupIndex.get(group) ?? 0))
     for (const key of keys) {
       const s = e.series[key]
       if (!s) continue
@@ -29,9 +68,10 @@ export function chartLines(exps: readonly ExperimentSummary[]): Map<string, Char
         split: s.split,
         label: s.split ? `${short[i]} · ${s.split}` : (short[i] as string),
         fullLabel: s.split ? `${e.name} · ${s.split}` : e.name,
-        color: runColor(i),
+        color,
         lastStep: s.lastStep,
         t0: e.startedAt ?? e.createdAt,
+        ...(group === undefined ? {} : { group }),
       })
     }
   })
@@ -45,11 +85,17 @@ export function ChartGrid({ exps }: { exps: readonly ExperimentSummary[] }) {
   const xMode = (['step', 'time', 'relative'].includes(query.get('x') ?? '') ? query.get('x') : 'step') as XMode
   const smoothing = Math.min(0.99, Math.max(0, Number(query.get('smooth') ?? 0) || 0))
   const logY = query.get('log') === '1'
-  const options = useMemo(() => ({ xMode, smoothing, logY }), [xMode, smoothing, logY])
-  // Lines change identity only when a series appears, not on every live update.
-  const shape = exps.map((e) => `${e.name}:${Object.keys(e.series).sort().join(',')}`).join('|')
+  const keys = useMemo(() => (exps.length > 1 ? groupKeys(exps) : []), [exps])
+  const groupBy = keys.includes(query.get('group') ?? '') ? (query.get('group') as string) : undefined
+  const agg: Agg = query.get('agg') === 'median' ? 'median' : 'mean'
+  const band: BandKind = query.get('band') === 'std' ? 'std' : 'minmax'
+  const showRuns = query.get('runs') === '1'
+  const group = useMemo<GroupOptions | undefined>(() => (groupBy ? { agg, band, showRuns } : undefined), [groupBy, agg, band, showRuns])
+  const options = useMemo(() => ({ xMode, smoothing, logY, group }), [xMode, smoothing, logY, group])
+  // Lines change identity only when a series appears (or a group changes), not on every live update.
+  const shape = exps.map((e) => `${e.name}:${Object.keys(e.series).sort().join(',')}:${groupBy ? groupOf(e, groupBy) : ''}`).join('|')
   // biome-ignore lint/correctness/useExhaustiveDependencies: recomputed when the set of series changes
-  const charts = useMemo(() => chartLines(exps), [shape])
+  const charts = useMemo(() => chartLines(exps, groupBy), [shape, groupBy])
 
   return (
     <div className="chart-grid-wrap">
@@ -83,6 +129,51 @@ export function ChartGrid({ exps }: { exps: readonly ExperimentSummary[] }) {
         <label className="control">
           <input type="checkbox" checked={logY} data-testid="log-y" onChange={(e) => setQuery({ log: e.target.checked ? '1' : undefined })} /> log y
         </label>
+        {keys.length > 0 && (
+          <label className="control">
+            group by
+            <select className="input select" data-testid="group-by" value={groupBy ?? ''} onChange={(e) => setQuery({ group: e.target.value || undefined })}>
+              <option value="">none</option>
+              {keys.map((k) => (
+                <option key={k} value={k}>
+                  {k}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+        {groupBy && (
+          <>
+            <label className="control">
+              line
+              <select
+                className="input select"
+                data-testid="group-agg"
+                value={agg}
+                onChange={(e) => setQuery({ agg: e.target.value === 'mean' ? undefined : e.target.value })}
+              >
+                <option value="mean">mean</option>
+                <option value="median">median</option>
+              </select>
+            </label>
+            <label className="control">
+              band
+              <select
+                className="input select"
+                data-testid="group-band"
+                value={band}
+                onChange={(e) => setQuery({ band: e.target.value === 'minmax' ? undefined : e.target.value })}
+              >
+                <option value="minmax">min–max</option>
+                <option value="std">±1 std</option>
+              </select>
+            </label>
+            <label className="control">
+              <input type="checkbox" checked={showRuns} data-testid="group-runs" onChange={(e) => setQuery({ runs: e.target.checked ? '1' : undefined })} />{' '}
+              runs
+            </label>
+          </>
+        )}
         <span className="muted small">drag to zoom · double-click to reset · train solid, valid dashed</span>
       </div>
       {charts.size === 0 && <div className="empty">These experiments have no series yet.</div>}

@@ -51,9 +51,10 @@ export function lineXY(line: LineData, mode: XMode, smoothing: number, log: bool
 
 /**
  * Aligns lines on the union of their x values (uPlot's data model): each line
- * gets three columns (value, min, max) with nulls where it has no point.
+ * gets a value column, plus min and max columns when `bands[i]` is not false,
+ * with nulls where it has no point.
  */
-export function align(lines: LineXY[]): uPlot.AlignedData {
+export function align(lines: LineXY[], bands?: readonly boolean[]): uPlot.AlignedData {
   let total = 0
   for (const l of lines) total += l.xs.length
   const all = new Float64Array(total)
@@ -69,10 +70,11 @@ export function align(lines: LineXY[]): uPlot.AlignedData {
     if (i === 0 || v !== all[i - 1]) xs.push(v)
   }
   const out: (number | null)[][] = []
-  for (const l of lines) {
+  lines.forEach((l, li) => {
+    const band = bands?.[li] !== false
     const y: (number | null)[] = new Array(xs.length).fill(null)
-    const lo: (number | null)[] = new Array(xs.length).fill(null)
-    const hi: (number | null)[] = new Array(xs.length).fill(null)
+    const lo: (number | null)[] = band ? new Array(xs.length).fill(null) : []
+    const hi: (number | null)[] = band ? new Array(xs.length).fill(null) : []
     // usually both sorted: walk them together, and search when a line steps back in time
     let j = 0
     for (let i = 0; i < l.xs.length; i++) {
@@ -80,11 +82,14 @@ export function align(lines: LineXY[]): uPlot.AlignedData {
       while (j < xs.length && (xs[j] as number) < x) j++
       if (xs[j] !== x) j = lowerBound(xs, x)
       y[j] = l.ys[i] ?? null
-      lo[j] = l.mins[i] ?? null
-      hi[j] = l.maxs[i] ?? null
+      if (band) {
+        lo[j] = l.mins[i] ?? null
+        hi[j] = l.maxs[i] ?? null
+      }
     }
-    out.push(y, lo, hi)
-  }
+    if (band) out.push(y, lo, hi)
+    else out.push(y)
+  })
   return [xs, ...out] as uPlot.AlignedData
 }
 

@@ -26,6 +26,40 @@ export interface Bucket {
   nanCount: number
 }
 
+/** One line of a panel's batch answer, as columns (min/max only with bands). */
+export interface BatchLine {
+  exp: string
+  series: string
+  step: number[]
+  time: number[]
+  last: number[]
+  min?: number[]
+  max?: number[]
+  count: number[]
+  nanCount: number[]
+}
+
+/** The answer of GET /api/downsample: every (experiment, series) pair that exists. */
+export interface BatchAnswer {
+  buckets: number
+  lines: BatchLine[]
+  missing: { exp: string; series: string }[]
+}
+
+// Value columns hold "NaN"/"Infinity" strings where a bucket's value is one.
+function reviveBatch(a: BatchAnswer): BatchAnswer {
+  const fix = (col: number[] | undefined) => {
+    if (!col) return
+    for (let i = 0; i < col.length; i++) if (typeof col[i] === 'string') col[i] = SPECIAL[col[i] as unknown as string] ?? Number.NaN
+  }
+  for (const l of a.lines) {
+    fix(l.last)
+    fix(l.min)
+    fix(l.max)
+  }
+  return a
+}
+
 /** A raw point: [step, time ms, value]. */
 export type RawPoint = [number, number, number]
 
@@ -103,8 +137,18 @@ export const api = {
   points: (name: string, series: string, after?: number) => request<{ series: string; points: RawPoint[] }>(`${exp(name)}/points${q({ series, after })}`),
   downsample: (name: string, series: string, o: { buckets?: number; from?: number; to?: number } = {}) =>
     request<{ series: string; buckets: Bucket[] }>(`${exp(name)}/downsample${q({ series, buckets: o.buckets ?? 1000, from: o.from, to: o.to })}`),
+  downsampleMany: (o: { exps: readonly string[]; series: readonly string[]; buckets: number; from?: number; to?: number; bands: boolean }) => {
+    const s = new URLSearchParams()
+    for (const e of o.exps) s.append('exp', e)
+    for (const k of o.series) s.append('series', k)
+    s.set('buckets', String(o.buckets))
+    if (o.from !== undefined) s.set('from', String(o.from))
+    if (o.to !== undefined) s.set('to', String(o.to))
+    if (!o.bands) s.set('bands', '0')
+    return request<BatchAnswer>(`/api/downsample?${s.toString()}`).then(reviveBatch)
+  },
   changes: (since: number) => request<{ now: number; experiments: ExperimentSummary[]; trashed?: string[] }>(`/api/changes${q({ since })}`),
-  health: () => request<{ ok: boolean; db: string; version: string }>('/api/health'),
+  health: () => request<{ ok: boolean; db: string; version: number; package?: string }>('/api/health'),
   directions: (keys: readonly string[]) =>
     request<{ directions: Record<string, 'min' | 'max'> }>(`/api/directions?${new URLSearchParams(keys.map((k) => ['series', k])).toString()}`),
 }

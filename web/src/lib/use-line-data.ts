@@ -2,7 +2,7 @@
 // again per zoom range), then extended live with only the points that are new
 // since the last step seen.
 import { useEffect, useRef, useState } from 'react'
-import { api, type Bucket, type RawPoint } from './api'
+import { api, type BatchLine, type Bucket, type RawPoint } from './api'
 import { useChanges } from './live'
 
 /** One line a chart wants: series `key` of experiment `exp`. */
@@ -36,9 +36,50 @@ export interface LineDataState {
   error: string | undefined
 }
 
-const BUCKETS = 1000
 // Past this many raw points appended live, a fresh downsample is cheaper to draw.
 const REDOWNSAMPLE_AFTER = 5000
+// A panel's request names its experiments in the URL; past this length it is split.
+const MAX_URL = 6000
+
+/** How a panel asks: one bucket per pixel of its width, bands only when few lines draw them. */
+export interface LoadOptions {
+  /** the plot's width in px (undefined: not measured yet, nothing is loaded) */
+  width: number | undefined
+  bands: boolean
+}
+
+/** Splits experiment names into lists whose query strings stay under MAX_URL. */
+export function chunkNames(names: readonly string[], reserve: number): string[][] {
+  const out: string[][] = []
+  let cur: string[] = []
+  let len = reserve
+  for (const n of names) {
+    const l = encodeURIComponent(n).length + 5
+    if (cur.length > 0 && len + l > MAX_URL) {
+      out.push(cur)
+      cur = []
+      len = reserve
+    }
+    cur.push(n)
+    len += l
+  }
+  if (cur.length > 0) out.push(cur)
+  return out
+}
+
+const bucketsOf = (l: BatchLine): Bucket[] =>
+  l.step.map((step, i) => {
+    const last = l.last[i] as number
+    return {
+      step,
+      time: l.time[i] as number,
+      min: l.min?.[i] ?? last,
+      max: l.max?.[i] ?? last,
+      last,
+      count: l.count[i] as number,
+      nanCount: l.nanCount[i] as number,
+    }
+  })
 
 const toBucket = ([step, time, value]: RawPoint): Bucket => ({
   step,
@@ -50,8 +91,11 @@ const toBucket = ([step, time, value]: RawPoint): Bucket => ({
   nanCount: Number.isNaN(value) ? 1 : 0,
 })
 
-/** Loads and live-updates the lines of one chart; `zoom` maps line ids to step ranges. */
-export function useLineData(specs: LineSpec[], zoom: Map<string, StepRange> | undefined): LineDataState {
+/**
+ * Loads and live-updates the lines of one chart panel with one request (a few
+ * when the names would not fit one URL); `zoom` is the step range to load.
+ */
+export function useLineData(specs: LineSpec[], zoom: StepRange | undefined, load: LoadOptions): LineDataState {
   const [state, setState] = useState<LineDataState>({ lines: new Map(), version: 0, arrivedAt: 0, loading: true, error: undefined })
   const specsRef = useRef(specs)
   specsRef.current = specs
@@ -60,27 +104,51 @@ export function useLineData(specs: LineSpec[], zoom: Map<string, StepRange> | un
   const pending = useRef(new Set<string>())
   const [reload, setReload] = useState(0)
   const key = specs.map((s) => s.id).join('\n')
-  const zoomKey = zoom ? [...zoom].map(([id, r]) => `${id}:${r.from}:${r.to}`).join('\n') : ''
+  const zoomKey = zoom ? `${zoom.from}:${zoom.to}` : ''
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: specs and zoom are read through their keys
   useEffect(() => {
+    if (load.width === undefined) return
     let cancelled = false
     setState((s) => ({ ...s, loading: true }))
     const previous = loadedRef.current
-    Promise.all(
-      specsRef.current.map(async (s) => {
-        const range = zoom?.get(s.id)
-        // Without zoom, stop at the last step we know, so live appends start exactly after it.
+    const specs = specsRef.current
+    const exps = [...new Set(specs.map((s) => s.exp))]
+    const keys = [...new Set(specs.map((s) => s.key))]
+    // Without zoom, stop at the last step we know of any line, so live appends start after it.
+    let to: number | undefined
+    if (zoom) to = zoom.to
+    else {
+      for (const s of specs) {
         const last = previous.get(s.id)?.lastStep ?? s.lastStep
-        const to = range ? range.to : (last ?? undefined)
-        const res = await api.downsample(s.exp, s.key, { buckets: BUCKETS, from: range?.from, to })
-        const lastStep = range ? (previous.get(s.id)?.lastStep ?? s.lastStep) : (last ?? res.buckets.at(-1)?.step ?? null)
-        return [s.id, { buckets: res.buckets, lastStep, appended: 0 }] as const
-      }),
+        if (last === null) {
+          to = undefined
+          break
+        }
+        to = Math.max(to ?? last, last)
+      }
+    }
+    const buckets = Math.max(50, Math.min(4000, Math.round(load.width)))
+    const reserve = keys.reduce((n, k) => n + encodeURIComponent(k).length + 8, 80)
+    Promise.all(
+      chunkNames(exps, reserve).map((chunk) => api.downsampleMany({ exps: chunk, series: keys, buckets, from: zoom?.from, to, bands: load.bands })),
     ).then(
-      (entries) => {
+      (answers) => {
         if (cancelled) return
-        setState((s) => ({ lines: new Map(entries), version: s.version + 1, arrivedAt: performance.now(), loading: false, error: undefined }))
+        const byId = new Map<string, BatchLine>()
+        for (const a of answers) for (const l of a.lines) byId.set(`${l.exp}\u0000${l.series}`, l)
+        const lines = new Map<string, Loaded>()
+        for (const s of specs) {
+          const l = byId.get(`${s.exp}\u0000${s.key}`)
+          const known = previous.get(s.id)?.lastStep ?? s.lastStep
+          let bs = l ? bucketsOf(l) : []
+          // The panel's range ends at its longest line: a line keeps only what it was known to
+          // hold, so live appends after its own last step add nothing twice.
+          if (!zoom && known !== null) bs = bs.filter((b) => b.step <= known)
+          const lastStep = known ?? bs.at(-1)?.step ?? null
+          lines.set(s.id, { buckets: bs, lastStep, appended: 0 })
+        }
+        setState((s) => ({ lines, version: s.version + 1, arrivedAt: performance.now(), loading: false, error: undefined }))
       },
       (e: Error) => {
         if (!cancelled) setState((s) => ({ ...s, loading: false, error: e.message }))
@@ -89,7 +157,7 @@ export function useLineData(specs: LineSpec[], zoom: Map<string, StepRange> | un
     return () => {
       cancelled = true
     }
-  }, [key, zoomKey, reload])
+  }, [key, zoomKey, reload, load.width, load.bands])
 
   useChanges((changed) => {
     if (zoom) return // a zoomed chart holds still; un-zooming loads everything again

@@ -2,6 +2,39 @@
 import { useEffect, useState } from 'react'
 import { api, type ExperimentSummary } from './api'
 import { useChanges } from './live'
+import { chunkNames } from './use-line-data'
+
+/** A filter string literal: quotes doubled, no escapes (docs/schema.md). */
+const quote = (s: string): string => `'${s.replaceAll("'", "''")}'`
+
+/**
+ * The named experiments in order, from the listing (one request for a few hundred
+ * names, not one each); a name the listing lacks (a typo, the trash) is asked for
+ * alone, so its error or its trashed summary shows as before.
+ */
+async function loadSummaries(names: readonly string[]): Promise<{ exps: ExperimentSummary[]; errors: string[] }> {
+  const found = new Map<string, ExperimentSummary>()
+  const errors: string[] = []
+  try {
+    const chunks = chunkNames(names, 200).map((c) => c.map(quote).join(', '))
+    const answers = await Promise.all(chunks.map((list) => api.experiments({ where: `name in (${list})`, limit: 50_000 })))
+    for (const a of answers) for (const e of a.experiments) found.set(e.name, e)
+  } catch {
+    // fall back to one request per name below
+  }
+  const rest = names.filter((n) => !found.has(n))
+  const single = await Promise.allSettled(rest.map((n) => api.experiment(n)))
+  single.forEach((r, i) => {
+    if (r.status === 'fulfilled') found.set(r.value.name, r.value)
+    else errors.push(`${rest[i]}: ${(r.reason as Error).message}`)
+  })
+  const exps: ExperimentSummary[] = []
+  for (const n of names) {
+    const e = found.get(n)
+    if (e) exps.push(e)
+  }
+  return { exps, errors }
+}
 
 /** The named experiments' summaries (missing ones reported in `errors`), kept current. */
 export function useSummaries(names: readonly string[]): { exps: ExperimentSummary[]; errors: string[]; loading: boolean } {
@@ -11,15 +44,8 @@ export function useSummaries(names: readonly string[]): { exps: ExperimentSummar
   useEffect(() => {
     let cancelled = false
     setState((s) => ({ ...s, loading: true }))
-    Promise.allSettled(names.map((n) => api.experiment(n))).then((results) => {
-      if (cancelled) return
-      const exps: ExperimentSummary[] = []
-      const errors: string[] = []
-      results.forEach((r, i) => {
-        if (r.status === 'fulfilled') exps.push(r.value)
-        else errors.push(`${names[i]}: ${(r.reason as Error).message}`)
-      })
-      setState({ exps, errors, loading: false })
+    loadSummaries(names).then((r) => {
+      if (!cancelled) setState({ ...r, loading: false })
     })
     return () => {
       cancelled = true
