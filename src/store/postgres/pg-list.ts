@@ -1,0 +1,108 @@
+import type { Pool } from 'pg'
+import type { Field, Filter, OrderBy } from '../../query/ast.js'
+import { compilePostgresFilter, compilePostgresOrderBy } from '../../query/compile-postgres.js'
+import { bindNow, isBlankFilter, STATUS_SQL } from '../../query/filter.js'
+import { parseFilter, parseOrderBy } from '../../query/parse.js'
+import { type NameLookup, resolveFilter, resolveOrderBy } from '../../query/resolve.js'
+import type { ListOptions } from '../experiments.js'
+
+/** `$n` placeholders numbered from where the statement's other parameters end. */
+function renumber(sql: string, offset: number): string {
+  return offset === 0 ? sql : sql.replace(/\$(\d+)/g, (_m, n: string) => `$${Number(n) + offset}`)
+}
+
+function bareKeys(f: Filter | OrderBy | null, out: Set<string>): Set<string> {
+  if (!f) return out
+  const field = (x: Field) => {
+    if (x.kind === 'bare') out.add(x.key)
+  }
+  if ('direction' in f) field(f.field)
+  else if (f.type === 'and' || f.type === 'or') for (const a of f.args) bareKeys(a, out)
+  else if (f.type === 'not') bareKeys(f.arg, out)
+  else field(f.field)
+  return out
+}
+
+/**
+ * The short names (`lr`, `valid/loss`) of a filter and sort key looked up in one
+ * query, then answered synchronously as resolve.ts expects (the SQLite store
+ * asks the file per name; here every question is a round trip).
+ */
+async function lookupNames(pool: Pool, keys: Set<string>): Promise<NameLookup> {
+  if (keys.size === 0) return () => ({ param: false, series: false })
+  const list = [...keys]
+  const splits = list.map((k) => (k.includes('/') ? k.slice(0, k.indexOf('/')) : ''))
+  const names = list.map((k) => (k.includes('/') ? k.slice(k.indexOf('/') + 1) : k))
+  const r = await pool.query(
+    `SELECT k.key,
+       EXISTS (SELECT 1 FROM params WHERE key = k.key) AS param,
+       EXISTS (SELECT 1 FROM series WHERE name = k.name AND split = k.split) AS series
+     FROM unnest($1::text[], $2::text[], $3::text[]) AS k(key, name, split)`,
+    [list, names, splits],
+  )
+  const found = new Map<string, { param: boolean; series: boolean }>(r.rows.map((row) => [row.key, { param: row.param, series: row.series }]))
+  return (key) => found.get(key) ?? { param: false, series: false }
+}
+
+/** A listing's WHERE condition, ORDER BY and parameters on PostgreSQL; the same options and meaning as listWhere (SQLite). */
+export async function pgListQuery(pool: Pool, options: ListOptions): Promise<{ where: string; order: string; params: unknown[] }> {
+  const filterAst = typeof options.where === 'string' && !isBlankFilter(options.where) ? parseFilter(options.where) : null
+  const orderAst = options.orderBy ? parseOrderBy(options.orderBy) : null
+  const lookup = await lookupNames(pool, bareKeys(orderAst, bareKeys(filterAst, new Set())))
+  const conds: string[] = [options.trashed ? 'e.deleted_at IS NOT NULL' : 'e.deleted_at IS NULL']
+  const params: unknown[] = []
+  const bind = (v: unknown) => {
+    params.push(v)
+    return `$${params.length}`
+  }
+  if (options.project !== undefined) conds.push(`p.name = ${bind(options.project)}::text`)
+  if (options.status !== undefined) conds.push(`upper(${STATUS_SQL}) = upper(${bind(options.status)}::text)`)
+  if (options.name !== undefined) {
+    if (options.name.includes('*')) {
+      // GLOB's * as LIKE's %, everything else literal (case-sensitive, as GLOB)
+      const like = options.name.replace(/[\\%_]/g, (c) => `\\${c}`).replaceAll('*', '%')
+      conds.push(`e.name LIKE ${bind(like)}::text`)
+    } else conds.push(`e.name = ${bind(options.name)}::text`)
+  }
+  if (options.ids) conds.push(`e.id = ANY(${bind(options.ids)}::bigint[])`)
+  const filter = filterAst && resolveFilter(filterAst, lookup, options.where as string)
+  if (filter) {
+    const f = compilePostgresFilter(filter)
+    conds.push(renumber(f.sql, params.length))
+    params.push(...f.params)
+  }
+  let order = 'e.created_at DESC, e.id DESC'
+  const resolved = orderAst && resolveOrderBy(orderAst, lookup, options.orderBy as string)
+  if (resolved) {
+    const o = compilePostgresOrderBy(resolved)
+    order = `${renumber(o.sql, params.length)}, e.id DESC`
+    params.push(...o.params)
+  }
+  const now = Date.now()
+  return { where: bindNow(conds.join(' AND '), now), order: bindNow(order, now), params }
+}
+
+/** A double precision summary column as mldb's JSON writes it: NULL (NaN) and ±Infinity as strings. */
+const num = (col: string) =>
+  `(CASE WHEN ${col} IS NULL THEN to_json('NaN'::text) WHEN ${col} = 'Infinity'::float8 THEN to_json('Infinity'::text) WHEN ${col} = '-Infinity'::float8 THEN to_json('-Infinity'::text) ELSE to_json(${col}) END)`
+
+const KEY = "(CASE WHEN s.split = '' THEN s.name ELSE s.split || '/' || s.name END)"
+
+/**
+ * The SELECT list of one experiment as ExperimentSummary JSON, built by
+ * PostgreSQL (one row per experiment, no per-row round trips). `@now` is bound by the caller.
+ */
+export const SUMMARY_JSON = `json_build_object(
+  'id', e.id, 'name', e.name, 'project', p.name, 'status', ${STATUS_SQL}, 'storedStatus', e.status,
+  'createdAt', e.created_at, 'startedAt', e.started_at, 'endedAt', e.ended_at, 'updatedAt', e.updated_at,
+  'heartbeatAt', e.heartbeat_at,
+  'durationMs', CASE WHEN e.started_at IS NULL THEN NULL ELSE coalesce(e.ended_at, CASE WHEN ${STATUS_SQL} = 'LOST' THEN coalesce(e.heartbeat_at, e.updated_at) ELSE @now END) - e.started_at END,
+  'host', e.host, 'pid', e.pid, 'notes', e.notes, 'deletedAt', e.deleted_at,
+  'params', coalesce((SELECT json_object_agg(x.key, x.value::json ORDER BY x.key COLLATE "C") FROM params x WHERE x.experiment_id = e.id), '{}'::json),
+  'tags', coalesce((SELECT json_object_agg(x.key, x.value ORDER BY x.key COLLATE "C") FROM tags x WHERE x.experiment_id = e.id), '{}'::json),
+  'series', coalesce((SELECT json_object_agg(${KEY}, json_build_object(
+      'name', s.name, 'split', s.split, 'key', ${KEY}, 'count', s.count, 'firstStep', s.first_step, 'lastStep', s.last_step,
+      'lastTime', s.last_time, 'last', CASE WHEN s.count = 0 THEN to_json('NaN'::text) ELSE ${num('s.last_value')} END,
+      'min', ${num('s.min_value')}, 'max', ${num('s.max_value')}, 'nanCount', s.nan_count) ORDER BY s.name COLLATE "C", s.split COLLATE "C")
+    FROM series s WHERE s.experiment_id = e.id), '{}'::json)
+)`

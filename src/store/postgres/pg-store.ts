@@ -1,0 +1,503 @@
+import pg from 'pg'
+import { checkKind } from '../../api/files.js'
+import { checkExpName, checkKey, checkProjectName, checkRowCount, checkStatus, checkTagValue, toJsonValue } from '../../api/validate.js'
+import { DatabaseError, MldbError, NotFoundError, ValidationError } from '../../errors.js'
+import { parseJsonNumbers } from '../../json.js'
+import { bindNow, parseSeriesKey, STATUS_SQL } from '../../query/filter.js'
+import type { Bucket, DownsampleOptions } from '../downsample.js'
+import type { ListOptions } from '../experiments.js'
+import type { Point } from '../points.js'
+import { groupPoints } from '../remote-points.js'
+import { ACTIVE, FINAL } from '../sqlite/sqlite-store.js'
+import {
+  type NewRemoteExperiment,
+  type RemoteFile,
+  type RemotePoint,
+  type Store,
+  type StoredExperiment,
+  StoreUnavailableError,
+  type TokenInfo,
+  type WriteId,
+  type WriteResult,
+} from '../store.js'
+import { decodeStoredJson } from '../stored-json.js'
+import type { ExperimentSummary, FileRecord, Json, SeriesSummary, StatusChange } from '../types.js'
+import { pgListQuery, SUMMARY_JSON } from './pg-list.js'
+import { migratePg } from './pg-migrations.js'
+import { writePgPoints } from './pg-points.js'
+
+/** int8 (bigint, count(*)) as a JS number: every value mldb stores is below 2^53. */
+const INT8 = 20
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+}
+
+/** The URL without its password, for messages and `location`. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url)
+    if (u.password) u.password = '***'
+    return u.toString()
+  } catch {
+    return 'postgresql://(unparseable URL)'
+  }
+}
+
+/** SQLSTATE classes and socket errors that mean "the server is not there right now". */
+function isUnavailable(e: unknown): boolean {
+  const code = (e as { code?: string }).code ?? ''
+  if (['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EPIPE', 'ENOENT', 'EAI_AGAIN', 'EHOSTUNREACH'].includes(code)) return true
+  if (code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03') return true
+  const msg = (e as Error)?.message ?? ''
+  return /Connection terminated|connection timeout|Client has encountered a connection error|not queryable/i.test(msg)
+}
+
+/** What the caller sees: an MldbError as is, an outage as StoreUnavailableError, anything else as DatabaseError. */
+function mapError(e: unknown, where: string): Error {
+  if (e instanceof MldbError) return e
+  if (isUnavailable(e)) return new StoreUnavailableError(`PostgreSQL at ${where} is unreachable (${(e as Error).message}); retry shortly`)
+  return new DatabaseError(`PostgreSQL at ${where}: ${(e as Error).message}`)
+}
+
+/** Options for `PostgresStore.open`. */
+export interface PostgresStoreOptions {
+  /** connections in the pool; default 16 */
+  max?: number | undefined
+}
+
+/**
+ * The Store on a PostgreSQL database (`pg`'s pool), with migrations-pg/ and the
+ * same semantics as the SQLite store: NaN and ±Infinity exact in double
+ * precision, duplicate steps kept, summaries and blocks in the write's
+ * transaction, derived LOST, the filter language compiled to PostgreSQL.
+ *
+ * @example
+ * const store = await PostgresStore.open('postgresql://mldb:secret@db:5432/mldb')
+ * console.log(await store.countExperiments({}))
+ */
+export class PostgresStore implements Store {
+  readonly kind = 'postgres'
+  readonly location: string
+  private readonly expIds = new Map<string, number>()
+  private readonly seriesIds = new Map<string, number>()
+
+  private constructor(
+    readonly pool: pg.Pool,
+    url: string,
+  ) {
+    this.location = redactUrl(url)
+  }
+
+  /** Connects, migrates (or refuses a newer schema) and returns the store; unreachable → StoreUnavailableError. */
+  static async open(url: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
+    const pool = new pg.Pool({ connectionString: url, max: options.max ?? 16, types, connectionTimeoutMillis: 30_000 })
+    // An idle connection dropped by a restarting server must not crash the process.
+    pool.on('error', () => {})
+    const store = new PostgresStore(pool, url)
+    try {
+      const client = await pool.connect()
+      try {
+        await migratePg(client, store.location)
+      } finally {
+        client.release()
+      }
+    } catch (e) {
+      await pool.end().catch(() => {})
+      throw mapError(e, store.location)
+    }
+    return store
+  }
+
+  /** Runs fn on one connection inside BEGIN/COMMIT; errors mapped, caches dropped on failure. */
+  private async tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    let client: pg.PoolClient
+    try {
+      client = await this.pool.connect()
+    } catch (e) {
+      throw mapError(e, this.location)
+    }
+    let broken = false
+    try {
+      await client.query('BEGIN')
+      const r = await fn(client)
+      await client.query('COMMIT')
+      return r
+    } catch (e) {
+      await client.query('ROLLBACK').catch(() => {
+        broken = true
+      })
+      this.expIds.clear()
+      this.seriesIds.clear()
+      if (isUnavailable(e)) broken = true
+      throw mapError(e, this.location)
+    } finally {
+      client.release(broken)
+    }
+  }
+
+  private async read<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn()
+    } catch (e) {
+      throw mapError(e, this.location)
+    }
+  }
+
+  /** A write: claims its id first; a claimed id means a retry, acknowledged without writing. */
+  private async write<T>(id: WriteId, fn: (c: pg.PoolClient) => Promise<T>): Promise<WriteResult & { value: T | undefined }> {
+    return this.tx(async (c) => {
+      const claimed = await c.query('INSERT INTO server_writes (client, seq, time) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [id.client, id.seq, Date.now()])
+      if (claimed.rowCount === 0) return { duplicate: true, value: undefined }
+      return { duplicate: false, value: await fn(c) }
+    })
+  }
+
+  private async plain(id: WriteId, fn: (c: pg.PoolClient) => Promise<void>): Promise<WriteResult> {
+    const { duplicate } = await this.write(id, fn)
+    return { duplicate }
+  }
+
+  /** The id of a live experiment, or NotFoundError. */
+  private async expId(c: pg.PoolClient | pg.Pool, name: string): Promise<number> {
+    checkExpName(name)
+    const cached = this.expIds.get(name)
+    if (cached !== undefined) return cached
+    const r = await c.query('SELECT id FROM experiments WHERE name = $1 AND deleted_at IS NULL', [name])
+    const id = r.rows[0]?.id as number | undefined
+    if (id === undefined) throw new NotFoundError(`no experiment named "${name}"; create it first (POST /api/experiments)`, 'experiment', name)
+    return id
+  }
+
+  async createExperiment(id: WriteId, e: NewRemoteExperiment): Promise<WriteResult> {
+    const name = checkExpName(e.name)
+    const status = checkStatus(e.status ?? 'TRAINING')
+    const project = checkProjectName(e.project ?? 'default')
+    const params = Object.entries(e.params ?? {}).map(([k, v]) => [checkKey('param key', k), toJsonValue(k, v)] as const)
+    const tags = Object.entries(e.tags ?? {}).map(([k, v]) => [checkKey('tag key', k), checkTagValue(k, v)] as const)
+    return await this.plain(id, async (c) => {
+      const now = Date.now()
+      await c.query('INSERT INTO projects (name, created_at) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING', [project, now])
+      const r = await c.query(
+        `INSERT INTO experiments (name, project_id, status, created_at, started_at, ended_at, updated_at, heartbeat_at, host, pid)
+         SELECT $1, p.id, $2, $3, $4, $5, $3, $3, $6, $7 FROM projects p WHERE p.name = $8
+         ON CONFLICT (name) DO NOTHING RETURNING id`,
+        [name, status, now, ACTIVE.has(status) ? now : null, FINAL.has(status) ? now : null, e.host ?? null, e.pid ?? null, project],
+      )
+      const expId = r.rows[0]?.id as number | undefined
+      if (expId === undefined) return // it exists: left as is
+      if (params.length) await this.insertParams(c, expId, name, params)
+      for (const [k, v] of tags) await c.query('INSERT INTO tags (experiment_id, key, value) VALUES ($1, $2, $3)', [expId, k, v])
+      if (tags.length) checkRowCount(tags.length, 'tags', name)
+    })
+  }
+
+  private async insertParams(c: pg.PoolClient, expId: number, name: string, params: readonly (readonly [string, string])[]): Promise<void> {
+    for (const [k, v] of params) {
+      const r = await c.query(
+        `INSERT INTO params (experiment_id, key, value) VALUES ($1, $2, $3)
+         ON CONFLICT (experiment_id, key) DO UPDATE SET value = params.value RETURNING value`,
+        [expId, k, v],
+      )
+      const old = r.rows[0]?.value as string
+      if (old !== v) {
+        throw new ValidationError(`param "${k}" of "${name}" is already ${old}; params are written once (use a tag for a value that changes)`, k)
+      }
+    }
+    const n = (await c.query('SELECT count(*) AS n FROM params WHERE experiment_id = $1', [expId])).rows[0]?.n as number
+    checkRowCount(n, 'params', name)
+  }
+
+  async setStatus(id: WriteId, name: string, status: string): Promise<WriteResult> {
+    const st = checkStatus(status)
+    return await this.plain(id, async (c) => {
+      const expId = await this.expId(c, name)
+      const now = Date.now()
+      await c.query(
+        `UPDATE experiments SET status = $1, updated_at = $2, heartbeat_at = $2,
+           started_at = CASE WHEN started_at IS NULL AND $3 THEN $2 ELSE started_at END,
+           ended_at = CASE WHEN $4 THEN $2 ELSE NULL END
+         WHERE id = $5`,
+        [st, now, ACTIVE.has(st), FINAL.has(st), expId],
+      )
+    })
+  }
+
+  async setParams(id: WriteId, name: string, params: Record<string, Json>): Promise<WriteResult> {
+    const entries = Object.entries(params).map(([k, v]) => [checkKey('param key', k), toJsonValue(k, v)] as const)
+    return await this.plain(id, async (c) => {
+      const expId = await this.expId(c, name)
+      await this.insertParams(c, expId, name, entries)
+      await c.query('UPDATE experiments SET updated_at = $1 WHERE id = $2', [Date.now(), expId])
+    })
+  }
+
+  async setTags(id: WriteId, name: string, tags: Record<string, string>): Promise<WriteResult> {
+    const entries = Object.entries(tags).map(([k, v]) => [checkKey('tag key', k), checkTagValue(k, v)] as const)
+    return await this.plain(id, async (c) => {
+      const expId = await this.expId(c, name)
+      for (const [k, v] of entries) {
+        await c.query('INSERT INTO tags (experiment_id, key, value) VALUES ($1, $2, $3) ON CONFLICT (experiment_id, key) DO UPDATE SET value = $3', [
+          expId,
+          k,
+          v,
+        ])
+      }
+      const n = (await c.query('SELECT count(*) AS n FROM tags WHERE experiment_id = $1', [expId])).rows[0]?.n as number
+      checkRowCount(n, 'tags', name)
+      await c.query('UPDATE experiments SET updated_at = $1 WHERE id = $2', [Date.now(), expId])
+    })
+  }
+
+  async setNotes(id: WriteId, name: string, notes: string): Promise<WriteResult> {
+    if (typeof notes !== 'string') throw new ValidationError('notes must be a string', 'notes')
+    if (notes.length > 1_000_000) throw new ValidationError('notes are over 1,000,000 characters; keep long text in a file', 'notes')
+    return await this.plain(id, async (c) => {
+      const expId = await this.expId(c, name)
+      await c.query('UPDATE experiments SET notes = $1, updated_at = $2 WHERE id = $3', [notes, Date.now(), expId])
+    })
+  }
+
+  /** The series' id, created when new. Cached only by the caller once its transaction committed (another may not see it before). */
+  private async seriesId(c: pg.PoolClient, expId: number, name: string, split: string, created: Map<string, number>): Promise<number> {
+    const key = `${expId}\u0000${name}\u0000${split}`
+    const cached = this.seriesIds.get(key)
+    if (cached !== undefined) return cached
+    const ins = await c.query('INSERT INTO series (experiment_id, name, split) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING id', [expId, name, split])
+    const id = (ins.rows[0]?.id ??
+      (await c.query('SELECT id FROM series WHERE experiment_id = $1 AND name = $2 AND split = $3', [expId, name, split])).rows[0]?.id) as number
+    created.set(key, id)
+    return id
+  }
+
+  async logPoints(id: WriteId, name: string, points: readonly RemotePoint[]): Promise<WriteResult> {
+    const groups = groupPoints(points)
+    const created = new Map<string, number>()
+    const r = await this.plain(id, async (c) => {
+      const expId = await this.expId(c, name)
+      // Series in a fixed order: two batches of one experiment lock them in the same order (no deadlock).
+      const ordered = [...groups.values()].sort((a, b) => (a.name + a.split < b.name + b.split ? -1 : 1))
+      for (const g of ordered) await writePgPoints(c, await this.seriesId(c, expId, g.name, g.split, created), g.points)
+      const now = Date.now()
+      await c.query('UPDATE experiments SET heartbeat_at = $1, updated_at = $1 WHERE id = $2', [now, expId])
+    })
+    for (const [k, v] of created) this.seriesIds.set(k, v)
+    return r
+  }
+
+  async addFile(id: WriteId, name: string, file: RemoteFile): Promise<WriteResult & { file: FileRecord | undefined }> {
+    const kind = checkKind(file.kind)
+    const meta = file.meta === null ? null : toJsonValue('meta', file.meta, 'file meta')
+    const r = await this.write(id, async (c) => {
+      const expId = await this.expId(c, name)
+      const now = Date.now()
+      const row = (
+        await c.query(
+          `INSERT INTO file_pointers (experiment_id, path, kind, step, size, mtime, sha256, meta, created_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+          [expId, file.path, kind, file.step, file.size, file.mtime, file.sha256, meta, now],
+        )
+      ).rows[0] as { id: number }
+      await c.query('UPDATE experiments SET updated_at = $1 WHERE id = $2', [now, expId])
+      return { id: row.id, experiment: name, ...file, kind, createdAt: now }
+    })
+    return { duplicate: r.duplicate, file: r.value }
+  }
+
+  async listExperiments(options: ListOptions): Promise<ExperimentSummary[]> {
+    const q = await this.read(() => pgListQuery(this.pool, options))
+    const params = [...q.params]
+    let paging = ''
+    if (options.limit !== undefined) {
+      params.push(options.limit)
+      paging += ` LIMIT $${params.length}`
+    }
+    if (options.offset) {
+      params.push(options.offset)
+      paging += ` OFFSET $${params.length}`
+    }
+    const sql = bindNow(
+      `SELECT ${SUMMARY_JSON}::text AS j FROM experiments e JOIN projects p ON p.id = e.project_id WHERE ${q.where} ORDER BY ${q.order}${paging}`,
+      Date.now(),
+    )
+    const r = await this.read(() => this.pool.query({ text: sql, values: params, rowMode: 'array' }))
+    return parseJsonNumbers(`[${r.rows.map((row) => row[0]).join(',')}]`) as ExperimentSummary[]
+  }
+
+  async countExperiments(options: ListOptions): Promise<number> {
+    const q = await this.read(() => pgListQuery(this.pool, { ...options, orderBy: undefined }))
+    const r = await this.read(() =>
+      this.pool.query(`SELECT count(*) AS n FROM experiments e JOIN projects p ON p.id = e.project_id WHERE ${q.where}`, q.params),
+    )
+    return r.rows[0]?.n as number
+  }
+
+  async getExperiment(name: string): Promise<StoredExperiment> {
+    const expId = await this.read(() => this.expId(this.pool, name))
+    const [summary] = await this.listExperiments({ ids: [expId] })
+    if (!summary) throw new NotFoundError(`no experiment named "${name}"`, 'experiment', name)
+    const history = await this.read(() => this.pool.query('SELECT status, time FROM status_history WHERE experiment_id = $1 ORDER BY time, id', [expId]))
+    const files = await this.read(() =>
+      this.pool.query('SELECT id, path, kind, step, size, mtime, sha256, meta, created_at FROM file_pointers WHERE experiment_id = $1 ORDER BY id', [expId]),
+    )
+    return {
+      ...summary,
+      statusHistory: history.rows as StatusChange[],
+      files: files.rows.map((f) => fileFromPg(f, name)),
+    }
+  }
+
+  async getSeries(name: string): Promise<SeriesSummary[]> {
+    const e = await this.getExperiment(name)
+    return Object.values(e.series)
+  }
+
+  private async findSeries(name: string, series: string): Promise<number> {
+    const expId = await this.read(() => this.expId(this.pool, name))
+    const { name: n, split } = parseSeriesKey(series)
+    const r = await this.read(() => this.pool.query('SELECT id FROM series WHERE experiment_id = $1 AND name = $2 AND split = $3', [expId, n, split]))
+    const id = r.rows[0]?.id as number | undefined
+    if (id === undefined) throw new NotFoundError(`experiment "${name}" has no series "${series}"`, 'series', series)
+    return id
+  }
+
+  async getPoints(name: string, series: string, options: { afterStep?: number; limit?: number } = {}): Promise<Point[]> {
+    const sid = await this.findSeries(name, series)
+    const r = await this.read(() =>
+      this.pool.query({
+        text: 'SELECT step, time, value FROM points WHERE series_id = $1 AND step > $2 ORDER BY step, seq LIMIT $3',
+        values: [sid, options.afterStep ?? -1, options.limit ?? 100_000],
+      }),
+    )
+    return r.rows as Point[]
+  }
+
+  async downsample(name: string, series: string, options: DownsampleOptions = {}): Promise<Bucket[]> {
+    const sid = await this.findSeries(name, series)
+    const s = (await this.read(() => this.pool.query('SELECT count, first_step, last_step FROM series WHERE id = $1', [sid]))).rows[0] as {
+      count: number
+      first_step: number | null
+      last_step: number | null
+    }
+    if (s.count === 0 || s.first_step === null || s.last_step === null) return []
+    const from = Math.max(options.from ?? s.first_step, s.first_step)
+    const to = Math.min(options.to ?? s.last_step, s.last_step)
+    if (to < from) return []
+    const buckets = Math.max(1, Math.min(options.buckets ?? 1000, 100_000))
+    const width = (to - from + 1) / buckets
+    // One pass in PostgreSQL over the raw points of the range: min/max ignore NaN, count it, keep the last.
+    const r = await this.read(() =>
+      this.pool.query({
+        text: `SELECT min(step) AS step,
+                 (array_agg(time ORDER BY step DESC, seq DESC))[1] AS time,
+                 min(value) FILTER (WHERE value <> 'NaN') AS min,
+                 max(value) FILTER (WHERE value <> 'NaN') AS max,
+                 (array_agg(value ORDER BY step DESC, seq DESC))[1] AS last,
+                 count(*) AS count,
+                 count(*) FILTER (WHERE value = 'NaN') AS nan
+               FROM points WHERE series_id = $1 AND step >= $2 AND step <= $3
+               GROUP BY least($4 - 1, floor((step - $2) / $5::float8)::bigint) ORDER BY 1`,
+        values: [sid, from, to, buckets, width],
+      }),
+    )
+    return r.rows.map((b) => ({
+      step: b.step,
+      time: b.time,
+      min: b.min ?? Number.NaN,
+      max: b.max ?? Number.NaN,
+      last: b.last,
+      count: b.count,
+      nanCount: b.nan,
+    }))
+  }
+
+  async listProjects(): Promise<{ name: string; experiments: number }[]> {
+    const r = await this.read(() =>
+      this.pool.query(
+        `SELECT p.name, count(e.id) AS experiments FROM projects p
+         JOIN experiments e ON e.project_id = p.id AND e.deleted_at IS NULL GROUP BY p.id ORDER BY p.name COLLATE "C"`,
+      ),
+    )
+    return r.rows as { name: string; experiments: number }[]
+  }
+
+  async getFile(id: number): Promise<FileRecord | undefined> {
+    const r = await this.read(() =>
+      this.pool.query(
+        `SELECT f.id, e.name AS experiment, f.path, f.kind, f.step, f.size, f.mtime, f.sha256, f.meta, f.created_at
+         FROM file_pointers f JOIN experiments e ON e.id = f.experiment_id WHERE f.id = $1 AND e.deleted_at IS NULL`,
+        [id],
+      ),
+    )
+    const row = r.rows[0]
+    return row ? fileFromPg(row, row.experiment) : undefined
+  }
+
+  async createToken(name: string, hash: string, readOnly: boolean): Promise<void> {
+    const r = await this.read(() =>
+      this.pool.query('INSERT INTO tokens (name, hash, read_only, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [
+        name,
+        hash,
+        readOnly,
+        Date.now(),
+      ]),
+    )
+    if (r.rowCount === 0) throw new ValidationError(`a token named "${name}" exists; revoke it first (mldb token revoke ${name}) or pick another name`, 'name')
+  }
+
+  async listTokens(): Promise<TokenInfo[]> {
+    const r = await this.read(() => this.pool.query('SELECT name, read_only, created_at FROM tokens ORDER BY name COLLATE "C"'))
+    return r.rows.map((t) => ({ name: t.name, readOnly: t.read_only, createdAt: t.created_at }))
+  }
+
+  async revokeToken(name: string): Promise<boolean> {
+    const r = await this.read(() => this.pool.query('DELETE FROM tokens WHERE name = $1', [name]))
+    return (r.rowCount ?? 0) > 0
+  }
+
+  async tokenHashes(): Promise<{ name: string; hash: string; readOnly: boolean }[]> {
+    const r = await this.read(() => this.pool.query('SELECT name, hash, read_only FROM tokens'))
+    return r.rows.map((t) => ({ name: t.name, hash: t.hash, readOnly: t.read_only }))
+  }
+
+  async addArtifact(sha256: string, size: number): Promise<void> {
+    await this.read(() =>
+      this.pool.query('INSERT INTO artifacts (sha256, size, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [sha256, size, Date.now()]),
+    )
+  }
+
+  async artifactSize(sha256: string): Promise<number | undefined> {
+    const r = await this.read(() => this.pool.query('SELECT size FROM artifacts WHERE sha256 = $1', [sha256]))
+    return r.rows[0]?.size as number | undefined
+  }
+
+  async version(): Promise<number> {
+    const r = await this.read(() => this.pool.query('SELECT version FROM mldb_schema'))
+    return r.rows[0]?.version as number
+  }
+
+  /** The derived status of one experiment now (LOST after a minute without heartbeat). */
+  async derivedStatus(name: string): Promise<string> {
+    const r = await this.read(() => this.pool.query(bindNow(`SELECT ${STATUS_SQL} AS s FROM experiments e WHERE e.name = $1`, Date.now()), [name]))
+    return r.rows[0]?.s as string
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end()
+  }
+}
+
+function fileFromPg(f: Record<string, unknown>, experiment: string): FileRecord {
+  return {
+    id: f.id as number,
+    experiment,
+    path: f.path as string,
+    kind: f.kind as string,
+    step: f.step as number | null,
+    size: f.size as number,
+    mtime: f.mtime as number,
+    sha256: f.sha256 as string | null,
+    meta: f.meta === null ? null : (decodeStoredJson(f.meta as string) as Record<string, Json>),
+    createdAt: f.created_at as number,
+  }
+}
