@@ -849,9 +849,11 @@ class Database:
         return self._write(write)
 
     def start_run(self, name=None, project="default", params=None, tags=None, notes=None, status="TRAINING",
-                  heartbeat_s=15.0, handle_exit=True):
+                  heartbeat_s=15.0, handle_exit=True, system_metrics=False, system_metrics_every_s=10.0):
         """Starts a run: a new experiment (TRAINING) with params, a heartbeat thread,
         and FAILED/KILLED/COMPLETE recorded if the script ends without finish().
+        ``system_metrics=True`` samples CPU, memory, disk, network and GPU (where
+        nvidia-smi is present) into ``system/*`` series every ``system_metrics_every_s``.
 
         Example::
 
@@ -861,7 +863,8 @@ class Database:
         from .run import Run
 
         return Run(self, name=name, project=project, params=params, tags=tags, notes=notes, status=status,
-                   heartbeat_s=heartbeat_s, handle_exit=handle_exit)
+                   heartbeat_s=heartbeat_s, handle_exit=handle_exit, system_metrics=system_metrics,
+                   system_metrics_every_s=system_metrics_every_s)
 
     def _create_run(self, exp, project, status, params=None, tags=None, notes=None, unique_name=False):
         """Creates a run's experiment with its params, tags and notes in one transaction,

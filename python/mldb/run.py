@@ -93,7 +93,14 @@ class Run:
     """
 
     def __init__(self, db, name=None, project="default", params=None, tags=None, notes=None, status="TRAINING",
-                 heartbeat_s=15.0, handle_exit=True):
+                 heartbeat_s=15.0, handle_exit=True, system_metrics=False, system_metrics_every_s=10.0):
+        # Checked before anything is written: a run refused here leaves no experiment behind.
+        if not isinstance(system_metrics, bool):
+            raise ValidationError("system_metrics must be True or False, got %s" % describe(system_metrics), "system_metrics")
+        if isinstance(system_metrics_every_s, bool) or not isinstance(system_metrics_every_s, (int, float)) \
+                or not system_metrics_every_s > 0 or system_metrics_every_s == float("inf"):
+            raise ValidationError("system_metrics_every_s must be a number of seconds > 0, got %s"
+                                  % describe(system_metrics_every_s), "system_metrics_every_s")
         self._db = db
         self.project = project
         self._next_step = 0
@@ -108,6 +115,12 @@ class Run:
                                        tags=tags, notes=notes, unique_name=name is None)
         self._beat = _Heartbeat(db.path, self.name, heartbeat_s)
         self._beat.start()
+        self._system = None
+        if system_metrics:
+            from .system_metrics import SystemMetrics
+
+            self._system = SystemMetrics(db.path, self.name, system_metrics_every_s)
+            self._system.start()
         if handle_exit:
             _open_runs.add(self)
             _hook_process()
@@ -173,6 +186,10 @@ class Run:
             self._db._no_script_transaction()
         self._ended = True
         self._beat.stopped.set()
+        if self._system is not None:
+            self._system.stop()
+            if self._system is not threading.current_thread():
+                self._system.join(5)
         _open_runs.discard(self)
         # At exit the script's Database may be closed already: use a fresh one then.
         db = self._db if not self._db._closed else Database(self._db.path)
