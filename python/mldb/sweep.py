@@ -28,9 +28,13 @@ from .sweep_tpe import sample_tpe
 LOST_AFTER_MS = 60_000
 _ACTIVE = ("TRAINING", "VALIDATING")
 
+# The series' last point is read from points, not from the summary columns, which a
+# writer may bring up to date later than the point itself.
+_LAST_POINT = "FROM points p WHERE p.series_id = s.id ORDER BY p.step DESC, p.seq DESC LIMIT 1"
 _TRIALS = (
     "SELECT t.number, t.experiment_id, e.name, t.params, t.grid_index, t.requeue, e.status, e.heartbeat_at,"
-    " e.updated_at, coalesce(t.value, s.last_value), s.last_step, t.created_at"
+    " e.updated_at, coalesce(t.value, (SELECT p.value " + _LAST_POINT + ")), (SELECT p.step " + _LAST_POINT + "),"
+    " t.created_at"
     " FROM trials t JOIN experiments e ON e.id = t.experiment_id"
     " LEFT JOIN series s ON s.experiment_id = t.experiment_id AND s.name = ? AND s.split = ?"
     " WHERE t.sweep_id = ?"
@@ -348,7 +352,8 @@ class Sweep:
         others = [r[0] for r in conn.execute(
             "SELECT %s(p.value) FROM trials t JOIN series s ON s.experiment_id = t.experiment_id AND s.name = ?"
             " AND s.split = ? JOIN points p ON p.series_id = s.id AND p.step <= ? WHERE t.sweep_id = ?"
-            " AND t.number <> ? AND s.last_step >= ? GROUP BY s.id" % agg,
+            " AND t.number <> ? AND EXISTS (SELECT 1 FROM points q WHERE q.series_id = s.id AND q.step >= ?)"
+            " GROUP BY s.id" % agg,
             (name, split, bracket, self.id, trial.number, bracket)) if r[0] is not None]
         ranked = sorted(others + [my_best], reverse=goal != "minimize")
         if len(ranked) < spec["eta"]:

@@ -29,8 +29,11 @@ export interface TrialRow {
   created_at: number
 }
 
+// The series' last point is read from points, not from the summary columns,
+// which a writer may bring up to date later than the point itself.
+const LAST_POINT = 'FROM points p WHERE p.series_id = s.id ORDER BY p.step DESC, p.seq DESC LIMIT 1'
 const TRIALS = `SELECT t.number, t.experiment_id, e.name AS exp, t.params, t.grid_index, t.requeue, e.status, e.heartbeat_at, e.updated_at,
-    coalesce(t.value, s.last_value) AS value, s.last_step, t.created_at
+    coalesce(t.value, (SELECT p.value ${LAST_POINT})) AS value, (SELECT p.step ${LAST_POINT}) AS last_step, t.created_at
   FROM trials t JOIN experiments e ON e.id = t.experiment_id
   LEFT JOIN series s ON s.experiment_id = t.experiment_id AND s.name = @name AND s.split = @split
   WHERE t.sweep_id = @sweep`
@@ -163,7 +166,8 @@ export class SweepRows {
           `SELECT ${mode}(p.value) FROM trials t
            JOIN series s ON s.experiment_id = t.experiment_id AND s.name = @name AND s.split = @split
            JOIN points p ON p.series_id = s.id AND p.step <= @step
-           WHERE t.sweep_id = @sweep AND t.number <> @except AND s.last_step >= @step
+           WHERE t.sweep_id = @sweep AND t.number <> @except
+             AND EXISTS (SELECT 1 FROM points q WHERE q.series_id = s.id AND q.step >= @step)
            GROUP BY s.id`,
         )
         .raw()

@@ -263,7 +263,10 @@ class Parzen {
     const inv = this.flatInvSigma as Float64Array
     const nums: number[] = []
     const cats: number[] = []
-    this.dims.forEach((dim, j) => (dim.kind === 'num' ? nums.push(x[j] as number) : cats.push(x[j] as number)))
+    this.dims.forEach((dim, j) => {
+      if (dim.kind === 'num') nums.push(x[j] as number)
+      else cats.push(x[j] as number)
+    })
     const nNum = nums.length
     const k = consts.length
     const terms = new Float64Array(k)

@@ -32,13 +32,22 @@ parameters:
     {
       using db = new Database({ path: h.db })
       // the script's startRun() joined the trial: no other experiment was made
-      expect(db.listExperiments().map((e) => e.name).sort()).toEqual(['sweep-0', 'sweep-1'])
+      expect(
+        db
+          .listExperiments()
+          .map((e) => e.name)
+          .sort(),
+      ).toEqual(['sweep-0', 'sweep-1'])
       const e = db.getExperiment('sweep-0')
       expect(e).toMatchObject({ status: 'COMPLETE', project: 'hpo', tags: { 'mldb.sweep': 'sweep' } })
       expect(e.params.opt).toEqual({ lr: 0.1 })
       expect(db.getMetricValues('sweep-0', 'loss', { split: 'valid' })).toHaveLength(3)
     }
-    const shown = JSON.parse(ok(h.home, ['sweep', 'show', 'sweep', '--json'], { env })) as { trials: { value: number }[]; best: { value: number }; complete: number }
+    const shown = JSON.parse(ok(h.home, ['sweep', 'show', 'sweep', '--json'], { env })) as {
+      trials: { value: number }[]
+      best: { value: number }
+      complete: number
+    }
     expect(shown.complete).toBe(2)
     expect(shown.best.value).toBe(Math.min(...shown.trials.map((t) => t.value)))
     expect(ok(h.home, ['sweep', 'ls'], { env })).toMatch(/sweep\s+hpo\s+bayes\s+valid\/loss \(min\)\s+RUNNING\s+2\/3/)
@@ -49,7 +58,10 @@ parameters:
 
   it('agent with a command after --; a failing program fails its trial; stop ends the sweep', () => {
     const json = join(h.home, 'g.json')
-    writeFileSync(json, JSON.stringify({ name: 'g', method: 'grid', metric: { name: 'valid/loss' }, parameters: { x: { values: [0.5] }, fail: { values: [1] } } }))
+    writeFileSync(
+      json,
+      JSON.stringify({ name: 'g', method: 'grid', metric: { name: 'valid/loss' }, parameters: { x: { values: [0.5] }, fail: { values: [1] } } }),
+    )
     ok(h.home, ['sweep', 'create', json], { env })
     const r = ok(h.home, ['sweep', 'agent', 'g', '--', process.execPath, '--import', 'tsx', trainer], { env })
     expect(r).toMatch(/trial 0 FAILED/)

@@ -16,8 +16,9 @@ afterAll(() => {
 
 describe('npm start', () => {
   it('stops at once with one line when the dashboard port is taken, before creating the sweep', async () => {
-    server = createServer()
-    const port = await new Promise<number>((resolve) => server?.listen(0, '127.0.0.1', () => resolve((server?.address() as { port: number }).port)))
+    const busy = createServer()
+    server = busy
+    const port = await new Promise<number>((resolve) => busy.listen(0, '127.0.0.1', () => resolve((busy.address() as { port: number }).port)))
     const db = join(tmp.dir, 'x.db')
     const r = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'examples', 'sweep.ts'), '--db', db, '--port', String(port)], {
       cwd: REPO_ROOT,
