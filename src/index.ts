@@ -5,7 +5,9 @@ export { type AddFileOptions, type BatchPoint, Database, type DatabaseOptions, t
 export { configuredDirections, type Direction, type Directions, seriesDirection } from './api/direction.js'
 export { expName } from './api/exp-name.js'
 export { FILE_KINDS, type FileKind } from './api/files.js'
+export { artifactDir, encodePng, type HistogramInput, type ImageInput, type RawImage, type TableInput } from './api/media.js'
 export { Run, type StartRunOptions } from './api/run.js'
+export { parseNvidiaSmi, SYSTEM_METRICS_EVERY_MS, SYSTEM_SPLIT, SystemMetrics } from './api/system-metrics.js'
 export { CONFIG, configFilePath, type DbPathSource, type ResolvedDbPath, resolveDbPath } from './config.js'
 export {
   ConfigError,

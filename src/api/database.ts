@@ -9,39 +9,40 @@ import { busySeconds, openSqlite, type Sqlite, withBusyRetry } from '../store/co
 import { prepareAllowingDoubleQuotedStrings } from '../store/double-quoted-strings.js'
 import { type Bucket, type DownsampleOptions, downsample } from '../store/downsample.js'
 import { ExperimentRows } from '../store/experiment-rows.js'
-import { fieldNames } from '../store/field-names.js'
 import { countExperiments, type ListOptions, listExperiments, seriesFromRow } from '../store/experiments.js'
+import { fieldNames } from '../store/field-names.js'
 import { FileRows, fileFromRow } from '../store/file-rows.js'
 import { countRows } from '../store/limit-counts.js'
 import { ParamRows } from '../store/param-rows.js'
-import { fromSql, type NewPoint, type Point, PointWriter, StaleIdError } from '../store/points.js'
+import { BLOCK_SIZE, foldTails, fromSql, type NewPoint, type Point, type PointWriter, pointWriter, StaleIdError } from '../store/points.js'
 import { firstStepWithValue } from '../store/series-lookup.js'
 import { SeriesRows } from '../store/series-rows.js'
-import { decodeStoredJson } from '../store/stored-json.js'
 import { mapSqliteErrors, sqliteError } from '../store/sqlite-errors.js'
+import { decodeStoredJson } from '../store/stored-json.js'
 import { TransactionStatements } from '../store/transaction.js'
-import { WalGuard } from '../store/wal-guard.js'
 import type { ExperimentSummary, FileRecord, Json, SeriesSummary, StatusChange } from '../store/types.js'
+import { WalGuard } from '../store/wal-guard.js'
 import { createSweep, getSweep, listSweeps, type Sweep, type SweepSummary } from '../sweep/sweep.js'
 import { type BestFiles, pickBestFiles } from './best-files.js'
 import { checkDirections, configuredDirections, type Direction, type Directions, seriesDirection } from './direction.js'
 import { firstFreeName } from './exp-name.js'
 import { checkKind, type FileKind, fileProblem, sha256File, statFile } from './files.js'
+import { type HistogramInput, type ImageInput, logHistogram, logImage, logTable, type TableInput } from './media.js'
 import { Run, type StartRunOptions } from './run.js'
 import {
   checkExpName,
   checkKey,
+  checkListOptions,
+  checkOptions,
   checkProjectName,
   checkRecord,
   checkRowCount,
+  checkSeriesKey,
   checkSeriesName,
   checkSplit,
   checkStatus,
   checkStep,
   checkTagValue,
-  checkListOptions,
-  checkOptions,
-  checkSeriesKey,
   checkValue,
   describe,
   optAny,
@@ -120,6 +121,8 @@ export class Database {
   private readonly walGuard: WalGuard | undefined
   private readonly expIds = new Map<string, number>()
   private readonly seriesIds = new Map<string, number>()
+  /** Per series this connection logs into: how many points lie past blocked_until (when to fold its tail). */
+  private readonly pastBlocked = new Map<number, number>()
   private readonly beats = new Map<number, number>()
   /** Background heartbeats of experiments this connection set active, by name. */
   private readonly beaters = new Map<string, NodeJS.Timeout>()
@@ -141,7 +144,7 @@ export class Database {
     this.directions = checkDirections(options.directions, 'options.directions')
     this.busyTimeoutMs = options.busyTimeoutMs ?? 10_000
     this.sqlite = openSqlite(this.path, { readonly: options.readonly ?? false, busyTimeoutMs: this.busyTimeoutMs })
-    this.writer = options.readonly ? undefined : new PointWriter(this.sqlite)
+    this.writer = options.readonly ? undefined : pointWriter(this.sqlite)
     this.walGuard = options.readonly ? undefined : new WalGuard(this.sqlite, this.path, this.busyTimeoutMs)
     this.tx = new TransactionStatements(this.sqlite)
     this.expRows = new ExperimentRows(this.sqlite)
@@ -205,6 +208,7 @@ export class Database {
   private forgetIds(): void {
     this.expIds.clear()
     this.seriesIds.clear()
+    this.pastBlocked.clear()
   }
 
   /** Checks the changes of an UPDATE of one experiment row by id; a row gone means a stale cached id. */
@@ -353,12 +357,47 @@ export class Database {
     const split = checkSplit(options.split)
     const step = checkStep(epoch)
     const v = checkValue(n, value)
+    if (this.append(e, n, split, step, v)) return
     this.write(() => {
       const id = this.ensureExp(e)
       const now = Date.now()
-      ;(this.writer as PointWriter).writeOne(this.seriesId(id, n, split), { step, time: now, value: v })
+      const sid = this.seriesId(id, n, split)
+      this.pastBlocked.set(sid, (this.writer as PointWriter).writeOne(sid, { step, time: now, value: v }))
       this.maybeBeat(id, now)
     })
+  }
+
+  /**
+   * The one-page path of addMetricValue: a single autocommit INSERT into the
+   * series' tail (durable when it returns, like any commit). Only for a series
+   * this connection has written before, outside a caller's transaction and
+   * between heartbeats; false sends the call down the transactional path.
+   */
+  private append(exp: string, name: string, split: string, step: number, value: number): boolean {
+    const expId = this.expIds.get(exp)
+    if (expId === undefined || this.closed || this.sqlite.inTransaction) return false
+    const sid = this.seriesIds.get(`${expId}\u0000${name}\u0000${split}`)
+    if (sid === undefined) return false
+    const past = this.pastBlocked.get(sid)
+    const time = Date.now()
+    if (past === undefined || time - (this.beats.get(expId) ?? 0) >= HEARTBEAT_EVERY_MS) return false
+    const writer = this.writer as PointWriter
+    if (!withBusyRetry(() => writer.append(sid, { step, time, value }))) return false
+    this.walGuard?.afterCommit()
+    // 64 points past the last block: fold them in and close a block, as a batch would.
+    if (past + 1 < BLOCK_SIZE) this.pastBlocked.set(sid, past + 1)
+    else {
+      try {
+        this.pastBlocked.set(
+          sid,
+          this.write(() => writer.fold(sid)),
+        )
+      } catch {
+        // The point is committed and must not be reported lost; the next call folds in a transaction.
+        this.pastBlocked.delete(sid)
+      }
+    }
+    return true
   }
 
   /**
@@ -400,7 +439,10 @@ export class Database {
     if (groups.size === 0) return
     this.write(() => {
       const id = this.ensureExp(e)
-      for (const g of groups.values()) (this.writer as PointWriter).writeMany(this.seriesId(id, g.name, g.split), g.points)
+      for (const g of groups.values()) {
+        const sid = this.seriesId(id, g.name, g.split)
+        this.pastBlocked.set(sid, (this.writer as PointWriter).writeMany(sid, g.points))
+      }
       this.maybeBeat(id, now)
     })
   }
@@ -549,6 +591,39 @@ export class Database {
     })
   }
 
+  /**
+   * Stores an image for one step under the experiment's artifact folder
+   * (`<database folder>/artifacts/<exp>/media/<name>/<step>.png`) and records it as
+   * an `image` file with meta `{ media: 'image', name, format, width, height }`.
+   * Takes PNG/JPEG bytes, the path of a PNG/JPEG file (copied), or raw 8-bit pixels.
+   *
+   * @example db.logImage(exp, 'samples', epoch, readFileSync('grid.png'))
+   */
+  logImage(exp: string, name: string, step: number, image: ImageInput): FileRecord {
+    return logImage(this, exp, name, step, image)
+  }
+
+  /**
+   * Stores a table for one step as JSON (`{ columns, rows }`) or CSV under the
+   * artifact folder, recorded as a `data` file with meta `{ media: 'table', ... }`.
+   *
+   * @example db.logTable(exp, 'predictions', epoch, [{ label: 'cat', score: 0.91 }])
+   */
+  logTable(exp: string, name: string, step: number, table: TableInput, options: { format?: 'json' | 'csv' } = {}): FileRecord {
+    return logTable(this, exp, name, step, table, options)
+  }
+
+  /**
+   * Stores a histogram for one step (`{ edges, counts }` JSON; raw values are
+   * binned into `bins` buckets, default 64) under the artifact folder, recorded as
+   * a `data` file with meta `{ media: 'histogram', name, bins, total, min, max }`.
+   *
+   * @example db.logHistogram(exp, 'weights/fc1', epoch, Array.from(weights))
+   */
+  logHistogram(exp: string, name: string, step: number, values: HistogramInput, options: { bins?: number } = {}): FileRecord {
+    return logHistogram(this, exp, name, step, values, options)
+  }
+
   /** The files of an experiment, optionally of one kind, in the order recorded. */
   getFiles(exp: string, options: { kind?: string } = {}): FileRecord[] {
     checkOptions('getFiles', options, { kind: optAny })
@@ -678,6 +753,8 @@ export class Database {
       throw new DatabaseError(`SQL error: ${(e as Error).message}`, sql, e)
     }
     try {
+      // Raw SQL reads the series rows as they are: fold open tails first.
+      if (stmt.reader) foldTails(this.sqlite)
       if (stmt.reader) return stmt.all(...params) as T[]
       stmt.run(...params)
       return []
@@ -915,6 +992,12 @@ export class Database {
     this.closed = true
     for (const timer of this.beaters.values()) clearInterval(timer)
     this.beaters.clear()
+    // Leave the file as an eager writer would: every summary describes all its points.
+    try {
+      foldTails(this.sqlite)
+    } catch {
+      // The points are committed; the next writer or reader folds what is left.
+    }
     this.sqlite.close()
   }
 

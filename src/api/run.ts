@@ -2,6 +2,7 @@ import { ValidationError } from '../errors.js'
 import type { FileRecord } from '../store/types.js'
 import { type AddFileOptions, type BatchPoint, Database } from './database.js'
 import { expName } from './exp-name.js'
+import type { HistogramInput, ImageInput, TableInput } from './media.js'
 import { SystemMetrics } from './system-metrics.js'
 import { checkOptions, checkStatus, checkStep, describe, optAny, optBool, optInt, optString } from './validate.js'
 
@@ -175,6 +176,25 @@ export class Run {
   /** Records a file on disk (model, checkpoint, image, ...). */
   addFile(path: string, options: AddFileOptions = {}): FileRecord {
     return this.db.addFile(this.name, path, options)
+  }
+
+  /**
+   * Stores an image for a step (default: the step after the last one logged): see `db.logImage`.
+   *
+   * @example run.logImage('samples', pngBytes, { step: epoch })
+   */
+  logImage(name: string, image: ImageInput, options: { step?: number } = {}): FileRecord {
+    return this.db.logImage(this.name, name, options.step ?? Math.max(0, this.nextStep - 1), image)
+  }
+
+  /** Stores a table for a step: see `db.logTable`. */
+  logTable(name: string, table: TableInput, options: { step?: number; format?: 'json' | 'csv' } = {}): FileRecord {
+    return this.db.logTable(this.name, name, options.step ?? Math.max(0, this.nextStep - 1), table, options.format ? { format: options.format } : {})
+  }
+
+  /** Stores a histogram for a step: see `db.logHistogram`. */
+  logHistogram(name: string, values: HistogramInput, options: { step?: number; bins?: number } = {}): FileRecord {
+    return this.db.logHistogram(this.name, name, options.step ?? Math.max(0, this.nextStep - 1), values, options.bins ? { bins: options.bins } : {})
   }
 
   /** Sets an intermediate status such as VALIDATING. */
