@@ -564,6 +564,34 @@ class Database:
         ).fetchone()
         return _file_from_row(row)
 
+    def log_image(self, exp, name, step, image):
+        """Stores an image for one step under the experiment's artifact folder
+        (``<database folder>/artifacts/<exp>/media/<name>/<step>.png``) and records it
+        as an ``image`` file with meta ``{'media': 'image', 'name', 'format', 'width', 'height'}``.
+        Takes PNG/JPEG bytes, a path (copied), a numpy array or rows of pixels (encoded
+        as PNG with the standard library), or a Pillow image.
+        ``db.log_image(exp, 'samples', epoch, array)``"""
+        from .media import log_image
+
+        return log_image(self, exp, name, step, image)
+
+    def log_table(self, exp, name, step, table, format="json"):
+        """Stores a table for one step as JSON (``{'columns', 'rows'}``) or CSV under the
+        artifact folder, recorded as a ``data`` file with meta ``{'media': 'table', ...}``.
+        ``db.log_table(exp, 'predictions', epoch, [{'label': 'cat', 'score': 0.91}])``"""
+        from .media import log_table
+
+        return log_table(self, exp, name, step, table, format=format)
+
+    def log_histogram(self, exp, name, step, values, bins=64):
+        """Stores a histogram for one step (``{'edges', 'counts'}`` JSON; raw values are
+        binned into ``bins`` buckets) under the artifact folder, recorded as a ``data``
+        file with meta ``{'media': 'histogram', 'name', 'bins', 'total', 'min', 'max'}``.
+        ``db.log_histogram(exp, 'weights/fc1', epoch, weights)``"""
+        from .media import log_histogram
+
+        return log_histogram(self, exp, name, step, values, bins=bins)
+
     def get_files(self, exp, kind=None):
         """The files of an experiment, optionally of one kind, in the order recorded."""
         eid = self._exp_id(exp)

@@ -160,6 +160,21 @@ class Run:
         """Records a file on disk (model, checkpoint, image, ...)."""
         return self._db.add_file(self.name, path, kind=kind, step=step, hash=hash, meta=meta)
 
+    def _media_step(self, step):
+        return max(0, self._next_step - 1) if step is None else step
+
+    def log_image(self, name, image, step=None):
+        """Stores an image at a step (default: the last step logged): see ``db.log_image``."""
+        return self._db.log_image(self.name, name, self._media_step(step), image)
+
+    def log_table(self, name, table, step=None, format="json"):
+        """Stores a table at a step: see ``db.log_table``."""
+        return self._db.log_table(self.name, name, self._media_step(step), table, format=format)
+
+    def log_histogram(self, name, values, step=None, bins=64):
+        """Stores a histogram at a step: see ``db.log_histogram``."""
+        return self._db.log_histogram(self.name, name, self._media_step(step), values, bins=bins)
+
     def set_status(self, status):
         """Sets an intermediate status such as VALIDATING."""
         self._db.set_exp_status(self.name, status)
