@@ -20,7 +20,9 @@ import { registerShow } from './commands/show.js'
 import { registerSql } from './commands/sql.js'
 import { registerStatus } from './commands/status.js'
 import { registerSweep } from './commands/sweep.js'
+import { registerServer } from './commands/server.js'
 import { registerTag } from './commands/tag.js'
+import { registerToken } from './commands/token.js'
 import { registerUi } from './commands/ui.js'
 import { applyGlobalOptions } from './global-options.js'
 
@@ -77,6 +79,8 @@ export function buildProgram(): Command {
     registerInit,
     registerConfig,
     registerUi,
+    registerServer,
+    registerToken,
   ]) {
     register(program)
   }

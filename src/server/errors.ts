@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'too_many_requests'
   | 'database_error'
   | 'internal'
+  | 'unavailable'
 
 /** An error that already knows its HTTP status and code (auth, file refusals, ...). */
 export class HttpError extends MldbError {

@@ -1,0 +1,68 @@
+import { z } from 'zod'
+
+/**
+ * The bodies of the write API, one zod schema each: the server checks input
+ * with them, and /api/openapi.json is generated from them (z.toJSONSchema), so
+ * the document cannot drift from what is enforced.
+ */
+
+/** Every write names itself: the client's uuid (or any id up to 200 characters) and its sequence number. */
+export const writeId = {
+  client: z.string().min(1).max(200).describe('the client-chosen id: an experiment uuid, or one per process'),
+  seq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).describe("the client's sequence number of this write; a retry sends the same"),
+}
+
+/** A JSON number, or "NaN" / "Infinity" / "-Infinity" (JSON has no such numbers). */
+export const pointValue = z.union([z.number(), z.enum(['NaN', 'Infinity', '-Infinity']).transform(Number)])
+
+const jsonValue = z.json()
+
+export const createExperimentBody = z.strictObject({
+  ...writeId,
+  name: z.string().min(1).max(256),
+  project: z.string().min(1).max(128).optional(),
+  status: z.string().min(1).max(64).optional().describe('default TRAINING'),
+  host: z.string().max(256).optional(),
+  pid: z.number().int().min(0).optional(),
+  params: z.record(z.string(), jsonValue).optional(),
+  tags: z.record(z.string(), z.string()).optional(),
+})
+
+export const statusBody = z.strictObject({ ...writeId, status: z.string().min(1).max(64) })
+export const paramsBody = z.strictObject({ ...writeId, params: z.record(z.string(), jsonValue) })
+export const tagsBody = z.strictObject({ ...writeId, tags: z.record(z.string(), z.string()) })
+export const notesBody = z.strictObject({ ...writeId, notes: z.string().max(1_000_000) })
+
+/** Points per request; a client sends more as several writes. */
+export const MAX_BATCH = 100_000
+
+export const pointsBody = z.strictObject({
+  ...writeId,
+  points: z
+    .array(
+      z.strictObject({
+        name: z.string().min(1).max(256),
+        split: z.string().max(64).default(''),
+        step: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+        value: pointValue,
+        time: z.number().int().min(0).optional().describe('ms since 1970; default: when the server received it'),
+      }),
+    )
+    .max(MAX_BATCH),
+})
+
+export const fileBody = z.strictObject({
+  ...writeId,
+  path: z.string().min(1).max(4096).describe("the path on the client's machine"),
+  kind: z.enum(['model', 'checkpoint', 'image', 'plot', 'data', 'other']).default('other'),
+  step: z.number().int().min(0).nullable().default(null),
+  size: z.number().int().min(0),
+  mtime: z.number().int().min(0),
+  sha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex digits')
+    .nullable()
+    .default(null)
+    .describe('upload the bytes to PUT /api/artifacts/{sha256} to keep them on the server'),
+  meta: z.record(z.string(), jsonValue).nullable().default(null),
+})

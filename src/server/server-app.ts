@@ -1,0 +1,102 @@
+import type { Context } from 'hono'
+import { Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { SqliteStore } from '../store/sqlite/sqlite-store.js'
+import { type Store, StoreUnavailableError } from '../store/store.js'
+import { ChangeFeed } from './change-feed.js'
+import { crossSiteWrites } from './cross-site.js'
+import { errorResponse, jsonResponse, toErrorResponse } from './errors.js'
+import { frameHeaders } from './frame-headers.js'
+import { openApiDocument } from './openapi.js'
+import { artifactRoutes } from './routes/artifacts.js'
+import { directionRoutes } from './routes/directions.js'
+import { eventRoutes } from './routes/events.js'
+import { experimentRoutes } from './routes/experiments.js'
+import { fileRoutes } from './routes/files.js'
+import { modelRoutes } from './routes/models.js'
+import { storeReadRoutes } from './routes/store-read.js'
+import { writeRoutes } from './routes/write.js'
+import type { ServerState } from './state.js'
+import { defaultWebRoot, staticHandler } from './static.js'
+import { DEFAULT_STREAMS_PER_CLIENT, StreamLimiter } from './stream-limiter.js'
+import { tokenAuth } from './tokens.js'
+
+/** Default limit of a JSON body: a batch of 100,000 points is about 6 MB. */
+export const DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024
+
+/** Options for `createServerApp`. */
+export interface ServerAppOptions {
+  store: Store
+  /** the folder of the artifact store */
+  artifactsDir: string
+  /** the largest artifact accepted, in bytes */
+  maxArtifactBytes: number
+  /** the largest JSON body, in bytes; default 32 MiB */
+  maxBodyBytes?: number | undefined
+  /** a token with full access made for this start (printed); tokens of `mldb token create` work too */
+  startToken?: string | undefined
+  /** no token needed (loopback only) */
+  open?: boolean | undefined
+  webRoot?: string | undefined
+}
+
+function onError(err: unknown, c: Context): Response {
+  if (err instanceof StoreUnavailableError) {
+    c.header('retry-after', '1')
+    return errorResponse(c, 503, 'unavailable', `${err.message}`)
+  }
+  return toErrorResponse(err, c)
+}
+
+/**
+ * `mldb server`'s HTTP app: the write API, the artifact store and the read API
+ * on any Store, plus (on a SQLite file) the dashboard's live updates, files,
+ * models and directions routes of `mldb ui`, and the dashboard itself.
+ *
+ * @example
+ * const app = createServerApp({ store: await openStore(url), artifactsDir: '/srv/a', maxArtifactBytes: 2 ** 30, open: true })
+ * await app.request('/api/experiments', { method: 'POST', body: JSON.stringify({ client: 'c', seq: 1, name: 'e' }), headers: { 'content-type': 'application/json' } })
+ */
+export function createServerApp(options: ServerAppOptions): Hono {
+  const { store } = options
+  const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES
+  let state: ServerState | undefined
+  if (store instanceof SqliteStore) {
+    state = {
+      db: store.db,
+      localWrites: 0,
+      feed: new ChangeFeed(store.db, () => (state as ServerState).localWrites),
+      streams: new StreamLimiter(DEFAULT_STREAMS_PER_CLIENT),
+    }
+  }
+  const app = new Hono()
+  app.onError(onError)
+  app.use('*', frameHeaders())
+  app.use('*', tokenAuth({ store, startToken: options.startToken, open: options.open }))
+  app.use('*', crossSiteWrites())
+  const limit = bodyLimit({
+    maxSize: maxBody,
+    onError: (c) => errorResponse(c, 413, 'too_large', `the request body is over ${maxBody} bytes; send fewer points per batch`),
+  })
+  // Artifacts stream to disk with their own limit; every other body is JSON.
+  app.use('/api/*', (c, next) => (c.req.path.startsWith('/api/artifacts/') ? next() : limit(c, next)))
+
+  app.get('/api/openapi.json', (c) => jsonResponse(c, openApiDocument()))
+  app.route(
+    '/api',
+    writeRoutes(store, () => state && state.localWrites++),
+  )
+  app.route('/api', artifactRoutes(store, options.artifactsDir, options.maxArtifactBytes))
+  app.route('/api', storeReadRoutes(store, { localFiles: state !== undefined }))
+  if (state) {
+    app.route('/api', experimentRoutes(state)) // PATCH of notes and tags from the dashboard
+    app.route('/api', fileRoutes(state))
+    app.route('/api', modelRoutes(state))
+    app.route('/api', eventRoutes(state))
+    app.route('/api', directionRoutes(state))
+  }
+  app.all('/api/*', (c) => errorResponse(c, 404, 'not_found', `no API route ${c.req.method} ${c.req.path}`))
+  app.all('*', staticHandler(options.webRoot ?? defaultWebRoot()))
+  app.notFound((c) => errorResponse(c, 404, 'not_found', `nothing at ${c.req.path}`))
+  return app
+}

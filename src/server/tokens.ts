@@ -1,0 +1,108 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
+import type { Context, MiddlewareHandler } from 'hono'
+import { getCookie, setCookie } from 'hono/cookie'
+import type { Store } from '../store/store.js'
+import { authMiddleware, tokenCookieName } from './auth.js'
+import { incoming } from './connection.js'
+import { errorResponse } from './errors.js'
+
+/**
+ * A new access token: 32 random bytes, URL-safe base64, with a prefix that
+ * tells what it is when it turns up in a log or a leaked file.
+ *
+ * @example newAccessToken() // 'mldb_3q2-...'
+ */
+export function newAccessToken(): string {
+  return `mldb_${randomBytes(32).toString('base64url')}`
+}
+
+/**
+ * The hex sha256 a token is stored as; the token itself is never stored.
+ *
+ * @example hashToken('mldb_abc') // '5f1c...'
+ */
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex')
+}
+
+/** Who a request is: a named token, and whether it may write. */
+export interface Caller {
+  name: string
+  readOnly: boolean
+}
+
+/**
+ * Compares the hash of `given` with every known hash in constant time (each
+ * compare is timingSafeEqual over 32 bytes, and none stops the loop early), so
+ * the time taken does not tell how close a guess was, nor which token matched.
+ */
+export function matchToken(given: string, known: readonly { name: string; hash: string; readOnly: boolean }[]): Caller | undefined {
+  const digest = createHash('sha256').update(given).digest()
+  let found: Caller | undefined
+  for (const t of known) {
+    const stored = Buffer.from(t.hash, 'hex')
+    if (stored.length === digest.length && timingSafeEqual(stored, digest) && !found) found = { name: t.name, readOnly: t.readOnly }
+  }
+  return found
+}
+
+const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
+const isNavigation = (c: Context) => (c.req.method === 'GET' || c.req.method === 'HEAD') && !/^\/api(\/|$)/.test(c.req.path)
+const bearer = (header: string | undefined) => header?.match(/^Bearer\s+(.+)$/i)?.[1]?.trim()
+const port = (c: Context) => String(incoming(c)?.socket?.localPort ?? (new URL(c.req.url).port || '80'))
+
+/** Options for `tokenAuth`. */
+export interface TokenAuthOptions {
+  store: Store
+  /** the token printed at start (full access); undefined with --no-token */
+  startToken?: string | undefined
+  /** serve without any token (loopback only; checked by the caller) */
+  open?: boolean | undefined
+}
+
+/**
+ * `mldb server`'s access check. A request carries a token (`Authorization:
+ * Bearer`, `?token=`, or the cookie a page load with `?token=` set): the token
+ * printed at start, or one made with `mldb token create` (looked up by hash in
+ * the store on each request, so a revoke takes effect at once). Wrong or
+ * revoked → 401; a read-only token on a write → 403. With `open`, requests
+ * without a token are let through under the loopback host check of `mldb ui`.
+ *
+ * @example app.use('*', tokenAuth({ store, startToken }))
+ */
+export function tokenAuth(options: TokenAuthOptions): MiddlewareHandler {
+  const loopbackOnly = authMiddleware(undefined)
+  return async (c, next) => {
+    const cookie = tokenCookieName(port(c))
+    const fromQuery = c.req.query('token')
+    const given = bearer(c.req.header('authorization')) ?? fromQuery ?? getCookie(c, cookie)
+    if (given === undefined && options.open) return loopbackOnly(c, next)
+    let caller: Caller | undefined
+    if (given !== undefined) {
+      const known = await options.store.tokenHashes()
+      if (options.startToken) known.push({ name: '(start token)', hash: hashToken(options.startToken), readOnly: false })
+      caller = matchToken(given, known)
+    }
+    if (!caller) {
+      c.header('www-authenticate', 'Bearer realm="mldb"')
+      return errorResponse(
+        c,
+        401,
+        'unauthorized',
+        given === undefined
+          ? 'this mldb server needs a token: send "Authorization: Bearer <token>" (mldb token create NAME makes one)'
+          : 'the token is wrong or was revoked; make one with mldb token create NAME',
+      )
+    }
+    if (caller.readOnly && WRITES.has(c.req.method)) {
+      return errorResponse(c, 403, 'forbidden', `token "${caller.name}" is read-only; writes need a token made without --read-only`)
+    }
+    if (fromQuery !== undefined && isNavigation(c)) {
+      setCookie(c, cookie, given as string, { httpOnly: true, sameSite: 'Strict', path: '/' })
+      const url = new URL(c.req.url)
+      url.searchParams.delete('token')
+      return c.redirect(`${url.pathname}${url.search}`, 302)
+    }
+    await next()
+  }
+}
