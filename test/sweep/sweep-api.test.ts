@@ -92,7 +92,14 @@ describe('sweeps through the API', () => {
 
   it('TPE (bayes) is reproducible and beats random search on Branin', () => {
     const run = (method: string, seed: number, db: Database) => {
-      const s = db.createSweep({ name: `${method}-${seed}`, method, metric, parameters: { x: { min: -5, max: 10 }, y: { min: 0, max: 15 } }, runCap: 100, seed })
+      const s = db.createSweep({
+        name: `${method}-${seed}`,
+        method,
+        metric,
+        parameters: { x: { min: -5, max: 10 }, y: { min: 0, max: 15 } },
+        runCap: 100,
+        seed,
+      })
       s.optimize((t) => branin(t.params.x as number, t.params.y as number))
       return s
     }
