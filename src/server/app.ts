@@ -7,6 +7,7 @@ import { ChangeFeed } from './change-feed.js'
 import { crossSiteWrites } from './cross-site.js'
 import { errorResponse, jsonResponse, toErrorResponse } from './errors.js'
 import { frameHeaders } from './frame-headers.js'
+import { mlflowRoutes } from './mlflow/index.js'
 import { packageVersion } from './package-version.js'
 import { directionRoutes } from './routes/directions.js'
 import { eventRoutes } from './routes/events.js'
@@ -36,6 +37,8 @@ export interface AppOptions {
   webRoot?: string | undefined
   /** open event streams one client address may hold; default 16, past it 429 */
   maxStreamsPerClient?: number | undefined
+  /** the folder MLflow's artifact proxy writes to; default `<database>-artifacts` */
+  artifacts?: string | undefined
 }
 
 /**
@@ -62,6 +65,8 @@ export function createApp(options: AppOptions): Hono {
   app.use('*', frameHeaders())
   app.use('*', authMiddleware(options.token || undefined))
   app.use('*', crossSiteWrites())
+  // MLflow's REST API (docs/mlflow.md), before /api's body limit: artifacts may be large.
+  app.route('/', mlflowRoutes({ db: options.db, artifacts: options.artifacts }))
   // The only body is a PATCH of notes (≤ 1,000,000 characters) and tags.
   app.use(
     '/api/*',

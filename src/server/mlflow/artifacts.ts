@@ -1,0 +1,114 @@
+import { createReadStream, createWriteStream, existsSync } from 'node:fs'
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises'
+import { dirname, join, resolve, sep } from 'node:path'
+import { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import type { Context, Hono } from 'hono'
+import type { MlflowBackend } from './backend.js'
+import { invalidParam, MlflowApiError, toMlflowError } from './errors.js'
+import { endpoint, mlflowJson } from './handler.js'
+import { optString, runIdOf } from './wire.js'
+
+/** One entry of an artifact listing. */
+interface FileInfo {
+  path: string
+  is_dir: boolean
+  file_size?: number
+}
+
+/**
+ * The artifact path's file under the root; `..`, absolute paths, backslashes
+ * and NUL are refused (MLflow's validate_path_is_safe).
+ */
+export function safeArtifactPath(root: string, path: string): string {
+  const parts = path.split('/').filter((p) => p !== '' && p !== '.')
+  if (path.includes('\0') || path.includes('\\') || parts.some((p) => p === '..') || /^[A-Za-z]:/.test(path)) {
+    throw invalidParam('path', path, 'artifact paths are relative and may not contain .. or backslashes')
+  }
+  const base = resolve(root)
+  const full = resolve(base, ...parts)
+  if (full !== base && !full.startsWith(base + sep)) throw invalidParam('path', path, 'the path leaves the artifact store')
+  return full
+}
+
+async function listDir(dir: string): Promise<FileInfo[]> {
+  if (!existsSync(dir) || !(await stat(dir)).isDirectory()) return []
+  const out: FileInfo[] = []
+  for (const e of (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    if (e.name.endsWith('.mldb-upload')) continue
+    if (e.isDirectory()) out.push({ path: e.name, is_dir: true })
+    else if (e.isFile()) out.push({ path: e.name, is_dir: false, file_size: (await stat(join(dir, e.name))).size })
+  }
+  return out
+}
+
+/** The run id in an artifact path `<experiment>/<run>/artifacts/...`, if it is one. */
+function runOfPath(path: string): string | undefined {
+  const m = /^\/?[^/]+\/([^/]+)\/artifacts\/./.exec(path)
+  return m?.[1]
+}
+
+/**
+ * MLflow's artifact proxy (`mlflow-artifacts`): PUT uploads, GET downloads,
+ * GET without a path lists, DELETE removes, under one folder. An uploaded
+ * artifact of a run becomes a file record of that experiment. Also the older
+ * `/artifacts/list?run_id=` of the tracking API.
+ */
+export function artifactEndpoints(proxy: Hono, tracking: Hono, backend: MlflowBackend, root: string): void {
+  const fail = (c: Context) => (e: unknown) => toMlflowError(e, c)
+
+  proxy.get('/artifacts', (c) =>
+    (async () => {
+      const path = c.req.query('path') ?? ''
+      return mlflowJson(c, { files: await listDir(safeArtifactPath(root, path)) })
+    })().catch(fail(c)),
+  )
+  proxy.get('/artifacts/*', (c) =>
+    (async () => {
+      const path = decodeURIComponent(c.req.path.replace(/^.*?\/artifacts\//, ''))
+      const file = safeArtifactPath(root, path)
+      const s = existsSync(file) ? await stat(file) : undefined
+      if (!s?.isFile()) throw new MlflowApiError('RESOURCE_DOES_NOT_EXIST', `Artifact '${path}' does not exist`)
+      const body = Readable.toWeb(createReadStream(file)) as ReadableStream
+      return c.body(body, 200, { 'content-type': 'application/octet-stream', 'content-length': String(s.size) })
+    })().catch(fail(c)),
+  )
+  proxy.put('/artifacts/*', (c) =>
+    (async () => {
+      const path = decodeURIComponent(c.req.path.replace(/^.*?\/artifacts\//, ''))
+      const file = safeArtifactPath(root, path)
+      await mkdir(dirname(file), { recursive: true })
+      // written beside, then renamed: a reader never sees half a file
+      const part = `${file}.${process.pid}.${Date.now()}.mldb-upload`
+      const body = c.req.raw.body
+      try {
+        if (body) await pipeline(Readable.fromWeb(body as import('node:stream/web').ReadableStream), createWriteStream(part))
+        else await pipeline(Readable.from([]), createWriteStream(part))
+        await rename(part, file)
+      } catch (e) {
+        await rm(part, { force: true })
+        throw e
+      }
+      const runId = runOfPath(path)
+      if (runId) backend.recordArtifact(runId, file)
+      return mlflowJson(c, {})
+    })().catch(fail(c)),
+  )
+  proxy.delete('/artifacts/*', (c) =>
+    (async () => {
+      const path = decodeURIComponent(c.req.path.replace(/^.*?\/artifacts\//, ''))
+      await rm(safeArtifactPath(root, path), { recursive: true, force: true })
+      return mlflowJson(c, {})
+    })().catch(fail(c)),
+  )
+
+  endpoint(tracking, '/artifacts/list', async (f) => {
+    const run = backend.getRun(runIdOf(f))
+    const uri = run.info.artifact_uri
+    const m = /^mlflow-artifacts:\/+(.*)$/.exec(uri)
+    if (!m) throw invalidParam('run_id', run.info.run_id, `the run's artifacts are at ${uri}, outside this server`)
+    const sub = optString(f, 'path') ?? ''
+    const files = await listDir(safeArtifactPath(root, `${m[1]}/${sub}`))
+    return { root_uri: uri, files: files.map((x) => ({ ...x, path: sub ? `${sub.replace(/\/+$/, '')}/${x.path}` : x.path })) }
+  })
+}

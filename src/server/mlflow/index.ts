@@ -1,0 +1,40 @@
+import { Hono } from 'hono'
+import type { Database } from '../../api/database.js'
+import { artifactEndpoints } from './artifacts.js'
+import { MlflowBackend } from './backend.js'
+import { mlflowError } from './errors.js'
+import { experimentEndpoints } from './experiments.js'
+import { runEndpoints } from './runs.js'
+
+/** Options of `mlflowRoutes`. */
+export interface MlflowRoutesOptions {
+  db: Database
+  /** the folder of uploaded artifacts; default `<database>-artifacts` beside the file */
+  artifacts?: string | undefined
+}
+
+/**
+ * MLflow's REST API over an mldb database, mounted by the server's app:
+ * tracking under `/api/2.0/mlflow/` and `/ajax-api/2.0/mlflow/`, the artifact
+ * proxy under `/api/2.0/mlflow-artifacts/`. `MLFLOW_TRACKING_URI=http://host:port`
+ * then points MLflow's own clients at mldb.
+ *
+ * @example app.route('/', mlflowRoutes({ db }))
+ */
+export function mlflowRoutes(options: MlflowRoutesOptions): Hono {
+  const backend = new MlflowBackend(options.db)
+  const root = options.artifacts ?? `${options.db.path}-artifacts`
+  const tracking = new Hono()
+  experimentEndpoints(tracking, backend)
+  runEndpoints(tracking, backend)
+  const proxy = new Hono()
+  artifactEndpoints(proxy, tracking, backend, root)
+  tracking.all('*', (c) => mlflowError(c, 'ENDPOINT_NOT_FOUND', `${c.req.method} ${c.req.path} is not an MLflow endpoint mldb serves (see docs/mlflow.md)`))
+  proxy.all('*', (c) => mlflowError(c, 'ENDPOINT_NOT_FOUND', `${c.req.method} ${c.req.path} is not an MLflow endpoint mldb serves (see docs/mlflow.md)`))
+  const app = new Hono()
+  app.route('/api/2.0/mlflow', tracking)
+  app.route('/ajax-api/2.0/mlflow', tracking)
+  app.route('/api/2.0/mlflow-artifacts', proxy)
+  app.route('/ajax-api/2.0/mlflow-artifacts', proxy)
+  return app
+}

@@ -1,0 +1,132 @@
+import type { Hono } from 'hono'
+import type { MlflowBackend } from './backend.js'
+import { invalidParam } from './errors.js'
+import { maxResultsOf, viewTypeOf } from './experiments.js'
+import { endpoint } from './handler.js'
+import { type Getter, matches, parseFilter, parseOrderBy, sortRows } from './search-filter.js'
+import { keyValues, metricOf, offsetOf, optInt, optObjects, optString, optStrings, pageToken, reqString, runIdOf, type WireRun } from './wire.js'
+
+/** A run's values by entity, built once per run per search. */
+interface RunIndex {
+  metric: Map<string, number>
+  param: Map<string, string>
+  tag: Map<string, string>
+  dataset: Map<string, string>
+}
+
+const indexes = new WeakMap<WireRun, RunIndex>()
+
+function indexOf(r: WireRun): RunIndex {
+  let ix = indexes.get(r)
+  if (!ix) {
+    const datasets = new Map<string, string>()
+    for (const d of r.inputs.dataset_inputs as { dataset?: Record<string, unknown> }[]) {
+      for (const k of ['name', 'digest']) {
+        const v = d.dataset?.[k]
+        if (typeof v === 'string') datasets.set(k, v)
+      }
+    }
+    ix = {
+      metric: new Map(r.data.metrics.map((m) => [m.key, m.value])),
+      param: new Map(r.data.params.map((p) => [p.key, p.value])),
+      tag: new Map(r.data.tags.map((t) => [t.key, t.value])),
+      dataset: datasets,
+    }
+    indexes.set(r, ix)
+  }
+  return ix
+}
+
+const ATTRIBUTES = new Set(['run_id', 'run_name', 'status', 'user_id', 'artifact_uri', 'lifecycle_stage', 'start_time', 'end_time', 'experiment_id'])
+
+/** What an MLflow identifier names on a run. */
+export const runGetter: Getter<WireRun> = (r, entity, key) => {
+  if (entity !== 'attribute') return indexOf(r)[entity].get(key)
+  const k = key === 'created' || key === 'Created' ? 'start_time' : key === 'run_uuid' ? 'run_id' : key === 'Run name' ? 'run_name' : key
+  if (!ATTRIBUTES.has(k)) throw invalidParam('filter', key, `the run attributes are ${[...ATTRIBUTES].join(', ')}`)
+  return r.info[k as keyof WireRun['info']]
+}
+
+/**
+ * MLflow's run endpoints: create, get, update, delete, restore, search,
+ * log-metric, log-parameter, set-tag, delete-tag, log-batch, log-inputs,
+ * outputs, and metrics/get-history with paging.
+ */
+export function runEndpoints(app: Hono, backend: MlflowBackend): void {
+  endpoint(app, '/runs/create', (f) => {
+    const tags = Object.fromEntries(keyValues(f, 'tags').map((t) => [t.key, t.value]))
+    const run = backend.createRun({
+      experimentId: optString(f, 'experiment_id') || '0',
+      userId: optString(f, 'user_id'),
+      startTime: optInt(f, 'start_time'),
+      runName: optString(f, 'run_name'),
+      tags,
+    })
+    return { run }
+  })
+  endpoint(app, '/runs/get', (f) => ({ run: backend.getRun(runIdOf(f)) }))
+  endpoint(app, '/runs/update', (f) => {
+    const run = backend.updateRun(runIdOf(f), { status: optString(f, 'status'), endTime: optInt(f, 'end_time'), runName: optString(f, 'run_name') })
+    return { run_info: run.info }
+  })
+  endpoint(app, '/runs/delete', (f) => {
+    backend.setRunDeleted(runIdOf(f), true)
+    return {}
+  })
+  endpoint(app, '/runs/restore', (f) => {
+    backend.setRunDeleted(runIdOf(f), false)
+    return {}
+  })
+  endpoint(app, '/runs/log-metric', (f) => {
+    backend.logBatch(runIdOf(f), { metrics: [metricOf(f)], params: [], tags: [] })
+    return {}
+  })
+  endpoint(app, '/runs/log-parameter', (f) => {
+    backend.logBatch(runIdOf(f), { metrics: [], params: [{ key: reqString(f, 'key'), value: optString(f, 'value') ?? '' }], tags: [] })
+    return {}
+  })
+  endpoint(app, '/runs/set-tag', (f) => {
+    backend.logBatch(runIdOf(f), { metrics: [], params: [], tags: [{ key: reqString(f, 'key'), value: optString(f, 'value') ?? '' }] })
+    return {}
+  })
+  endpoint(app, '/runs/delete-tag', (f) => {
+    backend.deleteTag(runIdOf(f), reqString(f, 'key'))
+    return {}
+  })
+  endpoint(app, '/runs/log-batch', (f) => {
+    const metrics = optObjects(f, 'metrics').map(metricOf)
+    if (metrics.length > 1000) throw invalidParam('metrics', metrics.length, 'a batch holds at most 1000 metrics')
+    backend.logBatch(runIdOf(f), { metrics, params: keyValues(f, 'params'), tags: keyValues(f, 'tags') })
+    return {}
+  })
+  endpoint(app, '/runs/log-inputs', (f) => {
+    backend.logInputs(runIdOf(f), optObjects(f, 'datasets'), optObjects(f, 'models'))
+    return {}
+  })
+  endpoint(app, '/runs/outputs', (f) => {
+    backend.logOutputs(runIdOf(f), optObjects(f, 'models'))
+    return {}
+  })
+  endpoint(app, '/runs/search', (f) => {
+    const max = maxResultsOf(f, 1000, 50000)
+    const clauses = parseFilter(optString(f, 'filter'))
+    const order = parseOrderBy([...optStrings(f, 'order_by'), 'start_time DESC', 'run_id'])
+    const runs = backend.searchRuns(optStrings(f, 'experiment_ids'), viewTypeOf(f, 'run_view_type')).filter((r) => matches(r, clauses, runGetter))
+    sortRows(runs, order, runGetter)
+    const offset = offsetOf(optString(f, 'page_token'))
+    const page = runs.slice(offset, offset + max)
+    return { runs: page, ...(offset + max < runs.length ? { next_page_token: pageToken(offset + max) } : {}) }
+  })
+  // MLflow 3 looks for logged models when it lists a run's artifacts; mldb keeps
+  // logged models only as run outputs (runs/outputs), so the search finds none.
+  endpoint(app, '/logged-models/search', () => ({ models: [] }))
+  endpoint(app, '/metrics/get-history', (f) => {
+    const all = backend.metricHistory(runIdOf(f), reqString(f, 'metric_key'))
+    const max = optInt(f, 'max_results')
+    if (max === undefined) return { metrics: all }
+    if (max < 1 || max > 25000) throw invalidParam('max_results', max, 'expected 1 to 25000')
+    const offset = offsetOf(optString(f, 'page_token'))
+    const page = all.slice(offset, offset + max)
+    return { metrics: page, ...(offset + max < all.length ? { next_page_token: pageToken(offset + max) } : {}) }
+  })
+}
