@@ -12,8 +12,8 @@ import { BLOCK_SIZE, type NewPoint } from '../points.js'
  */
 export async function writePgPoints(client: PoolClient, seriesId: number, points: readonly NewPoint[]): Promise<void> {
   if (points.length === 0) return
-  const state = (await client.query('SELECT blocked_until, unblocked FROM series WHERE id = $1 FOR UPDATE', [seriesId])).rows[0] as
-    | { blocked_until: number | null; unblocked: number }
+  const state = (await client.query('SELECT blocked_until, unblocked, last_step FROM series WHERE id = $1 FOR UPDATE', [seriesId])).rows[0] as
+    | { blocked_until: number | null; unblocked: number; last_step: number | null }
     | undefined
   if (!state) throw new Error(`BUG: series ${seriesId} is gone inside its transaction`)
   const bu = state.blocked_until
@@ -35,16 +35,31 @@ export async function writePgPoints(client: PoolClient, seriesId: number, points
   }
   const pending = state.unblocked + fresh.length >= BLOCK_SIZE ? await readPending(client, seriesId, bu) : undefined
 
-  // seq: after the step's highest stored seq, then in the order of the batch.
-  await client.query(
-    `INSERT INTO points (series_id, step, seq, time, value)
-     SELECT $1, u.step,
-            coalesce((SELECT max(seq) + 1 FROM points q WHERE q.series_id = $1 AND q.step = u.step), 0)
-              + (row_number() OVER (PARTITION BY u.step ORDER BY u.ord))::int - 1,
-            u.time, u.value
-     FROM unnest($2::bigint[], $3::bigint[], $4::float8[]) WITH ORDINALITY AS u(step, time, value, ord)`,
-    [seriesId, points.map((p) => p.step), points.map((p) => p.time), points.map((p) => p.value)],
-  )
+  if (state.last_step === null || first.step > state.last_step) {
+    // The common case, steps past every stored one: seq is the count of earlier equal steps in this batch.
+    const seen = new Map<number, number>()
+    const seqs = points.map((p) => {
+      const n = seen.get(p.step) ?? 0
+      seen.set(p.step, n + 1)
+      return n
+    })
+    await client.query(
+      `INSERT INTO points (series_id, step, seq, time, value)
+       SELECT $1, * FROM unnest($2::bigint[], $3::int[], $4::bigint[], $5::float8[])`,
+      [seriesId, points.map((p) => p.step), seqs, points.map((p) => p.time), points.map((p) => p.value)],
+    )
+  } else {
+    // Late or repeated steps: after the step's highest stored seq, then in the order of the batch.
+    await client.query(
+      `INSERT INTO points (series_id, step, seq, time, value)
+       SELECT $1, u.step,
+              coalesce((SELECT max(seq) + 1 FROM points q WHERE q.series_id = $1 AND q.step = u.step), 0)
+                + (row_number() OVER (PARTITION BY u.step ORDER BY u.ord))::int - 1,
+              u.time, u.value
+       FROM unnest($2::bigint[], $3::bigint[], $4::float8[]) WITH ORDINALITY AS u(step, time, value, ord)`,
+      [seriesId, points.map((p) => p.step), points.map((p) => p.time), points.map((p) => p.value)],
+    )
+  }
   if (bu !== null) {
     for (const p of points) if (p.step <= bu) await widenBlock(client, seriesId, p)
   }
