@@ -1,4 +1,5 @@
 import type { Sqlite } from './connection.js'
+import { foldTails } from './points.js'
 
 /** What changed in the database after a moment. */
 export interface ChangedIds {
@@ -17,6 +18,7 @@ export interface ChangedIds {
  * whose last sign of life plus 60 s falls in (since, now] is included too.
  */
 export function changedExperiments(db: Sqlite, since: number, now: number): ChangedIds {
+  foldTails(db) // points logged one by one reach series.last_time when folded
   const ids = db
     .prepare(
       `SELECT e.id FROM experiments e

@@ -1,5 +1,5 @@
 import type { Sqlite } from './connection.js'
-import { fromSql } from './points.js'
+import { foldTails, fromSql } from './points.js'
 
 /** One bucket of a downsampled series; NaNs are counted, never averaged away. */
 export interface Bucket {
@@ -41,6 +41,8 @@ interface Item {
  * ranges read raw points. Either way a spike or a NaN stays visible.
  */
 export function downsample(db: Sqlite, seriesId: number, options: DownsampleOptions = {}): Bucket[] {
+  // The range defaults to the summary's steps: take in points logged one by one since the last fold.
+  foldTails(db, [seriesId])
   const s = db.prepare('SELECT count, first_step, last_step, blocked_until FROM series WHERE id = ?').get(seriesId) as
     | { count: number; first_step: number | null; last_step: number | null; blocked_until: number | null }
     | undefined

@@ -2,6 +2,7 @@ import { bindNow, compileOrderBy, STATUS_SQL } from '../query/filter.js'
 import type { Sqlite } from './connection.js'
 import { type ListOptions, listWhere } from './experiments.js'
 import { fieldNames } from './field-names.js'
+import { foldTails } from './points.js'
 import { storedJsonSql } from './stored-json.js'
 
 /**
@@ -26,6 +27,7 @@ const KEY = "(CASE WHEN split = '' THEN name ELSE split || '/' || name END)"
  * unique index (name, then split), which spares a sort per experiment.
  */
 export function listExperimentsJson(db: Sqlite, options: ListOptions = {}, now = Date.now()): { json: string; count: number } {
+  foldTails(db)
   const where = listWhere(options, db)
   const order = compileOrderBy(options.orderBy ?? '', fieldNames(db))
   const sql = bindNow(

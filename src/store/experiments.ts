@@ -1,7 +1,7 @@
 import { bindNow, compileFilter, compileOrderBy, isBlankFilter, type SqlFragment, STATUS_SQL } from '../query/filter.js'
 import type { Sqlite } from './connection.js'
 import { fieldNames } from './field-names.js'
-import { fromSql } from './points.js'
+import { foldTails, fromSql } from './points.js'
 import { decodeStoredJson, storedJsonColumnsSql } from './stored-json.js'
 import type { ExperimentSummary, SeriesSummary } from './types.js'
 
@@ -76,6 +76,7 @@ export function listWhere(options: ListOptions, db?: Sqlite): SqlFragment {
  * whatever their number (the dashboard lists 10,000 at once).
  */
 export function listExperiments(db: Sqlite, options: ListOptions = {}, now = Date.now()): ExperimentSummary[] {
+  foldTails(db)
   const where = listWhere(options, db)
   const order = compileOrderBy(options.orderBy ?? '', fieldNames(db))
   const limit = options.limit ?? -1
@@ -176,6 +177,7 @@ export function seriesFromRow([name, split, count, firstStep, lastStep, lastTime
 
 /** How many experiments a listing would return without limit. */
 export function countExperiments(db: Sqlite, options: ListOptions = {}, now = Date.now()): number {
+  foldTails(db)
   const where = listWhere(options, db)
   const sql = bindNow(`SELECT count(*) AS n FROM experiments e JOIN projects p ON p.id = e.project_id WHERE ${where.sql}`, now)
   return (db.prepare(sql).get(...where.params) as { n: number }).n

@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3'
-import type { Sqlite } from './connection.js'
+import { type Sqlite, withBusyRetry } from './connection.js'
 
 /** A value to write: step, wall time in ms, value (NaN allowed). */
 export interface NewPoint {
@@ -53,8 +53,20 @@ export class PointWriter {
   private readonly insertBlock: Statement
   private readonly markBlocked: Statement
   private readonly widenBlock: Statement
+  private readonly appendTail: Statement
+  private readonly readFold: Statement
+  private readonly readTail: Statement
+  private readonly markTail: Statement
 
   constructor(db: Sqlite) {
+    // One page per call: the point alone, while its series keeps a tail and the step is past the summary.
+    // Reading the series row in the same statement makes the check and the insert one atomic commit.
+    this.appendTail = db.prepare(
+      'INSERT OR IGNORE INTO points (series_id, step, seq, time, value) SELECT id, @step, 0, @time, @value FROM series WHERE id = @id AND tail = 1 AND @step > coalesce(last_step, -1)',
+    )
+    this.readFold = db.prepare('SELECT last_step, blocked_until, unblocked, tail FROM series WHERE id = ?')
+    this.readTail = db.prepare('SELECT step, time, value FROM points WHERE series_id = ? AND step > ? ORDER BY step, seq').raw()
+    this.markTail = db.prepare('UPDATE series SET tail = ? WHERE id = ?')
     // seq 0 first; a second value at the same step takes the next seq (rare path).
     this.insert = db.prepare('INSERT OR IGNORE INTO points (series_id, step, seq, time, value) VALUES (?, ?, 0, ?, ?)')
     this.insertDuplicate = db.prepare(
@@ -91,11 +103,33 @@ export class PointWriter {
     }
   }
 
-  /** The hot path: one point, three statements in the common case. */
-  writeOne(seriesId: number, p: NewPoint): void {
+  /**
+   * The hot path: appends one point to the series' tail in one autocommit
+   * statement (one page written). False when the series has no tail open, the
+   * step is not past its summary, the step is taken, or the series is gone:
+   * the caller then takes writeOne in a transaction. Outside a transaction only.
+   */
+  append(seriesId: number, p: NewPoint): boolean {
+    return this.appendTail.run({ id: seriesId, step: p.step, time: p.time, value: p.value }).changes === 1
+  }
+
+  /**
+   * One point inside a transaction; opens the series' tail for later appends
+   * (unless `openTail` is false) and folds it. Returns how many points lie past
+   * blocked_until afterwards (the caller's count until the next fold).
+   */
+  writeOne(seriesId: number, p: NewPoint, openTail = true): number {
+    const state = this.readFold.get(seriesId) as FoldState | undefined
+    if (!state) throw new StaleIdError(`series ${seriesId}`)
+    if (state.last_step === null || p.step > state.last_step) {
+      // Past the summary: it joins the tail, which the fold below takes in.
+      this.insertPoint(seriesId, p)
+      if (openTail && state.tail === 0) this.markTail.run(1, seriesId)
+      return this.fold(seriesId)
+    }
     this.insertPoint(seriesId, p)
     const nan = Number.isNaN(p.value)
-    const state = this.updateOne.get({
+    const after = this.updateOne.get({
       id: seriesId,
       first_step: p.step,
       last_step: p.step,
@@ -104,24 +138,74 @@ export class PointWriter {
       min: nan ? null : p.value,
       max: nan ? null : p.value,
       nan: nan ? 1 : 0,
-    }) as { unblocked: number; blocked_until: number | null } | undefined
-    if (!state) throw new StaleIdError(`series ${seriesId}`)
-    if (state.blocked_until !== null && p.step <= state.blocked_until) {
+    }) as { unblocked: number; blocked_until: number | null }
+    if (after.blocked_until !== null && p.step <= after.blocked_until) {
       this.widenBlock.run({ id: seriesId, step: p.step, time: p.time, value: p.value })
-    } else if (state.unblocked >= BLOCK_SIZE) {
-      this.closeBlocks(seriesId, this.pending(seriesId, state.blocked_until))
     }
+    return this.fold(seriesId)
   }
 
-  /** Many points of one series: one summary update and blocks built from memory. */
-  writeMany(seriesId: number, points: readonly NewPoint[]): void {
-    if (points.length === 0) return
-    if (points.length === 1) {
-      this.writeOne(seriesId, points[0] as NewPoint)
-      return
+  /**
+   * Folds the series' tail (its points past last_step) into its summary, then
+   * closes blocks once 64 points lie past blocked_until — the same rows an
+   * eager writer would have left. Inside a transaction. Returns the points past
+   * blocked_until afterwards; 0 when the series is gone (nothing to fold).
+   */
+  fold(seriesId: number): number {
+    const state = this.readFold.get(seriesId) as FoldState | undefined
+    if (!state) return 0
+    const tail = this.readTail.all(seriesId, state.last_step ?? -1) as [number, number, number | null][]
+    let unblocked = state.unblocked
+    if (tail.length > 0) {
+      let min = Number.POSITIVE_INFINITY
+      let max = Number.NEGATIVE_INFINITY
+      let nan = 0
+      for (const row of tail) {
+        const v = row[2]
+        if (v === null) nan++
+        else {
+          if (v < min) min = v
+          if (v > max) max = v
+        }
+      }
+      // In (step, seq) order: the first row has the least step, the last is the latest-logged at the greatest.
+      const first = tail[0] as [number, number, number | null]
+      const last = tail[tail.length - 1] as [number, number, number | null]
+      const any = nan < tail.length
+      this.updateMany.run({
+        id: seriesId,
+        n: tail.length,
+        first_step: first[0],
+        last_step: last[0],
+        last_time: last[1],
+        last_value: last[2],
+        min: any ? min : null,
+        max: any ? max : null,
+        nan,
+        past: tail.length, // every tail step is past last_step >= blocked_until
+      })
+      unblocked += tail.length
     }
-    const state = this.readState.get(seriesId) as { blocked_until: number | null; unblocked: number } | undefined
-    if (!state) throw new StaleIdError(`series ${seriesId}`)
+    if (unblocked >= BLOCK_SIZE) unblocked = this.closeBlocks(seriesId, this.pending(seriesId, state.blocked_until))
+    return unblocked
+  }
+
+  /** Folds the tail of the series and marks it closed (tail = 0). Inside a transaction. */
+  closeTail(seriesId: number): void {
+    this.fold(seriesId)
+    this.markTail.run(0, seriesId)
+  }
+
+  /**
+   * Many points of one series: the tail folded first, then one summary update
+   * and blocks built from memory. Returns the points past blocked_until afterwards.
+   */
+  writeMany(seriesId: number, points: readonly NewPoint[]): number {
+    if (points.length === 1) return this.writeOne(seriesId, points[0] as NewPoint, false)
+    if (!this.readFold.get(seriesId)) throw new StaleIdError(`series ${seriesId}`)
+    const folded = this.fold(seriesId)
+    if (points.length === 0) return folded
+    const state = this.readState.get(seriesId) as { blocked_until: number | null; unblocked: number }
     const bu = state.blocked_until
     // Points still past the last block, read before this batch lands (fewer than 64).
     const fresh: NewPoint[] = []
@@ -158,11 +242,10 @@ export class PointWriter {
       nan,
       past: fresh.length,
     })
-    if (pending) {
-      // Stable sort: at equal steps, earlier rows (lower seq) stay first, as in the table.
-      const all = pending.concat(fresh).sort((a, b) => a.step - b.step)
-      this.closeBlocks(seriesId, all)
-    }
+    if (!pending) return state.unblocked + fresh.length
+    // Stable sort: at equal steps, earlier rows (lower seq) stay first, as in the table.
+    const all = pending.concat(fresh).sort((a, b) => a.step - b.step)
+    return this.closeBlocks(seriesId, all)
   }
 
   private pending(seriesId: number, blockedUntil: number | null): NewPoint[] {
@@ -173,9 +256,10 @@ export class PointWriter {
   /**
    * Cuts `points` (all past blocked_until, in table order) into blocks of at least
    * 64 points. A block never ends between two points of the same step, so
-   * "step <= blocked_until" tells exactly which points a block holds.
+   * "step <= blocked_until" tells exactly which points a block holds. Returns
+   * the points left past blocked_until.
    */
-  private closeBlocks(seriesId: number, points: NewPoint[]): void {
+  private closeBlocks(seriesId: number, points: NewPoint[]): number {
     let start = 0
     let lastClosed: number | undefined
     while (points.length - start >= BLOCK_SIZE) {
@@ -200,5 +284,58 @@ export class PointWriter {
       start = end
     }
     if (lastClosed !== undefined) this.markBlocked.run(lastClosed, points.length - start, seriesId)
+    return points.length - start
+  }
+}
+
+interface FoldState {
+  last_step: number | null
+  blocked_until: number | null
+  unblocked: number
+  tail: number
+}
+
+const writers = new WeakMap<Sqlite, { writer: PointWriter; open: Statement }>()
+
+/** The PointWriter of a connection, made on first use. */
+export function pointWriter(db: Sqlite): PointWriter {
+  return writerState(db).writer
+}
+
+function writerState(db: Sqlite): { writer: PointWriter; open: Statement } {
+  let w = writers.get(db)
+  if (!w) {
+    w = { writer: new PointWriter(db), open: db.prepare('SELECT id FROM series WHERE tail = 1').pluck() }
+    writers.set(db, w)
+  }
+  return w
+}
+
+/**
+ * Folds every open series tail into its summary (and closes those tails), so
+ * that the `series` rows read next describe every point. Cheap when no tail is
+ * open (one probe of a partial index). A read-only connection cannot fold: it
+ * reads summaries that lag the points of series being logged one call at a
+ * time by fewer than 64 points. Inside a caller's transaction it folds in a
+ * savepoint; a fold that cannot take the write lock leaves the read as it was.
+ *
+ * @example foldTails(db.sqlite); db.sqlite.prepare('SELECT count FROM series').all()
+ */
+export function foldTails(db: Sqlite, ids?: readonly number[]): void {
+  if (db.readonly || !db.open) return
+  const w = writerState(db)
+  const open = w.open.all() as number[]
+  const todo = ids ? open.filter((id) => ids.includes(id)) : open
+  if (todo.length === 0) return
+  const fold = db.transaction(() => {
+    for (const id of todo) w.writer.closeTail(id)
+  })
+  try {
+    if (db.inTransaction) fold()
+    else withBusyRetry(() => fold.immediate())
+  } catch (e) {
+    const code = (e as { code?: string }).code ?? ''
+    // Busy or read-only: the summaries read next lag by under 64 points; anything else is real.
+    if (!code.startsWith('SQLITE_BUSY') && !code.startsWith('SQLITE_READONLY')) throw e
   }
 }

@@ -56,13 +56,14 @@ interface Actual {
   nans: number
 }
 
-function actualSummary(db: Sqlite, seriesId: number): Actual {
+/** The summary of the points up to step `upTo` (all by default: an open tail past last_step is not in the summary yet, migration 006). */
+function actualSummary(db: Sqlite, seriesId: number, upTo = Number.MAX_SAFE_INTEGER): Actual {
   const a = db
     .prepare(
-      'SELECT count(*) AS n, min(step) AS first, max(step) AS last, min(value) AS mn, max(value) AS mx, coalesce(sum(value IS NULL), 0) AS nans FROM points WHERE series_id = ?',
+      'SELECT count(*) AS n, min(step) AS first, max(step) AS last, min(value) AS mn, max(value) AS mx, coalesce(sum(value IS NULL), 0) AS nans FROM points WHERE series_id = ? AND step <= ?',
     )
-    .get(seriesId) as { n: number; first: number | null; last: number | null; mn: number | null; mx: number | null; nans: number }
-  const last = db.prepare('SELECT time, value FROM points WHERE series_id = ? ORDER BY step DESC, seq DESC LIMIT 1').get(seriesId) as
+    .get(seriesId, upTo) as { n: number; first: number | null; last: number | null; mn: number | null; mx: number | null; nans: number }
+  const last = db.prepare('SELECT time, value FROM points WHERE series_id = ? AND step <= ? ORDER BY step DESC, seq DESC LIMIT 1').get(seriesId, upTo) as
     | { time: number; value: number | null }
     | undefined
   return { count: a.n, firstStep: a.first, lastStep: a.last, lastTime: last?.time ?? null, lastValue: last?.value ?? null, min: a.mn, max: a.mx, nans: a.nans }
@@ -82,10 +83,11 @@ interface SeriesRow {
   nan_count: number
   blocked_until: number | null
   unblocked: number
+  tail: number
 }
 
 const SERIES_ROWS = `SELECT s.id, coalesce(e.name, '?') AS experiment, CASE WHEN s.split = '' THEN s.name ELSE s.split || '/' || s.name END AS key,
-     s.count, s.first_step, s.last_step, s.last_time, s.last_value, s.min_value, s.max_value, s.nan_count, s.blocked_until, s.unblocked
+     s.count, s.first_step, s.last_step, s.last_time, s.last_value, s.min_value, s.max_value, s.nan_count, s.blocked_until, s.unblocked, s.tail
    FROM series s LEFT JOIN experiments e ON e.id = s.experiment_id`
 
 /**
@@ -109,7 +111,7 @@ export function seriesMismatches(db: Sqlite, onSeries?: () => void): SeriesMisma
 function mismatchOf(db: Sqlite, s: SeriesRow): SeriesMismatch | undefined {
   const blockSum = db.prepare('SELECT coalesce(sum(count), 0) FROM point_blocks WHERE series_id = ?').pluck()
   const covered = db.prepare('SELECT count(*) FROM points WHERE series_id = ? AND step <= ?').pluck()
-  const a = actualSummary(db, s.id)
+  const a = actualSummary(db, s.id, s.tail ? (s.last_step ?? -1) : undefined)
   const problems: string[] = []
   const cmp = (what: string, stored: number | null, actual: number | null) => {
     if (stored !== actual) problems.push(`${what} is ${stored ?? 'empty'} but the points say ${actual ?? 'empty'}`)

@@ -1,5 +1,6 @@
 import type { Sqlite } from './connection.js'
 import type { SeriesRow } from './experiments.js'
+import { foldTails } from './points.js'
 import { Statements } from './statements.js'
 
 /**
@@ -9,7 +10,7 @@ import { Statements } from './statements.js'
 export class SeriesRows {
   private readonly stmts: Statements
 
-  constructor(db: Sqlite) {
+  constructor(private readonly db: Sqlite) {
     this.stmts = new Statements(db)
   }
 
@@ -38,6 +39,7 @@ export class SeriesRows {
 
   /** The summary rows of every series of the experiment, by split and name. */
   summaries(experimentId: number): SeriesRow[] {
+    foldTails(this.db)
     return this.stmts
       .get(
         'SELECT name, split, count, first_step, last_step, last_time, last_value, min_value, max_value, nan_count FROM series WHERE experiment_id = ? ORDER BY split, name',

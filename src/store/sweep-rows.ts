@@ -1,4 +1,5 @@
 import type { Sqlite } from './connection.js'
+import { foldTails } from './points.js'
 import { Statements } from './statements.js'
 
 /** A sweeps row. */
@@ -45,7 +46,7 @@ const TRIALS = `SELECT t.number, t.experiment_id, e.name AS exp, t.params, t.gri
 export class SweepRows {
   private readonly stmts: Statements
 
-  constructor(db: Sqlite) {
+  constructor(private readonly db: Sqlite) {
     this.stmts = new Statements(db)
   }
 
@@ -79,10 +80,12 @@ export class SweepRows {
 
   /** Every trial of the sweep, by number, with the metric (name, split) as its value. */
   trials(sweepId: number, name: string, split: string): TrialRow[] {
+    foldTails(this.db) // a trial's value may be the last of a series logged one call at a time
     return this.stmts.get(`${TRIALS} ORDER BY t.number`).all({ sweep: sweepId, name, split }) as TrialRow[]
   }
 
   trial(sweepId: number, number: number, name: string, split: string): TrialRow | undefined {
+    foldTails(this.db) // a trial's value may be the last of a series logged one call at a time
     return this.stmts.get(`${TRIALS} AND t.number = @number`).get({ sweep: sweepId, name, split, number }) as TrialRow | undefined
   }
 
