@@ -49,7 +49,7 @@ describe('GET /api/downsample (one request per chart panel)', () => {
     expect(a.count).toEqual(Array(10).fill(10))
     expect(a.max?.[0]).toBe(1)
     expect(a.last[9]).toBe(1 / 100)
-    expect(a.time[9]).toBe(1_099)
+    expect(a.time?.[9]).toBe(1_099)
     // a NaN inside a bucket is counted and survives as a string, never averaged away
     const b = r.body.lines[2] as Line
     expect(b.last[5]).toBe(1 / 60)
@@ -63,10 +63,55 @@ describe('GET /api/downsample (one request per chart panel)', () => {
     expect(r.body.lines[0]?.last).toEqual(one.body.buckets.map((b) => b.last))
   })
 
+  it('matches the one-line route on a long series (the block path) too, and skips trashed runs', async () => {
+    t.db.setExpStatus('long', 'COMPLETE')
+    t.db.logBatch(
+      'long',
+      Array.from({ length: 25_000 }, (_, step) => ({ name: 'loss', step, value: Math.sin(step / 100), time: step })),
+    )
+    const one = await t.json<{ buckets: { step: number; last: number; min: number; max: number; count: number }[] }>(
+      '/api/experiments/long/downsample?series=loss&buckets=300',
+    )
+    const r = await t.json<Batch>(url('exp=long&series=loss&buckets=300'))
+    const l = r.body.lines[0] as Line
+    expect(l.step).toEqual(one.body.buckets.map((b) => b.step))
+    expect(l.min).toEqual(one.body.buckets.map((b) => b.min))
+    expect(l.count).toEqual(one.body.buckets.map((b) => b.count))
+    t.db.trashExperiment('a')
+    const trashed = await t.json<Batch>(url('exp=a&exp=long&series=loss&series=train/loss&buckets=10'))
+    expect(trashed.body.lines.map((x) => `${x.exp}:${x.series}`)).toEqual(['long:loss'])
+  })
+
+  it.each([7, 10, 33, 49])("without bands, %i buckets of a dense series are the one-line route's (index seeks, not a full read)", async (n) => {
+    t.db.setExpStatus('dense', 'COMPLETE')
+    t.db.logBatch(
+      'dense',
+      Array.from({ length: 1_003 }, (_, step) => ({ name: 'acc', step: step + 5, value: Math.cos(step), time: 10 * step })),
+    )
+    const one = await t.json<{ buckets: { step: number; last: number; count: number; time: number }[] }>(
+      `/api/experiments/dense/downsample?series=acc&buckets=${n}&from=17&to=900`,
+    )
+    const r = await t.json<Batch>(url(`exp=dense&series=acc&buckets=${n}&bands=0&from=17&to=900`))
+    const l = r.body.lines[0] as Line
+    expect(l.step).toEqual(one.body.buckets.map((b) => b.step))
+    expect(l.last).toEqual(one.body.buckets.map((b) => b.last))
+    expect(l.count).toEqual(one.body.buckets.map((b) => b.count))
+    expect(l.time).toEqual(one.body.buckets.map((b) => b.time))
+  })
+
   it('leaves out min and max without bands (many lines draw no per-run band)', async () => {
     const r = await t.json<Batch>(url('exp=a&series=train/loss&buckets=5&bands=0'))
     expect(r.body.lines[0]?.min).toBeUndefined()
     expect(r.body.lines[0]?.last).toHaveLength(5)
+  })
+
+  it('leaves out wall times and rounds values to the digits a chart reads, when asked', async () => {
+    const r = await t.json<Batch>(url('exp=a&series=train/loss&buckets=100&times=0&digits=3'))
+    expect(r.body.lines[0]?.time).toBeUndefined()
+    expect(r.body.lines[0]?.last[2]).toBe(0.333)
+    expect(r.body.lines[0]?.min?.[2]).toBe(0.333)
+    const nan = await t.json<Batch>(url('exp=b&series=train/loss&buckets=100&digits=3'))
+    expect(nan.body.lines[0]?.last[50]).toBe('NaN')
   })
 
   it.each([

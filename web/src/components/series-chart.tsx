@@ -127,7 +127,8 @@ export function SeriesChart({ title, lines, options }: { title: string; lines: C
   const loadWidth = width === undefined ? undefined : Math.ceil(width / 100) * 100
   const layout = useMemo(() => layoutOf(lines, options.group), [lines, options.group])
   const bands = !options.group && lines.length <= MAX_BAND_LINES
-  const load = useMemo(() => ({ width: loadWidth, bands }), [loadWidth, bands])
+  const times = options.xMode !== 'step'
+  const load = useMemo(() => ({ width: loadWidth, bands, times }), [loadWidth, bands, times])
   const data = useLineData(lines, zoom?.range, load)
   const [focused, setFocused] = useState<string | undefined>()
 

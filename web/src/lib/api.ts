@@ -31,7 +31,7 @@ export interface BatchLine {
   exp: string
   series: string
   step: number[]
-  time: number[]
+  time?: number[]
   last: number[]
   min?: number[]
   max?: number[]
@@ -137,7 +137,7 @@ export const api = {
   points: (name: string, series: string, after?: number) => request<{ series: string; points: RawPoint[] }>(`${exp(name)}/points${q({ series, after })}`),
   downsample: (name: string, series: string, o: { buckets?: number; from?: number; to?: number } = {}) =>
     request<{ series: string; buckets: Bucket[] }>(`${exp(name)}/downsample${q({ series, buckets: o.buckets ?? 1000, from: o.from, to: o.to })}`),
-  downsampleMany: (o: { exps: readonly string[]; series: readonly string[]; buckets: number; from?: number; to?: number; bands: boolean }) => {
+  downsampleMany: (o: { exps: readonly string[]; series: readonly string[]; buckets: number; from?: number; to?: number; bands: boolean; times: boolean }) => {
     const s = new URLSearchParams()
     for (const e of o.exps) s.append('exp', e)
     for (const k of o.series) s.append('series', k)
@@ -145,6 +145,9 @@ export const api = {
     if (o.from !== undefined) s.set('from', String(o.from))
     if (o.to !== undefined) s.set('to', String(o.to))
     if (!o.bands) s.set('bands', '0')
+    if (!o.times) s.set('times', '0')
+    // the chart shows 4 significant digits; 7 keep a zoomed-in axis exact
+    s.set('digits', '7')
     return request<BatchAnswer>(`/api/downsample?${s.toString()}`).then(reviveBatch)
   },
   changes: (since: number) => request<{ now: number; experiments: ExperimentSummary[]; trashed?: string[] }>(`/api/changes${q({ since })}`),
