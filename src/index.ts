@@ -24,6 +24,7 @@ export {
   SqliteFailure,
   ValidationError,
 } from './errors.js'
+export { type TfjsCallbackOptions, type TfjsFitCallback, tfjsCallback } from './integrations/tfjs.js'
 export { LOST_AFTER_MS, parseSeriesKey } from './query/filter.js'
 export { parseModelRef } from './registry/names.js'
 export type { AliasChange, ModelCheck, ModelMetric, ModelState, ModelVersion, RegisteredModel, RegisterModelOptions } from './registry/types.js'
