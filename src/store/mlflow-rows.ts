@@ -188,4 +188,25 @@ export class MlflowRows {
   deleteTag(experimentId: number, key: string): number {
     return this.stmts.get('DELETE FROM tags WHERE experiment_id = ? AND key = ?').run(experimentId, key).changes
   }
+
+  /** The id of an experiment (live or trashed) by name. */
+  experimentId(name: string): number | undefined {
+    return (this.stmts.get('SELECT id FROM experiments WHERE name = ?').get(name) as { id: number } | undefined)?.id
+  }
+
+  /** Puts an imported experiment in the trash as of MLflow's deletion time. */
+  setDeletedAt(experimentId: number, deletedAt: number | null): void {
+    this.stmts.get('UPDATE experiments SET deleted_at = ? WHERE id = ?').run(deletedAt, experimentId)
+  }
+
+  /** One series' points of an experiment, live or trashed, in step order (NULL value: NaN). */
+  points(experimentId: number, name: string, split: string): { step: number; time: number; value: number }[] {
+    const rows = this.stmts
+      .get(
+        `SELECT p.step, p.time, p.value FROM points p JOIN series s ON s.id = p.series_id
+          WHERE s.experiment_id = ? AND s.name = ? AND s.split = ? ORDER BY p.step, p.seq`,
+      )
+      .all(experimentId, name, split) as { step: number; time: number; value: number | null }[]
+    return rows.map((r) => ({ step: r.step, time: r.time, value: r.value ?? Number.NaN }))
+  }
 }

@@ -7,6 +7,7 @@ import { MldbError, NotFoundError } from '../../errors.js'
 import { openForWrite, withDb } from '../db.js'
 import { printJson } from '../output.js'
 import { progress } from '../progress.js'
+import { importMlflowDbFile } from './import-mlflow.js'
 
 /** `mldb import FILE|DIR`: an `mldb export` file, or an MLflow `mlruns/` folder. */
 export function registerImport(program: Command): void {
@@ -17,6 +18,7 @@ export function registerImport(program: Command): void {
     .action((path: string, opts: { db?: string; json?: boolean }) => {
       if (!existsSync(path)) throw new NotFoundError(`${path} does not exist; give an \`mldb export\` file or an MLflow mlruns/ folder`, 'file', path)
       const isDir = statSync(path).isDirectory()
+      if (!isDir && importMlflowDbFile(path, opts)) return
       if (isDir && !isMlflowStore(path)) throw new MldbError(`${path} is a folder but not an MLflow file store (no <experiment>/meta.yaml inside)`)
       // everything is read and checked before the database is opened, so bad input writes nothing
       let bundles: ExperimentBundle[]

@@ -6,7 +6,6 @@
  */
 import { randomUUID } from 'node:crypto'
 import type { Database } from '../../api/database.js'
-import { NotFoundError, ValidationError } from '../../errors.js'
 import { parseSeriesKey } from '../../query/parse.js'
 import { ExperimentRows } from '../../store/experiment-rows.js'
 import { listExperiments } from '../../store/experiments.js'
@@ -301,12 +300,7 @@ export class MlflowBackend {
   metricHistory(runId: string, key: string): WireMetric[] {
     const r = this.run(runId)
     const { name, split } = parseSeriesKey(key)
-    try {
-      return this.db.getMetricValues(r.name, name, { split }).map((p) => ({ key, value: p.value, timestamp: p.time, step: p.step }))
-    } catch (e) {
-      if (e instanceof NotFoundError || e instanceof ValidationError) return []
-      throw e
-    }
+    return this.rows.points(r.id, name, split).map((p) => ({ key, value: p.value, timestamp: p.time, step: p.step }))
   }
 
   /** Records an uploaded artifact as a file of its run (no run: nothing to record). */

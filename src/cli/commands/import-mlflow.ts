@@ -1,0 +1,29 @@
+import { isMlflowDb, readMlflowDb } from '../../api/mlflow-db-import.js'
+import { writeMlflowSource } from '../../api/mlflow-import-write.js'
+import { openForWrite } from '../db.js'
+import { printJson } from '../output.js'
+
+/**
+ * `mldb import mlflow.db`: when the file is an MLflow SQLite store (known by
+ * its content), imports it whole and returns true; otherwise returns false.
+ * Runs already imported (by MLflow run id) are left alone.
+ */
+export function importMlflowDbFile(path: string, opts: { db?: string; json?: boolean }): boolean {
+  if (!isMlflowDb(path)) return false
+  // read and checked before the database is opened: a bad source writes nothing
+  const source = readMlflowDb(path)
+  const db = openForWrite(opts.db)
+  try {
+    const r = writeMlflowSource(db, source)
+    if (opts.json) printJson({ experiments: r.imported, points: r.points, alreadyImported: r.alreadyImported })
+    else {
+      const again = r.alreadyImported ? ` (${r.alreadyImported} run${r.alreadyImported === 1 ? ' was' : 's were'} already imported)` : ''
+      process.stderr.write(
+        `imported ${r.imported.length} MLflow run${r.imported.length === 1 ? '' : 's'} and ${r.points} point${r.points === 1 ? '' : 's'}${again}\n`,
+      )
+    }
+  } finally {
+    db.close()
+  }
+  return true
+}

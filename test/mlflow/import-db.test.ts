@@ -1,0 +1,126 @@
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { Database } from '../../src/index.js'
+import { createApp } from '../../src/server/app.js'
+import { buildCli, mldb, ok, tempHome } from '../cli/helpers.js'
+import { runPy } from './venv.js'
+
+/** What MLflow's own client read from the store it wrote (make_store.py). */
+interface Expected {
+  experiments: { id: string; name: string; lifecycle_stage: string; creation_time: number; tags: Record<string, string> }[]
+  runs: {
+    run_id: string
+    experiment: string
+    run_name: string
+    status: string
+    lifecycle_stage: string
+    start_time: number
+    end_time: number | null
+    user_id: string
+    artifact_uri: string
+    params: Record<string, string>
+    tags: Record<string, string>
+    history: Record<string, [number, number | string, number][]>
+    datasets: string[]
+  }[]
+}
+
+type Run = {
+  info: Record<string, unknown>
+  data: { params: { key: string; value: string }[]; tags: { key: string; value: string }[] }
+  inputs: { dataset_inputs: { dataset: { name: string } }[] }
+}
+
+/** MLflow's SQL store keeps ±Infinity as ±DBL_MAX; mldb keeps the infinity (what the user logged). */
+const asLogged = (v: number | string) => (v === 1.7976931348623157e308 ? 'Infinity' : v === -1.7976931348623157e308 ? '-Infinity' : v === 'nan' ? 'NaN' : v)
+
+describe('mldb import mlflow.db (a real store written by MLflow 3)', () => {
+  const t = tempHome()
+  let expected: Expected
+  let store: string
+  beforeAll(async () => {
+    buildCli()
+    expected = await runPy<Expected>('make_store.py', ['sqlite', join(t.home, 'src')])
+    store = join(t.home, 'src', 'mlflow.db')
+  }, 600_000)
+  afterAll(() => t.cleanup())
+
+  it('brings every field MLflow reads, and a second import doubles nothing', async () => {
+    const out = JSON.parse(ok(t.home, ['import', store, '--db', t.db, '--json'])) as { experiments: string[]; alreadyImported: number }
+    expect(out.experiments.length).toBe(expected.runs.length)
+    expect(out.alreadyImported).toBe(0)
+
+    const db = new Database({ path: t.db })
+    try {
+      const app = createApp({ db, webRoot: join(t.home, 'no-web') })
+      const call = async (path: string, body: unknown) =>
+        (await (await app.request(`/api/2.0/mlflow/${path}`, { method: 'POST', body: JSON.stringify(body) })).json()) as Record<string, unknown>
+      const exps = (await call('experiments/search', { view_type: 'ALL' })).experiments as {
+        experiment_id: string
+        name: string
+        lifecycle_stage: string
+        creation_time: number
+        tags: { key: string; value: string }[]
+      }[]
+      for (const e of expected.experiments) {
+        const got = exps.find((x) => x.name === e.name)
+        expect(got, e.name).toBeDefined()
+        expect([got?.lifecycle_stage, got?.creation_time]).toEqual([e.lifecycle_stage, e.creation_time])
+        expect(Object.fromEntries((got?.tags ?? []).map((x) => [x.key, x.value]))).toEqual(e.tags)
+      }
+      for (const r of expected.runs) {
+        const run = (await call('runs/get', { run_id: r.run_id })).run as Run
+        expect(run, r.run_name).toBeDefined()
+        const i = run.info
+        expect([i.run_id, i.run_name, i.status, i.lifecycle_stage, i.start_time, i.end_time ?? null, i.user_id, i.artifact_uri]).toEqual([
+          r.run_id,
+          r.run_name,
+          r.status,
+          r.lifecycle_stage,
+          r.start_time,
+          r.end_time,
+          r.user_id,
+          r.artifact_uri,
+        ])
+        expect(Object.fromEntries(run.data.params.map((p) => [p.key, p.value]))).toEqual(r.params)
+        expect(Object.fromEntries(run.data.tags.map((p) => [p.key, p.value]))).toEqual(r.tags)
+        expect(run.inputs.dataset_inputs.map((d) => d.dataset.name)).toEqual(r.datasets)
+        for (const [key, points] of Object.entries(r.history)) {
+          const h = (await call('metrics/get-history', { run_id: r.run_id, metric_key: key })).metrics as {
+            step: number
+            value: number | string
+            timestamp: number
+          }[]
+          type P = [number, number | string, number]
+          const byStep = (a: P, b: P) => a[0] - b[0] || a[2] - b[2]
+          const got = h.map((m): P => [m.step, m.value, m.timestamp]).sort(byStep)
+          expect(got).toEqual(points.map(([s, v, ts]): P => [s, asLogged(v), ts]).sort(byStep))
+        }
+      }
+      // params are MLflow's text, byte for byte; deleted runs are in the trash; artifacts are file records
+      const parent = db.getExperiment('parent')
+      expect(parent.params).toMatchObject({ lr: '0.01', one: '1.0', big: '12345678901234567890', pad: ' 5 ', flag: 'true' })
+      expect(parent.files.map((f) => [f.path.endsWith('/model/weights.txt'), f.size])).toEqual([[true, 100]])
+      expect(
+        db
+          .listExperiments({ trashed: true })
+          .map((e) => e.name)
+          .sort(),
+      ).toEqual(['deleted run', 'in gone'])
+      expect(db.getTags('child')['mlflow.parentRunId']).toBe(expected.runs.find((x) => x.run_name === 'parent')?.run_id)
+      expect(db.listExperiments({ where: "tags.`mlflow.runName` = 'tab\there'" }).map((e) => e.name)).toEqual(['tab here'])
+    } finally {
+      db.close()
+    }
+
+    const again = mldb(t.home, ['import', store, '--db', t.db])
+    expect(again.status).toBe(0)
+    expect(again.stderr).toContain(`${expected.runs.length} runs were already imported`)
+    const db2 = new Database({ path: t.db })
+    try {
+      expect(db2.countExperiments({}) + db2.countExperiments({ trashed: true })).toBe(expected.runs.length)
+    } finally {
+      db2.close()
+    }
+  }, 300_000)
+})
