@@ -127,13 +127,13 @@ describe('the dashboard in chromium', () => {
     await loss.locator('.uplot[data-drawn]').waitFor({ timeout: 30_000 })
     // two experiments × train and valid
     expect(await loss.locator('[data-testid="legend-item"]').count()).toBe(4)
-    // the lines are on the canvas: count pixels in the first experiment's colour (#1f77b4)
+    // the lines are on the canvas: count pixels in the first experiment's colour (#0072b2)
     const blue = await loss.locator('canvas').evaluate((c: HTMLCanvasElement) => {
       const ctx = c.getContext('2d') as CanvasRenderingContext2D
       const { data } = ctx.getImageData(0, 0, c.width, c.height)
       let n = 0
       for (let i = 0; i < data.length; i += 4) {
-        if (Math.abs((data[i] as number) - 31) < 30 && Math.abs((data[i + 1] as number) - 119) < 30 && Math.abs((data[i + 2] as number) - 180) < 30) n++
+        if (Math.abs((data[i] as number) - 0) < 30 && Math.abs((data[i + 1] as number) - 114) < 30 && Math.abs((data[i + 2] as number) - 178) < 30) n++
       }
       return n
     })
@@ -151,7 +151,7 @@ describe('the dashboard in chromium', () => {
     const sha = createHash('sha256')
       .update(readFileSync(join(tmp.dir, 'files', 'model.safetensors')))
       .digest('hex')
-    expect(await page.locator('[data-testid="weight-hash"]').textContent()).toBe(sha)
+    expect(await page.locator('[data-testid="weight-hash"]').getAttribute('data-sha')).toBe(sha)
     expect(await page.locator('[data-testid="file-row"]').count()).toBe(2)
     await shot('experiment')
   })

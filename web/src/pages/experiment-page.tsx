@@ -1,5 +1,6 @@
-// #/exp/<name>: everything about one experiment — status timeline, params,
-// tags, notes (editable), files with previews, and its charts.
+// #/exp/<name>: everything about one experiment — its charts first, then images
+// with a step slider, params, status timeline, tags, notes (editable), and one
+// list of files grouped by kind with download links.
 import { useCallback, useEffect, useState } from 'react'
 import { ChartGrid } from '../components/chart-grid'
 import { ExperimentModels } from '../components/experiment-models'
@@ -113,29 +114,187 @@ function Timeline({ exp }: { exp: ExperimentDetail }) {
   )
 }
 
-function FileRow({ f }: { f: FileEntry }) {
+// The order kinds are listed in: what people download first.
+const KIND_ORDER = ['model', 'checkpoint', 'image', 'plot', 'data', 'other']
+// Rows of a kind shown before "show all".
+const FEW = 3
+
+/** The hash state of a file, short; the full hash in the title. */
+function HashCell({ f }: { f: FileEntry }) {
+  return (
+    <td
+      className="mono small hash"
+      data-testid={f.kind === 'model' || f.kind === 'checkpoint' ? 'weight-hash' : 'file-hash'}
+      data-sha={f.sha256 ?? ''}
+      title={f.sha256 ?? 'no sha256 recorded (add hash: true when recording, or run mldb doctor)'}
+    >
+      {f.sha256 ? `${f.sha256.slice(0, 12)}…` : <span className="muted">not hashed</span>}
+    </td>
+  )
+}
+
+/** The directory every file is under (ending in '/'), so rows can show the part that differs. */
+function commonDir(files: FileEntry[]): string {
+  const first = files[0]?.path ?? ''
+  let dir = first.slice(0, first.lastIndexOf('/') + 1)
+  for (const f of files) while (dir && !f.path.startsWith(dir)) dir = dir.slice(0, dir.slice(0, -1).lastIndexOf('/') + 1)
+  return dir
+}
+
+function FileRow({ f, dir }: { f: FileEntry; dir: string }) {
+  const viewable = f.kind === 'image' || f.kind === 'plot' || IMAGE.test(f.path)
   return (
     <tr data-testid="file-row" data-kind={f.kind} className={f.problem ? 'problem' : ''}>
-      <td>
-        <span className="kind">{f.kind}</span>
-      </td>
       <td className="mono path" title={f.path}>
-        {f.path}
+        {f.path.slice(dir.length)}
       </td>
       <td className="num">{f.step ?? '—'}</td>
       <td className="num">{bytes(f.size)}</td>
       <td className="num">{ago(f.mtime)}</td>
-      <td className="mono small" title={f.sha256 ?? ''}>
-        {f.sha256 ? `${f.sha256.slice(0, 16)}…` : '—'}
-      </td>
-      <td>
+      <HashCell f={f} />
+      <td className="file-actions">
         {f.problem && (
           <span className={`file-problem ${f.problem}`} data-testid="file-problem">
             {f.problem}
           </span>
         )}
+        {f.problem !== 'missing' && (
+          <a
+            className="btn small"
+            data-testid="file-link"
+            href={f.url}
+            {...(viewable ? { target: '_blank', rel: 'noreferrer' } : { download: f.path.split('/').at(-1) ?? '' })}
+          >
+            {viewable ? 'open' : 'download'}
+          </a>
+        )}
       </td>
     </tr>
+  )
+}
+
+/** Every file the run recorded, one group per kind, each collapsed past a few rows. */
+function FilesCard({ files }: { files: FileEntry[] }) {
+  const [open, setOpen] = useState<Set<string>>(new Set())
+  const dir = commonDir(files)
+  const rank = (k: string) => (KIND_ORDER.includes(k) ? KIND_ORDER.indexOf(k) : KIND_ORDER.length)
+  const kinds = [...new Set(files.map((f) => f.kind))].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b))
+  return (
+    <div className="card" data-testid="files">
+      <h2>Files</h2>
+      {files.length === 0 ? (
+        <div className="muted small">no files recorded</div>
+      ) : (
+        <div className="hscroll">
+          <table className="files" data-testid="files-table">
+            <thead>
+              <tr>
+                <th title={dir}>path{dir ? <span className="muted small mono"> in {dir}</span> : null}</th>
+                <th className="num">step</th>
+                <th className="num">size</th>
+                <th className="num">modified</th>
+                <th>sha256</th>
+                <th />
+              </tr>
+            </thead>
+            {kinds.map((kind) => {
+              // newest step first: the last checkpoint is the one people want
+              const list = files.filter((f) => f.kind === kind).sort((a, b) => (b.step ?? -1) - (a.step ?? -1) || a.path.localeCompare(b.path))
+              const all = open.has(kind) || list.length <= FEW + 1
+              return (
+                <tbody key={kind} data-testid="file-group" data-kind={kind}>
+                  <tr className="file-group-head">
+                    <th colSpan={6}>
+                      <span className="kind">{kind}</span> <span className="muted small">{list.length}</span>
+                    </th>
+                  </tr>
+                  {(all ? list : list.slice(0, FEW)).map((f) => (
+                    <FileRow key={f.id} f={f} dir={dir} />
+                  ))}
+                  {list.length > FEW + 1 && (
+                    <tr>
+                      <td colSpan={6}>
+                        <button
+                          type="button"
+                          className="btn ghost small"
+                          data-testid="file-group-toggle"
+                          onClick={() => setOpen((o) => new Set(o.has(kind) ? [...o].filter((k) => k !== kind) : [...o, kind]))}
+                        >
+                          {all ? 'show fewer' : `show all ${list.length}`}
+                        </button>
+                      </td>
+                    </tr>
+                  )}
+                </tbody>
+              )
+            })}
+          </table>
+        </div>
+      )}
+    </div>
+  )
+}
+
+/** An image series: the same file name across steps (mask-step10.png, mask-step20.png → mask-step#.png). */
+const imageSeries = (path: string): string => path.replace(/\d+(?=[^/]*$)/g, '#')
+
+/** Images grouped by name, each with a step slider. */
+function ImagesCard({ images }: { images: FileEntry[] }) {
+  const groups = new Map<string, FileEntry[]>()
+  for (const f of images) {
+    const k = imageSeries(f.path)
+    let g = groups.get(k)
+    if (!g) {
+      g = []
+      groups.set(k, g)
+    }
+    g.push(f)
+  }
+  return (
+    <div className="card">
+      <h2>Images</h2>
+      <div className="previews">
+        {[...groups].map(([k, list]) => (
+          <ImageSlider key={k} files={list.sort((a, b) => (a.step ?? 0) - (b.step ?? 0))} />
+        ))}
+      </div>
+    </div>
+  )
+}
+
+function ImageSlider({ files }: { files: FileEntry[] }) {
+  const [i, setI] = useState(files.length - 1)
+  const f = files[Math.min(i, files.length - 1)] as FileEntry
+  return (
+    <figure className="preview" data-testid="image-group">
+      {f.problem === 'missing' ? (
+        <div className="preview-missing">missing</div>
+      ) : (
+        <a href={f.url} target="_blank" rel="noreferrer">
+          <img src={f.url} alt={f.path} loading="lazy" data-testid="image-preview" />
+        </a>
+      )}
+      <figcaption className="small mono" title={f.path}>
+        {f.path.split('/').at(-1)}
+        {f.step !== null ? ` · step ${f.step}` : ''}
+      </figcaption>
+      {files.length > 1 && (
+        <label className="image-slider small">
+          <span className="muted">step</span>
+          <input
+            type="range"
+            min={0}
+            max={files.length - 1}
+            value={Math.min(i, files.length - 1)}
+            data-testid="image-step"
+            aria-label={`step of ${f.path.split('/').at(-1)}`}
+            aria-valuetext={`step ${f.step ?? '—'}`}
+            onChange={(e) => setI(Number(e.target.value))}
+          />
+          <span className="mono">{f.step ?? '—'}</span>
+        </label>
+      )}
+    </figure>
   )
 }
 
@@ -172,7 +331,6 @@ export function ExperimentPage({ name }: { name: string }) {
     )
   if (!exp) return <div className="page muted">loading…</div>
   const images = exp.files.filter((f) => f.kind === 'image' || f.kind === 'plot' || IMAGE.test(f.path)).filter((f) => IMAGE.test(f.path))
-  const weights = exp.files.filter((f) => f.kind === 'model' || f.kind === 'checkpoint')
   const params = Object.entries(exp.params)
   return (
     <div className="page exp-page">
@@ -185,11 +343,10 @@ export function ExperimentPage({ name }: { name: string }) {
           {exp.pid ? ` (pid ${exp.pid})` : ''}
         </span>
       </div>
+      {/* charts first: they are what a run is opened for */}
+      <ChartGrid exps={[exp]} />
+      {images.length > 0 && <ImagesCard images={images} />}
       <div className="exp-grid">
-        <div className="card">
-          <h2>Status</h2>
-          <Timeline exp={exp} />
-        </div>
         <div className="card">
           <h2>Params</h2>
           {params.length === 0 ? (
@@ -208,83 +365,18 @@ export function ExperimentPage({ name }: { name: string }) {
           )}
         </div>
         <div className="card">
+          <h2>Status</h2>
+          <Timeline exp={exp} />
+        </div>
+        <div className="card">
           <h2>Tags</h2>
           <Tags exp={exp} onSaved={setExp} />
           <h2>Notes</h2>
           <Notes exp={exp} onSaved={setExp} />
         </div>
       </div>
-      {images.length > 0 && (
-        <div className="card">
-          <h2>Images</h2>
-          <div className="previews">
-            {images.map((f) => (
-              <figure key={f.id} className="preview">
-                {f.problem === 'missing' ? (
-                  <div className="preview-missing">missing</div>
-                ) : (
-                  <a href={f.url} target="_blank" rel="noreferrer">
-                    <img src={f.url} alt={f.path} loading="lazy" data-testid="image-preview" />
-                  </a>
-                )}
-                <figcaption className="small mono" title={f.path}>
-                  {f.path.split('/').at(-1)}
-                  {f.step !== null ? ` · step ${f.step}` : ''}
-                </figcaption>
-              </figure>
-            ))}
-          </div>
-        </div>
-      )}
-      {weights.length > 0 && (
-        <div className="card" data-testid="weights">
-          <h2>Model weights</h2>
-          <table className="kv files">
-            <tbody>
-              {weights.map((f) => (
-                <tr key={f.id}>
-                  <td className="mono path" title={f.path}>
-                    {f.path}
-                  </td>
-                  <td className="mono small" data-testid="weight-hash">
-                    {f.sha256 ?? 'no hash recorded'}
-                  </td>
-                  <td>{f.problem && <span className={`file-problem ${f.problem}`}>{f.problem}</span>}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      <div className="card">
-        <h2>Files</h2>
-        {exp.files.length === 0 ? (
-          <div className="muted small">no files recorded</div>
-        ) : (
-          <div className="hscroll">
-            <table className="files" data-testid="files-table">
-              <thead>
-                <tr>
-                  <th>kind</th>
-                  <th>path</th>
-                  <th className="num">step</th>
-                  <th className="num">size</th>
-                  <th className="num">modified</th>
-                  <th>sha256</th>
-                  <th />
-                </tr>
-              </thead>
-              <tbody>
-                {exp.files.map((f) => (
-                  <FileRow key={f.id} f={f} />
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-      </div>
+      <FilesCard files={exp.files} />
       <ExperimentModels exp={exp.name} />
-      <ChartGrid exps={[exp]} />
     </div>
   )
 }

@@ -1,0 +1,125 @@
+// The experiment page in chromium: charts first, then images with a step
+// slider, and one list of files grouped by kind, collapsed past a few rows,
+// each with a download (or open) link the server serves.
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { Database } from '../../src/index.js'
+import { startUi } from '../../src/server/start.js'
+import { ensureWebBuilt, launchBrowser, makePng, SCREENSHOTS, signIn, tempDir, waitFor } from './helpers.js'
+
+let tmp: ReturnType<typeof tempDir>
+let ui: Awaited<ReturnType<typeof startUi>>
+let browser: Awaited<ReturnType<typeof launchBrowser>>
+let page: Page
+let base: string
+const pageErrors: string[] = []
+
+beforeAll(async () => {
+  ensureWebBuilt()
+  tmp = tempDir('mldb-expfiles-')
+  const files = join(tmp.dir, 'files')
+  mkdirSync(files)
+  const db = new Database({ path: join(tmp.dir, 'runs.db') })
+  db.setExpStatus('seg-run', 'TRAINING', { project: 'vision' })
+  db.setParams('seg-run', { lr: 0.01 })
+  db.logBatch(
+    'seg-run',
+    Array.from({ length: 30 }, (_, s) => ({ name: 'loss', split: 'train', step: s, value: 1 / (s + 1) })),
+  )
+  // two steps of one image (different sizes, so the shown one can be told apart), six checkpoints, a model, a missing data file
+  for (const [step, w] of [
+    [10, 32],
+    [20, 48],
+  ] as const) {
+    const p = join(files, `mask-step${step}.png`)
+    writeFileSync(p, makePng(w, 24))
+    db.addFile('seg-run', p, { kind: 'image', step })
+  }
+  for (let s = 1; s <= 6; s++) {
+    const p = join(files, `ckpt-${s}.pt`)
+    writeFileSync(p, Buffer.alloc(100 * s, s))
+    db.addFile('seg-run', p, { kind: 'checkpoint', step: s * 5 })
+  }
+  const model = join(files, 'model.safetensors')
+  writeFileSync(model, Buffer.from('the weights'))
+  db.addFile('seg-run', model, { kind: 'model', step: 30, hash: true })
+  const gone = join(files, 'table.csv')
+  writeFileSync(gone, 'a,b\n')
+  db.addFile('seg-run', gone, { kind: 'data' })
+  db.setExpStatus('seg-run', 'COMPLETE')
+  db.close()
+  const { rmSync } = await import('node:fs')
+  rmSync(gone)
+  ui = await startUi({ dbPath: join(tmp.dir, 'runs.db'), port: 0, host: '127.0.0.1' })
+  browser = await launchBrowser({ width: 1400, height: 900 })
+  base = await signIn(browser.context, ui.url)
+  page = await browser.context.newPage()
+  page.on('pageerror', (e) => pageErrors.push(e.message))
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await ui?.close()
+  tmp?.remove()
+})
+
+describe('the experiment page', () => {
+  it('puts the charts above the files', async () => {
+    await page.goto(`${base}#/exp/seg-run`)
+    const chart = page.locator('[data-testid="chart"][data-series="loss"]')
+    await chart.locator('.uplot[data-drawn]').waitFor({ timeout: 30_000 })
+    const chartBox = await chart.boundingBox()
+    const filesBox = await page.locator('[data-testid="files"]').boundingBox()
+    expect(chartBox && filesBox && chartBox.y < filesBox.y).toBe(true)
+    // the chart starts on the first screen
+    expect(chartBox?.y ?? 9999).toBeLessThan(300)
+  })
+
+  it('lists files once, grouped by kind, collapsed past a few rows', async () => {
+    const groups = await page.locator('[data-testid="file-group"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-kind')))
+    expect(groups).toEqual(['model', 'checkpoint', 'image', 'data'])
+    const ckpt = page.locator('[data-testid="file-group"][data-kind="checkpoint"]')
+    expect(await ckpt.locator('[data-testid="file-row"]').count()).toBe(3)
+    await ckpt.locator('[data-testid="file-group-toggle"]').click()
+    expect(await ckpt.locator('[data-testid="file-row"]').count()).toBe(6)
+    // newest step first
+    expect(await ckpt.locator('[data-testid="file-row"] .path').first().textContent()).toMatch(/ckpt-6\.pt$/)
+    // the model's hash is shown (short) with the full hash at hand; a checkpoint says it has none
+    expect(await page.locator('[data-testid="weight-hash"]').first().getAttribute('data-sha')).toMatch(/^[0-9a-f]{64}$/)
+    expect(await ckpt.locator('[data-testid="weight-hash"]').first().textContent()).toBe('not hashed')
+  })
+
+  it('links every file the server may serve, and no link for a missing one', async () => {
+    const model = page.locator('[data-testid="file-group"][data-kind="model"] [data-testid="file-link"]')
+    expect(await model.textContent()).toBe('download')
+    const href = (await model.getAttribute('href')) as string
+    const res = await page.request.get(new URL(href, base).href)
+    expect(res.status()).toBe(200)
+    expect(await res.text()).toBe('the weights')
+    const ckptHref = (await page.locator('[data-testid="file-group"][data-kind="checkpoint"] [data-testid="file-link"]').first().getAttribute('href')) as string
+    expect((await (await page.request.get(new URL(ckptHref, base).href)).body()).length).toBe(600)
+    expect(await page.locator('[data-testid="file-group"][data-kind="image"] [data-testid="file-link"]').first().textContent()).toBe('open')
+    const data = page.locator('[data-testid="file-group"][data-kind="data"]')
+    expect(await data.locator('[data-testid="file-problem"]').textContent()).toBe('missing')
+    expect(await data.locator('[data-testid="file-link"]').count()).toBe(0)
+  })
+
+  it('steps through an image series with a slider', async () => {
+    const group = page.locator('[data-testid="image-group"]')
+    expect(await group.count()).toBe(1)
+    const img = group.locator('[data-testid="image-preview"]')
+    const width = () => waitFor(() => img.evaluate((el: HTMLImageElement) => (el.complete ? el.naturalWidth : 0)), 30_000, 'the image')
+    // the latest step is shown first
+    expect(await width()).toBe(48)
+    expect(await group.locator('figcaption').textContent()).toContain('step 20')
+    const slider = group.locator('[data-testid="image-step"]')
+    await slider.focus()
+    await page.keyboard.press('ArrowLeft')
+    await waitFor(async () => (await group.locator('figcaption').textContent())?.includes('step 10'), 10_000, 'step 10')
+    expect(await width()).toBe(32)
+    await page.screenshot({ path: join(SCREENSHOTS, 'experiment-files.png'), fullPage: true })
+    expect(pageErrors).toEqual([])
+  })
+})
