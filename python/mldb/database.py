@@ -10,13 +10,13 @@ import time
 from .best_files import first_step_with_value, pick_best_files
 from .config import resolve_db_path
 from .direction import check_directions, configured_directions, series_direction
-from .connection import BUSY_TIMEOUT_S, busy_seconds, open_sqlite, with_busy_retry
+from .connection import BUSY_TIMEOUT_S, busy_seconds, is_busy, open_sqlite, with_busy_retry
 from .errors import MldbError, NotFoundError, ValidationError
 from .filter import LOST_AFTER_MS, STATUS_SQL, bind_now, compile_filter, compile_order_by, field_names, parse_series_key, series_field
 from .filter_text import is_blank
 from .exp_name import first_free_name
 from .files import check_kind, sha256_file, stat_file
-from .points import PointWriter, from_sql
+from .points import BLOCK_SIZE, OPEN_TAILS, PointWriter, StaleIdError, from_sql
 from .registry import Registry
 from .stored_json import decode_stored_json, stored_json_columns_sql
 from .sqlite_errors import map_sqlite_errors
@@ -153,6 +153,9 @@ class Database:
         self._wal_guard = WalGuard(self.connection, self.path, self._busy_timeout_s * 1000)
         self._exp_ids = {}
         self._series_ids = {}
+        # Per series this connection logs into: how many points lie past blocked_until (when to fold its tail).
+        self._past_blocked = {}
+        self._checked_names = {}
         self._beats = {}
         self._closed = False
         self._registry = Registry(self)
@@ -189,6 +192,8 @@ class Database:
         try:
             if self.connection.in_transaction:
                 self.connection.commit()
+            # Leave the file as an eager writer would: every summary describes all its points.
+            self._fold_tails()
         finally:
             self._closed = True
             self.connection.close()
@@ -201,6 +206,30 @@ class Database:
         # A rolled-back transaction may have created rows we cached ids of.
         self._exp_ids.clear()
         self._series_ids.clear()
+        self._past_blocked.clear()
+
+    def _fold_tails(self):
+        """Folds every open series tail into its summary (and closes it), so the
+        ``series`` rows read next describe every point. One probe of a partial index
+        when no tail is open. Inside the script's own transaction, or when the lock
+        or the file cannot be written, the summaries read next lag the points of a
+        series logged one call at a time by fewer than 64 points."""
+        conn = self.connection
+        if self._closed or conn.in_transaction:
+            return
+        ids = [r[0] for r in conn.execute(OPEN_TAILS).fetchall()]
+        if not ids:
+            return
+
+        def fold():
+            for sid in ids:
+                self._writer.close_tail(sid)
+
+        try:
+            self._write(fold)
+        except sqlite3.OperationalError as e:
+            if not is_busy(e) and "readonly" not in str(e):
+                raise
 
     def _no_script_transaction(self):
         """Refuses to write while the script's own writes through ``cursor`` are
@@ -233,6 +262,9 @@ class Database:
                 raise
 
         try:
+            return with_busy_retry(conn, attempt)
+        except StaleIdError:
+            # A series id we had cached is gone (its experiment purged): once more, from the names.
             return with_busy_retry(conn, attempt)
         except sqlite3.IntegrityError as e:
             # Another process may have purged an experiment we had cached.
@@ -369,19 +401,63 @@ class Database:
     def add_metric_value(self, exp, name, epoch, value, split=""):
         """Adds one value of the series (name, split); durable when it returns.
         ``db.add_metric_value(exp, 'rmse', epoch, 0.12)``"""
-        e = check_exp_name(exp)
-        n = check_series_name(name)
-        s = check_split(split)
+        # Names checked once per connection: a training loop repeats the same three.
+        key = (exp, name, split)
+        checked = self._checked_names.get(key) if type(exp) is str and type(name) is str and type(split) is str else None
+        if checked is None:
+            checked = (check_exp_name(exp), check_series_name(name), check_split(split))
+            if len(self._checked_names) < 10_000:
+                self._checked_names[key] = checked
+        e, n, s = checked
         step = check_step(epoch)
         v = check_value(n, value)
+        if self._append(e, n, s, step, v):
+            return
 
         def write():
             eid = self._ensure_exp(e)
             now = now_ms()
-            self._writer.write_one(self._series_id(eid, n, s), step, now, v)
+            sid = self._series_id(eid, n, s)
+            self._past_blocked[sid] = self._writer.write_one(sid, step, now, v)
             self._maybe_beat(eid, now)
 
         self._write(write)
+
+    def _append(self, e, n, s, step, v):
+        """The one-page path of add_metric_value: a single INSERT into the series'
+        tail, committed (durable) before it returns. Only for a series this connection
+        has written before and between heartbeats; False sends the call down the
+        transactional path."""
+        eid = self._exp_ids.get(e)
+        if eid is None or self._closed:
+            return False
+        sid = self._series_ids.get((eid, n, s))
+        past = self._past_blocked.get(sid)
+        now = now_ms()
+        conn = self.connection
+        if past is None or now - self._beats.get(eid, 0) >= HEARTBEAT_EVERY_MS or conn.in_transaction:
+            return False
+        writer = self._writer
+
+        # Autocommit for this one statement: no BEGIN/COMMIT round trips, the INSERT is its own commit.
+        conn.isolation_level = None
+        try:
+            ok = with_busy_retry(conn, lambda: writer.append(sid, step, now, v))
+        finally:
+            conn.isolation_level = "DEFERRED"
+        if not ok:
+            return False
+        self._wal_guard.after_commit()
+        if past + 1 < BLOCK_SIZE:
+            self._past_blocked[sid] = past + 1
+        else:
+            # 64 points past the last block: fold them in and close a block, as a batch would.
+            try:
+                self._past_blocked[sid] = self._write(lambda: writer.fold(sid))
+            except Exception:
+                # The point is committed and must not be reported lost; the next call folds.
+                self._past_blocked.pop(sid, None)
+        return True
 
     def add_loss_value(self, exp, split, epoch, value):
         """Adds one loss value: the series ('loss', split). ``db.add_loss_value(exp, 'train', epoch, 0.31)``"""
@@ -416,7 +492,8 @@ class Database:
         def write():
             eid = self._ensure_exp(e)
             for (name, split), pts in groups.items():
-                self._writer.write_many(self._series_id(eid, name, split), pts)
+                sid = self._series_id(eid, name, split)
+                self._past_blocked[sid] = self._writer.write_many(sid, pts)
             self._maybe_beat(eid, now)
 
         self._write(write)
@@ -452,6 +529,7 @@ class Database:
     def get_series(self, exp):
         """Every series of the experiment with count, first/last step, last, min, max and nan_count."""
         eid = self._exp_id(exp)
+        self._fold_tails()
         rows = self.connection.execute(
             "SELECT %s FROM series WHERE experiment_id = ? ORDER BY split, name" % _SERIES_COLUMNS, (eid,)
         ).fetchall()
@@ -618,6 +696,7 @@ class Database:
                                 order_by="min(metrics.valid/loss)", limit=10)
         """
         self._open()
+        self._fold_tails()
         now = now_ms()
         conds = ["e.deleted_at IS NOT NULL" if trashed else "e.deleted_at IS NULL"]
         args = []

@@ -1,7 +1,9 @@
 """Writing points while keeping ``series`` and ``point_blocks`` in step with them,
 statement for statement as src/store/points.ts does, so that whichever client
 logged a series, its summary rows are the same. Callers wrap each call in a
-transaction."""
+transaction, except ``append``: one point past ``series.last_step`` joins the
+series' tail in one autocommit INSERT (one page), folded into the summary later
+(migration 006, docs/schema.md "The tail of a series")."""
 
 import math
 
@@ -43,6 +45,16 @@ _INSERT_BLOCK = (
     "last_time, nan_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _MARK_BLOCKED = "UPDATE series SET blocked_until = ?, unblocked = ? WHERE id = ?"
+# The check and the insert in one statement: one atomic commit of one page.
+_APPEND = (
+    "INSERT OR IGNORE INTO points (series_id, step, seq, time, value) SELECT id, :step, 0, :time, :value"
+    " FROM series WHERE id = :id AND tail = 1 AND :step > coalesce(last_step, -1)"
+)
+_READ_FOLD = "SELECT last_step, blocked_until, unblocked, tail FROM series WHERE id = ?"
+_READ_TAIL = "SELECT step, time, value FROM points WHERE series_id = ? AND step > ? ORDER BY step, seq"
+_MARK_TAIL = "UPDATE series SET tail = ? WHERE id = ?"
+#: The series whose tail a reader folds before reading summaries.
+OPEN_TAILS = "SELECT id FROM series WHERE tail = 1"
 # All SET expressions read the old row; equal steps: the later-logged point is the
 # block's last (as for the series summary). Identical to src/store/points.ts, @-named
 # parameters included (sqlite3 binds a dict by name whatever the prefix).
@@ -76,8 +88,27 @@ class PointWriter:
         if self.conn.execute(_INSERT, (series_id, step, t, v)).rowcount == 0:
             self.conn.execute(_INSERT_DUPLICATE, {"id": series_id, "step": step, "time": t, "value": v})
 
-    def write_one(self, series_id, step, t, value):
-        """The hot path: one point."""
+    def append(self, series_id, step, t, value):
+        """The hot path: one point into the series' tail, one statement. False when the
+        series has no tail open, the step is not past its summary or is taken, or the
+        series is gone; the caller then takes write_one in a transaction. The caller commits."""
+        return self.conn.execute(
+            _APPEND, {"id": series_id, "step": step, "time": t, "value": _sql_value(value)}
+        ).rowcount == 1
+
+    def write_one(self, series_id, step, t, value, open_tail=True):
+        """One point inside a transaction; opens the series' tail for later appends
+        and folds it. Returns how many points lie past blocked_until afterwards."""
+        state = self.conn.execute(_READ_FOLD, (series_id,)).fetchone()
+        if state is None:
+            raise StaleIdError("series %d" % series_id)
+        last_step, _, _, tail = state
+        if last_step is None or step > last_step:
+            # Past the summary: it joins the tail, which the fold below takes in.
+            self._insert_point(series_id, step, t, value)
+            if open_tail and tail == 0:
+                self.conn.execute(_MARK_TAIL, (1, series_id))
+            return self.fold(series_id)
         self._insert_point(series_id, step, t, value)
         nan = math.isnan(value)
         v = None if nan else value
@@ -94,19 +125,72 @@ class PointWriter:
                 "nan": 1 if nan else 0,
             },
         )
-        blocked_until, unblocked = self.conn.execute(_READ_STATE, (series_id,)).fetchone()
+        blocked_until = self.conn.execute(_READ_STATE, (series_id,)).fetchone()[0]
         if blocked_until is not None and step <= blocked_until:
             self.conn.execute(_WIDEN_BLOCK, {"id": series_id, "step": step, "time": t, "value": v})
-        elif unblocked >= BLOCK_SIZE:
-            self._close_blocks(series_id, self._pending(series_id, blocked_until))
+        return self.fold(series_id)
+
+    def fold(self, series_id):
+        """Folds the series' tail (its points past last_step) into its summary, then
+        closes blocks once 64 points lie past blocked_until: the rows an eager writer
+        would have left. Inside a transaction. Returns the points past blocked_until
+        afterwards; 0 when the series is gone."""
+        state = self.conn.execute(_READ_FOLD, (series_id,)).fetchone()
+        if state is None:
+            return 0
+        last_step, blocked_until, unblocked, _ = state
+        tail = self.conn.execute(_READ_TAIL, (series_id, -1 if last_step is None else last_step)).fetchall()
+        if tail:
+            lo = math.inf
+            hi = -math.inf
+            nan = 0
+            for _, _, v in tail:
+                if v is None:
+                    nan += 1
+                else:
+                    if v < lo:
+                        lo = v
+                    if v > hi:
+                        hi = v
+            # In (step, seq) order: the first row has the least step, the last is the latest-logged at the greatest.
+            first = tail[0]
+            last = tail[-1]
+            any_value = nan < len(tail)
+            self.conn.execute(
+                _UPDATE_MANY,
+                {
+                    "id": series_id,
+                    "n": len(tail),
+                    "first_step": first[0],
+                    "last_step": last[0],
+                    "last_time": last[1],
+                    "last_value": last[2],
+                    "min": lo if any_value else None,
+                    "max": hi if any_value else None,
+                    "nan": nan,
+                    "past": len(tail),  # every tail step is past last_step >= blocked_until
+                },
+            )
+            unblocked += len(tail)
+        if unblocked >= BLOCK_SIZE:
+            unblocked = self._close_blocks(series_id, self._pending(series_id, blocked_until))
+        return unblocked
+
+    def close_tail(self, series_id):
+        """Folds the tail of the series and marks it closed (tail = 0). Inside a transaction."""
+        self.fold(series_id)
+        self.conn.execute(_MARK_TAIL, (0, series_id))
 
     def write_many(self, series_id, points):
-        """Many points of one series: one summary update and blocks built from memory."""
-        if not points:
-            return
+        """Many points of one series: the tail folded first, then one summary update and
+        blocks built from memory. Returns the points past blocked_until afterwards."""
         if len(points) == 1:
-            self.write_one(series_id, *points[0])
-            return
+            return self.write_one(series_id, *points[0], open_tail=False)
+        if self.conn.execute(_READ_STATE, (series_id,)).fetchone() is None:
+            raise StaleIdError("series %d" % series_id)
+        folded = self.fold(series_id)
+        if not points:
+            return folded
         bu, unblocked = self.conn.execute(_READ_STATE, (series_id,)).fetchone()
         fresh = []  # points past the last block
         lo = math.inf
@@ -152,9 +236,10 @@ class PointWriter:
                 "past": len(fresh),
             },
         )
-        if pending is not None:
-            # Stable sort: at equal steps, earlier rows (lower seq) stay first, as in the table.
-            self._close_blocks(series_id, sorted(pending + fresh, key=lambda p: p[0]))
+        if pending is None:
+            return unblocked + len(fresh)
+        # Stable sort: at equal steps, earlier rows (lower seq) stay first, as in the table.
+        return self._close_blocks(series_id, sorted(pending + fresh, key=lambda p: p[0]))
 
     def _pending(self, series_id, blocked_until):
         rows = self.conn.execute(
@@ -165,7 +250,8 @@ class PointWriter:
     def _close_blocks(self, series_id, points):
         """Cuts points (all past blocked_until, in table order) into blocks of at least
         64 points; a block never ends between two points of the same step, so
-        "step <= blocked_until" tells exactly which points a block holds."""
+        "step <= blocked_until" tells exactly which points a block holds. Returns the
+        points left past blocked_until."""
         start = 0
         last_closed = None
         while len(points) - start >= BLOCK_SIZE:
@@ -205,3 +291,9 @@ class PointWriter:
             start = end
         if last_closed is not None:
             self.conn.execute(_MARK_BLOCKED, (last_closed, len(points) - start, series_id))
+        return len(points) - start
+
+
+class StaleIdError(Exception):
+    """A series id cached by the caller is gone (another process purged its
+    experiment); the caller forgets its ids and tries again from the names."""

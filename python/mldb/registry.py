@@ -379,6 +379,9 @@ class Registry:
             for k, v in conn.execute("SELECT key, value FROM params WHERE experiment_id = ? ORDER BY key", (eid,)):
                 params[k] = json.loads(v)
             metrics = []
+            # Points logged one call at a time may still be in a series' tail (migration 006).
+            for (sid,) in conn.execute("SELECT id FROM series WHERE experiment_id = ? AND tail = 1", (eid,)).fetchall():
+                self.db._writer.fold(sid)
             for s_name, split, count, last_step, last, lo, hi in conn.execute(
                 "SELECT name, split, count, last_step, last_value, min_value, max_value FROM series"
                 " WHERE experiment_id = ? ORDER BY split, name",
