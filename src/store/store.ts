@@ -109,6 +109,8 @@ export interface Store {
 
   /** Experiments with params, tags and series summaries (filter, order, paging as the local listing). */
   listExperiments(options: ListOptions): Promise<ExperimentSummary[]>
+  /** The same listing as JSON text (toJson's form: NaN and ±Infinity as strings), built by the database: the server's fast path. */
+  listExperimentsJson(options: ListOptions): Promise<{ json: string; count: number }>
   /** How many experiments match. */
   countExperiments(options: ListOptions): Promise<number>
   /** One live experiment, or NotFoundError. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { NotFoundError, SchemaVersionError, ValidationError } from '../../src/errors.js'
+import { parseJsonNumbers } from '../../src/json.js'
 import { PostgresStore } from '../../src/store/postgres/pg-store.js'
 import type { RemotePoint } from '../../src/store/store.js'
 import { BACKENDS, freshPgUrl, sharedCluster } from './backends.js'
@@ -162,6 +163,12 @@ describe.each(BACKENDS)('the store on $name', (backend) => {
       nanCount: 0,
     })
     expect(e?.params).toEqual({ lr: 0.1, opt: 'sgd' })
+    // the server's JSON fast path says the same as the objects
+    const fast = await store.listExperimentsJson({ orderBy: 'params.lr' })
+    expect(fast.count).toBe(4)
+    // (durationMs of a running experiment grows with the clock between the two calls)
+    const strip = (xs: unknown) => (xs as { durationMs?: number }[]).map(({ durationMs: _, ...x }) => x)
+    expect(strip(parseJsonNumbers(fast.json))).toEqual(strip(await store.listExperiments({ orderBy: 'params.lr' })))
   })
 
   it('params are written once, tags and notes change; files are recorded; unknown experiments are NotFoundError', async () => {

@@ -1,7 +1,6 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
 import { fileProblem } from '../../api/files.js'
-import { toJson } from '../../json.js'
 import type { Store } from '../../store/store.js'
 import type { FileRecord } from '../../store/types.js'
 import { jsonResponse } from '../errors.js'
@@ -62,9 +61,10 @@ export function storeReadRoutes(store: Store, options: { localFiles: boolean }):
   app.get('/experiments', async (c) => {
     const q = parseQuery(c, listQuery)
     const options = { project: q.project, status: q.status, where: q.where, orderBy: q.orderBy, trashed: q.trashed }
-    const experiments = await store.listExperiments({ ...options, limit: q.limit, offset: q.offset })
-    const total = q.offset === 0 && experiments.length < q.limit ? experiments.length : await store.countExperiments(options)
-    return c.body(`{"total":${total},"experiments":${toJson(experiments)}}`, 200, { 'content-type': 'application/json; charset=utf-8' })
+    // The database writes the rows' JSON: 10,000 experiments without building 60,000 objects here.
+    const { json, count } = await store.listExperimentsJson({ ...options, limit: q.limit, offset: q.offset })
+    const total = q.offset === 0 && count < q.limit ? count : await store.countExperiments(options)
+    return c.body(`{"total":${total},"experiments":${json}}`, 200, { 'content-type': 'application/json; charset=utf-8' })
   })
 
   app.get('/experiments/:name', async (c) => {

@@ -305,6 +305,10 @@ export class PostgresStore implements Store {
   }
 
   async listExperiments(options: ListOptions): Promise<ExperimentSummary[]> {
+    return parseJsonNumbers((await this.listExperimentsJson(options)).json) as ExperimentSummary[]
+  }
+
+  async listExperimentsJson(options: ListOptions): Promise<{ json: string; count: number }> {
     const q = await this.read(() => pgListQuery(this.pool, options))
     const params = [...q.params]
     let paging = ''
@@ -321,7 +325,7 @@ export class PostgresStore implements Store {
       Date.now(),
     )
     const r = await this.read(() => this.pool.query({ text: sql, values: params, rowMode: 'array' }))
-    return parseJsonNumbers(`[${r.rows.map((row) => row[0]).join(',')}]`) as ExperimentSummary[]
+    return { json: `[${r.rows.map((row) => row[0]).join(',')}]`, count: r.rows.length }
   }
 
   async countExperiments(options: ListOptions): Promise<number> {

@@ -1,11 +1,12 @@
 import { Database } from '../../api/database.js'
 import { checkKind } from '../../api/files.js'
-import { checkExpName, checkProjectName, checkStatus } from '../../api/validate.js'
-import { NotFoundError, ValidationError } from '../../errors.js'
+import { checkExpName, checkListOptions, checkProjectName, checkStatus } from '../../api/validate.js'
+import { MldbError, NotFoundError, ValidationError } from '../../errors.js'
 import { parseSeriesKey } from '../../query/filter.js'
 import type { Bucket, DownsampleOptions } from '../downsample.js'
 import { ExperimentRows } from '../experiment-rows.js'
 import type { ListOptions } from '../experiments.js'
+import { listExperimentsJson } from '../experiments-json.js'
 import { FileRows, fileFromRow } from '../file-rows.js'
 import type { Point } from '../points.js'
 import { listProjects } from '../projects.js'
@@ -36,7 +37,7 @@ export class SqliteStore implements Store {
 
   /** A path (undefined: the usual lookup), or a Database already open. */
   constructor(pathOrDb: string | undefined | Database) {
-    this.db = pathOrDb instanceof Database ? pathOrDb : new Database({ path: pathOrDb })
+    this.db = pathOrDb instanceof Database ? pathOrDb : new Database({ path: pathOrDb, server: '' })
     this.location = this.db.path
     this.files = new FileRows(this.db.sqlite)
     this.rows = new ExperimentRows(this.db.sqlite)
@@ -146,6 +147,12 @@ export class SqliteStore implements Store {
 
   async listExperiments(options: ListOptions): Promise<ExperimentSummary[]> {
     return this.db.listExperiments(options)
+  }
+
+  async listExperimentsJson(options: ListOptions): Promise<{ json: string; count: number }> {
+    if (this.db.isClosed) throw new MldbError(`the database ${this.location} is closed`)
+    checkListOptions('listExperiments', options)
+    return listExperimentsJson(this.db.sqlite, options)
   }
 
   async countExperiments(options: ListOptions): Promise<number> {
