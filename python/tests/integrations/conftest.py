@@ -23,7 +23,7 @@ def _venv_python():
 
 @pytest.fixture
 def train(tmp_path):
-    """Runs ``frameworks/<script>`` with the frameworks' Python; returns the CompletedProcess."""
+    """Runs ``frameworks/<script>`` (or a path from the repository root) with the frameworks' Python; returns the CompletedProcess."""
     python = _venv_python()
     if not os.path.exists(python):
         if os.environ.get("CI"):
@@ -38,7 +38,8 @@ def train(tmp_path):
         env["KERAS_BACKEND"] = "torch"
         env["HF_HUB_OFFLINE"] = "1"
         env["TOKENIZERS_PARALLELISM"] = "false"
-        return subprocess.run([python, os.path.join(SCRIPTS, script)] + [str(a) for a in args], env=env,
+        path = os.path.join(SCRIPTS, script) if os.sep not in script else os.path.join(REPO_ROOT, script)
+        return subprocess.run([python, path] + [str(a) for a in args], env=env,
                               capture_output=True, text=True, timeout=600, cwd=str(tmp_path))
 
     return run
