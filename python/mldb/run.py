@@ -144,6 +144,13 @@ class Run:
             raise ValidationError("run.log takes a dict such as {'loss': 0.3}, got %s" % describe(values), "values")
         s = self._next_step if step is None else check_step(step)
         sp = check_split(split)
+        if len(values) == 1:
+            # One value: add_metric_value's one-page commit instead of a batch transaction.
+            ((k, v),) = values.items()
+            self._db.add_metric_value(self.name, k, s, v, split=sp)
+            if s >= self._next_step:
+                self._next_step = s + 1
+            return
         self._db.log_batch(self.name, [{"name": k, "value": v, "step": s, "split": sp} for k, v in values.items()])
         if s >= self._next_step:
             self._next_step = s + 1

@@ -28,6 +28,22 @@ def test_about_one_page_per_call_as_a_plain_insert(db_path):
         assert db.get_series("e")[0]["count"] == calls + 1
 
 
+def test_run_log_of_one_value_takes_the_same_one_page_path(db_path):
+    with Database(db_path) as db:
+        run = db.start_run(name="r")
+        run.log({"loss": 1.0})
+        calls = 640
+
+        def log():
+            for s in range(calls):
+                run.log({"loss": 1 / (s + 1)})
+
+        assert frames_written(db, log) < 1.6 * calls
+        summary = db.get_series("r")[0]
+        assert (summary["count"], summary["last_step"]) == (calls + 1, calls)
+        run.finish()
+
+
 def test_another_connection_reads_exact_summaries_while_points_are_in_the_tail(db_path):
     with Database(db_path) as db:
         values = []

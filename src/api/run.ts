@@ -153,7 +153,15 @@ export class Run {
       throw new ValidationError(`run.log takes an object such as { loss: 0.3 }, got ${describe(values)}`, 'values')
     }
     const step = options.step === undefined ? this.nextStep : checkStep(options.step)
-    const points: BatchPoint[] = Object.entries(values).map(([name, value]) => ({
+    const entries = Object.entries(values)
+    if (entries.length === 1) {
+      // One value: addMetricValue's one-page commit instead of a batch transaction.
+      const [name, value] = entries[0] as [string, number]
+      this.db.addMetricValue(this.name, name, step, value, options.split === undefined ? {} : { split: options.split })
+      if (step >= this.nextStep) this.nextStep = step + 1
+      return
+    }
+    const points: BatchPoint[] = entries.map(([name, value]) => ({
       name,
       value,
       step,

@@ -38,6 +38,18 @@ describe('one addMetricValue call writes one page; summaries stay exact', () => 
     expect(ctx.db.getSeries('e')[0]).toMatchObject({ count: calls + 1, lastStep: calls })
   })
 
+  it('run.log of one value takes the same one-page path', () => {
+    const run = ctx.db.startRun({ name: 'r' })
+    run.log({ loss: 1 })
+    const calls = 640
+    const frames = framesWritten(ctx.db, () => {
+      for (let s = 0; s < calls; s++) run.log({ loss: 1 / (s + 1) })
+    })
+    expect(frames).toBeLessThan(1.6 * calls)
+    expect(ctx.db.getSeries('r')[0]).toMatchObject({ key: 'loss', count: calls + 1, lastStep: calls })
+    run.finish()
+  })
+
   it('another connection reads exact summaries, filters and counts while points are still in the tail', () => {
     const values: number[] = []
     for (let s = 0; s < 100; s++) {
