@@ -31,6 +31,7 @@ from .errors import (
 )
 from .exp_name import exp_name
 from .files import FILE_KINDS
+from .media import artifact_dir, encode_png
 from .migrations import latest_version as schema_version
 from .run import Run
 from .sweep import Sweep, Trial
@@ -58,8 +59,10 @@ __all__ = [
     "Sweep",
     "Trial",
     "ValidationError",
+    "artifact_dir",
     "config_file_path",
     "configured_directions",
+    "encode_png",
     "exp_name",
     "resolve_db_path",
     "schema_version",
