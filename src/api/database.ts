@@ -23,6 +23,7 @@ import { TransactionStatements } from '../store/transaction.js'
 import type { ExperimentSummary, FileRecord, Json, SeriesSummary, StatusChange } from '../store/types.js'
 import { WalGuard } from '../store/wal-guard.js'
 import { createSweep, getSweep, listSweeps, type Sweep, type SweepSummary } from '../sweep/sweep.js'
+import { type SyncOptions, startSyncFor } from '../sync/start.js'
 import { type BestFiles, pickBestFiles } from './best-files.js'
 import { checkDirections, configuredDirections, type Direction, type Directions, seriesDirection } from './direction.js'
 import { firstFreeName } from './exp-name.js'
@@ -54,7 +55,8 @@ import {
 } from './validate.js'
 
 /** Options for `new Database()`. */
-export interface DatabaseOptions {
+/** With a team server (`server`/`token`, MLDB_SERVER/MLDB_TOKEN or the config file) a background sender pushes the file to it (src/sync). */
+export interface DatabaseOptions extends SyncOptions {
   /** the SQLite file; otherwise CONFIG.db_path, MLDB_DB_PATH, ~/.mldb_config.json, ~/.mldb/mldb.db */
   path?: string
   /** open without writing (the file must exist) */
@@ -134,12 +136,23 @@ export class Database {
   private readonly fileRows: FileRows
   private readonly registry: Registry
   private closed = false
+  /** the background sender to a team server, when one is configured */
+  private readonly sync: { close(): void } | undefined
   /** @internal how long one attempt waits for a lock, for the message of DatabaseBusyError */
   readonly busyTimeoutMs: number
   private readonly directions: Directions
 
   constructor(options: DatabaseOptions = {}) {
-    checkOptions('new Database', options, { path: optString, readonly: optBool, busyTimeoutMs: optInt(0), directions: optAny })
+    checkOptions('new Database', options, {
+      path: optString,
+      readonly: optBool,
+      busyTimeoutMs: optInt(0),
+      directions: optAny,
+      server: optString,
+      token: optString,
+      syncWaitMs: optInt(0),
+      maxUploadBytes: optInt(0),
+    })
     this.path = resolveDbPath(options.path).path
     this.directions = checkDirections(options.directions, 'options.directions')
     this.busyTimeoutMs = options.busyTimeoutMs ?? 10_000
@@ -159,6 +172,7 @@ export class Database {
       experimentId: (name) => this.expId(name),
       bestExperiment: (series, goal, o) => this.bestExperiment(series, goal, o)?.name,
     })
+    this.sync = options.readonly || this.path === ':memory:' ? undefined : startSyncFor(this.path, options)
   }
 
   private open(): void {
@@ -999,6 +1013,7 @@ export class Database {
       // The points are committed; the next writer or reader folds what is left.
     }
     this.sqlite.close()
+    this.sync?.close()
   }
 
   [Symbol.dispose](): void {

@@ -10,6 +10,7 @@ import { UsageError } from './errors.js'
  */
 export const GLOBAL_OPTIONS = [
   { flags: '--db <path>', key: 'db', help: 'the database file, before or after the command (default: MLDB_DB_PATH, ~/.mldb_config.json, ~/.mldb/mldb.db)' },
+  { flags: '--server <url>', key: 'server', help: 'the team server (default: MLDB_SERVER, "server" in ~/.mldb_config.json)' },
   { flags: '--json', key: 'json', help: 'print JSON (read commands), before or after the command' },
 ] as const
 

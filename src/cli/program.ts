@@ -16,11 +16,12 @@ import { registerModel } from './commands/model.js'
 import { registerParam } from './commands/param.js'
 import { registerRestore } from './commands/restore.js'
 import { registerRm } from './commands/rm.js'
+import { registerServer } from './commands/server.js'
 import { registerShow } from './commands/show.js'
 import { registerSql } from './commands/sql.js'
 import { registerStatus } from './commands/status.js'
 import { registerSweep } from './commands/sweep.js'
-import { registerServer } from './commands/server.js'
+import { registerSync } from './commands/sync.js'
 import { registerTag } from './commands/tag.js'
 import { registerToken } from './commands/token.js'
 import { registerUi } from './commands/ui.js'
@@ -70,6 +71,7 @@ export function buildProgram(): Command {
     registerFile,
     registerModel,
     registerSweep,
+    registerSync,
     registerSql,
     registerExport,
     registerImport,

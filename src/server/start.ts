@@ -75,7 +75,7 @@ export async function startUi(options: UiOptions = {}): Promise<UiServer> {
     throw new ValidationError(`--no-token serves ${host} to anyone who can reach it; it is allowed on 127.0.0.1/localhost only`, 'host')
   const token = options.noToken ? undefined : options.token || process.env.MLDB_TOKEN || newToken()
 
-  const db = new Database({ path: options.dbPath })
+  const db = new Database({ path: options.dbPath, server: '' })
   const app = createApp({ db, token, webRoot: options.webRoot })
   let server: ReturnType<typeof serve>
   let info: AddressInfo

@@ -1,0 +1,239 @@
+import { randomUUID } from 'node:crypto'
+import type { Database as Sqlite, Statement } from 'better-sqlite3'
+
+/** A write waiting in the outbox: sent as is (same client, seq, body) until acknowledged. */
+export interface OutboxRow {
+  seq: number
+  method: string
+  path: string
+  body: string
+  ack: string
+  error: string | null
+}
+
+/** What the sender remembers of one experiment on one server. */
+export interface SyncedExperiment {
+  experiment_id: number
+  uuid: string
+  remote_name: string
+  created: number
+  status_id: number
+  params: string
+  tags: string
+  notes: string
+  file_id: number
+}
+
+/** A local experiment with its sync row (absent before its first write is planned). */
+export interface LocalExperiment {
+  id: number
+  name: string
+  project: string
+  host: string | null
+  pid: number | null
+  notes: string
+  sync: SyncedExperiment | undefined
+}
+
+/** One series with the last point acknowledged ((-1, -1) before any). */
+export interface SyncedSeries {
+  id: number
+  name: string
+  split: string
+  step: number
+  seq: number
+  count: number
+}
+
+/** A stored point in (step, seq) order; value null is NaN. */
+export interface LocalPoint {
+  step: number
+  seq: number
+  time: number
+  value: number | null
+}
+
+/**
+ * Every SQL statement of the sender, on its own connection to the local file.
+ * The sender only reads the logging tables; it writes the sync_* tables alone,
+ * in short transactions, so logging calls never wait on the network.
+ *
+ * @example const rows = new SyncRows(openSqlite(path), 'http://srv:5757/')
+ */
+export class SyncRows {
+  private readonly stmts = new Map<string, Statement>()
+
+  constructor(
+    readonly sqlite: Sqlite,
+    readonly server: string,
+  ) {}
+
+  private st(sql: string): Statement {
+    let s = this.stmts.get(sql)
+    if (!s) {
+      s = this.sqlite.prepare(sql)
+      this.stmts.set(sql, s)
+    }
+    return s
+  }
+
+  /** Runs fn in BEGIN IMMEDIATE (busy waits are the connection's timeout). */
+  tx<T>(fn: () => T): T {
+    return this.sqlite.transaction(fn).immediate()
+  }
+
+  /** This file's client id on the server and the row's lease, creating the row on first use. */
+  serverRow(): { client: string; next_seq: number; lease_owner: string | null; lease_until: number | null } {
+    this.st('INSERT OR IGNORE INTO sync_servers (server, client, next_seq) VALUES (?, ?, 1)').run(this.server, randomUUID())
+    return this.st('SELECT client, next_seq, lease_owner, lease_until FROM sync_servers WHERE server = ?').get(this.server) as {
+      client: string
+      next_seq: number
+      lease_owner: string | null
+      lease_until: number | null
+    }
+  }
+
+  setLease(owner: string | null, until: number | null): void {
+    this.st('UPDATE sync_servers SET lease_owner = ?, lease_until = ? WHERE server = ?').run(owner, until, this.server)
+  }
+
+  /** Takes the next sequence numbers for n writes. */
+  takeSeqs(n: number): number {
+    const first = this.serverRow().next_seq
+    this.st('UPDATE sync_servers SET next_seq = ? WHERE server = ?').run(first + n, this.server)
+    return first
+  }
+
+  outbox(): OutboxRow[] {
+    return this.st('SELECT seq, method, path, body, ack, error FROM sync_outbox WHERE server = ? ORDER BY seq').all(this.server) as OutboxRow[]
+  }
+
+  addOutbox(seq: number, method: string, path: string, body: string, ack: string): void {
+    this.st('INSERT INTO sync_outbox (server, seq, method, path, body, ack) VALUES (?, ?, ?, ?, ?, ?)').run(this.server, seq, method, path, body, ack)
+  }
+
+  deleteOutbox(seq: number): void {
+    this.st('DELETE FROM sync_outbox WHERE server = ? AND seq = ?').run(this.server, seq)
+  }
+
+  failOutbox(seq: number, error: string): void {
+    this.st('UPDATE sync_outbox SET error = ? WHERE server = ? AND seq = ?').run(error, this.server, seq)
+  }
+
+  /** Live experiments (all, or those touched since `since` ms) with their sync rows. */
+  experiments(since: number | undefined): LocalExperiment[] {
+    const rows = this.st(
+      `SELECT e.id, e.name, p.name AS project, e.host, e.pid, e.notes,
+              s.experiment_id AS s_id, s.uuid, s.remote_name, s.created, s.status_id, s.params, s.tags, s.notes AS s_notes, s.file_id
+       FROM experiments e JOIN projects p ON p.id = e.project_id
+       LEFT JOIN sync_experiments s ON s.server = ? AND s.experiment_id = e.id
+       WHERE e.deleted_at IS NULL AND (? IS NULL OR e.updated_at >= ? OR COALESCE(e.heartbeat_at, 0) >= ? OR s.experiment_id IS NULL)
+       ORDER BY e.id`,
+    ).all(this.server, since ?? null, since ?? null, since ?? null) as (Omit<LocalExperiment, 'sync'> & Record<string, unknown> & { s_id: number | null })[]
+    return rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      project: r.project,
+      host: r.host,
+      pid: r.pid,
+      notes: r.notes,
+      sync:
+        r.s_id === null
+          ? undefined
+          : {
+              experiment_id: r.s_id,
+              uuid: r.uuid as string,
+              remote_name: r.remote_name as string,
+              created: r.created as number,
+              status_id: r.status_id as number,
+              params: r.params as string,
+              tags: r.tags as string,
+              notes: r.s_notes as string,
+              file_id: r.file_id as number,
+            },
+    }))
+  }
+
+  /** Gives an experiment its uuid and server name (its own name unless it clashed). */
+  addExperiment(experimentId: number, remoteName: string): SyncedExperiment {
+    this.st('INSERT OR IGNORE INTO sync_experiments (server, experiment_id, uuid, remote_name) VALUES (?, ?, ?, ?)').run(
+      this.server,
+      experimentId,
+      randomUUID(),
+      remoteName,
+    )
+    return this.st(
+      'SELECT experiment_id, uuid, remote_name, created, status_id, params, tags, notes, file_id FROM sync_experiments WHERE server = ? AND experiment_id = ?',
+    ).get(this.server, experimentId) as SyncedExperiment
+  }
+
+  updateExperiment(experimentId: number, set: Partial<Omit<SyncedExperiment, 'experiment_id' | 'uuid'>>): void {
+    const keys = Object.keys(set) as (keyof typeof set)[]
+    if (keys.length === 0) return
+    this.sqlite
+      .prepare(`UPDATE sync_experiments SET ${keys.map((k) => `${k} = ?`).join(', ')} WHERE server = ? AND experiment_id = ?`)
+      .run(...keys.map((k) => set[k]), this.server, experimentId)
+  }
+
+  statusChanges(experimentId: number, afterId: number): { id: number; status: string }[] {
+    return this.st('SELECT id, status FROM status_history WHERE experiment_id = ? AND id > ? ORDER BY id LIMIT 100').all(experimentId, afterId) as {
+      id: number
+      status: string
+    }[]
+  }
+
+  params(experimentId: number): Record<string, string> {
+    const out: Record<string, string> = {}
+    for (const r of this.st('SELECT key, value FROM params WHERE experiment_id = ?').all(experimentId) as { key: string; value: string }[]) out[r.key] = r.value
+    return out
+  }
+
+  tags(experimentId: number): Record<string, string> {
+    const out: Record<string, string> = {}
+    for (const r of this.st('SELECT key, value FROM tags WHERE experiment_id = ?').all(experimentId) as { key: string; value: string }[]) out[r.key] = r.value
+    return out
+  }
+
+  files(
+    experimentId: number,
+    afterId: number,
+  ): { id: number; path: string; kind: string; step: number | null; size: number; mtime: number; sha256: string | null; meta: string | null }[] {
+    return this.st('SELECT id, path, kind, step, size, mtime, sha256, meta FROM file_pointers WHERE experiment_id = ? AND id > ? ORDER BY id LIMIT 20').all(
+      experimentId,
+      afterId,
+    ) as ReturnType<SyncRows['files']>
+  }
+
+  series(experimentId: number): SyncedSeries[] {
+    return this.st(
+      `SELECT s.id, s.name, s.split, COALESCE(ss.step, -1) AS step, COALESCE(ss.seq, -1) AS seq, COALESCE(ss.count, 0) AS count
+       FROM series s LEFT JOIN sync_series ss ON ss.server = ? AND ss.series_id = s.id WHERE s.experiment_id = ? ORDER BY s.id`,
+    ).all(this.server, experimentId) as SyncedSeries[]
+  }
+
+  /** Points past the last acknowledged one, in (step, seq) order. */
+  pointsAfter(seriesId: number, step: number, seq: number, limit: number): LocalPoint[] {
+    return this.st('SELECT step, seq, time, value FROM points WHERE series_id = ? AND (step > ? OR (step = ? AND seq > ?)) ORDER BY step, seq LIMIT ?').all(
+      seriesId,
+      step,
+      step,
+      seq,
+      limit,
+    ) as LocalPoint[]
+  }
+
+  countAfter(seriesId: number, step: number, seq: number): number {
+    return (
+      this.st('SELECT count(*) AS n FROM points WHERE series_id = ? AND (step > ? OR (step = ? AND seq > ?))').get(seriesId, step, step, seq) as {
+        n: number
+      }
+    ).n
+  }
+
+  ackSeries(seriesId: number, step: number, seq: number, n: number): void {
+    this.st(
+      `INSERT INTO sync_series (server, series_id, step, seq, count) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (server, series_id) DO UPDATE SET step = excluded.step, seq = excluded.seq, count = count + excluded.count`,
+    ).run(this.server, seriesId, step, seq, n)
+  }
+}
