@@ -36,7 +36,7 @@ export function configFilePath(env: NodeJS.ProcessEnv = process.env): string {
  * only other settings (series `directions`, later a `server`) is valid; any other
  * key is refused, since a typo such as `path` would otherwise be silently ignored.
  */
-export const CONFIG_FILE_KEYS = ['db_path', 'directions', 'server', 'token'] as const
+export const CONFIG_FILE_KEYS = ['db_path', 'directions', 'server', 'token', 'durability'] as const
 
 /** Reads the config file; undefined when there is none. `db_path` is undefined when the file does not set it. */
 export function readConfigFile(file: string): { db_path: string | undefined } | undefined {

@@ -3,6 +3,7 @@
 export type { BestFiles } from './api/best-files.js'
 export { type AddFileOptions, type BatchPoint, Database, type DatabaseOptions, type ExperimentDetail, type FileCheck } from './api/database.js'
 export { configuredDirections, type Direction, type Directions, seriesDirection } from './api/direction.js'
+export { configuredDurability, type Durability } from './api/durability.js'
 export { expName } from './api/exp-name.js'
 export { FILE_KINDS, type FileKind } from './api/files.js'
 export { artifactDir, encodePng, type HistogramInput, type ImageInput, type RawImage, type TableInput } from './api/media.js'

@@ -27,7 +27,7 @@ def config_file_path():
 
 #: The keys a config file may hold; ``db_path`` is optional, any other key is refused
 #: (a typo such as ``path`` would otherwise be silently ignored).
-CONFIG_FILE_KEYS = ("db_path", "directions", "server", "token")
+CONFIG_FILE_KEYS = ("db_path", "directions", "server", "token", "durability")
 
 
 def read_config_file(file):

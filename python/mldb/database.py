@@ -16,6 +16,7 @@ from .filter import LOST_AFTER_MS, STATUS_SQL, bind_now, compile_filter, compile
 from .filter_text import is_blank
 from .exp_name import first_free_name
 from .files import check_kind, sha256_file, stat_file
+from .durability import SYNCHRONOUS, check_durability, configured_durability
 from .points import BLOCK_SIZE, OPEN_TAILS, PointWriter, StaleIdError, from_sql
 from .registry import Registry
 from .stored_json import decode_stored_json, stored_json_columns_sql
@@ -137,13 +138,19 @@ class Database:
             db.add_loss_value('20260803_091702_TestModel', 'train', 0, 0.93)
     """
 
-    def __init__(self, path=None, busy_timeout_ms=None, directions=None):
+    def __init__(self, path=None, busy_timeout_ms=None, directions=None, durability=None):
         self.path = resolve_db_path(path)[0]
         # which way series are optimised, by key or name; wins over the config file's "directions"
         self._directions = check_directions(directions, "directions")
         # How long one attempt waits for another process's lock (retried 5 times before DatabaseBusyError).
         self._busy_timeout_s = BUSY_TIMEOUT_S if busy_timeout_ms is None else busy_timeout_ms / 1000
+        #: what a returned write survives: "process" (kill -9; the default) or "power" (a power cut too;
+        #: synchronous=FULL); wins over the config file's "durability"
+        self.durability = configured_durability() if durability is None else check_durability(durability, "durability")
         self.connection = open_sqlite(self.path, self._busy_timeout_s)
+        if self.durability == "power":
+            # A per-connection setting, not stored in the file: each writer chooses what its commits survive.
+            self.connection.execute("PRAGMA synchronous = %s" % SYNCHRONOUS["power"])
         # API writes issue BEGIN IMMEDIATE themselves; the script's own INSERTs through
         # `cursor` get sqlite3's implicit transaction, so they can be rolled back.
         self.connection.isolation_level = "DEFERRED"

@@ -26,6 +26,7 @@ import { createSweep, getSweep, listSweeps, type Sweep, type SweepSummary } from
 import { type SyncOptions, startSyncFor } from '../sync/start.js'
 import { type BestFiles, pickBestFiles } from './best-files.js'
 import { checkDirections, configuredDirections, type Direction, type Directions, seriesDirection } from './direction.js'
+import { checkDurability, configuredDurability, type Durability, SYNCHRONOUS } from './durability.js'
 import { firstFreeName } from './exp-name.js'
 import { checkKind, type FileKind, fileProblem, sha256File, statFile } from './files.js'
 import { type HistogramInput, type ImageInput, logHistogram, logImage, logTable, type TableInput } from './media.js'
@@ -65,6 +66,11 @@ export interface DatabaseOptions extends SyncOptions {
   directions?: Directions
   /** how long one attempt waits for another process's lock, in ms (default 10,000; a call retries 5 times before DatabaseBusyError) */
   busyTimeoutMs?: number
+  /**
+   * what a returned write survives: `'process'` (default; kill -9 and crashes, synchronous=NORMAL)
+   * or `'power'` (a power cut too, synchronous=FULL: an fsync per commit); wins over the config file's `durability`
+   */
+  durability?: Durability
 }
 
 /** A value for `logBatch`. */
@@ -138,6 +144,8 @@ export class Database {
   private closed = false
   /** the background sender to a team server, when one is configured */
   private readonly sync: { close(): void } | undefined
+  /** what a returned write survives: `'process'` (kill -9) or `'power'` (a power cut too) */
+  readonly durability: Durability
   /** @internal how long one attempt waits for a lock, for the message of DatabaseBusyError */
   readonly busyTimeoutMs: number
   private readonly directions: Directions
@@ -152,11 +160,15 @@ export class Database {
       token: optString,
       syncWaitMs: optInt(0),
       maxUploadBytes: optInt(0),
+      durability: optAny,
     })
     this.path = resolveDbPath(options.path).path
     this.directions = checkDirections(options.directions, 'options.directions')
     this.busyTimeoutMs = options.busyTimeoutMs ?? 10_000
+    this.durability = options.durability === undefined ? configuredDurability() : checkDurability(options.durability, 'options.durability')
     this.sqlite = openSqlite(this.path, { readonly: options.readonly ?? false, busyTimeoutMs: this.busyTimeoutMs })
+    // A per-connection setting, not stored in the file: each writer chooses what its commits survive.
+    if (this.durability === 'power') this.sqlite.pragma(`synchronous = ${SYNCHRONOUS.power}`)
     this.writer = options.readonly ? undefined : pointWriter(this.sqlite)
     this.walGuard = options.readonly ? undefined : new WalGuard(this.sqlite, this.path, this.busyTimeoutMs)
     this.tx = new TransactionStatements(this.sqlite)
