@@ -1,4 +1,5 @@
-"""The framework tests train real models (torch, Lightning, Keras, Transformers) in
+"""The `train` fixture of the framework tests (imported by each test file: a conftest.py
+here would shadow python/tests/conftest.py for `from conftest import`). They train real models (torch, Lightning, Keras, Transformers) in
 a child Python from the venv .ci/run creates (``.venv-frameworks`` at the repository
 root, or ``$MLDB_FRAMEWORKS_PYTHON``), importing mldb from this checkout, and then
 check what the run left in the database with the mldb under test. Without that

@@ -2,6 +2,8 @@
 
 import os
 
+from framework_venv import train  # noqa: F401  (the fixture)
+
 from mldb import Database
 
 

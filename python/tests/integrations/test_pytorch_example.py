@@ -3,6 +3,8 @@ and leaves params, series, system metrics, media and checkpoints in mldb."""
 
 import os
 
+from framework_venv import train  # noqa: F401  (the fixture)
+
 from mldb import Database
 
 

@@ -3,6 +3,8 @@ config (no hub download) trained by Trainer with report_to="mldb"."""
 
 import os
 
+from framework_venv import train  # noqa: F401  (the fixture)
+
 from mldb import Database
 
 
