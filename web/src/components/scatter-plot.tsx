@@ -4,25 +4,28 @@ import { num } from '../lib/format'
 import { href } from '../lib/route'
 import type { Axis } from '../lib/scales'
 
-const W = 520
-const H = 320
+const H = 340
 const L = 64
 const R = 16
 const T = 16
 const B = 40
 
-/** The scatter plot of axis `x` (a param) against axis `y` (the metric). */
+/** The scatter plot of axis `x` (a param) against axis `y` (the metric), `width` px wide. */
 export function ScatterPlot({
   exps,
   x,
   y,
   value,
+  width,
 }: {
   exps: readonly ExperimentSummary[]
   x: Axis
   y: Axis
   value: (e: ExperimentSummary, a: Axis) => unknown
+  /** px: the card's width */
+  width: number
 }) {
+  const W = Math.max(360, width)
   const px = (p: number) => L + p * (W - L - R)
   const py = (p: number) => T + (1 - p) * (H - T - B)
   // categories get a little jitter so equal values do not hide each other
@@ -32,12 +35,12 @@ export function ScatterPlot({
       <line x1={L} x2={W - R} y1={H - B} y2={H - B} stroke="#334155" />
       <line x1={L} x2={L} y1={T} y2={H - B} stroke="#334155" />
       {x.ticks.map((t) => (
-        <text key={`x${t.at}${t.label}`} x={px(t.at)} y={H - B + 16} textAnchor="middle" className="tick">
+        <text key={`x${t.at}${t.label}`} x={px(t.at)} y={H - B + 16} textAnchor="middle" className="tick halo">
           {t.label}
         </text>
       ))}
       {y.ticks.map((t) => (
-        <text key={`y${t.at}${t.label}`} x={L - 6} y={py(t.at)} dy="0.32em" textAnchor="end" className="tick">
+        <text key={`y${t.at}${t.label}`} x={L - 6} y={py(t.at)} dy="0.32em" textAnchor="end" className="tick halo">
           {t.label}
         </text>
       ))}

@@ -7,6 +7,8 @@ export interface Axis {
   label: string
   kind: 'number' | 'category'
   log: boolean
+  /** every value is positive, so a log axis can show them (the switch is offered) */
+  canLog: boolean
   categories: string[]
   min: number
   max: number
@@ -16,14 +18,23 @@ export interface Axis {
 
 const fmt = (v: number) => (Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(1) : String(Number(v.toPrecision(3))))
 
-/** An axis fitted to the values (undefined values are left off the axis). */
-export function makeAxis(key: string, label: string, values: unknown[]): Axis {
+/** Positive values spanning a decade or more get a log axis (lr 1e-4..3e-3 on 8 runs, not only on 100s). */
+export const LOG_SPAN = 10
+
+/**
+ * An axis fitted to the values (undefined values are left off the axis); `scale`
+ * overrides the choice of log or linear made from the data's span.
+ *
+ * @example makeAxis('lr', 'lr', [1e-4, 3e-3]).log // true
+ */
+export function makeAxis(key: string, label: string, values: unknown[], scale?: 'log' | 'lin'): Axis {
   const nums = values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v))
   const present = values.filter((v) => v !== undefined && v !== null)
   if (present.length > 0 && nums.length === present.length) {
-    let min = Math.min(...nums)
-    let max = Math.max(...nums)
-    const log = min > 0 && max / min >= 100
+    let min = nums.reduce((a, b) => Math.min(a, b), Number.POSITIVE_INFINITY)
+    let max = nums.reduce((a, b) => Math.max(a, b), Number.NEGATIVE_INFINITY)
+    const canLog = min > 0
+    const log = canLog && (scale === 'log' || (scale !== 'lin' && max / min >= LOG_SPAN))
     if (min === max) {
       min -= 1
       max += 1
@@ -36,13 +47,24 @@ export function makeAxis(key: string, label: string, values: unknown[]): Axis {
       const t = a + ((b - a) * i) / 4
       return { at: i / 4, label: fmt(log ? 10 ** t : t) }
     })
-    return { key, label, kind: 'number', log, categories: [], min, max, pos, ticks }
+    return { key, label, kind: 'number', log, canLog, categories: [], min, max, pos, ticks }
   }
   const categories = [...new Set(present.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))))].sort()
   const n = Math.max(1, categories.length - 1)
   const index = new Map(categories.map((c, i) => [c, categories.length === 1 ? 0.5 : i / n]))
   const pos = (v: unknown) => (v === undefined || v === null ? undefined : index.get(typeof v === 'string' ? v : JSON.stringify(v)))
-  return { key, label, kind: 'category', log: false, categories, min: 0, max: 1, pos, ticks: categories.map((c) => ({ at: index.get(c) ?? 0, label: c })) }
+  return {
+    key,
+    label,
+    kind: 'category',
+    log: false,
+    canLog: false,
+    categories,
+    min: 0,
+    max: 1,
+    pos,
+    ticks: categories.map((c) => ({ at: index.get(c) ?? 0, label: c })),
+  }
 }
 
 /** A colour from blue (0) to yellow (1), viridis-like, for the chosen metric. */

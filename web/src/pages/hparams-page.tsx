@@ -1,14 +1,17 @@
 // #/hparams?metric=valid/loss&agg=min&x=params.lr (&where=… or &exp=…):
 // how the params of a sweep relate to a chosen series.
 import { useMemo } from 'react'
+import { FilterBox } from '../components/filter-box'
 import { ParallelCoords } from '../components/parallel-coords'
 import { ScatterPlot } from '../components/scatter-plot'
 import type { ExperimentSummary } from '../lib/api'
 import { availableKeys } from '../lib/columns'
+import { paramImportance } from '../lib/importance'
 import { setQuery, useRoute } from '../lib/route'
 import { type Axis, makeAxis, metricOf, varyingParams } from '../lib/scales'
 import { useDirections } from '../lib/use-directions'
 import { useExperiments } from '../lib/use-experiments'
+import { useWidth } from '../lib/use-width'
 
 const MAX_AXES = 10
 // SVG stays responsive up to a few thousand lines; beyond that show the best ones.
@@ -33,6 +36,15 @@ export function HparamsPage() {
   const lower = useDirections([metric])[metric] !== 'max'
 
   const value = (e: ExperimentSummary, a: Axis): unknown => (a.key === '@metric' ? metricOf(e, metric, agg) : e.params[a.key])
+  const withMetricCount = useMemo(() => exps.filter((e) => metricOf(e, metric, agg) !== undefined).length, [exps, metric, agg])
+  // log or linear per axis, when the user switched it: &scale=lr:lin&scale=hidden:log
+  const scaleKey = query.getAll('scale').join(',')
+  const scales = useMemo(
+    () => new Map(scaleKey ? scaleKey.split(',').map((s) => [s.slice(0, s.lastIndexOf(':')), s.slice(s.lastIndexOf(':') + 1)] as const) : []),
+    [scaleKey],
+  )
+  const [pcRef, pcWidth] = useWidth<HTMLDivElement>(900)
+  const [scRef, scWidth] = useWidth<HTMLDivElement>(900)
   const shown = useMemo(() => {
     const withMetric = exps.filter((e) => metricOf(e, metric, agg) !== undefined)
     if (withMetric.length <= MAX_LINES) return withMetric
@@ -41,7 +53,6 @@ export function HparamsPage() {
   }, [exps, metric, agg, lower])
   // axes for the params that vary among the experiments drawn
   const params = useMemo(() => varyingParams(shown).slice(0, MAX_AXES), [shown])
-  const xKey = query.get('x') ?? params[0] ?? ''
   const metricLabel = `${agg} ${metric}`
   const axes = useMemo(() => {
     const a = params.map((k) =>
@@ -49,6 +60,7 @@ export function HparamsPage() {
         k,
         k,
         shown.map((e) => e.params[k]),
+        scales.get(k) as 'log' | 'lin' | undefined,
       ),
     )
     a.push(
@@ -59,7 +71,17 @@ export function HparamsPage() {
       ),
     )
     return a
-  }, [params, shown, metric, agg, metricLabel])
+  }, [params, shown, metric, agg, metricLabel, scales])
+  // over every run with the metric, not only the best drawn: the best share their lr
+  const importance = useMemo(() => paramImportance(exps, params, (e) => metricOf(e, metric, agg)), [exps, params, metric, agg])
+  const toggleLog = (a: Axis) => {
+    const next = new Map(scales)
+    next.set(a.key, a.log ? 'lin' : 'log')
+    setQuery({ scale: [...next].map(([k, v]) => `${k}:${v}`) })
+  }
+  const capped = withMetricCount > shown.length
+  // the scatter shows the param the metric follows most, until one is picked
+  const xKey = query.get('x') ?? importance[0]?.key ?? params[0] ?? ''
   const xAxis = axes.find((a) => a.key === xKey)
   const yAxis = axes.at(-1) as Axis
 
@@ -69,10 +91,16 @@ export function HparamsPage() {
         <h1>Hyperparameters</h1>
         <span className="muted">
           {loading ? 'loading…' : `${shown.length.toLocaleString()} experiments with ${metric || 'a series'}${where ? ` matching ${where}` : ''}`}
-          {shown.length === MAX_LINES ? ` (the best ${MAX_LINES})` : ''}
         </span>
       </div>
-      {error && <div className="error-text">{error.message}</div>}
+      <FilterBox value={where} error={error?.message} onApply={(w) => setQuery({ where: w || undefined })} />
+      {capped && (
+        <div className="notice" data-testid="hp-cap" role="status">
+          Showing the best {MAX_LINES.toLocaleString()} of {withMetricCount.toLocaleString()} experiments by {metricLabel} ({lower ? 'lowest' : 'highest'}{' '}
+          first): the plot stays responsive up to that many lines. Narrow them with the filter above, e.g. <code>params.lr &lt; 0.01</code> or{' '}
+          <code>status = 'COMPLETE'</code>.
+        </div>
+      )}
       <div className="toolbar">
         <label className="control">
           series
@@ -103,19 +131,42 @@ export function HparamsPage() {
         <div className="empty">No param varies across these experiments.</div>
       ) : (
         <>
-          <div className="card hscroll">
-            <h2>Parallel coordinates</h2>
-            <ParallelCoords exps={shown} axes={axes} value={value} lower={lower} />
-            <div className="muted small">
-              bright lines: the best {metricLabel} ({lower ? 'lowest' : 'highest'}); click a line to open its experiment
+          <div className="hp-top">
+            <div className="card" ref={pcRef}>
+              <h2>Parallel coordinates</h2>
+              <ParallelCoords exps={shown} axes={axes} value={value} lower={lower} width={pcWidth - 24} onToggleLog={toggleLog} />
+              <div className="muted small">
+                bright lines: the best {metricLabel} ({lower ? 'lowest' : 'highest'}); click a line to open its experiment, an axis title to switch log/linear
+              </div>
+            </div>
+            <div className="card hp-importance" data-testid="importance">
+              <h2>Importance</h2>
+              <div className="muted small">how each param goes with {metricLabel}: |rank correlation| for numbers, η for categories</div>
+              <table className="kv">
+                <tbody>
+                  {importance.map((im) => (
+                    <tr key={im.key} data-testid="importance-row" data-key={im.key}>
+                      <td className="key" title={im.key}>
+                        {im.key}
+                      </td>
+                      <td className="imp-bar">
+                        <i style={{ width: `${Math.round(im.strength * 100)}%` }} />
+                      </td>
+                      <td className="mono small" title={im.kind === 'rank' ? 'Spearman ρ' : 'correlation ratio η'}>
+                        {im.kind === 'rank' ? `${im.sign < 0 ? '−' : im.sign > 0 ? '+' : ' '}${im.strength.toFixed(2)}` : im.strength.toFixed(2)}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
             </div>
           </div>
           {xAxis && (
-            <div className="card">
+            <div className="card" ref={scRef}>
               <h2>
                 {xKey} against {metricLabel}
               </h2>
-              <ScatterPlot exps={shown} x={xAxis} y={yAxis} value={value} />
+              <ScatterPlot exps={shown} x={xAxis} y={yAxis} value={value} width={scWidth - 24} />
             </div>
           )}
         </>
