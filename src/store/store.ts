@@ -111,6 +111,11 @@ export interface Store {
   listExperiments(options: ListOptions): Promise<ExperimentSummary[]>
   /** The same listing as JSON text (toJson's form: NaN and ±Infinity as strings), built by the database: the server's fast path. */
   listExperimentsJson(options: ListOptions): Promise<{ json: string; count: number }>
+  /**
+   * Live experiments whose row, heartbeat or points changed after `since` (ms),
+   * or whose derived status turned LOST in (since, now]; and names trashed since.
+   */
+  changedSince(since: number, now: number): Promise<{ ids: number[]; trashed: string[] }>
   /** How many experiments match. */
   countExperiments(options: ListOptions): Promise<number>
   /** One live experiment, or NotFoundError. */

@@ -171,6 +171,20 @@ describe.each(BACKENDS)('mldb server on $name', (backend) => {
     expect(existsSync(join(c.artifacts, 'tmp')) ? readdirSync(join(c.artifacts, 'tmp')) : []).toEqual([])
   })
 
+  it('tells the live dashboard what changed since its last poll', async () => {
+    const c = await setup()
+    await c.req('POST', '/api/experiments', w({ name: 'old' }))
+    const first = await c.req('GET', `/api/changes?since=${Date.now() + 60_000}`)
+    expect(first.body).toMatchObject({ experiments: [], trashed: [] })
+    const since = first.body.now as number
+    await c.req('POST', '/api/experiments', w({ name: 'new' }))
+    await c.req('POST', '/api/experiments/new/points', w({ points: [{ name: 'acc', step: 0, value: 1 }] }))
+    const next = await c.req('GET', `/api/changes?since=${since}`)
+    const names = (next.body.experiments as { name: string; series: Record<string, unknown> }[]).map((e) => e.name)
+    expect(names).toContain('new')
+    expect((next.body.experiments as { name: string; series: Record<string, unknown> }[]).find((e) => e.name === 'new')?.series).toHaveProperty('acc')
+  })
+
   it('serves an OpenAPI document of the write API', async () => {
     const c = await setup()
     const doc = (await c.req('GET', '/api/openapi.json')).body as { openapi: string; paths: Record<string, Record<string, { requestBody?: unknown }>> }

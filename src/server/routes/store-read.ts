@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { fileProblem } from '../../api/files.js'
 import type { Store } from '../../store/store.js'
 import type { FileRecord } from '../../store/types.js'
+import { CHANGES_OVERLAP_MS } from '../change-feed.js'
 import { jsonResponse } from '../errors.js'
 import { boolParam, intParam, numParam, parseQuery } from '../validate.js'
 
@@ -65,6 +66,15 @@ export function storeReadRoutes(store: Store, options: { localFiles: boolean }):
     const { json, count } = await store.listExperimentsJson({ ...options, limit: q.limit, offset: q.offset })
     const total = q.offset === 0 && count < q.limit ? count : await store.countExperiments(options)
     return c.body(`{"total":${total},"experiments":${json}}`, 200, { 'content-type': 'application/json; charset=utf-8' })
+  })
+
+  // The dashboard's live view polls this: what changed since its last answer (with an overlap for clock skew).
+  app.get('/changes', async (c) => {
+    const q = parseQuery(c, z.strictObject({ since: numParam.transform(Math.floor) }))
+    const now = Date.now()
+    const { ids, trashed } = await store.changedSince(q.since - CHANGES_OVERLAP_MS, now)
+    const json = ids.length ? (await store.listExperimentsJson({ ids })).json : '[]'
+    return c.body(`{"now":${now},"experiments":${json},"trashed":${JSON.stringify(trashed)}}`, 200, { 'content-type': 'application/json; charset=utf-8' })
   })
 
   app.get('/experiments/:name', async (c) => {

@@ -3,7 +3,7 @@ import { checkKind } from '../../api/files.js'
 import { checkExpName, checkKey, checkProjectName, checkRowCount, checkStatus, checkTagValue, toJsonValue } from '../../api/validate.js'
 import { DatabaseError, MldbError, NotFoundError, ValidationError } from '../../errors.js'
 import { parseJsonNumbers } from '../../json.js'
-import { bindNow, parseSeriesKey, STATUS_SQL } from '../../query/filter.js'
+import { bindNow, LOST_AFTER_MS, parseSeriesKey, STATUS_SQL } from '../../query/filter.js'
 import type { Bucket, DownsampleOptions } from '../downsample.js'
 import type { ListOptions } from '../experiments.js'
 import type { Point } from '../points.js'
@@ -326,6 +326,22 @@ export class PostgresStore implements Store {
     )
     const r = await this.read(() => this.pool.query({ text: sql, values: params, rowMode: 'array' }))
     return { json: `[${r.rows.map((row) => row[0]).join(',')}]`, count: r.rows.length }
+  }
+
+  async changedSince(since: number, now: number): Promise<{ ids: number[]; trashed: string[] }> {
+    // The rule of src/store/changes.ts (SQLite), in PostgreSQL.
+    const ids = await this.read(() =>
+      this.pool.query(
+        `SELECT e.id FROM experiments e
+         WHERE e.deleted_at IS NULL AND (
+           e.updated_at > $1 OR e.heartbeat_at > $1 OR e.created_at > $1
+           OR (e.status IN ('TRAINING', 'VALIDATING') AND coalesce(e.heartbeat_at, e.updated_at) + ${LOST_AFTER_MS} BETWEEN $1 AND $2)
+           OR e.id IN (SELECT experiment_id FROM series WHERE last_time > $1))`,
+        [since, now],
+      ),
+    )
+    const trashed = await this.read(() => this.pool.query('SELECT name FROM experiments WHERE deleted_at > $1', [since]))
+    return { ids: ids.rows.map((r) => r.id as number), trashed: trashed.rows.map((r) => r.name as string) }
   }
 
   async countExperiments(options: ListOptions): Promise<number> {

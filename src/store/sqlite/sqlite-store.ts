@@ -4,6 +4,7 @@ import { checkKind } from '../../api/files.js'
 import { checkExpName, checkListOptions, checkProjectName, checkStatus } from '../../api/validate.js'
 import { MldbError, NotFoundError, ValidationError } from '../../errors.js'
 import { parseSeriesKey } from '../../query/filter.js'
+import { changedExperiments } from '../changes.js'
 import type { Bucket, DownsampleOptions } from '../downsample.js'
 import { ExperimentRows } from '../experiment-rows.js'
 import type { ListOptions } from '../experiments.js'
@@ -166,6 +167,10 @@ export class SqliteStore implements Store {
     if (this.db.isClosed) throw new MldbError(`the database ${this.location} is closed`)
     checkListOptions('listExperiments', options)
     return listExperimentsJson(this.db.sqlite, options)
+  }
+
+  async changedSince(since: number, now: number): Promise<{ ids: number[]; trashed: string[] }> {
+    return changedExperiments(this.db.sqlite, since, now)
   }
 
   async countExperiments(options: ListOptions): Promise<number> {
