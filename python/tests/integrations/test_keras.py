@@ -28,3 +28,12 @@ def test_fit_logs_train_and_valid_series_params_and_the_best_checkpoint(train, t
         assert ckpt["meta"]["monitor"] == "val_loss" and abs(ckpt["meta"]["score"] - best["value"]) < 1e-6
         assert ckpt["path"] == str(tmp_path / "artifacts" / "keras-run" / "checkpoints" / "best.keras")
         assert os.path.getsize(ckpt["path"]) == ckpt["size"]
+
+
+def test_a_fit_that_raises_leaves_the_run_failed_with_the_error_and_its_epochs(train, tmp_path):
+    db_path = tmp_path / "m.db"
+    assert train("train_keras.py", db_path, "error").returncode != 0
+    with Database(str(db_path)) as db:
+        assert db.get_exp_status("keras-error") == "FAILED"
+        assert "FloatingPointError: loss diverged at epoch 1" in db.get_notes("keras-error")
+        assert [p["step"] for p in db.get_metric_values("keras-error", "loss", split="train")] == [0, 1]

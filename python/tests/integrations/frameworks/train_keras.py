@@ -1,4 +1,4 @@
-"""Trains a tiny Keras 3 model (torch backend, CPU) with MldbCallback: python train_keras.py DB."""
+"""Trains a tiny Keras 3 model (torch backend, CPU) with MldbCallback: python train_keras.py DB [ok|error]."""
 
 import os
 import sys
@@ -16,5 +16,15 @@ y = (x.sum(axis=1) > 2).astype("float32")
 model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(8, activation="relu"),
                           keras.layers.Dense(1, activation="sigmoid")], name="tiny")
 model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01), loss="binary_crossentropy", metrics=["accuracy"])
+mode = sys.argv[2] if len(sys.argv) > 2 else "ok"
+
+
+class Diverge(keras.callbacks.Callback):
+    def on_epoch_end(self, epoch, logs=None):
+        if mode == "error" and epoch == 1:
+            raise FloatingPointError("loss diverged at epoch 1")
+
+
+name = "keras-run" if mode == "ok" else "keras-" + mode
 model.fit(x, y, validation_split=0.25, epochs=4, batch_size=16, verbose=0,
-          callbacks=[MldbCallback(db=sys.argv[1], name="keras-run", project="tiny")])
+          callbacks=[MldbCallback(db=sys.argv[1], name=name, project="tiny"), Diverge()])
