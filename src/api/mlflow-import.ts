@@ -3,23 +3,9 @@ import { join, relative, sep } from 'node:path'
 import { parse as parseYaml } from 'yaml'
 import { ValidationError } from '../errors.js'
 import { parseSeriesKey } from '../query/filter.js'
-import type { Json } from '../store/types.js'
-import { completeBundle, type ExperimentBundle, newBundle } from './import-bundle.js'
+import { completeBundle, newBundle } from './import-bundle.js'
+import { artifactFiles, MLFLOW_STATUS, type MlflowSource } from './mlflow-import-write.js'
 import { parseNumberText } from './records.js'
-
-/** MLflow's RunStatus numbers (mlflow/protos/service.proto) and names, as our statuses. */
-const STATUS: Record<string, string> = {
-  '1': 'TRAINING',
-  '2': 'PENDING',
-  '3': 'COMPLETE',
-  '4': 'FAILED',
-  '5': 'KILLED',
-  RUNNING: 'TRAINING',
-  SCHEDULED: 'PENDING',
-  FINISHED: 'COMPLETE',
-  FAILED: 'FAILED',
-  KILLED: 'KILLED',
-}
 
 type Meta = Record<string, unknown>
 
@@ -57,57 +43,53 @@ export function isMlflowStore(dir: string): boolean {
   return readdirSync(dir, { withFileTypes: true }).some((d) => d.isDirectory() && isMlflowExperiment(join(dir, d.name)))
 }
 
-/** What reading an MLflow store found. */
-export interface MlflowReadResult {
-  bundles: ExperimentBundle[]
-  /** runs left out because MLflow had them deleted */
-  skippedDeleted: number
-}
-
 /**
- * Reads an MLflow file store: each MLflow experiment becomes a project, each
- * run an experiment named by its run_name (with the run id appended when the
- * name is taken, per `taken`). Metrics keep their steps and timestamps; keys
- * such as `valid/loss` become the series `loss` of split `valid`. Params are
- * JSON when they parse (so `params.lr < 0.1` works), tags stay strings, and
- * the tag `mlflow.note.content` becomes the notes.
+ * Reads an MLflow file store (`mlruns/`, or one experiment folder of it) whole:
+ * each MLflow experiment becomes a project (deleted ones, under `.trash/`, as
+ * deleted), each run an experiment with MLflow's run id, params as MLflow's
+ * text, tags, every metric value with its step and timestamp (keys such as
+ * `valid/loss` become the series `loss` of split `valid`), deleted runs into
+ * the trash, and local artifacts as file pointers.
+ *
+ * @example writeMlflowSource(db, readMlflowStore('mlruns'))
  */
-export function readMlflowStore(dir: string, taken: (name: string) => boolean): MlflowReadResult {
-  const expDirs = isMlflowExperiment(dir)
-    ? [dir]
-    : readdirSync(dir, { withFileTypes: true })
-        .filter((d) => d.isDirectory() && !d.name.startsWith('.') && d.name !== 'models' && isMlflowExperiment(join(dir, d.name)))
-        .map((d) => join(dir, d.name))
-        .sort()
-  const bundles: ExperimentBundle[] = []
-  const used = new Set<string>()
-  let skippedDeleted = 0
+export function readMlflowStore(dir: string): MlflowSource {
+  const listExps = (root: string) =>
+    readdirSync(root, { withFileTypes: true })
+      .filter((d) => d.isDirectory() && !d.name.startsWith('.') && d.name !== 'models' && isMlflowExperiment(join(root, d.name)))
+      .map((d) => join(root, d.name))
+  const trash = join(dir, '.trash')
+  const expDirs = isMlflowExperiment(dir) ? [dir] : [...listExps(dir), ...(existsSync(trash) ? listExps(trash) : [])].sort()
+  const source: MlflowSource = { experiments: [], runs: [] }
   for (const expDir of expDirs) {
     const expMeta = readMeta(join(expDir, 'meta.yaml'))
-    if (expMeta.lifecycle_stage === 'deleted') continue
-    const project = String(expMeta.name ?? expMeta.experiment_id ?? 'mlflow')
+    const expId = String(expMeta.experiment_id ?? expDir.split(sep).pop())
+    const num = (v: unknown) => (typeof v === 'number' ? v : null)
+    const updated = num(expMeta.last_update_time)
+    const expDeleted = expMeta.lifecycle_stage === 'deleted' ? (updated ?? Date.now()) : null
+    source.experiments.push({
+      id: expId,
+      name: String(expMeta.name ?? expId),
+      artifactLocation: typeof expMeta.artifact_location === 'string' ? expMeta.artifact_location : null,
+      deletedAt: expDeleted,
+      createdAt: num(expMeta.creation_time),
+      updatedAt: updated,
+      tags: Object.fromEntries(keyFiles(join(expDir, 'tags')).map(([k, p]) => [k, readFileSync(p, 'utf8')])),
+    })
     const runDirs = readdirSync(expDir, { withFileTypes: true })
       .filter((d) => d.isDirectory() && existsSync(join(expDir, d.name, 'meta.yaml')))
       .map((d) => join(expDir, d.name))
       .sort()
     for (const runDir of runDirs) {
       const meta = readMeta(join(runDir, 'meta.yaml'))
-      if (meta.lifecycle_stage === 'deleted') {
-        skippedDeleted++
-        continue
-      }
       const runId = String(meta.run_id ?? meta.run_uuid ?? runDir.split(sep).pop())
       const tags = Object.fromEntries(keyFiles(join(runDir, 'tags')).map(([k, p]) => [k, readFileSync(p, 'utf8')]))
-      let name = String(meta.run_name || tags['mlflow.runName'] || runId)
-      for (const candidate of [name, `${name}-${runId.slice(0, 8)}`, `${name}-${runId}`]) {
-        name = candidate
-        if (!used.has(name) && !taken(name)) break
-      }
-      used.add(name)
-      const b = newBundle(name, project)
+      const runName = String(meta.run_name || tags['mlflow.runName'] || runId)
+      const b = newBundle(runId, 'default')
       b.tags = tags
       b.notes = tags['mlflow.note.content'] ?? ''
-      for (const [k, p] of keyFiles(join(runDir, 'params'))) b.params[k] = parseParam(readFileSync(p, 'utf8'))
+      // MLflow params are text: kept byte for byte, as a JSON string
+      for (const [k, p] of keyFiles(join(runDir, 'params'))) b.params[k] = readFileSync(p, 'utf8')
       for (const [key, p] of keyFiles(join(runDir, 'metrics'))) {
         const { name: series, split } = parseSeriesKey(key)
         let lineNo = 0
@@ -118,15 +100,15 @@ export function readMlflowStore(dir: string, taken: (name: string) => boolean): 
           const time = Number(ts)
           const value = parseNumberText(val ?? '')
           const step = st === undefined ? 0 : Number(st)
-          if (!Number.isFinite(time) || value === undefined || !Number.isSafeInteger(step) || step < 0) {
+          if (!Number.isFinite(time) || value === undefined || !Number.isSafeInteger(step)) {
             throw new ValidationError(`${p} line ${lineNo}: expected "timestamp value step", got "${line.trim()}"`, 'file')
           }
           b.points.push({ name: series, split, step, time, value })
         }
       }
-      const status = STATUS[String(meta.status)] ?? 'COMPLETE'
-      const start = typeof meta.start_time === 'number' ? meta.start_time : null
-      const end = typeof meta.end_time === 'number' ? meta.end_time : null
+      const status = MLFLOW_STATUS[String(meta.status)] ?? 'COMPLETE'
+      const start = num(meta.start_time)
+      const end = num(meta.end_time)
       b.status = status
       b.startedAt = start
       b.endedAt = status === 'TRAINING' || status === 'PENDING' ? null : end
@@ -136,17 +118,45 @@ export function readMlflowStore(dir: string, taken: (name: string) => boolean): 
       b.heartbeatAt = b.updatedAt
       if (start !== null) b.history.push({ status: status === 'PENDING' ? 'PENDING' : 'TRAINING', time: start })
       if (end !== null && b.endedAt !== null && status !== 'TRAINING') b.history.push({ status, time: end })
-      bundles.push(completeBundle(b))
+      const artifactUri = typeof meta.artifact_uri === 'string' ? meta.artifact_uri : null
+      b.files = artifactFiles(artifactUri)
+      const runDeleted = meta.lifecycle_stage === 'deleted' ? (num(meta.deleted_time) ?? end ?? Date.now()) : expDeleted
+      source.runs.push({
+        runId,
+        experimentId: expId,
+        runName,
+        bundle: completeBundle(b),
+        artifactUri,
+        userId: typeof meta.user_id === 'string' ? meta.user_id : null,
+        deletedAt: runDeleted,
+        inputs: runInputs(expDir, runDir),
+      })
     }
   }
-  return { bundles, skippedDeleted }
+  return source
 }
 
-/** MLflow params are strings; "0.01" becomes 0.01 so filters compare numbers. */
-function parseParam(text: string): Json {
-  try {
-    return JSON.parse(text) as Json
-  } catch {
-    return text
+/** A run's dataset inputs (`inputs/<id>/meta.yaml` pointing into the experiment's `datasets/`), as MLflow's DatasetInput JSON. */
+function runInputs(expDir: string, runDir: string): { kind: string; body: string }[] {
+  const dir = join(runDir, 'inputs')
+  if (!existsSync(dir)) return []
+  const out: { kind: string; body: string }[] = []
+  for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const metaFile = join(dir, e.name, 'meta.yaml')
+    if (!e.isDirectory() || !existsSync(metaFile)) continue
+    const m = readMeta(metaFile)
+    if (m.source_type !== 'DATASET') continue
+    const dsFile = join(expDir, 'datasets', String(m.source_id), 'meta.yaml')
+    if (!existsSync(dsFile)) continue
+    const d = readMeta(dsFile)
+    const tags =
+      typeof m.tags === 'object' && m.tags !== null
+        ? Object.entries(m.tags as Record<string, unknown>).map(([key, value]) => ({ key, value: String(value) }))
+        : []
+    const dataset = Object.fromEntries(
+      ['name', 'digest', 'source_type', 'source', 'schema', 'profile'].filter((k) => typeof d[k] === 'string').map((k) => [k, d[k]]),
+    )
+    out.push({ kind: 'dataset', body: JSON.stringify({ dataset, tags }) })
   }
+  return out
 }

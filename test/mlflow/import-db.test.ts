@@ -31,17 +31,33 @@ type Run = {
   inputs: { dataset_inputs: { dataset: { name: string } }[] }
 }
 
-/** MLflow's SQL store keeps ±Infinity as ±DBL_MAX; mldb keeps the infinity (what the user logged). */
-const asLogged = (v: number | string) => (v === 1.7976931348623157e308 ? 'Infinity' : v === -1.7976931348623157e308 ? '-Infinity' : v === 'nan' ? 'NaN' : v)
+/**
+ * MLflow's SQL store keeps ±Infinity as ±DBL_MAX; mldb keeps the infinity (what
+ * the user logged). -0.0 becomes 0: SQLite stores an integral REAL as an
+ * integer (docs/mlflow.md).
+ */
+const asLogged = (v: number | string) =>
+  Object.is(v, -0)
+    ? 0
+    : v === 1.7976931348623157e308 || v === 'inf'
+      ? 'Infinity'
+      : v === -1.7976931348623157e308 || v === '-inf'
+        ? '-Infinity'
+        : v === 'nan'
+          ? 'NaN'
+          : v
 
-describe('mldb import mlflow.db (a real store written by MLflow 3)', () => {
+describe.each([
+  ['mlflow.db', 'sqlite'],
+  ['mlruns/', 'files'],
+])('mldb import %s (a real store written by MLflow 3)', (source, kind) => {
   const t = tempHome()
   let expected: Expected
   let store: string
   beforeAll(async () => {
     buildCli()
-    expected = await runPy<Expected>('make_store.py', ['sqlite', join(t.home, 'src')])
-    store = join(t.home, 'src', 'mlflow.db')
+    expected = await runPy<Expected>('make_store.py', [kind, join(t.home, 'src')])
+    store = join(t.home, 'src', source)
   }, 600_000)
   afterAll(() => t.cleanup())
 

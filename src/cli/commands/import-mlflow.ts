@@ -1,17 +1,21 @@
+import { statSync } from 'node:fs'
 import { isMlflowDb, readMlflowDb } from '../../api/mlflow-db-import.js'
+import { isMlflowStore, readMlflowStore } from '../../api/mlflow-import.js'
 import { writeMlflowSource } from '../../api/mlflow-import-write.js'
 import { openForWrite } from '../db.js'
 import { printJson } from '../output.js'
 
 /**
- * `mldb import mlflow.db`: when the file is an MLflow SQLite store (known by
- * its content), imports it whole and returns true; otherwise returns false.
- * Runs already imported (by MLflow run id) are left alone.
+ * `mldb import mlflow.db` or `mldb import mlruns/`: when the path is an MLflow
+ * SQLite store or file store (known by its content), imports it whole and
+ * returns true; otherwise returns false. Runs already imported (by MLflow
+ * run id) are left alone.
  */
-export function importMlflowDbFile(path: string, opts: { db?: string; json?: boolean }): boolean {
-  if (!isMlflowDb(path)) return false
+export function importMlflowSource(path: string, opts: { db?: string; json?: boolean }): boolean {
+  const isDir = statSync(path).isDirectory()
+  if (isDir ? !isMlflowStore(path) : !isMlflowDb(path)) return false
   // read and checked before the database is opened: a bad source writes nothing
-  const source = readMlflowDb(path)
+  const source = isDir ? readMlflowStore(path) : readMlflowDb(path)
   const db = openForWrite(opts.db)
   try {
     const r = writeMlflowSource(db, source)

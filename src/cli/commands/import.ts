@@ -1,13 +1,13 @@
 import { existsSync, statSync } from 'node:fs'
 import type { Command } from 'commander'
-import { checkBundle, type ExperimentBundle, existingNames, nameTaken, writeBundles } from '../../api/import-bundle.js'
+import { checkBundle, type ExperimentBundle, existingNames, writeBundles } from '../../api/import-bundle.js'
 import { readExportFile } from '../../api/import-records.js'
-import { isMlflowStore, readMlflowStore } from '../../api/mlflow-import.js'
+import { isMlflowStore } from '../../api/mlflow-import.js'
 import { MldbError, NotFoundError } from '../../errors.js'
 import { openForWrite, withDb } from '../db.js'
 import { printJson } from '../output.js'
 import { progress } from '../progress.js'
-import { importMlflowDbFile } from './import-mlflow.js'
+import { importMlflowSource } from './import-mlflow.js'
 
 /** `mldb import FILE|DIR`: an `mldb export` file, or an MLflow `mlruns/` folder. */
 export function registerImport(program: Command): void {
@@ -18,18 +18,14 @@ export function registerImport(program: Command): void {
     .action((path: string, opts: { db?: string; json?: boolean }) => {
       if (!existsSync(path)) throw new NotFoundError(`${path} does not exist; give an \`mldb export\` file or an MLflow mlruns/ folder`, 'file', path)
       const isDir = statSync(path).isDirectory()
-      if (!isDir && importMlflowDbFile(path, opts)) return
+      if (importMlflowSource(path, opts)) return
       if (isDir && !isMlflowStore(path)) throw new MldbError(`${path} is a folder but not an MLflow file store (no <experiment>/meta.yaml inside)`)
       // everything is read and checked before the database is opened, so bad input writes nothing
       let bundles: ExperimentBundle[]
-      let skipped = 0
+      const skipped = 0
       let db: ReturnType<typeof openForWrite> | undefined
-      if (isDir) {
-        db = openForWrite(opts.db)
-        const read = readMlflowStore(path, nameTaken(db))
-        bundles = read.bundles
-        skipped = read.skippedDeleted
-      } else bundles = readExportFile(path)
+      // MLflow sources went through importMlflowSource above
+      bundles = readExportFile(path)
       try {
         for (const b of bundles) checkBundle(b)
         db ??= openForWrite(opts.db)
