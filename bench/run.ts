@@ -31,6 +31,8 @@ await step('listing 10k experiments', runListingBench)
 // 8 writers for 60 s (`--wal-seconds N` to try it shorter)
 await step('WAL under 8 writers', () => runWalBench())
 if (all || process.argv.includes('--sweeps')) await step('sweeps', () => runOptional('sweep-bench.ts', 'runSweepBench'))
+// the team server: needs PostgreSQL for three of its four figures (apt-get install postgresql)
+if (all || process.argv.includes('--server')) await step('team server', () => runOptional('server-bench.ts', 'runServerBench'))
 if (all) {
   await step('api', () => runOptional('api-bench.ts', 'runApiBench'))
   await step('ui', () => runOptional('ui-bench.ts', 'runUiBench'))
