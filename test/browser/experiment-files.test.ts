@@ -49,6 +49,15 @@ beforeAll(async () => {
   writeFileSync(gone, 'a,b\n')
   db.addFile('seg-run', gone, { kind: 'data' })
   db.setExpStatus('seg-run', 'COMPLETE')
+  // a second project, with values either side of 1e-3 for the number format
+  for (const [name, v] of [
+    ['nlp-a', 0.0001],
+    ['nlp-b', 0.0001714],
+  ] as const) {
+    db.setExpStatus(name, 'COMPLETE', { project: 'nlp' })
+    db.setParams(name, { lr: v, note_for_a_really_long_column_name_to_scroll: 'x'.repeat(40), other_wide_param_name_number_two: 'y'.repeat(40) })
+    db.logBatch(name, [{ name: 'loss', split: 'valid', step: 0, value: v }])
+  }
   db.close()
   const { rmSync } = await import('node:fs')
   rmSync(gone)
@@ -63,6 +72,45 @@ afterAll(async () => {
   await browser?.close()
   await ui?.close()
   tmp?.remove()
+})
+
+describe('the experiments table', () => {
+  it('picks a project, formats one column one way, and keeps the name pinned on horizontal scroll', async () => {
+    await page.goto(`${base}#/`)
+    const picker = page.locator('[data-testid="project-select"]')
+    await picker.waitFor({ timeout: 30_000 })
+    await picker.selectOption('nlp')
+    await waitFor(async () => (await page.locator('[data-testid="exp-row"]').count()) === 2, 30_000, 'the nlp rows')
+    expect(new URLSearchParams(new URL(page.url()).hash.split('?')[1]).get('project')).toBe('nlp')
+    // params as written (as the CLI shows them); a series column all in one form
+    const cells = (col: string) => page.locator(`[data-testid="exp-row"] [data-col="${col}"]`).allInnerTexts()
+    expect((await cells('params.lr')).sort()).toEqual(['0.0001', '0.0001714'])
+    expect((await cells('metrics.valid/loss')).sort()).toEqual(['1.000e-4', '1.714e-4'])
+    // narrow window: scroll the table right, the name stays where it was
+    await page.setViewportSize({ width: 700, height: 900 })
+    const name = page.locator('[data-testid="exp-row"]').first().locator('[data-col="name"]')
+    const before = await name.boundingBox()
+    await page.locator('[data-testid="experiments-table"]').evaluate((el) => {
+      el.scrollLeft = 400
+    })
+    await waitFor(async () => (await page.locator('[data-testid="experiments-table"]').evaluate((el) => el.scrollLeft)) > 100, 5_000, 'a horizontal scroll')
+    const after = await name.boundingBox()
+    expect(after?.x).toBe(before?.x)
+    await page.setViewportSize({ width: 1400, height: 900 })
+  })
+
+  it('moves between rows with the keyboard, ticks with Space and opens with Enter', async () => {
+    const rows = page.locator('[data-testid="exp-row"]')
+    await rows.first().focus()
+    await page.keyboard.press('ArrowDown')
+    const second = (await rows.nth(1).getAttribute('data-name')) as string
+    await waitFor(() => page.evaluate(() => document.activeElement?.getAttribute('data-name')), 5_000, 'focus').then((n) => expect(n).toBe(second))
+    await page.keyboard.press(' ')
+    expect(await rows.nth(1).getAttribute('class')).toContain('selected')
+    await page.keyboard.press('Enter')
+    await page.waitForURL(new RegExp(`#/exp/${second}`), { timeout: 10_000 })
+    await page.evaluate(() => sessionStorage.clear())
+  })
 })
 
 describe('the experiment page', () => {

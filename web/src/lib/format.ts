@@ -20,23 +20,28 @@ export function duration(ms: number | null | undefined): string {
   return `${Math.floor(s / 86400)}d ${Math.floor((s % 86400) / 3600)}h`
 }
 
-/** A metric value with 4 significant digits; NaN and infinities spelled out. */
+/**
+ * A metric value with 4 significant digits; NaN and infinities spelled out. The
+ * same rule as the CLI's table (src/cli/format.ts): integers as they are,
+ * exponent form below 0.001 and from 1e6, so one column never shows `1.000e-4`
+ * beside `0.0001714`.
+ *
+ * @example num(0.0001714) // '1.714e-4'
+ */
 export function num(v: number | null | undefined): string {
   if (v === null || v === undefined) return '—'
   if (Number.isNaN(v)) return 'NaN'
   if (!Number.isFinite(v)) return v > 0 ? '∞' : '-∞'
-  if (v === 0) return '0'
+  if (Number.isInteger(v) && Math.abs(v) < 1e9) return String(v)
   const a = Math.abs(v)
-  if (a >= 1e6 || a < 1e-4) return v.toExponential(3)
-  if (Number.isInteger(v)) return String(v)
+  if (a < 1e-3 || a >= 1e6) return v.toExponential(3)
   return String(Number(v.toPrecision(4)))
 }
 
-/** A param value as text: strings bare, the rest as JSON. */
+/** A param value as text: strings bare, the rest as JSON (numbers as written, 0.0001 not 1.000e-4, as the CLI shows them). */
 export function paramText(v: unknown): string {
   if (v === undefined) return '—'
   if (typeof v === 'string') return v
-  if (typeof v === 'number') return num(v)
   return JSON.stringify(v)
 }
 

@@ -6,7 +6,7 @@ import { useEffect, useMemo, useRef, useState } from 'react'
 import { ColumnPicker } from '../components/column-picker'
 import { FilterBox } from '../components/filter-box'
 import { StatusBadge } from '../components/status-badge'
-import type { ExperimentSummary } from '../lib/api'
+import { api, type ExperimentSummary } from '../lib/api'
 import { fitWidths } from '../lib/column-widths'
 import { availableKeys, type ColumnSpec, columnValue, defaultColumns, FIXED_COLUMNS, paramVariation, parseColumn } from '../lib/columns'
 import { ago, duration, num, paramText } from '../lib/format'
@@ -55,6 +55,43 @@ function Cell({ e, c }: { e: ExperimentSummary; c: ColumnSpec }) {
   const s = e.series[c.key]
   if (!s || s.count === 0) return <span className="muted">—</span>
   return <span title={`step ${s.lastStep}, ${s.count} points`}>{num(s[c.kind as 'last' | 'min' | 'max'])}</span>
+}
+
+/**
+ * Which project the table shows: all, or one, listed by latest activity when the
+ * whole list is loaded (the first is the project someone is working in now).
+ */
+function ProjectPicker({ project, experiments }: { project: string; experiments: readonly ExperimentSummary[] | undefined }) {
+  const [projects, setProjects] = useState<{ name: string; count: number }[]>([])
+  useEffect(() => {
+    api.projects().then(
+      (r) => setProjects(r.projects),
+      () => setProjects([]),
+    )
+  }, [])
+  const latest = useMemo(() => {
+    const m = new Map<string, number>()
+    for (const e of experiments ?? []) m.set(e.project, Math.max(m.get(e.project) ?? 0, e.updatedAt))
+    return m
+  }, [experiments])
+  const ordered = [...projects].sort((a, b) => (latest.get(b.name) ?? 0) - (latest.get(a.name) ?? 0) || a.name.localeCompare(b.name))
+  if (projects.length < 2 && !project) return null
+  return (
+    <select
+      className="input select"
+      data-testid="project-select"
+      aria-label="project"
+      value={project}
+      onChange={(e) => setQuery({ project: e.target.value || undefined, col: undefined })}
+    >
+      <option value="">all projects</option>
+      {ordered.map((p, i) => (
+        <option key={p.name} value={p.name}>
+          {p.name} ({p.count.toLocaleString()}){i === 0 && latest.size > 1 ? ' · latest' : ''}
+        </option>
+      ))}
+    </select>
+  )
 }
 
 type Item = { type: 'group'; label: string; count: number } | { type: 'row'; row: Row<Feats, ExperimentSummary> }
@@ -146,6 +183,34 @@ export function ExperimentsPage() {
 
   const scrollRef = useRef<HTMLDivElement>(null)
   const virtualizer = useVirtualizer({ count: items.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 12 })
+  // Keyboard: ↑/↓ (PageUp/PageDown, Home/End) move between rows, Space ticks one, Enter opens it.
+  const [active, setActive] = useState(-1)
+  const moveTo = (i: number) => {
+    const next = Math.max(0, Math.min(items.length - 1, i))
+    setActive(next)
+    virtualizer.scrollToIndex(next)
+    // the row may only exist after the scroll has rendered it
+    requestAnimationFrame(() => (scrollRef.current?.querySelector(`[data-index="${next}"]`) as HTMLElement | null)?.focus({ preventScroll: true }))
+  }
+  const onKeyDown = (ev: React.KeyboardEvent) => {
+    // a checkbox or link in a row keeps its own keys
+    if ((ev.target as HTMLElement).closest('input, select, textarea, a')) return
+    const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 300) / ROW_HEIGHT) - 1)
+    const step: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: page, PageUp: -page }
+    if (ev.key in step) {
+      ev.preventDefault()
+      moveTo((active < 0 ? -1 : active) + (step[ev.key] as number))
+    } else if (ev.key === 'Home' || ev.key === 'End') {
+      ev.preventDefault()
+      moveTo(ev.key === 'Home' ? 0 : items.length - 1)
+    } else if (ev.key === ' ' || ev.key === 'Enter') {
+      const item = items[active]
+      if (item?.type !== 'row' || !(ev.target as HTMLElement).classList.contains('grid-row')) return
+      ev.preventDefault()
+      if (ev.key === ' ') toggleSelected(item.row.original.name)
+      else navigate(`/exp/${encodeURIComponent(item.row.original.name)}`)
+    }
+  }
   const width = CHECK_WIDTH + widths.reduce((w, c) => w + c, 0)
   const names = experiments.map((e) => e.name)
   const allSelected = names.length > 0 && names.every((n) => selected.has(n))
@@ -154,6 +219,7 @@ export function ExperimentsPage() {
     <div className="page table-page">
       <div className="toolbar">
         <FilterBox value={where} error={error?.status === 400 ? error.message : undefined} onApply={(w) => setQuery({ where: w })} />
+        <ProjectPicker project={project} experiments={project ? undefined : experiments} />
         <select className="input select" data-testid="group-select" value={group} onChange={(e) => setQuery({ group: e.target.value })} title="group by">
           <option value="">no grouping</option>
           <option value="project">group by project</option>
@@ -212,7 +278,8 @@ export function ExperimentsPage() {
           Hyperparameters
         </button>
       </div>
-      <div className="grid-scroll" ref={scrollRef} data-testid="experiments-table">
+      {/* biome-ignore lint/a11y/noStaticElementInteractions: the rows inside are the focusable items; keys bubble here */}
+      <div className="grid-scroll" ref={scrollRef} data-testid="experiments-table" onKeyDown={onKeyDown}>
         <div className="grid-head" style={{ width }}>
           <div className="cell check-cell" style={{ width: CHECK_WIDTH }}>
             <input
@@ -268,11 +335,20 @@ export function ExperimentsPage() {
             const e = item.row.original
             const isSel = selected.has(e.name)
             return (
+              // biome-ignore lint/a11y/useSemanticElements: a virtualised grid of divs, not a table; its keys are handled by the grid (onKeyDown above)
               <div
                 key={e.name}
+                role="row"
                 className={`grid-row${isSel ? ' selected' : ''}`}
                 data-testid="exp-row"
                 data-name={e.name}
+                data-index={v.index}
+                // one row is in the tab order (the active one, else the first); arrows move between them
+                tabIndex={v.index === Math.max(active, 0) ? 0 : -1}
+                aria-selected={isSel}
+                onFocus={(ev) => {
+                  if (ev.target === ev.currentTarget) setActive(v.index)
+                }}
                 style={{ transform: `translateY(${v.start}px)`, height: ROW_HEIGHT, width }}
               >
                 <div className="cell check-cell" style={{ width: CHECK_WIDTH }}>
