@@ -44,8 +44,8 @@ export interface ChartOptions {
 const HEIGHT = 240
 // past this many lines the legend becomes a scrolling grid
 const COMPACT_LEGEND = 6
-// past this many it collapses to a count with a search box
-const COLLAPSED_LEGEND = 12
+// past this many (12 runs × train, valid) it collapses to a count with a search box
+const COLLAPSED_LEGEND = 24
 // per-run min/max bands only while they can still be told apart
 const MAX_BAND_LINES = 20
 const dashOf = (split: string): number[] | undefined => (split === 'train' || split === '' ? undefined : split === 'valid' ? [6, 4] : [2, 3])

@@ -43,10 +43,16 @@ export function makeAxis(key: string, label: string, values: unknown[], scale?: 
     const a = f(min)
     const b = f(max)
     const pos = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && (!log || v > 0) ? (f(v) - a) / (b - a) : undefined)
-    const ticks = Array.from({ length: 5 }, (_, i) => {
-      const t = a + ((b - a) * i) / 4
-      return { at: i / 4, label: fmt(log ? 10 ** t : t) }
-    })
+    // a log axis over two decades or more ticks at the powers of ten (1e-4, 1e-3, …), not at 5.6e-4
+    const decades = log ? Array.from({ length: Math.floor(b) - Math.ceil(a) + 1 }, (_, i) => Math.ceil(a) + i) : []
+    const ticks =
+      decades.length >= 2
+        ? // one form for the whole axis: 1e-4 … 1e-1, or 0.01 … 100
+          decades.map((d) => ({ at: (d - a) / (b - a), label: decades.some((x) => x < -3 || x > 5) ? `1e${d}` : String(10 ** d) }))
+        : Array.from({ length: 5 }, (_, i) => {
+            const t = a + ((b - a) * i) / 4
+            return { at: i / 4, label: fmt(log ? 10 ** t : t) }
+          })
     return { key, label, kind: 'number', log, canLog, categories: [], min, max, pos, ticks }
   }
   const categories = [...new Set(present.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))))].sort()

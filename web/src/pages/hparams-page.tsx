@@ -153,7 +153,7 @@ export function HparamsPage() {
                         <i style={{ width: `${Math.round(im.strength * 100)}%` }} />
                       </td>
                       <td className="mono small" title={im.kind === 'rank' ? 'Spearman ρ' : 'correlation ratio η'}>
-                        {im.kind === 'rank' ? `${im.sign < 0 ? '−' : im.sign > 0 ? '+' : ' '}${im.strength.toFixed(2)}` : im.strength.toFixed(2)}
+                        {im.kind === 'rank' && im.strength >= 0.005 ? `${im.sign < 0 ? '−' : '+'}${im.strength.toFixed(2)}` : im.strength.toFixed(2)}
                       </td>
                     </tr>
                   ))}
