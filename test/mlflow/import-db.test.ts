@@ -139,4 +139,34 @@ describe.each([
       db2.close()
     }
   }, 300_000)
+
+  it('exports back with --format mlflow into a store that MLflow reads with the same runs', async () => {
+    const out = join(t.home, `exported-${kind}`)
+    const r = mldb(t.home, ['export', '--format', 'mlflow', out, '--db', t.db])
+    expect(r.status, r.stderr).toBe(0)
+    const back = await runPy<Expected>('make_store.py', ['read', out])
+    const live = expected.runs.filter((x) => x.lifecycle_stage === 'active')
+    expect(back.runs.map((x) => x.run_id).sort()).toEqual(live.map((x) => x.run_id).sort())
+    for (const want of live) {
+      const got = back.runs.find((x) => x.run_id === want.run_id)
+      expect([got?.run_name, got?.status, got?.start_time, got?.end_time, got?.user_id, got?.experiment]).toEqual([
+        want.run_name,
+        want.status,
+        want.start_time,
+        want.end_time,
+        want.user_id,
+        want.experiment,
+      ])
+      expect(got?.params).toEqual(want.params)
+      expect(got?.tags).toEqual(want.tags)
+      const norm = (h: Expected['runs'][number]['history']) =>
+        Object.fromEntries(
+          Object.entries(h).map(([k, pts]) => [
+            k,
+            pts.map(([s, v, ts]) => [s, asLogged(v), ts]).sort((a, b) => (a[0] as number) - (b[0] as number) || (a[2] as number) - (b[2] as number)),
+          ]),
+        )
+      expect(norm(got?.history ?? {})).toEqual(norm(want.history))
+    }
+  }, 300_000)
 })

@@ -1,6 +1,7 @@
 import { closeSync, openSync, renameSync, rmSync } from 'node:fs'
 import type { Command } from 'commander'
 import { exportRecords } from '../../api/export.js'
+import { exportMlflow } from '../../api/mlflow-export.js'
 import { CSV_COLUMNS, toCsvRow } from '../../api/records.js'
 import { toJson } from '../../json.js'
 import { openForRead, withDb } from '../db.js'
@@ -17,9 +18,21 @@ export function registerExport(program: Command): void {
     .description('write every point (experiment, project, series, split, step, time, value) plus params, tags, files and status history')
     .option('-w, --where <filter>', 'only experiments matching a filter')
     .option('-p, --project <name>', 'only this project')
-    .option('-f, --format <format>', 'jsonl or csv (default: from --out, else jsonl)')
+    .option('-f, --format <format>', 'jsonl, csv, or mlflow (an MLflow file store folder; default: from --out, else jsonl)')
     .option('-o, --out <file>', 'write to a file instead of stdout')
-    .action((opts: { db?: string; where?: string; project?: string; format?: string; out?: string }) => {
+    .argument('[dir]', 'with --format mlflow: the folder to write (same as --out)')
+    .action((dir: string | undefined, opts: { db?: string; where?: string; project?: string; format?: string; out?: string }) => {
+      if (opts.format === 'mlflow') {
+        const out = dir ?? opts.out
+        if (!out) throw new UsageError('--format mlflow needs a folder: mldb export --format mlflow DIR')
+        using db = openForRead(opts.db)
+        const r = exportMlflow(db, out, { where: opts.where, project: opts.project })
+        process.stderr.write(
+          `exported ${r.runs} run${r.runs === 1 ? '' : 's'} in ${r.experiments} MLflow experiment${r.experiments === 1 ? '' : 's'}, ${r.points} points and ${r.artifacts} artifacts to ${out}\n`,
+        )
+        return
+      }
+      if (dir !== undefined) throw new UsageError(`unexpected argument "${dir}"; write to a file with --out`)
       const format = opts.format ?? (opts.out?.toLowerCase().endsWith('.csv') ? 'csv' : 'jsonl')
       if (format !== 'csv' && format !== 'jsonl') throw new UsageError(`--format must be csv or jsonl, got "${format}"`)
       using db = openForRead(opts.db)

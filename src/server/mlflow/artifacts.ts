@@ -43,9 +43,9 @@ async function listDir(dir: string): Promise<FileInfo[]> {
 }
 
 /** The run id in an artifact path `<experiment>/<run>/artifacts/...`, if it is one. */
-function runOfPath(path: string): string | undefined {
-  const m = /^\/?[^/]+\/([^/]+)\/artifacts\/./.exec(path)
-  return m?.[1]
+function runOfPath(path: string): { runId: string; rel: string } | undefined {
+  const m = /^\/?[^/]+\/([^/]+)\/artifacts\/(.+)$/.exec(path)
+  return m ? { runId: m[1] as string, rel: m[2] as string } : undefined
 }
 
 /**
@@ -89,8 +89,8 @@ export function artifactEndpoints(proxy: Hono, tracking: Hono, backend: MlflowBa
         await rm(part, { force: true })
         throw e
       }
-      const runId = runOfPath(path)
-      if (runId) backend.recordArtifact(runId, file)
+      const run = runOfPath(path)
+      if (run) backend.recordArtifact(run.runId, file, run.rel)
       return mlflowJson(c, {})
     })().catch(fail(c)),
   )

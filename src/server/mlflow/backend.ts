@@ -304,11 +304,11 @@ export class MlflowBackend {
   }
 
   /** Records an uploaded artifact as a file of its run (no run: nothing to record). */
-  recordArtifact(runId: string, path: string): void {
+  recordArtifact(runId: string, path: string, artifactPath: string): void {
     const r = this.rows.experimentOfRun(runId)
     if (!r || r.deleted_at !== null) return
     const known = this.db.getFiles(r.name).some((f) => f.path === path)
-    if (!known) this.db.addFile(r.name, path, { kind: artifactKind(path), hash: true })
+    if (!known) this.db.addFile(r.name, path, { kind: artifactKind(path), hash: true, meta: { mlflowArtifact: artifactPath } })
   }
 
   /** The runs of some experiments, as MLflow shows them (the routes filter, order and page). */
