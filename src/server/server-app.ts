@@ -1,3 +1,4 @@
+import { join } from 'node:path'
 import type { Context } from 'hono'
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
@@ -7,6 +8,7 @@ import { ChangeFeed } from './change-feed.js'
 import { crossSiteWrites } from './cross-site.js'
 import { errorResponse, jsonResponse, toErrorResponse } from './errors.js'
 import { frameHeaders } from './frame-headers.js'
+import { mlflowRoutes } from './mlflow/index.js'
 import { openApiDocument } from './openapi.js'
 import { artifactRoutes } from './routes/artifacts.js'
 import { directionRoutes } from './routes/directions.js'
@@ -14,7 +16,9 @@ import { eventRoutes } from './routes/events.js'
 import { experimentRoutes } from './routes/experiments.js'
 import { fileRoutes } from './routes/files.js'
 import { modelRoutes } from './routes/models.js'
+import { seriesBatchRoutes } from './routes/series-batch.js'
 import { storeReadRoutes } from './routes/store-read.js'
+import { sweepRoutes } from './routes/sweeps.js'
 import { writeRoutes } from './routes/write.js'
 import type { ServerState } from './state.js'
 import { defaultWebRoot, staticHandler } from './static.js'
@@ -50,8 +54,9 @@ function onError(err: unknown, c: Context): Response {
 
 /**
  * `mldb server`'s HTTP app: the write API, the artifact store and the read API
- * on any Store, plus (on a SQLite file) the dashboard's live updates, files,
- * models and directions routes of `mldb ui`, and the dashboard itself.
+ * on any Store, plus (on a SQLite file) the rest of `mldb ui`'s routes (live
+ * event streams, files on this disk, models, directions, sweeps, MLflow's REST
+ * API), and the dashboard itself.
  *
  * @example
  * const app = createServerApp({ store: await openStore(url), artifactsDir: '/srv/a', maxArtifactBytes: 2 ** 30, open: true })
@@ -74,6 +79,12 @@ export function createServerApp(options: ServerAppOptions): Hono {
   app.use('*', frameHeaders())
   app.use('*', tokenAuth({ store, startToken: options.startToken, open: options.open }))
   app.use('*', crossSiteWrites())
+  if (state) {
+    // MLflow's REST API (docs/mlflow.md) on a file, before the body limit: its artifacts may be large.
+    app.route('/', mlflowRoutes({ db: state.db, artifacts: join(options.artifactsDir, 'mlflow') }))
+    // The listing walks every experiment's rows: a 64 MiB page cache keeps 10,000+ in memory (as mldb ui).
+    state.db.sqlite.pragma('cache_size = -65536')
+  }
   const limit = bodyLimit({
     maxSize: maxBody,
     onError: (c) => errorResponse(c, 413, 'too_large', `the request body is over ${maxBody} bytes; send fewer points per batch`),
@@ -94,6 +105,8 @@ export function createServerApp(options: ServerAppOptions): Hono {
     app.route('/api', modelRoutes(state))
     app.route('/api', eventRoutes(state))
     app.route('/api', directionRoutes(state))
+    app.route('/api', seriesBatchRoutes(state))
+    app.route('/api', sweepRoutes(state))
   }
   app.all('/api/*', (c) => errorResponse(c, 404, 'not_found', `no API route ${c.req.method} ${c.req.path}`))
   app.all('*', staticHandler(options.webRoot ?? defaultWebRoot()))
