@@ -20,9 +20,11 @@ from .durability import SYNCHRONOUS, check_durability, configured_durability
 from .points import BLOCK_SIZE, OPEN_TAILS, PointWriter, StaleIdError, from_sql
 from .registry import Registry
 from .stored_json import decode_stored_json, stored_json_columns_sql
+from .sync import start_sync
 from .sqlite_errors import map_sqlite_errors
 from .wal_guard import WalGuard
 from .validate import (
+    MAX_SAFE_INTEGER,
     check_exp_name,
     check_key,
     check_optional_int,
@@ -138,7 +140,7 @@ class Database:
             db.add_loss_value('20260803_091702_TestModel', 'train', 0, 0.93)
     """
 
-    def __init__(self, path=None, busy_timeout_ms=None, directions=None, durability=None):
+    def __init__(self, path=None, busy_timeout_ms=None, directions=None, durability=None, server=None, token=None, sync_wait_s=None):
         self.path = resolve_db_path(path)[0]
         # which way series are optimised, by key or name; wins over the config file's "directions"
         self._directions = check_directions(directions, "directions")
@@ -166,6 +168,9 @@ class Database:
         self._beats = {}
         self._closed = False
         self._registry = Registry(self)
+        # With a team server (server/token, MLDB_SERVER/MLDB_TOKEN or the config file), a daemon
+        # thread pushes what is logged; close() waits for it at most sync_wait_s (default 5 s).
+        self._sync = start_sync(self.path, server, token, sync_wait_s)
 
     # ------------------------------------------------------------ life cycle
 
@@ -204,6 +209,8 @@ class Database:
         finally:
             self._closed = True
             self.connection.close()
+            if self._sync is not None:
+                self._sync.close()
 
     def _open(self):
         if self._closed:
@@ -416,9 +423,10 @@ class Database:
             if len(self._checked_names) < 10_000:
                 self._checked_names[key] = checked
         e, n, s = checked
-        step = check_step(epoch)
-        v = check_value(n, value)
-        if self._append(e, n, s, step, v):
+        # The common types skip the general checks (same rules: an int step >= 0, a float value).
+        step = epoch if type(epoch) is int and 0 <= epoch <= MAX_SAFE_INTEGER else check_step(epoch)
+        v = value if type(value) is float else check_value(n, value)
+        if _append(self, e, n, s, step, v):
             return
 
         def write():
@@ -429,42 +437,6 @@ class Database:
             self._maybe_beat(eid, now)
 
         self._write(write)
-
-    def _append(self, e, n, s, step, v):
-        """The one-page path of add_metric_value: a single INSERT into the series'
-        tail, committed (durable) before it returns. Only for a series this connection
-        has written before and between heartbeats; False sends the call down the
-        transactional path."""
-        eid = self._exp_ids.get(e)
-        if eid is None or self._closed:
-            return False
-        sid = self._series_ids.get((eid, n, s))
-        past = self._past_blocked.get(sid)
-        now = now_ms()
-        conn = self.connection
-        if past is None or now - self._beats.get(eid, 0) >= HEARTBEAT_EVERY_MS or conn.in_transaction:
-            return False
-        writer = self._writer
-
-        # Autocommit for this one statement: no BEGIN/COMMIT round trips, the INSERT is its own commit.
-        conn.isolation_level = None
-        try:
-            ok = with_busy_retry(conn, lambda: writer.append(sid, step, now, v))
-        finally:
-            conn.isolation_level = "DEFERRED"
-        if not ok:
-            return False
-        self._wal_guard.after_commit()
-        if past + 1 < BLOCK_SIZE:
-            self._past_blocked[sid] = past + 1
-        else:
-            # 64 points past the last block: fold them in and close a block, as a batch would.
-            try:
-                self._past_blocked[sid] = self._write(lambda: writer.fold(sid))
-            except Exception:
-                # The point is committed and must not be reported lost; the next call folds.
-                self._past_blocked.pop(sid, None)
-        return True
 
     def add_loss_value(self, exp, split, epoch, value):
         """Adds one loss value: the series ('loss', split). ``db.add_loss_value(exp, 'train', epoch, 0.31)``"""
@@ -1013,6 +985,49 @@ class Database:
             return name
 
         return self._write(write)
+
+
+def _append(self, e, n, s, step, v):
+    """The one-page path of ``Database.add_metric_value``: a single INSERT into the
+    series' tail, committed (durable) before it returns. Only for a series this
+    connection has written before and between heartbeats; False sends the call down
+    the transactional path. A function, not a method: the hot path skips the error
+    mapping wrapper every method gets (add_metric_value's own maps its errors)."""
+    eid = self._exp_ids.get(e)
+    if eid is None or self._closed:
+        return False
+    sid = self._series_ids.get((eid, n, s))
+    past = self._past_blocked.get(sid)
+    now = now_ms()
+    conn = self.connection
+    if past is None or now - self._beats.get(eid, 0) >= HEARTBEAT_EVERY_MS or conn.in_transaction:
+        return False
+    writer = self._writer
+
+    # Autocommit for this one statement: no BEGIN/COMMIT round trips, the INSERT is its own commit.
+    conn.isolation_level = None
+    try:
+        try:
+            ok = writer.append(sid, step, now, v)
+        except sqlite3.OperationalError as err:
+            if not is_busy(err):
+                raise
+            ok = with_busy_retry(conn, lambda: writer.append(sid, step, now, v))
+    finally:
+        conn.isolation_level = "DEFERRED"
+    if not ok:
+        return False
+    self._wal_guard.after_commit()
+    if past + 1 < BLOCK_SIZE:
+        self._past_blocked[sid] = past + 1
+    else:
+        # 64 points past the last block: fold them in and close a block, as a batch would.
+        try:
+            self._past_blocked[sid] = self._write(lambda: writer.fold(sid))
+        except Exception:
+            # The point is committed and must not be reported lost; the next call folds.
+            self._past_blocked.pop(sid, None)
+    return True
 
 
 # SQLite's own failures (disk full, busy, read-only, I/O, corrupt) leave every method as mldb exceptions.
