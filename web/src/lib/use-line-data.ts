@@ -2,7 +2,7 @@
 // again per zoom range), then extended live with only the points that are new
 // since the last step seen.
 import { useEffect, useRef, useState } from 'react'
-import { api, type BatchLine, type Bucket, type RawPoint } from './api'
+import { ApiError, api, type BatchAnswer, type BatchLine, type Bucket, type RawPoint } from './api'
 import { useChanges } from './live'
 
 /** One line a chart wants: series `key` of experiment `exp`. */
@@ -73,6 +73,28 @@ export function chunkNames(names: readonly string[], reserve: number): string[][
   return out
 }
 
+/** The panel's lines one request each, in the batch answer's shape. */
+async function perLine(specs: readonly LineSpec[], buckets: number, from: number | undefined, to: number | undefined): Promise<BatchAnswer[]> {
+  const lines = await Promise.all(
+    specs.map(async (s): Promise<BatchLine> => {
+      const r = await api.downsample(s.exp, s.key, { buckets, from, to })
+      const col = <K extends keyof Bucket>(k: K) => r.buckets.map((b) => b[k])
+      return {
+        exp: s.exp,
+        series: s.key,
+        step: col('step'),
+        time: col('time'),
+        last: col('last'),
+        min: col('min'),
+        max: col('max'),
+        count: col('count'),
+        nanCount: col('nanCount'),
+      }
+    }),
+  )
+  return [{ buckets, lines, missing: [] }]
+}
+
 const bucketsOf = (l: BatchLine): Bucket[] =>
   l.step.map((step, i) => {
     const last = l.last[i] as number
@@ -140,28 +162,34 @@ export function useLineData(specs: LineSpec[], zoom: StepRange | undefined, load
       chunkNames(exps, reserve).map((chunk) =>
         api.downsampleMany({ exps: chunk, series: keys, buckets, from: zoom?.from, to, bands: load.bands, times: load.times }),
       ),
-    ).then(
-      (answers) => {
-        if (cancelled) return
-        const byId = new Map<string, BatchLine>()
-        for (const a of answers) for (const l of a.lines) byId.set(`${l.exp}\u0000${l.series}`, l)
-        const lines = new Map<string, Loaded>()
-        for (const s of specs) {
-          const l = byId.get(`${s.exp}\u0000${s.key}`)
-          const known = previous.get(s.id)?.lastStep ?? s.lastStep
-          let bs = l ? bucketsOf(l) : []
-          // The panel's range ends at its longest line: a line keeps only what it was known to
-          // hold, so live appends after its own last step add nothing twice.
-          if (!zoom && known !== null) bs = bs.filter((b) => b.step <= known)
-          const lastStep = known ?? bs.at(-1)?.step ?? null
-          lines.set(s.id, { buckets: bs, lastStep, appended: 0 })
-        }
-        setState((s) => ({ lines, version: s.version + 1, arrivedAt: performance.now(), loading: false, error: undefined }))
-      },
-      (e: Error) => {
-        if (!cancelled) setState((s) => ({ ...s, loading: false, error: e.message }))
-      },
     )
+      .catch((e: unknown) => {
+        // a server without the panel route (a team server on PostgreSQL): one request per line
+        if (!(e instanceof ApiError && e.status === 404 && e.message.startsWith('no API route'))) throw e
+        return perLine(specs, buckets, zoom?.from, to)
+      })
+      .then(
+        (answers) => {
+          if (cancelled) return
+          const byId = new Map<string, BatchLine>()
+          for (const a of answers) for (const l of a.lines) byId.set(`${l.exp}\u0000${l.series}`, l)
+          const lines = new Map<string, Loaded>()
+          for (const s of specs) {
+            const l = byId.get(`${s.exp}\u0000${s.key}`)
+            const known = previous.get(s.id)?.lastStep ?? s.lastStep
+            let bs = l ? bucketsOf(l) : []
+            // The panel's range ends at its longest line: a line keeps only what it was known to
+            // hold, so live appends after its own last step add nothing twice.
+            if (!zoom && known !== null) bs = bs.filter((b) => b.step <= known)
+            const lastStep = known ?? bs.at(-1)?.step ?? null
+            lines.set(s.id, { buckets: bs, lastStep, appended: 0 })
+          }
+          setState((s) => ({ lines, version: s.version + 1, arrivedAt: performance.now(), loading: false, error: undefined }))
+        },
+        (e: Error) => {
+          if (!cancelled) setState((s) => ({ ...s, loading: false, error: e.message }))
+        },
+      )
     return () => {
       cancelled = true
     }
