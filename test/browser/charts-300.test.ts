@@ -47,7 +47,7 @@ async function waitDrawn(lines: { loss: number; acc: number }): Promise<void> {
   await waitFor(
     () =>
       page.evaluate((want) => {
-        const draws = window.__mldbChartDraws ?? []
+        const draws = (window as unknown as { __mldbChartDraws?: { title: string; lines: number }[] }).__mldbChartDraws ?? []
         return draws.some((d) => d.title === 'loss' && d.lines >= want.loss) && draws.some((d) => d.title === 'acc' && d.lines >= want.acc)
       }, lines),
     60_000,

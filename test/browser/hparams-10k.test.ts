@@ -75,7 +75,7 @@ describe('the hyperparameter page at 10,000 runs', () => {
     }
     expect(
       await svg.evaluate((el) => {
-        const kids = [...el.children]
+        const kids = Array.from(el.children)
         return kids.findIndex((k) => k.classList.contains('lines')) < kids.findIndex((k) => k.getAttribute('data-testid') === 'pc-axis')
       }),
     ).toBe(true)
