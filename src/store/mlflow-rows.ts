@@ -209,4 +209,32 @@ export class MlflowRows {
       .all(experimentId, name, split) as { step: number; time: number; value: number | null }[]
     return rows.map((r) => ({ step: r.step, time: r.time, value: r.value ?? Number.NaN }))
   }
+
+  /** Stores (or replaces) a logged model's JSON. */
+  putLoggedModel(modelId: string, projectId: number, experimentId: number | null, createdAt: number, body: string): void {
+    this.stmts
+      .get(
+        'INSERT INTO mlflow_logged_models (model_id, project_id, experiment_id, created_at, body) VALUES (?, ?, ?, ?, ?) ON CONFLICT (model_id) DO UPDATE SET body = excluded.body',
+      )
+      .run(modelId, projectId, experimentId, createdAt, body)
+  }
+
+  loggedModel(modelId: string): { project_id: number; experiment_id: number | null; body: string } | undefined {
+    return this.stmts.get('SELECT project_id, experiment_id, body FROM mlflow_logged_models WHERE model_id = ?').get(modelId) as
+      | { project_id: number; experiment_id: number | null; body: string }
+      | undefined
+  }
+
+  /** The logged models of some projects, newest first. */
+  loggedModels(projectIds: readonly number[]): string[] {
+    if (projectIds.length === 0) return []
+    const rows = this.stmts.db
+      .prepare(`SELECT body FROM mlflow_logged_models WHERE project_id IN (${projectIds.map(() => '?').join(',')}) ORDER BY created_at DESC, model_id`)
+      .all(...projectIds) as { body: string }[]
+    return rows.map((r) => r.body)
+  }
+
+  deleteLoggedModel(modelId: string): number {
+    return this.stmts.get('DELETE FROM mlflow_logged_models WHERE model_id = ?').run(modelId).changes
+  }
 }

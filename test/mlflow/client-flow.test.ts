@@ -31,7 +31,10 @@ describe("MLflow's official Python client against mldb", () => {
     ])
     expect(db.getTags('child')['mlflow.parentRunId']).toBe(ids.good)
     const files = db.getFiles('good')
-    expect(files.map((f) => [f.path.endsWith('/plots/hello.txt'), f.size])).toEqual([[true, 15]])
+    expect(files.map((f) => [f.kind, f.meta?.mlflowArtifact, f.size])).toEqual([
+      ['data', 'plots/hello.txt', 15],
+      ['model', 'MLmodel', 12],
+    ])
     // mldb's own filter language sees MLflow's data
     expect(db.listExperiments({ where: "params.lr = '0.01'" }).map((e) => e.name)).toEqual(['good'])
   }, 300_000)

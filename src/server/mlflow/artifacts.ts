@@ -89,8 +89,10 @@ export function artifactEndpoints(proxy: Hono, tracking: Hono, backend: MlflowBa
         await rm(part, { force: true })
         throw e
       }
-      const run = runOfPath(path)
-      if (run) backend.recordArtifact(run.runId, file, run.rel)
+      const model = /^\/?[^/]+\/models\/(m-[0-9a-f]+)\/artifacts\/(.+)$/.exec(path)
+      const run = model ? undefined : runOfPath(path)
+      if (model) backend.recordModelArtifact(model[1] as string, file, model[2] as string)
+      else if (run) backend.recordArtifact(run.runId, file, run.rel)
       return mlflowJson(c, {})
     })().catch(fail(c)),
   )

@@ -12,7 +12,7 @@ import { listExperiments } from '../../store/experiments.js'
 import { type MlflowProjectRow, MlflowRows, syntheticRunId } from '../../store/mlflow-rows.js'
 import type { ExperimentSummary, Json } from '../../store/types.js'
 import { MlflowApiError } from './errors.js'
-import { fromMlflowStatus, paramText, toMlflowStatus, type WireExperiment, type WireMetric, type WireRun } from './wire.js'
+import { fromMlflowStatus, paramText, toMlflowStatus, type WireExperiment, type WireLoggedModel, type WireMetric, type WireRun } from './wire.js'
 
 /** MLflow's view types: which lifecycle stages a search returns. */
 export type ViewType = 'ACTIVE_ONLY' | 'DELETED_ONLY' | 'ALL'
@@ -309,6 +309,85 @@ export class MlflowBackend {
     if (!r || r.deleted_at !== null) return
     const known = this.db.getFiles(r.name).some((f) => f.path === path)
     if (!known) this.db.addFile(r.name, path, { kind: artifactKind(path), hash: true, meta: { mlflowArtifact: artifactPath } })
+  }
+
+  // ------------------------------------------------------------ logged models (MLflow 3)
+
+  createLoggedModel(m: {
+    experimentId: string
+    name?: string | undefined
+    modelType?: string | undefined
+    sourceRunId?: string | undefined
+    params: { key: string; value: string }[]
+    tags: { key: string; value: string }[]
+  }): WireLoggedModel {
+    return this.tx(() => {
+      const p = this.project(m.experimentId)
+      const run = m.sourceRunId ? this.activeRun(m.sourceRunId) : undefined
+      const modelId = `m-${randomUUID().replaceAll('-', '')}`
+      const now = Date.now()
+      const base = p.artifact_location ?? `mlflow-artifacts:/${this.wireId(p)}`
+      const model: WireLoggedModel = {
+        info: {
+          model_id: modelId,
+          experiment_id: this.wireId(p),
+          name: m.name || `model-${modelId.slice(2, 10)}`,
+          artifact_uri: `${base}/models/${modelId}/artifacts`,
+          creation_timestamp_ms: now,
+          last_updated_timestamp_ms: now,
+          status: 'LOGGED_MODEL_PENDING',
+          tags: m.tags,
+          ...(m.modelType ? { model_type: m.modelType } : {}),
+          ...(m.sourceRunId ? { source_run_id: m.sourceRunId } : {}),
+        },
+        data: { params: m.params, metrics: [] },
+      }
+      this.rows.putLoggedModel(modelId, p.id, run?.id ?? null, now, JSON.stringify(model))
+      return model
+    })
+  }
+
+  getLoggedModel(modelId: string): WireLoggedModel {
+    const row = this.rows.loggedModel(modelId)
+    if (!row) throw new MlflowApiError('RESOURCE_DOES_NOT_EXIST', `Logged model with ID '${modelId}' not found`)
+    return JSON.parse(row.body) as WireLoggedModel
+  }
+
+  /** Changes a logged model in one transaction and returns it. */
+  updateLoggedModel(modelId: string, change: (m: WireLoggedModel) => void): WireLoggedModel {
+    return this.tx(() => {
+      const row = this.rows.loggedModel(modelId)
+      if (!row) throw new MlflowApiError('RESOURCE_DOES_NOT_EXIST', `Logged model with ID '${modelId}' not found`)
+      const m = JSON.parse(row.body) as WireLoggedModel
+      change(m)
+      m.info.last_updated_timestamp_ms = Date.now()
+      this.rows.putLoggedModel(modelId, row.project_id, row.experiment_id, m.info.creation_timestamp_ms, JSON.stringify(m))
+      return m
+    })
+  }
+
+  deleteLoggedModel(modelId: string): void {
+    if (this.tx(() => this.rows.deleteLoggedModel(modelId)) === 0)
+      throw new MlflowApiError('RESOURCE_DOES_NOT_EXIST', `Logged model with ID '${modelId}' not found`)
+  }
+
+  searchLoggedModels(experimentIds: readonly string[]): WireLoggedModel[] {
+    const ids: number[] = []
+    for (const id of experimentIds) {
+      const p = id === '0' ? this.rows.projectByName(DEFAULT_PROJECT) : /^\d+$/.test(id) ? this.rows.project(Number(id)) : undefined
+      if (p) ids.push(p.id)
+    }
+    return this.rows.loggedModels(ids).map((b) => JSON.parse(b) as WireLoggedModel)
+  }
+
+  /** Records a file uploaded into a logged model's artifacts as a model file of its source run. */
+  recordModelArtifact(modelId: string, path: string, artifactPath: string): void {
+    const row = this.rows.loggedModel(modelId)
+    if (!row || row.experiment_id === null) return
+    const r = this.db.listExperiments({ ids: [row.experiment_id] })[0]
+    if (!r) return
+    if (this.db.getFiles(r.name).some((f) => f.path === path)) return
+    this.db.addFile(r.name, path, { kind: 'model', hash: true, meta: { mlflowLoggedModel: modelId, mlflowArtifact: artifactPath } })
   }
 
   /** The runs of some experiments, as MLflow shows them (the routes filter, order and page). */

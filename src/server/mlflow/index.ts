@@ -4,6 +4,7 @@ import { artifactEndpoints } from './artifacts.js'
 import { MlflowBackend } from './backend.js'
 import { mlflowError } from './errors.js'
 import { experimentEndpoints } from './experiments.js'
+import { loggedModelEndpoints } from './logged-models.js'
 import { runEndpoints } from './runs.js'
 
 /** Options of `mlflowRoutes`. */
@@ -27,6 +28,7 @@ export function mlflowRoutes(options: MlflowRoutesOptions): Hono {
   const tracking = new Hono()
   experimentEndpoints(tracking, backend)
   runEndpoints(tracking, backend)
+  loggedModelEndpoints(tracking, backend)
   const proxy = new Hono()
   artifactEndpoints(proxy, tracking, backend, root)
   tracking.all('*', (c) => mlflowError(c, 'ENDPOINT_NOT_FOUND', `${c.req.method} ${c.req.path} is not an MLflow endpoint mldb serves (see docs/mlflow.md)`))

@@ -117,9 +117,6 @@ export function runEndpoints(app: Hono, backend: MlflowBackend): void {
     const page = runs.slice(offset, offset + max)
     return { runs: page, ...(offset + max < runs.length ? { next_page_token: pageToken(offset + max) } : {}) }
   })
-  // MLflow 3 looks for logged models when it lists a run's artifacts; mldb keeps
-  // logged models only as run outputs (runs/outputs), so the search finds none.
-  endpoint(app, '/logged-models/search', () => ({ models: [] }))
   endpoint(app, '/metrics/get-history', (f) => {
     const all = backend.metricHistory(runIdOf(f), reqString(f, 'metric_key'))
     const max = optInt(f, 'max_results')

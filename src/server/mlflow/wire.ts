@@ -51,6 +51,24 @@ export interface WireRun {
   outputs: { model_outputs: unknown[] }
 }
 
+/** An MLflow 3 logged model (what `mlflow.<flavor>.log_model` creates). */
+export interface WireLoggedModel {
+  info: {
+    model_id: string
+    experiment_id: string
+    name: string
+    artifact_uri: string
+    creation_timestamp_ms: number
+    last_updated_timestamp_ms: number
+    status: string
+    status_message?: string
+    model_type?: string
+    source_run_id?: string
+    tags: WireKeyValue[]
+  }
+  data: { params: WireKeyValue[]; metrics: WireMetric[] }
+}
+
 const TO_MLFLOW: Record<string, string> = {
   TRAINING: 'RUNNING',
   VALIDATING: 'RUNNING',

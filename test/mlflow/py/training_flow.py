@@ -75,6 +75,21 @@ assert [(a.path, a.is_dir, a.file_size) for a in arts] == [("plots/hello.txt", F
 local = client.download_artifacts(good, "plots/hello.txt", tempfile.mkdtemp())
 assert open(local).read() == "hello artifact\n"
 
+# an MLflow 3 logged model of the good run, its files through the artifact proxy
+from mlflow.entities import LoggedModelStatus  # noqa: E402
+
+lm = client.create_logged_model(exp_id, name="clf", source_run_id=good, params={"depth": "3"}, tags={"stage": "dev"})
+model_dir = tempfile.mkdtemp()
+with open(os.path.join(model_dir, "MLmodel"), "w") as f:
+    f.write("flavors: {}\n")
+client.log_model_artifacts(lm.model_id, model_dir)
+client.finalize_logged_model(lm.model_id, LoggedModelStatus.READY)
+got = client.get_logged_model(lm.model_id)
+assert got.status == LoggedModelStatus.READY and got.params == {"depth": "3"} and got.tags == {"stage": "dev"}, got
+assert got.source_run_id == good and got.name == "clf"
+assert [m.model_id for m in client.search_logged_models([exp_id])] == [lm.model_id]
+assert [a.path for a in client.list_logged_model_artifacts(lm.model_id)] == ["MLmodel"]
+
 try:
     client.get_run("0123456789abcdef0123456789abcdef")
     raise AssertionError("no error")
