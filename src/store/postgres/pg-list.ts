@@ -82,9 +82,12 @@ export async function pgListQuery(pool: Pool, options: ListOptions): Promise<{ w
   return { where: bindNow(conds.join(' AND '), now), order: bindNow(order, now), params }
 }
 
-/** A double precision summary column as mldb's JSON writes it: NULL (NaN) and ±Infinity as strings. */
-const num = (col: string) =>
-  `(CASE WHEN ${col} IS NULL THEN to_json('NaN'::text) WHEN ${col} = 'Infinity'::float8 THEN to_json('Infinity'::text) WHEN ${col} = '-Infinity'::float8 THEN to_json('-Infinity'::text) ELSE to_json(${col}) END)`
+/**
+ * A double precision summary column as mldb's JSON writes it. PostgreSQL's JSON
+ * output already quotes the numbers JSON cannot hold ("NaN", "Infinity",
+ * "-Infinity"), so a NULL (NaN, as SQLite keeps it) only needs to become NaN.
+ */
+const num = (col: string) => `coalesce(${col}, 'NaN'::float8)`
 
 const KEY = "(CASE WHEN s.split = '' THEN s.name ELSE s.split || '/' || s.name END)"
 
@@ -102,7 +105,7 @@ export const SUMMARY_JSON = `json_build_object(
   'tags', coalesce((SELECT json_object_agg(x.key, x.value ORDER BY x.key COLLATE "C") FROM tags x WHERE x.experiment_id = e.id), '{}'::json),
   'series', coalesce((SELECT json_object_agg(${KEY}, json_build_object(
       'name', s.name, 'split', s.split, 'key', ${KEY}, 'count', s.count, 'firstStep', s.first_step, 'lastStep', s.last_step,
-      'lastTime', s.last_time, 'last', CASE WHEN s.count = 0 THEN to_json('NaN'::text) ELSE ${num('s.last_value')} END,
+      'lastTime', s.last_time, 'last', CASE WHEN s.count = 0 THEN 'NaN'::float8 ELSE ${num('s.last_value')} END,
       'min', ${num('s.min_value')}, 'max', ${num('s.max_value')}, 'nanCount', s.nan_count) ORDER BY s.name COLLATE "C", s.split COLLATE "C")
     FROM series s WHERE s.experiment_id = e.id), '{}'::json)
 )`

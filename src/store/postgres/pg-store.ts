@@ -79,7 +79,6 @@ export interface PostgresStoreOptions {
 export class PostgresStore implements Store {
   readonly kind = 'postgres'
   readonly location: string
-  private readonly expIds = new Map<string, number>()
   private readonly seriesIds = new Map<string, number>()
 
   private constructor(
@@ -91,7 +90,9 @@ export class PostgresStore implements Store {
 
   /** Connects, migrates (or refuses a newer schema) and returns the store; unreachable → StoreUnavailableError. */
   static async open(url: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
-    const pool = new pg.Pool({ connectionString: url, max: options.max ?? 16, types, connectionTimeoutMillis: 30_000 })
+    // jit off: mldb's queries are many short ones and a 10,000-row listing, where
+    // compiling the expressions costs more than it saves.
+    const pool = new pg.Pool({ connectionString: url, max: options.max ?? 16, types, connectionTimeoutMillis: 30_000, options: '-c jit=off' })
     // An idle connection dropped by a restarting server must not crash the process.
     pool.on('error', () => {})
     const store = new PostgresStore(pool, url)
@@ -127,7 +128,6 @@ export class PostgresStore implements Store {
       await client.query('ROLLBACK').catch(() => {
         broken = true
       })
-      this.expIds.clear()
       this.seriesIds.clear()
       if (isUnavailable(e)) broken = true
       throw mapError(e, this.location)
@@ -161,8 +161,6 @@ export class PostgresStore implements Store {
   /** The id of a live experiment, or NotFoundError. */
   private async expId(c: pg.PoolClient | pg.Pool, name: string): Promise<number> {
     checkExpName(name)
-    const cached = this.expIds.get(name)
-    if (cached !== undefined) return cached
     const r = await c.query('SELECT id FROM experiments WHERE name = $1 AND deleted_at IS NULL', [name])
     const id = r.rows[0]?.id as number | undefined
     if (id === undefined) throw new NotFoundError(`no experiment named "${name}"; create it first (POST /api/experiments)`, 'experiment', name)
