@@ -37,7 +37,7 @@ describe.each(BACKENDS)('mldb server on $name', (backend) => {
         const headers: Record<string, string> = {}
         if (token !== null) headers.authorization = `Bearer ${token}`
         let payload: BodyInit | undefined
-        if (body instanceof Uint8Array) payload = body
+        if (body instanceof Uint8Array) payload = body as unknown as BodyInit
         else if (body !== undefined) {
           headers['content-type'] = 'application/json'
           payload = typeof body === 'string' ? body : JSON.stringify(body)

@@ -10,7 +10,7 @@ import { ExperimentRows } from '../experiment-rows.js'
 import type { ListOptions } from '../experiments.js'
 import { listExperimentsJson } from '../experiments-json.js'
 import { FileRows, fileFromRow } from '../file-rows.js'
-import { type Point, PointWriter } from '../points.js'
+import { type Point, type PointWriter, pointWriter } from '../points.js'
 import { listProjects } from '../projects.js'
 import { groupPoints } from '../remote-points.js'
 import { SeriesRows } from '../series-rows.js'
@@ -49,7 +49,8 @@ export class SqliteStore implements Store {
     this.files = new FileRows(this.db.sqlite)
     this.rows = new ExperimentRows(this.db.sqlite)
     this.series = new SeriesRows(this.db.sqlite)
-    this.writer = new PointWriter(this.db.sqlite)
+    // the connection's one writer, shared with the Database: it knows which series have open tails
+    this.writer = pointWriter(this.db.sqlite)
     this.claim = this.db.sqlite.prepare('INSERT OR IGNORE INTO server_writes (client, seq, time) VALUES (?, ?, ?)')
   }
 
