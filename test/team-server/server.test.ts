@@ -171,6 +171,17 @@ describe.each(BACKENDS)('mldb server on $name', (backend) => {
     expect(existsSync(join(c.artifacts, 'tmp')) ? readdirSync(join(c.artifacts, 'tmp')) : []).toEqual([])
   })
 
+  it('a page load with ?token= keeps the token in a cookie, as mldb ui does', async () => {
+    const c = await setup()
+    const res = await c.app.request(`/?token=${START}`, { headers: { accept: 'text/html' } })
+    expect(res.status).toBe(302)
+    expect(res.headers.get('location')).toBe('/')
+    const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] as string
+    expect(cookie).toMatch(/^mldb_token_\d+=/)
+    expect((await c.app.request('/api/experiments', { headers: { cookie } })).status).toBe(200)
+    expect((await c.app.request('/api/experiments', { headers: { cookie: cookie.replace(START, 'nope') } })).status).toBe(401)
+  })
+
   it('tells the live dashboard what changed since its last poll', async () => {
     const c = await setup()
     await c.req('POST', '/api/experiments', w({ name: 'old' }))
