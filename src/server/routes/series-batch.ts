@@ -6,7 +6,6 @@ import { z } from 'zod'
 import { ValidationError } from '../../errors.js'
 import { parseSeriesKey } from '../../query/filter.js'
 import { downsampleMany, type SeriesRef } from '../../store/downsample-many.js'
-import { jsonResponse } from '../errors.js'
 import type { ServerState } from '../state.js'
 import { boolParam, intParam, numParam } from '../validate.js'
 
@@ -43,6 +42,31 @@ export interface BatchLine {
   max?: number[]
   count: number[]
   nanCount: number[]
+}
+
+/** A column of integers as JSON. */
+const ints = (xs: number[]): string => `[${xs.join(',')}]`
+
+/** A column of values as JSON, NaN and ±Infinity as strings (as toJson writes them). */
+const floats = (xs: number[]): string => {
+  let out = '['
+  for (let i = 0; i < xs.length; i++) {
+    const v = xs[i] as number
+    if (i > 0) out += ','
+    out += Number.isFinite(v) ? String(v) : `"${v}"`
+  }
+  return `${out}]`
+}
+
+/**
+ * v to `digits` significant digits, printed short: the integer division by a power of ten
+ * gives the double nearest the decimal (0.2053, not 0.20530000000000001), 5× faster than toPrecision.
+ */
+function roundTo(v: number, digits: number): number {
+  if (!Number.isFinite(v) || v === 0) return v
+  const e = digits - 1 - Math.floor(Math.log10(Math.abs(v)))
+  if (e > 22 || e < -22) return Number(v.toPrecision(digits))
+  return e >= 0 ? Math.round(v * 10 ** e) / 10 ** e : Math.round(v / 10 ** -e) * 10 ** -e
 }
 
 /**
@@ -89,7 +113,7 @@ export function seriesBatchRoutes(state: ServerState): Hono {
     for (const key of keys) if (key.length === 0) throw new ValidationError('series=: name a series such as "valid/loss" or "rmse"')
 
     const digits = q.digits
-    const round = digits === undefined ? (v: number) => v : (v: number) => (Number.isFinite(v) ? Number(v.toPrecision(digits)) : v)
+    const round = digits === undefined ? (v: number) => v : (v: number) => roundTo(v, digits)
     const refs: (SeriesRef & { key: string })[] = []
     for (const exp of exps) for (const key of keys) refs.push({ exp, key, ...parseSeriesKey(key) })
     const read = downsampleMany(db.sqlite, refs, { buckets: q.buckets, from: q.from, to: q.to, bands: q.bands, times: q.times })
@@ -109,7 +133,17 @@ export function seriesBatchRoutes(state: ServerState): Hono {
       }
       lines.push(line)
     })
-    return jsonResponse(c, { buckets: q.buckets, lines, missing })
+    // Written by hand: toJson's replacer runs per number, 3× the time of the columns' own join.
+    const parts: string[] = []
+    for (const l of lines) {
+      let text = `{"exp":${JSON.stringify(l.exp)},"series":${JSON.stringify(l.series)},"step":${ints(l.step)},"last":${floats(l.last)},"count":${ints(l.count)},"nanCount":${ints(l.nanCount)}`
+      if (l.time) text += `,"time":${ints(l.time)}`
+      if (l.min && l.max) text += `,"min":${floats(l.min)},"max":${floats(l.max)}`
+      parts.push(`${text}}`)
+    }
+    return c.body(`{"buckets":${q.buckets},"lines":[${parts.join(',')}],"missing":${JSON.stringify(missing)}}`, 200, {
+      'content-type': 'application/json; charset=utf-8',
+    })
   })
 
   return app
