@@ -229,6 +229,31 @@ describe.each(BACKENDS)('the store on $name', (backend) => {
   })
 })
 
+describe('both backends', () => {
+  it('draw the same downsampled chart of a long series from their 64-point blocks, spikes and NaNs kept', async () => {
+    const [a, b] = await Promise.all(BACKENDS.map((x) => x.fresh()))
+    const all: RemotePoint[] = []
+    for (let i = 0; i < 30_000; i++) all.push(pt('loss', 'train', i, i === 17_777 ? 1e9 : i % 1000 === 0 ? Number.NaN : Math.cos(i / 100), 5 + i))
+    all.push(pt('loss', 'train', 12_345, -7)) // a late duplicate step inside a closed block
+    for (const f of [a, b]) {
+      if (!f) continue
+      await f.store.createExperiment(id(), { name: 'long' })
+      for (let k = 0; k < 30_000; k += 5_000) await f.store.logPoints(id(), 'long', all.slice(k, k + 5_000))
+      await f.store.logPoints(id(), 'long', all.slice(30_000))
+    }
+    const options = { buckets: 100, from: 1_000, to: 28_999 }
+    const [da, db] = await Promise.all([a?.store.downsample('long', 'train/loss', options), b?.store.downsample('long', 'train/loss', options)])
+    expect(da).toHaveLength(100)
+    expect(db).toEqual(da)
+    expect(Math.max(...(da ?? []).map((x) => x.max))).toBe(1e9)
+    expect(Math.min(...(da ?? []).map((x) => x.min))).toBe(-7)
+    expect((da ?? []).reduce((n, x) => n + x.count, 0)).toBe(28_000 + 1)
+    expect((da ?? []).reduce((n, x) => n + x.nanCount, 0)).toBe(28)
+    const [sa, sb] = await Promise.all([a?.store.getSeries('long'), b?.store.getSeries('long')])
+    expect(sb).toEqual(sa)
+  })
+})
+
 describe('PostgreSQL migrations', () => {
   it('refuses a database written by a newer mldb, without changing it', async () => {
     const url = freshPgUrl()

@@ -22,6 +22,7 @@ import {
 } from '../store.js'
 import { decodeStoredJson } from '../stored-json.js'
 import type { ExperimentSummary, FileRecord, Json, SeriesSummary, StatusChange } from '../types.js'
+import { pgDownsample } from './pg-downsample.js'
 import { pgListQuery, SUMMARY_JSON } from './pg-list.js'
 import { migratePg } from './pg-migrations.js'
 import { writePgPoints } from './pg-points.js'
@@ -392,41 +393,7 @@ export class PostgresStore implements Store {
 
   async downsample(name: string, series: string, options: DownsampleOptions = {}): Promise<Bucket[]> {
     const sid = await this.findSeries(name, series)
-    const s = (await this.read(() => this.pool.query('SELECT count, first_step, last_step FROM series WHERE id = $1', [sid]))).rows[0] as {
-      count: number
-      first_step: number | null
-      last_step: number | null
-    }
-    if (s.count === 0 || s.first_step === null || s.last_step === null) return []
-    const from = Math.max(options.from ?? s.first_step, s.first_step)
-    const to = Math.min(options.to ?? s.last_step, s.last_step)
-    if (to < from) return []
-    const buckets = Math.max(1, Math.min(options.buckets ?? 1000, 100_000))
-    const width = (to - from + 1) / buckets
-    // One pass in PostgreSQL over the raw points of the range: min/max ignore NaN, count it, keep the last.
-    const r = await this.read(() =>
-      this.pool.query({
-        text: `SELECT min(step) AS step,
-                 (array_agg(time ORDER BY step DESC, seq DESC))[1] AS time,
-                 min(value) FILTER (WHERE value <> 'NaN') AS min,
-                 max(value) FILTER (WHERE value <> 'NaN') AS max,
-                 (array_agg(value ORDER BY step DESC, seq DESC))[1] AS last,
-                 count(*) AS count,
-                 count(*) FILTER (WHERE value = 'NaN') AS nan
-               FROM points WHERE series_id = $1 AND step >= $2 AND step <= $3
-               GROUP BY least($4 - 1, floor((step - $2) / $5::float8)::bigint) ORDER BY 1`,
-        values: [sid, from, to, buckets, width],
-      }),
-    )
-    return r.rows.map((b) => ({
-      step: b.step,
-      time: b.time,
-      min: b.min ?? Number.NaN,
-      max: b.max ?? Number.NaN,
-      last: b.last,
-      count: b.count,
-      nanCount: b.nan,
-    }))
+    return this.read(() => pgDownsample(this.pool, sid, options))
   }
 
   async listProjects(): Promise<{ name: string; experiments: number }[]> {
