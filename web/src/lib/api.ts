@@ -1,5 +1,6 @@
 // The dashboard's only door to the server: typed fetches of the JSON API.
 import type { ExperimentSummary, FileRecord, Json, SeriesSummary, StatusChange } from '../../../src/store/types'
+import { parseJsonNumbers } from './json-numbers'
 
 export type { ExperimentSummary, Json, SeriesSummary }
 
@@ -74,23 +75,13 @@ export class ApiError extends Error {
   }
 }
 
-// The server writes NaN and ±Infinity as strings; turn them back into numbers
-// where a number is expected (not in params or names, where a string is a string).
-const NUMBER_KEYS = new Set(['last', 'min', 'max', 'value', 'firstStep', 'lastStep', 'lastTime', 'step', 'time', 'count', 'nanCount'])
+// The server writes NaN and ±Infinity as strings; they are numbers again only in
+// number positions (json-numbers.ts, docs/schema.md): a param ["a", "b", "NaN"] stays text.
 const SPECIAL: Record<string, number> = { NaN: Number.NaN, Infinity: Number.POSITIVE_INFINITY, '-Infinity': Number.NEGATIVE_INFINITY }
-
-function revive(this: unknown, key: string, value: unknown): unknown {
-  if (typeof value !== 'string') return value
-  const special = SPECIAL[value]
-  if (special === undefined) return value
-  // points are [step, time, value] triples
-  if (NUMBER_KEYS.has(key) || (Array.isArray(this) && this.length === 3 && key === '2')) return special
-  return value
-}
 
 /** Parses a server JSON body, turning "NaN"/"Infinity" strings in number fields back into numbers. */
 export function parseJson<T>(text: string): T {
-  return JSON.parse(text, revive) as T
+  return parseJsonNumbers<T>(text)
 }
 
 async function request<T>(path: string, init?: RequestInit): Promise<T> {
