@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs'
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { toJson } from '../../src/json.js'
@@ -36,10 +36,11 @@ beforeEach(() => {
 afterEach(() => t.close())
 
 describe('GET /api/health and /api/projects', () => {
-  it('reports the database path and schema version', async () => {
-    const r = await t.json<{ ok: boolean; db: string; version: number }>('/api/health')
+  it('reports the database path, schema version and package version', async () => {
+    const r = await t.json<{ ok: boolean; db: string; version: number; package: string }>('/api/health')
     expect(r.status).toBe(200)
-    expect(r.body).toEqual({ ok: true, db: t.db.path, version: expect.any(Number) })
+    const pkg = JSON.parse(readFileSync(join(import.meta.dirname, '../../package.json'), 'utf8')) as { version: string }
+    expect(r.body).toEqual({ ok: true, db: t.db.path, version: readdirSync(join(import.meta.dirname, '../../migrations')).length, package: pkg.version })
   })
 
   it('lists projects with their number of live experiments', async () => {
