@@ -1,11 +1,11 @@
 // The NaN rule of mldb's JSON outputs, from test/golden/json-numbers.json, for
 // every reader: src/json.ts (CLI --json and server readers) and the dashboard's
-// parseJson; then end to end: what the HTTP API sends, read as the dashboard reads it.
+// module (web/src/lib/api.ts parses every body with it); then end to end: what the HTTP API sends, read as the dashboard reads it.
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { parseJsonNumbers } from '../../src/json.js'
-import { parseJson } from '../../web/src/lib/api.js'
+import { parseJsonNumbers as dashboardParse } from '../../web/src/lib/json-numbers.js'
 import { expUrl, setupApp } from '../server/helpers.js'
 
 interface Case {
@@ -29,7 +29,7 @@ function changedPaths(plain: unknown, revived: unknown, path = ''): string[] {
 
 const readers: [string, (text: string) => unknown][] = [
   ['src/json.ts parseJsonNumbers', (t) => parseJsonNumbers(t)],
-  ['the dashboard parseJson', (t) => parseJson(t)],
+  ['the dashboard (web/src/lib/json-numbers.ts)', (t) => dashboardParse(t)],
 ]
 
 describe.each(readers)('%s', (_name, read) => {
@@ -51,7 +51,7 @@ describe('the dashboard reading the HTTP API', () => {
   const get = async <T>(url: string): Promise<T> => {
     const res = await t.app.request(url)
     expect(res.status).toBe(200)
-    return parseJson<T>(await res.text())
+    return dashboardParse<T>(await res.text())
   }
 
   it('keeps a param ["a","b","NaN"] and a param {"value":"NaN"} as the strings they are', async () => {
