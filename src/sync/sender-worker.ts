@@ -46,9 +46,10 @@ async function run(): Promise<void> {
       publish()
       // 'busy': another live sender on this file holds the lease and sends it all.
       if (r === 'idle' || r === 'busy') {
+        // Give the lease back before saying done: the main thread may end the process right after.
+        sender.close()
         Atomics.store(shared, 0, 1)
         Atomics.notify(shared, 0)
-        sender.close()
         return
       }
     }

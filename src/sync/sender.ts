@@ -262,16 +262,18 @@ export class Sender {
     const experiments: Pending['experiments'] = []
     const outbox = this.rows.outbox()
     const waiting = new Map<number, number>()
+    const creating = new Set<number>()
     for (const row of outbox) {
       const ack = JSON.parse(row.ack) as Ack
       if (row.error === null && ack.t !== 'points') waiting.set(ack.e, (waiting.get(ack.e) ?? 0) + 1)
+      if (ack.t === 'create') creating.add(ack.e)
     }
     let points = 0
     let writes = 0
     for (const e of this.rows.experiments(undefined)) {
       let n = 0
       for (const s of this.rows.series(e.id)) n += this.rows.countAfter(s.id, s.step, s.seq)
-      const w = (waiting.get(e.id) ?? 0) + (e.sync?.created ? 0 : 1)
+      const w = (waiting.get(e.id) ?? 0) + (e.sync?.created || creating.has(e.id) ? 0 : 1)
       if (n > 0 || w > 0) experiments.push({ name: e.name, points: n, writes: w })
       points += n
       writes += w

@@ -120,6 +120,30 @@ console.log('closed')
   return file
 }
 
+/** The same writer in Python (the client in python/, from source). */
+export function pythonWriterScript(dir: string): string {
+  const file = join(dir, 'writer.py')
+  writeFileSync(
+    file,
+    `import math, sys, time
+import mldb
+name, n, every = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]) if len(sys.argv) > 3 else 0
+db = mldb.Database()
+db.set_exp_status(name, 'TRAINING')
+db.set_params(name, {'lr': 0.01, 'name': name})
+for i in range(n):
+    db.add_metric_value(name, 'acc', i, math.nan if i % 97 == 0 else i / n)
+    if every and i % every == every - 1:
+        time.sleep(0.002)
+db.set_exp_status(name, 'COMPLETE')
+print('logged', flush=True)
+db.close()
+print('closed', flush=True)
+`,
+  )
+  return file
+}
+
 /** A running writer process. */
 export interface Writer {
   child: ChildProcess
@@ -131,7 +155,11 @@ export interface Writer {
 
 /** Starts a writer on a machine with MLDB_SERVER / MLDB_TOKEN set. */
 export function startWriter(script: string, m: { home: string }, env: Record<string, string>, args: string[]): Writer {
-  const child = spawn(process.execPath, [script, ...args], { env: { PATH: process.env.PATH ?? '', HOME: m.home, ...env }, stdio: 'pipe' })
+  const python = script.endsWith('.py')
+  const child = spawn(python ? 'python3' : process.execPath, [script, ...args], {
+    env: { PATH: process.env.PATH ?? '', HOME: m.home, ...(python ? { PYTHONPATH: join(ROOT, 'python') } : {}), ...env },
+    stdio: 'pipe',
+  })
   children.push(child)
   let out = ''
   let err = ''

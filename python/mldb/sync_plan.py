@@ -1,0 +1,186 @@
+"""What the sender sends: the writes that bring a team server up to date with one
+experiment, and what to record when the server acknowledges each. The rows and the
+``ack`` JSON are the same as the TypeScript sender's (src/sync/planner.ts), so
+either client may finish what the other started in the same file."""
+
+import hashlib
+import json
+import os
+import uuid as uuidlib
+from urllib.parse import quote
+
+#: The tag that carries an experiment's uuid on the server (two machines' same names never merge).
+UUID_TAG = "mldb.uuid"
+#: Points per request.
+POINTS_PER_WRITE = 5000
+
+
+def _exp_path(name, what):
+    return "/api/experiments/%s/%s" % (quote(name, safe=""), what)
+
+
+def wire_value(v):
+    """JSON has no NaN or Infinity: the write API takes them as strings (NULL is NaN)."""
+    if v is None or v != v:
+        return "NaN"
+    if v == float("inf"):
+        return "Infinity"
+    if v == float("-inf"):
+        return "-Infinity"
+    return v
+
+
+def _kv(conn, table, exp_id):
+    return {k: v for k, v in conn.execute("SELECT key, value FROM %s WHERE experiment_id = ?" % table, (exp_id,))}
+
+
+def experiments(conn, server, since=None):
+    """Live experiments (all, or touched since ``since`` ms) with their sync rows."""
+    rows = conn.execute(
+        """SELECT e.id, e.name, p.name, e.host, e.pid, e.notes,
+                  s.experiment_id, s.uuid, s.remote_name, s.created, s.status_id, s.params, s.tags, s.notes, s.file_id
+           FROM experiments e JOIN projects p ON p.id = e.project_id
+           LEFT JOIN sync_experiments s ON s.server = ? AND s.experiment_id = e.id
+           WHERE e.deleted_at IS NULL AND (? IS NULL OR e.updated_at >= ? OR COALESCE(e.heartbeat_at, 0) >= ? OR s.experiment_id IS NULL)
+           ORDER BY e.id""",
+        (server, since, since, since),
+    ).fetchall()
+    out = []
+    for r in rows:
+        sync = None
+        if r[6] is not None:
+            sync = dict(uuid=r[7], remote_name=r[8], created=r[9], status_id=r[10], params=r[11], tags=r[12], notes=r[13], file_id=r[14])
+        out.append(dict(id=r[0], name=r[1], project=r[2], host=r[3], pid=r[4], notes=r[5], sync=sync))
+    return out
+
+
+def _add_experiment(conn, server, exp_id, name):
+    conn.execute(
+        "INSERT OR IGNORE INTO sync_experiments (server, experiment_id, uuid, remote_name) VALUES (?, ?, ?, ?)",
+        (server, exp_id, str(uuidlib.uuid4()), name),
+    )
+    r = conn.execute(
+        "SELECT uuid, remote_name, created, status_id, params, tags, notes, file_id FROM sync_experiments WHERE server = ? AND experiment_id = ?",
+        (server, exp_id),
+    ).fetchone()
+    return dict(uuid=r[0], remote_name=r[1], created=r[2], status_id=r[3], params=r[4], tags=r[5], notes=r[6], file_id=r[7])
+
+
+def series_state(conn, server, exp_id):
+    return conn.execute(
+        """SELECT s.id, s.name, s.split, COALESCE(ss.step, -1), COALESCE(ss.seq, -1)
+           FROM series s LEFT JOIN sync_series ss ON ss.server = ? AND ss.series_id = s.id WHERE s.experiment_id = ? ORDER BY s.id""",
+        (server, exp_id),
+    ).fetchall()
+
+
+def count_after(conn, series_id, step, seq):
+    return conn.execute(
+        "SELECT count(*) FROM points WHERE series_id = ? AND (step > ? OR (step = ? AND seq > ?))", (series_id, step, step, seq)
+    ).fetchone()[0]
+
+
+def _parsed(stored):
+    return {k: json.loads(v) for k, v in stored.items()}
+
+
+def plan_experiment(conn, server, exp, max_upload_bytes):
+    """The writes for one experiment, as ``(path, body, ack)``: its creation alone
+    first, then status changes, params, tags, notes, file records and points."""
+    sync = exp["sync"] or _add_experiment(conn, server, exp["id"], exp["name"])
+    params = _kv(conn, "params", exp["id"])
+    tags = _kv(conn, "tags", exp["id"])
+    statuses = conn.execute(
+        "SELECT id, status FROM status_history WHERE experiment_id = ? AND id > ? ORDER BY id LIMIT 100",
+        (exp["id"], 0 if not sync["created"] else sync["status_id"]),
+    ).fetchall()
+    if not sync["created"]:
+        body = {"name": sync["remote_name"], "project": exp["project"], "params": _parsed(params), "tags": dict(tags, **{UUID_TAG: sync["uuid"]})}
+        if statuses:
+            body["status"] = statuses[0][1]
+        if exp["host"]:
+            body["host"] = exp["host"]
+        if exp["pid"] is not None:
+            body["pid"] = exp["pid"]
+        ack = {"t": "create", "e": exp["id"], "name": sync["remote_name"], "uuid": sync["uuid"],
+               "statusId": statuses[0][0] if statuses else 0, "params": params, "tags": tags}
+        return [("/api/experiments", body, ack)]
+    name = sync["remote_name"]
+    out = []
+    for sid, status in statuses:
+        out.append((_exp_path(name, "status"), {"status": status}, {"t": "status", "e": exp["id"], "id": sid}))
+    acked = json.loads(sync["params"])
+    new = {k: v for k, v in params.items() if acked.get(k) != v}
+    if new:
+        out.append((_exp_path(name, "params"), {"params": _parsed(new)}, {"t": "params", "e": exp["id"], "params": params}))
+    acked = json.loads(sync["tags"])
+    new = {k: v for k, v in tags.items() if acked.get(k) != v}
+    if new:
+        out.append((_exp_path(name, "tags"), {"tags": new}, {"t": "tags", "e": exp["id"], "tags": tags}))
+    if exp["notes"] != sync["notes"]:
+        out.append((_exp_path(name, "notes"), {"notes": exp["notes"]}, {"t": "notes", "e": exp["id"], "notes": exp["notes"]}))
+    for fid, path, kind, step, size, mtime, sha, meta in conn.execute(
+        "SELECT id, path, kind, step, size, mtime, sha256, meta FROM file_pointers WHERE experiment_id = ? AND id > ? ORDER BY id LIMIT 20",
+        (exp["id"], sync["file_id"]),
+    ).fetchall():
+        ack = {"t": "file", "e": exp["id"], "id": fid}
+        if size <= max_upload_bytes and os.path.isfile(path) and os.path.getsize(path) == size:
+            if sha is None:
+                # Hash here, once: the record sent and its retries then name the same bytes.
+                h = hashlib.sha256()
+                with open(path, "rb") as f:
+                    for chunk in iter(lambda: f.read(1 << 20), b""):
+                        h.update(chunk)
+                sha = h.hexdigest()
+            ack["upload"] = {"path": path, "size": size, "sha256": sha}
+        body = {"path": path, "kind": kind, "step": step, "size": size, "mtime": mtime, "sha256": sha, "meta": None if meta is None else json.loads(meta)}
+        out.append((_exp_path(name, "files"), body, ack))
+    budget = POINTS_PER_WRITE
+    points, series = [], []
+    for sid, sname, split, step, seq in series_state(conn, server, exp["id"]):
+        if budget <= 0:
+            break
+        got = conn.execute(
+            "SELECT step, seq, time, value FROM points WHERE series_id = ? AND (step > ? OR (step = ? AND seq > ?)) ORDER BY step, seq LIMIT ?",
+            (sid, step, step, seq, budget),
+        ).fetchall()
+        if not got:
+            continue
+        budget -= len(got)
+        points.extend({"name": sname, "split": split, "step": p[0], "value": wire_value(p[3]), "time": p[2]} for p in got)
+        series.append([sid, got[-1][0], got[-1][1], len(got)])
+    if points:
+        out.append((_exp_path(name, "points"), {"points": points}, {"t": "points", "e": exp["id"], "series": series}))
+    return out
+
+
+def _update(conn, server, exp_id, **set_):
+    keys = list(set_)
+    conn.execute(
+        "UPDATE sync_experiments SET %s WHERE server = ? AND experiment_id = ?" % ", ".join("%s = ?" % k for k in keys),
+        [set_[k] for k in keys] + [server, exp_id],
+    )
+
+
+def apply_ack(conn, server, ack):
+    """Records an acknowledged write (in the transaction that deletes its outbox row)."""
+    t, e = ack["t"], ack.get("e")
+    if t == "create":
+        _update(conn, server, e, created=1, status_id=ack["statusId"], params=json.dumps(ack["params"]), tags=json.dumps(ack["tags"]))
+    elif t == "status":
+        _update(conn, server, e, status_id=ack["id"])
+    elif t == "params":
+        _update(conn, server, e, params=json.dumps(ack["params"]))
+    elif t == "tags":
+        _update(conn, server, e, tags=json.dumps(ack["tags"]))
+    elif t == "notes":
+        _update(conn, server, e, notes=ack["notes"])
+    elif t == "file":
+        _update(conn, server, e, file_id=ack["id"])
+    elif t == "points":
+        for sid, step, seq, n in ack["series"]:
+            conn.execute(
+                """INSERT INTO sync_series (server, series_id, step, seq, count) VALUES (?, ?, ?, ?, ?)
+                   ON CONFLICT (server, series_id) DO UPDATE SET step = excluded.step, seq = excluded.seq, count = count + excluded.count""",
+                (server, sid, step, seq, n),
+            )
