@@ -1,18 +1,9 @@
 import { bindNow, compileOrderBy, STATUS_SQL } from '../query/filter.js'
 import type { Sqlite } from './connection.js'
+import { PARAMS_JSON_SQL, SERIES_JSON_SQL, TAGS_JSON_SQL } from './experiment-lists.js'
 import { type ListOptions, listWhere } from './experiments.js'
 import { fieldNames } from './field-names.js'
 import { foldTails } from './points.js'
-import { storedJsonSql } from './stored-json.js'
-
-/**
- * A REAL column as mldb's JSON writes it: SQLite keeps NaN as NULL and renders
- * ±Infinity as 9.0e+999, so both become the strings "NaN"/"Infinity"/"-Infinity".
- */
-const num = (col: string) => `(CASE WHEN ${col} IS NULL THEN 'NaN' WHEN ${col} = 9e999 THEN 'Infinity' WHEN ${col} = -9e999 THEN '-Infinity' ELSE ${col} END)`
-
-/** A series' key as filters write it: `split/name`, or `name` without a split. */
-const KEY = "(CASE WHEN split = '' THEN name ELSE split || '/' || name END)"
 
 /**
  * The JSON text (and row count) of `listExperiments(db, options, now)` (an array of
@@ -37,13 +28,7 @@ export function listExperimentsJson(db: Sqlite, options: ListOptions = {}, now =
        'heartbeatAt', e.heartbeat_at,
        'durationMs', CASE WHEN e.started_at IS NULL THEN NULL ELSE coalesce(e.ended_at, CASE WHEN ${STATUS_SQL} = 'LOST' THEN coalesce(e.heartbeat_at, e.updated_at) ELSE @now END) - e.started_at END,
        'host', e.host, 'pid', e.pid, 'notes', e.notes, 'deletedAt', e.deleted_at,
-       'params', (SELECT json_group_object(key, ${storedJsonSql('value')}) FROM params WHERE experiment_id = e.id),
-       'tags', (SELECT json_group_object(key, value) FROM tags WHERE experiment_id = e.id),
-       'series', (SELECT json_group_object(${KEY}, json_object(
-           'name', name, 'split', split, 'key', ${KEY}, 'count', count, 'firstStep', first_step, 'lastStep', last_step,
-           'lastTime', last_time, 'last', CASE WHEN count = 0 THEN 'NaN' ELSE ${num('last_value')} END,
-           'min', ${num('min_value')}, 'max', ${num('max_value')}, 'nanCount', nan_count))
-         FROM series WHERE experiment_id = e.id)
+       'params', ${PARAMS_JSON_SQL}, 'tags', ${TAGS_JSON_SQL}, 'series', ${SERIES_JSON_SQL}
      )
      FROM experiments e JOIN projects p ON p.id = e.project_id
      WHERE ${where.sql} ORDER BY ${order.sql} LIMIT ? OFFSET ?`,

@@ -1,8 +1,8 @@
 import { bindNow, compileFilter, compileOrderBy, isBlankFilter, type SqlFragment, STATUS_SQL } from '../query/filter.js'
 import type { Sqlite } from './connection.js'
+import { LIST_SUMMARY_SQL, refreshExperimentLists } from './experiment-lists.js'
 import { fieldNames } from './field-names.js'
 import { foldTails, fromSql } from './points.js'
-import { decodeStoredJson, storedJsonColumnsSql } from './stored-json.js'
 import type { ExperimentSummary, SeriesSummary } from './types.js'
 
 export interface ListOptions {
@@ -20,22 +20,25 @@ export interface ListOptions {
   ids?: number[] | undefined
 }
 
-interface Row {
-  id: number
-  name: string
-  project: string
-  status: string
-  stored_status: string
-  created_at: number
-  started_at: number | null
-  ended_at: number | null
-  updated_at: number
-  heartbeat_at: number | null
-  host: string | null
-  pid: number | null
-  notes: string
-  deleted_at: number | null
-}
+/** A listing row: the experiment's columns, its experiment_lists summary, whether that was missing. */
+type Row = [
+  id: number,
+  name: string,
+  project: string,
+  status: string,
+  storedStatus: string,
+  createdAt: number,
+  startedAt: number | null,
+  endedAt: number | null,
+  updatedAt: number,
+  heartbeatAt: number | null,
+  host: string | null,
+  pid: number | null,
+  notes: string,
+  deletedAt: number | null,
+  summary: string,
+  stale: number,
+]
 
 /** The WHERE clause and parameters for a listing; shared by list and count. `db` resolves short filter names (`lr`). */
 export function listWhere(options: ListOptions, db?: Sqlite): SqlFragment {
@@ -72,8 +75,10 @@ export function listWhere(options: ListOptions, db?: Sqlite): SqlFragment {
 }
 
 /**
- * Experiments with their params, tags and series summaries, in three queries
- * whatever their number (the dashboard lists 10,000 at once).
+ * Experiments with their params, tags and series summaries, in one query that
+ * reads one experiment_lists row per experiment (migration 008) — built on the
+ * fly for an experiment whose row the triggers dropped, then stored again when
+ * the connection can write.
  */
 export function listExperiments(db: Sqlite, options: ListOptions = {}, now = Date.now()): ExperimentSummary[] {
   foldTails(db)
@@ -82,76 +87,49 @@ export function listExperiments(db: Sqlite, options: ListOptions = {}, now = Dat
   const limit = options.limit ?? -1
   const offset = options.offset ?? 0
   const sql = bindNow(
-    `SELECT e.id, e.name, p.name AS project, ${STATUS_SQL} AS status, e.status AS stored_status,
-       e.created_at, e.started_at, e.ended_at, e.updated_at, e.heartbeat_at, e.host, e.pid, e.notes, e.deleted_at
-     FROM experiments e JOIN projects p ON p.id = e.project_id
+    `SELECT e.id, e.name, p.name, ${STATUS_SQL}, e.status, e.created_at, e.started_at, e.ended_at, e.updated_at,
+       e.heartbeat_at, e.host, e.pid, e.notes, e.deleted_at, coalesce(l.summary, ${LIST_SUMMARY_SQL}), l.summary IS NULL
+     FROM experiments e JOIN projects p ON p.id = e.project_id LEFT JOIN experiment_lists l ON l.experiment_id = e.id
      WHERE ${where.sql} ORDER BY ${order.sql} LIMIT ? OFFSET ?`,
     now,
   )
-  const rows = db.prepare(sql).all(...where.params, ...order.params, limit, offset) as Row[]
-  if (rows.length === 0) return []
-  const byId = new Map<number, ExperimentSummary>()
+  const rows = db
+    .prepare(sql)
+    .raw()
+    .all(...where.params, ...order.params, limit, offset) as Row[]
+  let stale = false
   const out = rows.map((r) => {
-    const s: ExperimentSummary = {
-      id: r.id,
-      name: r.name,
-      project: r.project,
-      status: r.status,
-      storedStatus: r.stored_status,
-      createdAt: r.created_at,
-      startedAt: r.started_at,
-      endedAt: r.ended_at,
-      updatedAt: r.updated_at,
-      heartbeatAt: r.heartbeat_at,
-      durationMs: r.started_at === null ? null : (r.ended_at ?? (r.status === 'LOST' ? (r.heartbeat_at ?? r.updated_at) : now)) - r.started_at,
-      host: r.host,
-      pid: r.pid,
-      notes: r.notes,
-      deletedAt: r.deleted_at,
-      params: {},
-      tags: {},
-      series: {},
+    if (r[15]) stale = true
+    const [params, tags, series] = JSON.parse(r[14]) as [ExperimentSummary['params'], ExperimentSummary['tags'], SeriesRow[]]
+    const byKey: ExperimentSummary['series'] = {}
+    for (const row of series) {
+      const s = seriesFromRow(row)
+      byKey[s.key] = s
     }
-    byId.set(r.id, s)
-    return s
+    const [id, name, project, status, storedStatus, createdAt, startedAt, endedAt, updatedAt, heartbeatAt, host, pid, notes, deletedAt] = r
+    return {
+      id,
+      name,
+      project,
+      status,
+      storedStatus,
+      createdAt,
+      startedAt,
+      endedAt,
+      updatedAt,
+      heartbeatAt,
+      durationMs: startedAt === null ? null : (endedAt ?? (status === 'LOST' ? (heartbeatAt ?? updatedAt) : now)) - startedAt,
+      host,
+      pid,
+      notes,
+      deletedAt,
+      params,
+      tags,
+      series: byKey,
+    }
   })
-  // A short page names its ids; a long listing repeats the WHERE instead, since
-  // probing 10,000 ids one by one costs more than a scan joined to the filter.
-  const short = rows.length <= 2000
-  // On a long listing, the unary + keeps SQLite from probing the index once per
-  // id: one scan of each table is about twice as fast (measured, 10k experiments).
-  const col = short ? 'experiment_id' : '+experiment_id'
-  const ids: SqlFragment = short
-    ? { sql: 'SELECT value FROM json_each(?)', params: [JSON.stringify(rows.map((r) => r.id))] }
-    : { sql: bindNow(`SELECT e.id FROM experiments e JOIN projects p ON p.id = e.project_id WHERE ${where.sql}`, now), params: where.params }
-  // A value written before the limits existed shows as a marker (stored-json.ts), never an error.
-  for (const [id, key, value, bytes] of db
-    .prepare(`SELECT experiment_id, key, ${storedJsonColumnsSql('value')} FROM params WHERE ${col} IN (${ids.sql})`)
-    .raw()
-    .all(...ids.params) as [number, string, string | null, number][]) {
-    const e = byId.get(id)
-    if (e) e.params[key] = decodeStoredJson(value, bytes)
-  }
-  for (const [id, key, value] of db
-    .prepare(`SELECT experiment_id, key, value FROM tags WHERE ${col} IN (${ids.sql})`)
-    .raw()
-    .all(...ids.params) as [number, string, string][]) {
-    const e = byId.get(id)
-    if (e) e.tags[key] = value
-  }
-  const seriesRows = db
-    .prepare(
-      `SELECT experiment_id, name, split, count, first_step, last_step, last_time, last_value, min_value, max_value, nan_count
-       FROM series WHERE ${col} IN (${ids.sql})`,
-    )
-    .raw()
-    .all(...ids.params) as [number, string, string, number, number | null, number | null, number | null, number | null, number | null, number | null, number][]
-  for (const r of seriesRows) {
-    const e = byId.get(r[0])
-    if (!e) continue // beyond the page (a long listing with an offset)
-    const summary = seriesFromRow(r.slice(1) as SeriesRow)
-    e.series[summary.key] = summary
-  }
+  // Keep what was built for the next listing (a no-op when nothing is missing or the connection is read-only).
+  if (stale) refreshExperimentLists(db)
   return out
 }
 
