@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto'
+import { once } from 'node:events'
 import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { Readable, Transform } from 'node:stream'
@@ -51,11 +52,14 @@ export function artifactRoutes(store: Store, dir: string, maxBytes: number): Hon
         cb(null, chunk)
       },
     })
+    const body = c.req.raw.body
+    if (!body) return errorResponse(c, 400, 'bad_request', "send the file's bytes as the request body")
+    const out = createWriteStream(part)
     try {
-      const body = c.req.raw.body
-      if (!body) return errorResponse(c, 400, 'bad_request', "send the file's bytes as the request body")
-      await pipeline(Readable.fromWeb(body as WebReadableStream), count, createWriteStream(part))
+      await pipeline(Readable.fromWeb(body as WebReadableStream), count, out)
     } catch (e) {
+      // The file may still be opening when the pipeline fails: remove it once closed.
+      if (!out.closed) await once(out, 'close').catch(() => {})
       rmSync(part, { force: true })
       if (e instanceof TooLarge) return errorResponse(c, 413, 'too_large', `the artifact is over ${maxBytes} bytes, this server's limit (--max-artifact-bytes)`)
       throw e
