@@ -205,7 +205,10 @@ class Database:
             if self.connection.in_transaction:
                 self.connection.commit()
             # Leave the file as an eager writer would: every summary describes all its points.
-            self._fold_tails()
+            try:
+                self._fold_tails()
+            except Exception:  # noqa: BLE001 - the points are committed; the next reader or writer folds
+                pass
         finally:
             self._closed = True
             self.connection.close()
