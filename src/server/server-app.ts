@@ -2,6 +2,7 @@ import { join } from 'node:path'
 import type { Context } from 'hono'
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
+import { configuredDirections, seriesDirection } from '../api/direction.js'
 import { SqliteStore } from '../store/sqlite/sqlite-store.js'
 import { type Store, StoreUnavailableError } from '../store/store.js'
 import { ChangeFeed } from './change-feed.js'
@@ -107,6 +108,10 @@ export function createServerApp(options: ServerAppOptions): Hono {
     app.route('/api', directionRoutes(state))
     app.route('/api', seriesBatchRoutes(state))
     app.route('/api', sweepRoutes(state))
+  } else {
+    // The directions rule needs no database (the config file, then the shared word list): the same route on PostgreSQL.
+    const directionsOnly = { db: { seriesDirection: (key: string) => seriesDirection(key, configuredDirections()) } }
+    app.route('/api', directionRoutes(directionsOnly as unknown as ServerState))
   }
   app.all('/api/*', (c) => errorResponse(c, 404, 'not_found', `no API route ${c.req.method} ${c.req.path}`))
   app.all('*', staticHandler(options.webRoot ?? defaultWebRoot()))

@@ -205,5 +205,6 @@ describe.each(BACKENDS)('mldb server on $name', (backend) => {
     // On a file the rest of mldb ui's routes are there too (models, sweeps, MLflow); on PostgreSQL not yet.
     expect((await c.req('GET', '/api/models')).status).toBe(backend.name === 'sqlite' ? 200 : 404)
     expect((await c.req('GET', '/api/sweeps')).status).toBe(backend.name === 'sqlite' ? 200 : 404)
+    expect((await c.req('GET', '/api/directions?series=valid/acc&series=train/loss')).body).toEqual({ directions: { 'valid/acc': 'max', 'train/loss': 'min' } })
   })
 })

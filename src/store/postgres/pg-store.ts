@@ -51,7 +51,7 @@ function isUnavailable(e: unknown): boolean {
   if (['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EPIPE', 'ENOENT', 'EAI_AGAIN', 'EHOSTUNREACH'].includes(code)) return true
   if (code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03') return true
   const msg = (e as Error)?.message ?? ''
-  return /Connection terminated|connection timeout|Client has encountered a connection error|not queryable/i.test(msg)
+  return /Connection terminated|connection timeout|Client has encountered a connection error|not queryable|Query read timeout/i.test(msg)
 }
 
 /** What the caller sees: an MldbError as is, an outage as StoreUnavailableError, anything else as DatabaseError. */
@@ -93,7 +93,14 @@ export class PostgresStore implements Store {
   static async open(url: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
     // jit off: mldb's queries are many short ones and a 10,000-row listing, where
     // compiling the expressions costs more than it saves.
-    const pool = new pg.Pool({ connectionString: url, max: options.max ?? 16, types, connectionTimeoutMillis: 30_000, options: '-c jit=off' })
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: options.max ?? 16,
+      types,
+      connectionTimeoutMillis: 30_000,
+      query_timeout: 120_000,
+      options: '-c jit=off',
+    })
     // An idle connection dropped by a restarting server must not crash the process.
     pool.on('error', () => {})
     const store = new PostgresStore(pool, url)
