@@ -346,7 +346,9 @@ class Sender:
 
 def left_line(server, p, db_path):
     """The one line a closing client prints when the server has not acknowledged everything."""
-    what = " and ".join(x for x in ("%d points" % p["points"] if p["points"] else "", "%d other writes" % p["writes"] if p["writes"] else "") if x)
+    parts = ("%d point%s" % (p["points"], "" if p["points"] == 1 else "s") if p["points"] else "",
+             "%d other write%s" % (p["writes"], "" if p["writes"] == 1 else "s") if p["writes"] else "")
+    what = " and ".join(x for x in parts if x)
     n = len(p["experiments"])
     return "mldb: %s of %d experiment%s not yet on %s; they are kept in %s: run `mldb sync --db %s` to send them" % (
         what, n, "" if n == 1 else "s", server, db_path, db_path)

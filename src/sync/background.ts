@@ -23,13 +23,24 @@ const warn = (line: string) => process.stderr.write(`${line}\n`)
  * @example const h = startSync({ path: 'runs.db', server: 'http://srv:5757/', token }); h.close(5000)
  */
 export function startSync(options: SenderOptions): SyncHandle {
-  const url = new URL('./sender-worker.js', import.meta.url)
-  if (import.meta.url.endsWith('.ts')) return inThread(options)
+  const fromSource = import.meta.url.endsWith('.ts')
+  // From sources, a worker can load TypeScript only through the tsx loader the process runs with (it inherits execArgv).
+  if (fromSource && !process.execArgv.some((a) => a.includes('tsx'))) return inThread(options)
+  const url = new URL(fromSource ? './sender-worker.ts' : './sender-worker.js', import.meta.url)
   const shared = new Int32Array(new SharedArrayBuffer(16))
   shared.fill(-1, 1)
-  const worker = new Worker(url, { workerData: { options: { ...options, warn: undefined }, shared } })
+  // tsx registers its loader on the main thread only: a worker registers its own before loading the module.
+  const workerData = { options: { ...options, warn: undefined }, shared }
+  const worker = fromSource
+    ? new Worker(`import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(url.href)}) })`, { eval: true, workerData })
+    : new Worker(url, { workerData })
   worker.unref()
-  worker.on('error', (e) => warn(`mldb: the sync sender stopped (${e.message}); what is logged stays in ${options.path}: run \`mldb sync\``))
+  worker.on('error', (e) => {
+    // close() must not wait for a sender that is gone
+    Atomics.store(shared, 0, 2)
+    Atomics.notify(shared, 0)
+    warn(`mldb: the sync sender stopped (${e.message}); what is logged stays in ${options.path}: run \`mldb sync\``)
+  })
   let closed = false
   return {
     close(waitMs) {
@@ -37,8 +48,8 @@ export function startSync(options: SenderOptions): SyncHandle {
       closed = true
       worker.postMessage({ type: 'drain' })
       Atomics.wait(shared, 0, 0, waitMs)
-      const done = Atomics.load(shared, 0) === 1
-      if (!done) {
+      const state = Atomics.load(shared, 0)
+      if (state === 0) {
         const points = Math.max(0, Atomics.load(shared, 1))
         const writes = Math.max(0, Atomics.load(shared, 2))
         const experiments = Math.max(0, Atomics.load(shared, 3))

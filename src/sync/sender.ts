@@ -289,6 +289,8 @@ export class Sender {
 
 /** The one line a closing client prints when the server has not acknowledged everything. */
 export function leftLine(server: string, p: Pending, dbPath: string): string {
-  const what = [p.points ? `${p.points} points` : '', p.writes ? `${p.writes} other writes` : ''].filter(Boolean).join(' and ')
+  const what = [p.points ? `${p.points} point${p.points === 1 ? '' : 's'}` : '', p.writes ? `${p.writes} other write${p.writes === 1 ? '' : 's'}` : '']
+    .filter(Boolean)
+    .join(' and ')
   return `mldb: ${what} of ${p.experiments.length} experiment${p.experiments.length === 1 ? '' : 's'} not yet on ${server}; they are kept in ${dbPath}: run \`mldb sync --db ${dbPath}\` to send them`
 }
