@@ -1,8 +1,9 @@
 import { ValidationError } from '../errors.js'
 import type { Json } from '../store/types.js'
+import { type CsvRow, CsvRowError, CsvRows } from './csv-rows.js'
 import { completeBundle, type ExperimentBundle, type ImportedFile, newBundle } from './import-bundle.js'
 import { readLines } from './read-lines.js'
-import { parseCsvLine, parseNumberText } from './records.js'
+import { parseNumberText } from './records.js'
 
 type Fields = Record<string, unknown>
 
@@ -19,54 +20,70 @@ const str = (v: unknown, dflt = ''): string => (typeof v === 'string' ? v : v ==
 export function readExportFile(path: string): ExperimentBundle[] {
   const bundles = new Map<string, ExperimentBundle>()
   let lineNo = 0
+  let csv: CsvRows | undefined
   let csvHeader: string[] | undefined
-  let pending = ''
   let format: 'jsonl' | 'csv' | undefined
   const fail = (msg: string): never => {
     throw new ValidationError(`${path} line ${lineNo}: ${msg}`, 'file')
   }
-  for (const line of readLines(path)) {
-    lineNo++
-    if (format === undefined) {
-      if (line.trim() === '') continue
-      format = line.trimStart().startsWith('{') ? 'jsonl' : 'csv'
+  const csvRows = (rows: () => CsvRow[]): void => {
+    let list: CsvRow[]
+    try {
+      list = rows()
+    } catch (e) {
+      if (!(e instanceof CsvRowError)) throw e
+      lineNo = e.line
+      fail(e.message)
+      return
     }
-    let rec: Fields
-    if (format === 'jsonl') {
-      if (line.trim() === '') continue
-      try {
-        rec = JSON.parse(line) as Fields
-      } catch {
-        return fail('is not JSON; expected one record per line as `mldb export` writes')
-      }
-      if (typeof rec !== 'object' || rec === null || Array.isArray(rec)) return fail('is not a JSON object')
-    } else {
-      const cells = parseCsvLine(pending + line)
-      if (cells === undefined) {
-        pending += `${line}\n`
-        continue
-      }
-      pending = ''
+    for (const { cells, line } of list) {
+      lineNo = line
       if (!csvHeader) {
         csvHeader = cells.map((c) => c.trim().toLowerCase())
         for (const col of ['experiment', 'value']) if (!csvHeader.includes(col)) fail(`the CSV header has no "${col}" column`)
         continue
       }
-      if (cells.length === 1 && cells[0] === '') continue
-      rec = Object.fromEntries(csvHeader.map((h, i) => [h, cells[i] ?? '']))
+      let rec: Fields = Object.fromEntries(csvHeader.map((h, i) => [h, cells[i] ?? '']))
       const kind = str(rec.record, 'point') || 'point'
       if (kind !== 'point') {
         // non-point rows keep their fields as JSON in `value`
         try {
           rec = { ...(JSON.parse(str(rec.value)) as Fields), record: kind, experiment: rec.experiment, project: rec.project }
         } catch {
-          return fail(`the value of a "${kind}" row is not JSON`)
+          fail(`the value of a "${kind}" row is not JSON`)
+          return
         }
       } else rec.record = 'point'
+      addRecord(bundles, rec, fail)
     }
+  }
+  for (const line of readLines(path)) {
+    lineNo++
+    if (format === undefined) {
+      if (line.trim() === '') continue
+      format = line.trimStart().startsWith('{') ? 'jsonl' : 'csv'
+      if (format === 'csv') csv = new CsvRows()
+    }
+    if (csv) {
+      const reader = csv
+      const at = lineNo
+      csvRows(() => reader.push(line, at))
+      continue
+    }
+    if (line.trim() === '') continue
+    let rec: Fields
+    try {
+      rec = JSON.parse(line) as Fields
+    } catch {
+      return fail('is not JSON; expected one record per line as `mldb export` writes')
+    }
+    if (typeof rec !== 'object' || rec === null || Array.isArray(rec)) return fail('is not a JSON object')
     addRecord(bundles, rec, fail)
   }
-  if (pending) fail('a quoted CSV field is never closed')
+  if (csv) {
+    const reader = csv
+    csvRows(() => reader.end())
+  }
   return [...bundles.values()].map(completeBundle)
 }
 

@@ -74,7 +74,13 @@ export const CSV_COLUMNS = ['record', 'experiment', 'project', 'series', 'split'
  */
 export const numberText = (v: number): string => String(v)
 
-/** Reads a number written by numberText, or by other tools (nan, inf, -inf); undefined when it is not one. */
+/**
+ * Reads a number written by numberText, by other tools or typed in a shell (nan,
+ * inf, -inf, infinity in any case); undefined when it is not one. The one reader
+ * of number text for `mldb import` (CSV and JSONL), MLflow imports and `mldb log`.
+ *
+ * @example parseNumberText('-inf') // -Infinity
+ */
 export function parseNumberText(text: string): number | undefined {
   const t = text.trim()
   const lower = t.toLowerCase()
@@ -101,36 +107,4 @@ export function toCsvRow(r: ExportRecord): string {
     cells = [record, experiment, project, '', '', '', '', JSON.stringify(rest)]
   }
   return cells.map(csvField).join(',')
-}
-
-/**
- * Splits CSV text into fields; returns undefined while a quoted field is still
- * open (the caller appends the next line and tries again).
- */
-export function parseCsvLine(line: string): string[] | undefined {
-  const out: string[] = []
-  let cur = ''
-  let i = 0
-  let quoted = false
-  while (i < line.length) {
-    const c = line[i] as string
-    if (quoted) {
-      if (c === '"') {
-        if (line[i + 1] === '"') {
-          cur += '"'
-          i += 2
-          continue
-        }
-        quoted = false
-      } else cur += c
-    } else if (c === '"') quoted = true
-    else if (c === ',') {
-      out.push(cur)
-      cur = ''
-    } else cur += c
-    i++
-  }
-  if (quoted) return undefined
-  out.push(cur.replace(/\r$/, ''))
-  return out
 }
