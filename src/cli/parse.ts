@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from 'commander'
+import { parseNumberText } from '../api/records.js'
 import type { Json } from '../store/types.js'
 import { UsageError } from './errors.js'
 
@@ -17,19 +18,12 @@ export function parsePort(value: string): number {
 }
 
 /**
- * A metric value from the shell: a number, or nan, inf, -inf, infinity (any case).
+ * A metric value from the shell: a number, or nan, inf, -inf, infinity (any case);
+ * the same reader as `mldb import` uses.
  *
  * @example parseValue('-inf') // -Infinity
  */
-export function parseValue(text: string): number | undefined {
-  const t = text.trim().toLowerCase()
-  if (t === 'nan') return Number.NaN
-  if (t === 'inf' || t === '+inf' || t === 'infinity' || t === '+infinity') return Number.POSITIVE_INFINITY
-  if (t === '-inf' || t === '-infinity') return Number.NEGATIVE_INFINITY
-  if (t === '') return undefined
-  const n = Number(t)
-  return Number.isNaN(n) ? undefined : n
-}
+export const parseValue: (text: string) => number | undefined = parseNumberText
 
 /** A param value: JSON when it parses as JSON (0.01, true, [64, 64]), else the text itself. */
 export function parseJsonOrString(text: string): Json {
