@@ -1,6 +1,6 @@
 // The export format of `mldb export` / `mldb import`: one record per line (JSONL)
 // or row (CSV), every point in long form, plus what makes an experiment whole.
-import type { ExperimentFields, Json } from '../store/types.js'
+import type { ExperimentFields, FilePointer, Json } from '../store/types.js'
 
 /** One experiment's own fields (status, times, host, notes). */
 export interface ExperimentRecord extends ExperimentFields {
@@ -48,17 +48,10 @@ export interface TagRecord {
 }
 
 /** One file pointer, as recorded (the file need not exist where it is imported). */
-export interface FileRecordLine {
+export interface FileRecordLine extends FilePointer {
   record: 'file'
   experiment: string
   project: string
-  path: string
-  kind: string
-  step: number | null
-  size: number
-  mtime: number
-  sha256: string | null
-  meta: Record<string, Json> | null
   createdAt: number
 }
 

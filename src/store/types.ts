@@ -43,10 +43,13 @@ export interface ExperimentSummary {
   series: Record<string, SeriesSummary>
 }
 
-/** A file the database points to. */
-export interface FileRecord {
-  id: number
-  experiment: string
+/**
+ * What a file record says about its file, wherever it travels (the database,
+ * an export line, an import, a remote client's upload).
+ *
+ * @example const p: FilePointer = { path: '/runs/a/model.pt', kind: 'model', step: 9, size: 1024, mtime: 1.7e12, sha256: null, meta: null }
+ */
+export interface FilePointer {
   path: string
   kind: string
   step: number | null
@@ -54,6 +57,12 @@ export interface FileRecord {
   mtime: number
   sha256: string | null
   meta: Record<string, Json> | null
+}
+
+/** A file the database points to. */
+export interface FileRecord extends FilePointer {
+  id: number
+  experiment: string
   createdAt: number
 }
 
