@@ -779,9 +779,12 @@ export class Database {
       throw new DatabaseError(`SQL error: ${(e as Error).message}`, sql, e)
     }
     try {
-      // Raw SQL reads the series rows as they are: fold open tails first.
-      if (stmt.reader) foldTails(this.sqlite)
-      if (stmt.reader) return stmt.all(...params) as T[]
+      if (stmt.reader) {
+        // Bind first, so that a rejected call writes nothing; then fold open tails: raw SQL reads the series rows as they are.
+        stmt.bind(...params)
+        foldTails(this.sqlite)
+        return stmt.all() as T[]
+      }
       stmt.run(...params)
       return []
     } catch (e) {

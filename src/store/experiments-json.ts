@@ -18,9 +18,10 @@ import { foldTails } from './points.js'
  * unique index (name, then split), which spares a sort per experiment.
  */
 export function listExperimentsJson(db: Sqlite, options: ListOptions = {}, now = Date.now()): { json: string; count: number } {
-  foldTails(db)
   const where = listWhere(options, db)
   const order = compileOrderBy(options.orderBy ?? '', fieldNames(db))
+  // After the filter compiled: a rejected call writes nothing.
+  foldTails(db)
   const sql = bindNow(
     `SELECT json_object(
        'id', e.id, 'name', e.name, 'project', p.name, 'status', ${STATUS_SQL}, 'storedStatus', e.status,

@@ -81,9 +81,10 @@ export function listWhere(options: ListOptions, db?: Sqlite): SqlFragment {
  * the connection can write.
  */
 export function listExperiments(db: Sqlite, options: ListOptions = {}, now = Date.now()): ExperimentSummary[] {
-  foldTails(db)
   const where = listWhere(options, db)
   const order = compileOrderBy(options.orderBy ?? '', fieldNames(db))
+  // After the filter compiled: a rejected call writes nothing.
+  foldTails(db)
   const limit = options.limit ?? -1
   const offset = options.offset ?? 0
   const sql = bindNow(
@@ -155,8 +156,9 @@ export function seriesFromRow([name, split, count, firstStep, lastStep, lastTime
 
 /** How many experiments a listing would return without limit. */
 export function countExperiments(db: Sqlite, options: ListOptions = {}, now = Date.now()): number {
-  foldTails(db)
   const where = listWhere(options, db)
+  // After the filter compiled: a rejected call writes nothing.
+  foldTails(db)
   const sql = bindNow(`SELECT count(*) AS n FROM experiments e JOIN projects p ON p.id = e.project_id WHERE ${where.sql}`, now)
   return (db.prepare(sql).get(...where.params) as { n: number }).n
 }
