@@ -10,7 +10,7 @@ import time
 from .best_files import first_step_with_value, pick_best_files
 from .config import resolve_db_path
 from .direction import check_directions, configured_directions, series_direction
-from .connection import BUSY_TIMEOUT_S, busy_seconds, is_busy, open_sqlite, with_busy_retry
+from .connection import BUSY_TIMEOUT_S, busy_seconds, is_busy, open_sqlite, short_busy_wait, with_busy_retry
 from .errors import MldbError, NotFoundError, ValidationError
 from .filter import LOST_AFTER_MS, STATUS_SQL, bind_now, compile_filter, compile_order_by, field_names, parse_series_key, series_field
 from .filter_text import is_blank
@@ -243,7 +243,8 @@ class Database:
                 self._writer.close_tail(sid)
 
         try:
-            self._write(fold)
+            with short_busy_wait(conn):  # a read waits briefly, not the full busy timeout
+                self._write(fold)
         except sqlite3.OperationalError as e:
             if not is_busy(e) and "readonly" not in str(e):
                 raise
@@ -678,7 +679,6 @@ class Database:
                                 order_by="min(metrics.valid/loss)", limit=10)
         """
         self._open()
-        self._fold_tails()
         now = now_ms()
         conds = ["e.deleted_at IS NOT NULL" if trashed else "e.deleted_at IS NULL"]
         args = []
@@ -714,6 +714,8 @@ class Database:
             " ORDER BY %s LIMIT ? OFFSET ?" % (STATUS_SQL, " AND ".join(conds), order[0]),
             now,
         )
+        # After the filter compiled (a rejected call writes nothing): points logged one call at a time into the summaries.
+        self._fold_tails()
         rows = self.connection.execute(sql, args).fetchall()
         out = []
         by_id = {}
