@@ -33,6 +33,8 @@ await step('WAL under 8 writers', () => runWalBench())
 if (all || process.argv.includes('--sweeps')) await step('sweeps', () => runOptional('sweep-bench.ts', 'runSweepBench'))
 // the team server: needs PostgreSQL for three of its four figures (apt-get install postgresql)
 if (all || process.argv.includes('--server')) await step('team server', () => runOptional('server-bench.ts', 'runServerBench'))
+// local-first sync to a team server: 16 machines, an outage of 10 s (`--sync`)
+if (all || process.argv.includes('--sync')) await step('sync', () => runOptional('sync-bench.ts', 'runSyncBench'))
 if (all) {
   await step('api', () => runOptional('api-bench.ts', 'runApiBench'))
   await step('ui', () => runOptional('ui-bench.ts', 'runUiBench'))

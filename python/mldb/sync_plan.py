@@ -54,16 +54,12 @@ def experiments(conn, server, since=None):
     return out
 
 
-def _add_experiment(conn, server, exp_id, name):
+def add_experiment(conn, server, exp_id, uuid, name):
+    """Records a new experiment's uuid and server name (with its creation write)."""
     conn.execute(
         "INSERT OR IGNORE INTO sync_experiments (server, experiment_id, uuid, remote_name) VALUES (?, ?, ?, ?)",
-        (server, exp_id, str(uuidlib.uuid4()), name),
+        (server, exp_id, uuid, name),
     )
-    r = conn.execute(
-        "SELECT uuid, remote_name, created, status_id, params, tags, notes, file_id FROM sync_experiments WHERE server = ? AND experiment_id = ?",
-        (server, exp_id),
-    ).fetchone()
-    return dict(uuid=r[0], remote_name=r[1], created=r[2], status_id=r[3], params=r[4], tags=r[5], notes=r[6], file_id=r[7])
 
 
 def series_state(conn, server, exp_id):
@@ -85,9 +81,10 @@ def _parsed(stored):
 
 
 def plan_experiment(conn, server, exp, max_upload_bytes):
-    """The writes for one experiment, as ``(path, body, ack)``: its creation alone
-    first, then status changes, params, tags, notes, file records and points."""
-    sync = exp["sync"] or _add_experiment(conn, server, exp["id"], exp["name"])
+    """The writes for one experiment, as ``(path, body, ack, register)``: its creation alone
+    first (``register``: the sync row to write with it, for a new experiment), then status
+    changes, params, tags, notes, file records and points. Only reads."""
+    sync = exp["sync"] or dict(uuid=str(uuidlib.uuid4()), remote_name=exp["name"], created=0, status_id=0, params="{}", tags="{}", notes="", file_id=0)
     params = _kv(conn, "params", exp["id"])
     tags = _kv(conn, "tags", exp["id"])
     statuses = conn.execute(
@@ -104,21 +101,22 @@ def plan_experiment(conn, server, exp, max_upload_bytes):
             body["pid"] = exp["pid"]
         ack = {"t": "create", "e": exp["id"], "name": sync["remote_name"], "uuid": sync["uuid"],
                "statusId": statuses[0][0] if statuses else 0, "params": params, "tags": tags}
-        return [("/api/experiments", body, ack)]
+        register = None if exp["sync"] else (exp["id"], sync["uuid"], sync["remote_name"])
+        return [("/api/experiments", body, ack, register)]
     name = sync["remote_name"]
     out = []
     for sid, status in statuses:
-        out.append((_exp_path(name, "status"), {"status": status}, {"t": "status", "e": exp["id"], "id": sid}))
+        out.append((_exp_path(name, "status"), {"status": status}, {"t": "status", "e": exp["id"], "id": sid}, None))
     acked = json.loads(sync["params"])
     new = {k: v for k, v in params.items() if acked.get(k) != v}
     if new:
-        out.append((_exp_path(name, "params"), {"params": _parsed(new)}, {"t": "params", "e": exp["id"], "params": params}))
+        out.append((_exp_path(name, "params"), {"params": _parsed(new)}, {"t": "params", "e": exp["id"], "params": params}, None))
     acked = json.loads(sync["tags"])
     new = {k: v for k, v in tags.items() if acked.get(k) != v}
     if new:
-        out.append((_exp_path(name, "tags"), {"tags": new}, {"t": "tags", "e": exp["id"], "tags": tags}))
+        out.append((_exp_path(name, "tags"), {"tags": new}, {"t": "tags", "e": exp["id"], "tags": tags}, None))
     if exp["notes"] != sync["notes"]:
-        out.append((_exp_path(name, "notes"), {"notes": exp["notes"]}, {"t": "notes", "e": exp["id"], "notes": exp["notes"]}))
+        out.append((_exp_path(name, "notes"), {"notes": exp["notes"]}, {"t": "notes", "e": exp["id"], "notes": exp["notes"]}, None))
     for fid, path, kind, step, size, mtime, sha, meta in conn.execute(
         "SELECT id, path, kind, step, size, mtime, sha256, meta FROM file_pointers WHERE experiment_id = ? AND id > ? ORDER BY id LIMIT 20",
         (exp["id"], sync["file_id"]),
@@ -134,7 +132,7 @@ def plan_experiment(conn, server, exp, max_upload_bytes):
                 sha = h.hexdigest()
             ack["upload"] = {"path": path, "size": size, "sha256": sha}
         body = {"path": path, "kind": kind, "step": step, "size": size, "mtime": mtime, "sha256": sha, "meta": None if meta is None else json.loads(meta)}
-        out.append((_exp_path(name, "files"), body, ack))
+        out.append((_exp_path(name, "files"), body, ack, None))
     budget = POINTS_PER_WRITE
     points, series = [], []
     for sid, sname, split, step, seq in series_state(conn, server, exp["id"]):
@@ -150,7 +148,7 @@ def plan_experiment(conn, server, exp, max_upload_bytes):
         points.extend({"name": sname, "split": split, "step": p[0], "value": wire_value(p[3]), "time": p[2]} for p in got)
         series.append([sid, got[-1][0], got[-1][1], len(got)])
     if points:
-        out.append((_exp_path(name, "points"), {"points": points}, {"t": "points", "e": exp["id"], "series": series}))
+        out.append((_exp_path(name, "points"), {"points": points}, {"t": "points", "e": exp["id"], "series": series}, None))
     return out
 
 

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { createHash, randomUUID } from 'node:crypto'
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import type { LocalExperiment, LocalPoint, SyncRows } from './sync-rows.js'
 
@@ -10,6 +10,8 @@ export const POINTS_PER_WRITE = 5000
 
 /** A write to hand to the server: its path, its body (without client and seq) and what to record when acknowledged. */
 export interface PlannedWrite {
+  /** a first write of an experiment: its sync row, recorded with the write */
+  register?: { e: number; uuid: string; name: string }
   method: 'POST'
   path: string
   body: Record<string, unknown>
@@ -47,7 +49,18 @@ const parseParams = (stored: Record<string, string>) => Object.fromEntries(Objec
  * @example planExperiment(rows, exp, { maxUploadBytes: 50 * 2 ** 20 })
  */
 export function planExperiment(rows: SyncRows, exp: LocalExperiment, o: { maxUploadBytes: number }): PlannedWrite[] {
-  const sync = exp.sync ?? rows.addExperiment(exp.id, exp.name)
+  // A new experiment gets its uuid here; the row is written with its creation write.
+  const sync = exp.sync ?? {
+    experiment_id: exp.id,
+    uuid: randomUUID(),
+    remote_name: exp.name,
+    created: 0,
+    status_id: 0,
+    params: '{}',
+    tags: '{}',
+    notes: '',
+    file_id: 0,
+  }
   const params = rows.params(exp.id)
   const tags = rows.tags(exp.id)
   if (!sync.created) {
@@ -63,6 +76,7 @@ export function planExperiment(rows: SyncRows, exp: LocalExperiment, o: { maxUpl
     if (exp.pid !== null) body.pid = exp.pid
     return [
       {
+        ...(exp.sync ? {} : { register: { e: exp.id, uuid: sync.uuid, name: sync.remote_name } }),
         method: 'POST',
         path: '/api/experiments',
         body,

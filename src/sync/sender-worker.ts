@@ -53,7 +53,7 @@ async function run(): Promise<void> {
         return
       }
     }
-    const ms = r === 'idle' ? 200 : r === 'busy' ? 1000 : Math.max(20, sender.nextTryAt - Date.now())
+    const ms = r === 'idle' ? 100 : r === 'busy' ? 1000 : Math.max(20, sender.nextTryAt - Date.now())
     await new Promise<void>((res) => {
       wake = res
       setTimeout(res, ms)

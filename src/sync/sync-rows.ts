@@ -93,6 +93,13 @@ export class SyncRows {
     }
   }
 
+  /** The server's row without creating it (a plain read). */
+  peekServer(): { client: string; lease_owner: string | null; lease_until: number | null } | undefined {
+    return this.st('SELECT client, lease_owner, lease_until FROM sync_servers WHERE server = ?').get(this.server) as
+      | { client: string; lease_owner: string | null; lease_until: number | null }
+      | undefined
+  }
+
   setLease(owner: string | null, until: number | null): void {
     this.st('UPDATE sync_servers SET lease_owner = ?, lease_until = ? WHERE server = ?').run(owner, until, this.server)
   }
@@ -155,16 +162,13 @@ export class SyncRows {
   }
 
   /** Gives an experiment its uuid and server name (its own name unless it clashed). */
-  addExperiment(experimentId: number, remoteName: string): SyncedExperiment {
+  addExperiment(experimentId: number, uuid: string, remoteName: string): void {
     this.st('INSERT OR IGNORE INTO sync_experiments (server, experiment_id, uuid, remote_name) VALUES (?, ?, ?, ?)').run(
       this.server,
       experimentId,
-      randomUUID(),
+      uuid,
       remoteName,
     )
-    return this.st(
-      'SELECT experiment_id, uuid, remote_name, created, status_id, params, tags, notes, file_id FROM sync_experiments WHERE server = ? AND experiment_id = ?',
-    ).get(this.server, experimentId) as SyncedExperiment
   }
 
   updateExperiment(experimentId: number, set: Partial<Omit<SyncedExperiment, 'experiment_id' | 'uuid'>>): void {
