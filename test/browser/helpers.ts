@@ -1,7 +1,4 @@
-// Shared by the browser tests and the UI benchmark: a built web app, a real
-// database in a temp dir, the real server, and Debian's chromium.
-import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -13,45 +10,8 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 /** Where screenshots go (gitignored). */
 export const SCREENSHOTS = join(ROOT, 'test-output', 'screenshots')
 
-function newest(path: string): number {
-  const st = statSync(path)
-  if (!st.isDirectory()) return st.mtimeMs
-  let m = st.mtimeMs
-  for (const f of readdirSync(path)) m = Math.max(m, newest(join(path, f)))
-  return m
-}
-
-/**
- * Builds web/dist when it is missing or older than its sources. Test files run
- * in parallel: a lock directory lets one of them build while the others wait.
- */
-export function ensureWebBuilt(): void {
-  const index = join(ROOT, 'web', 'dist', 'index.html')
-  const fresh = () => {
-    const sources = Math.max(newest(join(ROOT, 'web', 'src')), newest(join(ROOT, 'web', 'index.html')), newest(join(ROOT, 'web', 'vite.config.ts')))
-    return existsSync(index) && statSync(index).mtimeMs >= sources
-  }
-  if (fresh()) return
-  const lock = join(ROOT, 'test-output', 'web-build.lock')
-  mkdirSync(dirname(lock), { recursive: true })
-  const sleeper = new Int32Array(new SharedArrayBuffer(4))
-  for (;;) {
-    try {
-      mkdirSync(lock)
-      break
-    } catch {
-      // another test file is building; a lock older than two minutes is left over from a crash
-      const since = statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? 0
-      if (Date.now() - since > 120_000) rmSync(lock, { recursive: true, force: true })
-      else Atomics.wait(sleeper, 0, 0, 200)
-    }
-  }
-  try {
-    if (!fresh()) execFileSync(join(ROOT, 'node_modules', '.bin', 'vite'), ['build', 'web', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' })
-  } finally {
-    rmSync(lock, { recursive: true, force: true })
-  }
-}
+// built once per vitest run by test/global-setup.ts; a benchmark builds on first use
+export { ensureWebBuilt } from '../helpers/builds.js'
 
 /** The chromium binary: CHROMIUM_PATH, else Debian's. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'

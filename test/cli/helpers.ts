@@ -1,63 +1,34 @@
-// Runs the real `mldb` binary. The package is compiled once per source state into
-// test-output/ (its own folder, so parallel test files and other builds never
-// race on dist/), guarded by a lock directory that other test workers wait on.
+// Runs the real `mldb` binary, compiled into test-output/ once per run by the
+// vitest globalSetup (test/global-setup.ts), which hands its path to every worker.
 import { spawnSync } from 'node:child_process'
-import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
+import { inject } from 'vitest'
+import { compileCli } from '../helpers/builds.js'
 
-const ROOT = resolve(import.meta.dirname, '../..')
-
-function sourceStamp(): string {
-  const h = createHash('sha256')
-  const walk = (dir: string) => {
-    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      const p = join(dir, e.name)
-      if (e.isDirectory()) walk(p)
-      else {
-        const st = statSync(p)
-        h.update(`${p}:${st.size}:${st.mtimeMs}\n`)
-      }
-    }
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** the built `mldb` main.js for this run (test/global-setup.ts) */
+    mldbCli: string | undefined
   }
-  walk(join(ROOT, 'src'))
-  walk(join(ROOT, 'migrations'))
-  return h.digest('hex').slice(0, 16)
 }
 
 let built: string | undefined
 
-/** Compiles the package (once per source state) and returns the path of the built main.js. */
-export function buildCli(): string {
-  if (built) return built
-  const out = join(ROOT, 'test-output', 'cli-build', sourceStamp())
-  const main = join(out, 'src', 'cli', 'main.js')
-  const done = join(out, 'done')
-  const lock = `${out}.lock`
-  mkdirSync(join(ROOT, 'test-output', 'cli-build'), { recursive: true })
-  const deadline = Date.now() + 600_000
-  while (!existsSync(done)) {
-    try {
-      mkdirSync(lock)
-    } catch {
-      // another worker builds; wait for it
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${lock}`)
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 250)
-      continue
-    }
-    try {
-      // tsc exits non-zero on type errors elsewhere in src/ but still emits; the
-      // type check proper is `npm run typecheck`, here we need the JavaScript.
-      const r = spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json', '--outDir', out], { cwd: ROOT, encoding: 'utf8' })
-      if (!existsSync(main)) throw new Error(`build failed:\n${r.stdout}${r.stderr}`)
-      writeFileSync(done, '')
-    } finally {
-      rmSync(lock, { recursive: true, force: true })
-    }
+// outside a vitest worker (a benchmark) there is nothing injected: inject throws
+function fromSetup(): string | undefined {
+  try {
+    return inject('mldbCli')
+  } catch {
+    return undefined
   }
-  built = main
-  return main
+}
+
+/** The path of the built main.js: the one this run's globalSetup compiled, else compiled now. */
+export function buildCli(): string {
+  built ??= fromSetup() ?? compileCli()
+  return built
 }
 
 /** The result of one `mldb` run. */
