@@ -208,6 +208,10 @@ describe.each(BACKENDS)('the store on $name', (backend) => {
     await expect(store.addFile(id(), 'e', { path: '/x', kind: 'weird', step: null, size: 1, mtime: 1, sha256: null, meta: null })).rejects.toThrow(
       ValidationError,
     )
+    await expect(
+      store.addFile(id(), 'e', { path: '/x', kind: 'data', step: null, size: 1, mtime: 1, sha256: null, meta: { big: 'x'.repeat(70_000) } }),
+    ).rejects.toThrow(/file meta is \d+ bytes as JSON; the limit is 65536/)
+    expect((await store.getExperiment('e')).files).toHaveLength(1)
   })
 
   it('keeps token hashes and artifact records', async () => {

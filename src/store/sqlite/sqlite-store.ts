@@ -1,7 +1,7 @@
 import type { Statement } from 'better-sqlite3'
 import { Database } from '../../api/database.js'
 import { checkKind } from '../../api/files.js'
-import { checkExpName, checkListOptions, checkProjectName, checkStatus } from '../../api/validate.js'
+import { checkExpName, checkListOptions, checkProjectName, checkStatus, toJsonValue } from '../../api/validate.js'
 import { MldbError, NotFoundError, ValidationError } from '../../errors.js'
 import { parseSeriesKey } from '../../query/filter.js'
 import { changedExperiments } from '../changes.js'
@@ -150,7 +150,8 @@ export class SqliteStore implements Store {
           size: file.size,
           mtime: file.mtime,
           sha256: file.sha256,
-          meta: file.meta === null ? null : JSON.stringify(file.meta),
+          // the same size and depth limits as every stored JSON value
+          meta: file.meta === null ? null : toJsonValue('meta', file.meta, 'file meta'),
           createdAt: Date.now(),
         })
         this.db.sqlite.prepare('UPDATE experiments SET updated_at = ? WHERE id = ?').run(Date.now(), expId)
