@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
+import { hostname } from 'node:os'
 import { join, resolve } from 'node:path'
 import { describe, expect, it, vi } from 'vitest'
 import { Database, LOST_AFTER_MS, ValidationError } from '../../src/index.js'
@@ -12,7 +13,7 @@ describe('runs', () => {
     const run = ctx.db.startRun({ name: 'r1', project: 'iris', params: { lr: 0.01 }, tags: { who: 'me' }, handleExit: false })
     const e = ctx.db.getExperiment('r1')
     expect(e).toMatchObject({ project: 'iris', status: 'TRAINING', pid: process.pid, params: { lr: 0.01 }, tags: { who: 'me' } })
-    expect(e.host).toBeTruthy()
+    expect(e.host).toBe(hostname())
     run.fail(new Error('CUDA out of memory'))
     expect(ctx.db.getExpStatus('r1')).toBe('FAILED')
     expect(ctx.db.getNotes('r1')).toMatch(/CUDA out of memory/)

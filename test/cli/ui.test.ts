@@ -38,7 +38,7 @@ describe('mldb ui', () => {
     const first = await startUi([])
     const second = await startUi([])
     const [, url, token] = /(http:\/\/127\.0\.0\.1:\d+\/)\?token=([0-9a-f]{48})\b/.exec(first) ?? []
-    expect(token).toBeDefined()
+    expect(token).toMatch(/^[0-9a-f]{48}$/)
     expect(second).not.toContain(token as string)
     expect((await fetch(`${url}api/health`)).status).toBe(401)
     expect((await fetch(`${url}api/health`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200)

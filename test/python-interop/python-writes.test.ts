@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import Sqlite from 'better-sqlite3'
 import { afterAll, describe, expect, it } from 'vitest'
 import { Database, ValidationError } from '../../src/index.js'
 import { tempDir } from '../helpers/tmp.js'
@@ -64,8 +65,20 @@ describe('what Python writes, the TypeScript API reads identically', () => {
   })
 
   it('writes params as the very JSON text TypeScript writes, so re-sending them is a no-op', () => {
+    const rows = () => {
+      const raw = new Sqlite(path, { readonly: true })
+      try {
+        return raw.prepare('SELECT * FROM params ORDER BY key').all()
+      } finally {
+        raw.close()
+      }
+    }
+    const before = rows()
+    expect(before).toHaveLength(Object.keys(PARAMS).length)
     using db = new Database({ path })
-    expect(() => db.setParams('exp', PARAMS)).not.toThrow()
+    db.setParams('exp', PARAMS)
+    expect(rows()).toEqual(before)
+    expect(db.getExperiment('exp').params).toEqual(PARAMS)
     expect(() => db.setParams('exp', { lr: 0.002 })).toThrow(ValidationError)
   })
 

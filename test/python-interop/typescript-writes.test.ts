@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import Sqlite from 'better-sqlite3'
 import { afterAll, describe, expect, it } from 'vitest'
 import { Database } from '../../src/index.js'
 import { tempDir } from '../helpers/tmp.js'
@@ -42,7 +43,18 @@ describe('what TypeScript writes, the Python API reads identically', () => {
   })
 
   it('accepts the params TypeScript wrote as unchanged when Python sends them again', () => {
-    expect(() => runPython(['set-params', path, 'exp'], JSON.stringify(PARAMS))).not.toThrow()
+    const rows = () => {
+      const raw = new Sqlite(path, { readonly: true })
+      try {
+        return raw.prepare('SELECT * FROM params ORDER BY key').all()
+      } finally {
+        raw.close()
+      }
+    }
+    const before = rows()
+    expect(before).toHaveLength(Object.keys(PARAMS).length)
+    expect(runPython(['set-params', path, 'exp'], JSON.stringify(PARAMS)).status).toBe(0)
+    expect(rows()).toEqual(before)
     expect(() => runPython(['set-params', path, 'exp'], '{"lr": 0.002}')).toThrow(/already 0.001/)
   })
 })
