@@ -21,8 +21,8 @@ describe('logging values', () => {
     expect(h.map((c) => c.status)).toEqual(['TRAINING', 'VALIDATING', 'COMPLETE'])
     expect(h[0]?.time).toBeGreaterThanOrEqual(before)
     const e = ctx.db.getExperiment('e1')
-    expect(e.startedAt).not.toBeNull()
-    expect(e.endedAt).not.toBeNull()
+    // started when it began TRAINING, ended when it reached COMPLETE
+    expect([e.startedAt, e.endedAt]).toEqual([h[0]?.time, h[2]?.time])
   })
 
   it('returns losses and metrics in step order with NaN and ±Infinity exactly', () => {
