@@ -69,7 +69,12 @@ describe('one addMetricValue call writes one page; summaries stay exact', () => 
     ctx.db.addMetricValue('e', 'acc', 50, 7, { split: 'valid' })
     ctx.db.addMetricValue('e', 'acc', 100, 3, { split: 'valid' })
     expect(reader.getSeries('e')[0]).toMatchObject({ count: 103, lastStep: 100, last: 3, min: Number.NEGATIVE_INFINITY, max: Number.POSITIVE_INFINITY })
-    expect(reader.getMetricValues('e', 'acc', { split: 'valid' }).filter((p) => p.step === 100).map((p) => p.value)).toEqual([-5, 3])
+    expect(
+      reader
+        .getMetricValues('e', 'acc', { split: 'valid' })
+        .filter((p) => p.step === 100)
+        .map((p) => p.value),
+    ).toEqual([-5, 3])
   })
 
   it('leaves the series rows exact for plain SQL once closed', () => {
