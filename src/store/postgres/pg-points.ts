@@ -10,7 +10,12 @@ import { BLOCK_SIZE, type NewPoint } from '../points.js'
  * The series row is locked first (FOR UPDATE), so concurrent batches of one
  * series apply one after the other.
  */
-export async function writePgPoints(client: PoolClient, seriesId: number, points: readonly NewPoint[]): Promise<void> {
+export async function writePgPoints(
+  client: PoolClient,
+  seriesId: number,
+  points: readonly NewPoint[],
+  beat?: { experimentId: number; now: number },
+): Promise<void> {
   if (points.length === 0) return
   const state = (await client.query('SELECT blocked_until, unblocked, last_step FROM series WHERE id = $1 FOR UPDATE', [seriesId])).rows[0] as
     | { blocked_until: number | null; unblocked: number; last_step: number | null }
@@ -34,53 +39,72 @@ export async function writePgPoints(client: PoolClient, seriesId: number, points
     if (bu === null || p.step > bu) fresh.push(p)
   }
   const pending = state.unblocked + fresh.length >= BLOCK_SIZE ? await readPending(client, seriesId, bu) : undefined
-
-  if (state.last_step === null || first.step > state.last_step) {
-    // The common case, steps past every stored one: seq is the count of earlier equal steps in this batch.
-    const seen = new Map<number, number>()
-    const seqs = points.map((p) => {
-      const n = seen.get(p.step) ?? 0
-      seen.set(p.step, n + 1)
-      return n
-    })
-    await client.query(
-      `INSERT INTO points (series_id, step, seq, time, value)
-       SELECT $1, * FROM unnest($2::bigint[], $3::int[], $4::bigint[], $5::float8[])`,
-      [seriesId, points.map((p) => p.step), seqs, points.map((p) => p.time), points.map((p) => p.value)],
-    )
-  } else {
-    // Late or repeated steps: after the step's highest stored seq, then in the order of the batch.
-    await client.query(
-      `INSERT INTO points (series_id, step, seq, time, value)
-       SELECT $1, u.step,
-              coalesce((SELECT max(seq) + 1 FROM points q WHERE q.series_id = $1 AND q.step = u.step), 0)
-                + (row_number() OVER (PARTITION BY u.step ORDER BY u.ord))::int - 1,
-              u.time, u.value
-       FROM unnest($2::bigint[], $3::bigint[], $4::float8[]) WITH ORDINALITY AS u(step, time, value, ord)`,
-      [seriesId, points.map((p) => p.step), points.map((p) => p.time), points.map((p) => p.value)],
-    )
-  }
+  // Blocks closed by this batch, cut in memory from the points past blocked_until (stored ones first, stable by step).
+  const blocks = pending ? cutBlocks(pending.concat(fresh).sort((a, b) => a.step - b.step)) : undefined
   if (bu !== null) {
     for (const p of points) if (p.step <= bu) await widenBlock(client, seriesId, p)
   }
+  // Past every stored step (the common case) seq is the count of earlier equal steps in the batch;
+  // otherwise it follows the step's highest stored seq, then the order of the batch.
+  const appending = state.last_step === null || first.step > state.last_step
+  const seen = new Map<number, number>()
+  const seqs = points.map((p) => {
+    const n = seen.get(p.step) ?? 0
+    seen.set(p.step, n + 1)
+    return n
+  })
+  const insertPoints = appending
+    ? 'INSERT INTO points (series_id, step, seq, time, value) SELECT $1, * FROM unnest($2::bigint[], $3::int[], $4::bigint[], $5::float8[])'
+    : `INSERT INTO points (series_id, step, seq, time, value)
+       SELECT $1, u.step, coalesce((SELECT max(seq) + 1 FROM points q WHERE q.series_id = $1 AND q.step = u.step), 0) + u.seq, u.time, u.value
+       FROM unnest($2::bigint[], $3::int[], $4::bigint[], $5::float8[]) AS u(step, seq, time, value)`
   const any = nan < points.length
+  const b = blocks?.cols ?? { first: [], last: [], count: [], min: [], max: [], lastV: [], time: [], nan: [] }
+  // One statement for the points, the closed blocks, the series summary and the experiment's heartbeat.
   await client.query(
-    `UPDATE series SET count = count + $2,
-       first_step = CASE WHEN first_step IS NULL OR $3 < first_step THEN $3 ELSE first_step END,
-       last_time  = CASE WHEN last_step IS NULL OR $4 >= last_step THEN $5 ELSE last_time END,
-       last_value = CASE WHEN last_step IS NULL OR $4 >= last_step THEN $6 ELSE last_value END,
-       last_step  = CASE WHEN last_step IS NULL OR $4 >= last_step THEN $4 ELSE last_step END,
-       min_value  = CASE WHEN $7::float8 IS NULL THEN min_value WHEN min_value IS NULL OR $7 < min_value THEN $7 ELSE min_value END,
-       max_value  = CASE WHEN $8::float8 IS NULL THEN max_value WHEN max_value IS NULL OR $8 > max_value THEN $8 ELSE max_value END,
-       nan_count  = nan_count + $9,
-       unblocked  = unblocked + $10
+    `WITH ins AS (${insertPoints}),
+     blk AS (INSERT INTO point_blocks (series_id, first_step, last_step, count, min_value, max_value, last_value, last_time, nan_count)
+             SELECT $1, * FROM unnest($16::bigint[], $17::bigint[], $18::bigint[], $19::float8[], $20::float8[], $21::float8[], $22::bigint[], $23::bigint[])),
+     beat AS (UPDATE experiments SET heartbeat_at = $24, updated_at = $24 WHERE id = $25)
+     UPDATE series SET count = count + $6,
+       first_step = CASE WHEN first_step IS NULL OR $7 < first_step THEN $7 ELSE first_step END,
+       last_time  = CASE WHEN last_step IS NULL OR $8 >= last_step THEN $9 ELSE last_time END,
+       last_value = CASE WHEN last_step IS NULL OR $8 >= last_step THEN $10 ELSE last_value END,
+       last_step  = CASE WHEN last_step IS NULL OR $8 >= last_step THEN $8 ELSE last_step END,
+       min_value  = CASE WHEN $11::float8 IS NULL THEN min_value WHEN min_value IS NULL OR $11 < min_value THEN $11 ELSE min_value END,
+       max_value  = CASE WHEN $12::float8 IS NULL THEN max_value WHEN max_value IS NULL OR $12 > max_value THEN $12 ELSE max_value END,
+       nan_count  = nan_count + $13,
+       blocked_until = coalesce($14::bigint, blocked_until),
+       unblocked  = CASE WHEN $14::bigint IS NULL THEN unblocked + $15 ELSE $15 END
      WHERE id = $1`,
-    [seriesId, points.length, first.step, last.step, last.time, summary(last.value), any ? min : null, any ? max : null, nan, fresh.length],
+    [
+      seriesId,
+      points.map((p) => p.step),
+      seqs,
+      points.map((p) => p.time),
+      points.map((p) => p.value),
+      points.length,
+      first.step,
+      last.step,
+      last.time,
+      summary(last.value),
+      any ? min : null,
+      any ? max : null,
+      nan,
+      blocks?.lastClosed ?? null,
+      blocks?.lastClosed === undefined ? fresh.length : blocks.rest,
+      b.first,
+      b.last,
+      b.count,
+      b.min,
+      b.max,
+      b.lastV,
+      b.time,
+      b.nan,
+      beat?.now ?? null,
+      beat?.experimentId ?? null,
+    ],
   )
-  if (pending) {
-    const all = pending.concat(fresh).sort((a, b) => a.step - b.step)
-    await closeBlocks(client, seriesId, all)
-  }
 }
 
 /** Summary columns keep NaN as NULL, as SQLite does, so filters mean the same on both. */
@@ -113,18 +137,24 @@ async function widenBlock(client: PoolClient, seriesId: number, p: NewPoint): Pr
   )
 }
 
-/** Cuts points (all past blocked_until, in table order) into blocks of ≥ 64 that never split a step; one INSERT. */
-async function closeBlocks(client: PoolClient, seriesId: number, points: NewPoint[]): Promise<void> {
-  const cols: {
-    first: number[]
-    last: number[]
-    count: number[]
-    min: (number | null)[]
-    max: (number | null)[]
-    lastV: (number | null)[]
-    time: number[]
-    nan: number[]
-  } = { first: [], last: [], count: [], min: [], max: [], lastV: [], time: [], nan: [] }
+interface BlockColumns {
+  first: number[]
+  last: number[]
+  count: number[]
+  min: (number | null)[]
+  max: (number | null)[]
+  lastV: (number | null)[]
+  time: number[]
+  nan: number[]
+}
+
+/**
+ * Cuts points (all past blocked_until, in table order) into blocks of ≥ 64 that
+ * never split a step, as columns for one INSERT; `lastClosed` is the new
+ * blocked_until (undefined: no block closed) and `rest` the points left past it.
+ */
+function cutBlocks(points: NewPoint[]): { cols: BlockColumns; lastClosed: number | undefined; rest: number } {
+  const cols: BlockColumns = { first: [], last: [], count: [], min: [], max: [], lastV: [], time: [], nan: [] }
   let start = 0
   let lastClosed: number | undefined
   while (points.length - start >= BLOCK_SIZE) {
@@ -155,11 +185,5 @@ async function closeBlocks(client: PoolClient, seriesId: number, points: NewPoin
     lastClosed = lastP.step
     start = end
   }
-  if (lastClosed === undefined) return
-  await client.query(
-    `INSERT INTO point_blocks (series_id, first_step, last_step, count, min_value, max_value, last_value, last_time, nan_count)
-     SELECT $1, * FROM unnest($2::bigint[], $3::bigint[], $4::bigint[], $5::float8[], $6::float8[], $7::float8[], $8::bigint[], $9::bigint[])`,
-    [seriesId, cols.first, cols.last, cols.count, cols.min, cols.max, cols.lastV, cols.time, cols.nan],
-  )
-  await client.query('UPDATE series SET blocked_until = $1, unblocked = $2 WHERE id = $3', [lastClosed, points.length - start, seriesId])
+  return { cols, lastClosed, rest: points.length - start }
 }

@@ -283,9 +283,13 @@ export class PostgresStore implements Store {
       const expId = await this.expId(c, name)
       // Series in a fixed order: two batches of one experiment lock them in the same order (no deadlock).
       const ordered = [...groups.values()].sort((a, b) => (a.name + a.split < b.name + b.split ? -1 : 1))
-      for (const g of ordered) await writePgPoints(c, await this.seriesId(c, expId, g.name, g.split, created), g.points)
       const now = Date.now()
-      await c.query('UPDATE experiments SET heartbeat_at = $1, updated_at = $1 WHERE id = $2', [now, expId])
+      // The last series' statement also beats the experiment's heartbeat (one round trip less per batch).
+      for (const [i, g] of ordered.entries()) {
+        const beat = i === ordered.length - 1 ? { experimentId: expId, now } : undefined
+        await writePgPoints(c, await this.seriesId(c, expId, g.name, g.split, created), g.points, beat)
+      }
+      if (ordered.length === 0) await c.query('UPDATE experiments SET heartbeat_at = $1, updated_at = $1 WHERE id = $2', [now, expId])
     })
     for (const [k, v] of created) this.seriesIds.set(k, v)
     return r
