@@ -1,6 +1,7 @@
 """Opening the file with the pragmas every mldb connection uses (the same as
 src/store/connection.ts) and bringing its schema up to date."""
 
+import contextlib
 import os
 import random
 import sqlite3
@@ -43,6 +44,27 @@ def with_busy_retry(conn, fn):
                 conn.execute("ROLLBACK")
             attempt += 1
             time.sleep(0.02 + random.random() * 0.08)
+
+
+#: How long a write made on behalf of a read (folding series tails) waits for another process's lock, in ms.
+READ_SIDE_WRITE_WAIT_MS = 200
+
+
+@contextlib.contextmanager
+def short_busy_wait(conn, wait_ms=READ_SIDE_WRITE_WAIT_MS):
+    """Within the block, a lock held by another process is waited for at most
+    ``wait_ms`` (instead of the connection's full busy timeout): a read that
+    would fold series tails first must not stall behind a long import or a
+    foreign lock; it reads without folding instead (as src/store/connection.ts)."""
+    own = conn.execute("PRAGMA busy_timeout").fetchone()[0]
+    if own <= wait_ms:
+        yield
+        return
+    conn.execute("PRAGMA busy_timeout = %d" % wait_ms)
+    try:
+        yield
+    finally:
+        conn.execute("PRAGMA busy_timeout = %d" % own)
 
 
 def _assert_sqlite_file(path):

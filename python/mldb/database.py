@@ -11,7 +11,7 @@ from .best_files import first_step_with_value, pick_best_files
 from .config import resolve_db_path
 from .direction import check_directions, configured_directions, series_direction
 from .connection import BUSY_TIMEOUT_S, busy_seconds, is_busy, open_sqlite, short_busy_wait, with_busy_retry
-from .errors import MldbError, NotFoundError, ValidationError
+from .errors import DatabaseBusyError, MldbError, NotFoundError, ReadOnlyDatabaseError, ValidationError
 from .filter import LOST_AFTER_MS, STATUS_SQL, bind_now, compile_filter, compile_order_by, field_names, parse_series_key, series_field
 from .filter_text import is_blank
 from .exp_name import first_free_name
@@ -245,6 +245,8 @@ class Database:
         try:
             with short_busy_wait(conn):  # a read waits briefly, not the full busy timeout
                 self._write(fold)
+        except (DatabaseBusyError, ReadOnlyDatabaseError):
+            pass  # _write is wrapped by map_sqlite_errors: the read goes on without folding
         except sqlite3.OperationalError as e:
             if not is_busy(e) and "readonly" not in str(e):
                 raise

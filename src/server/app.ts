@@ -2,6 +2,8 @@ import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { z } from 'zod'
 import type { Database } from '../api/database.js'
+import { busySeconds } from '../store/connection.js'
+import { sqliteError } from '../store/sqlite-errors.js'
 import { authMiddleware } from './auth.js'
 import { ChangeFeed } from './change-feed.js'
 import { crossSiteWrites } from './cross-site.js'
@@ -61,7 +63,8 @@ export function createApp(options: AppOptions): Hono {
   // of a large file. 64 MiB holds their pages for 10,000+ experiments.
   options.db.sqlite.pragma(`cache_size = -${CACHE_KIB}`)
   const app = new Hono()
-  app.onError(toErrorResponse)
+  // Store functions called directly (listings, downsampling) throw SQLite's own errors: name them as the API does.
+  app.onError((err, c) => toErrorResponse(sqliteError(err, options.db.path, { busySeconds: busySeconds(options.db.busyTimeoutMs) }), c))
   app.use('*', frameHeaders())
   app.use('*', authMiddleware(options.token || undefined))
   app.use('*', crossSiteWrites())

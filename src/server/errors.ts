@@ -1,6 +1,6 @@
 import type { Context } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
-import { DatabaseError, MldbError, NotFoundError, SchemaVersionError, ValidationError } from '../errors.js'
+import { DatabaseBusyError, DatabaseError, MldbError, NotFoundError, SchemaVersionError, ValidationError } from '../errors.js'
 import { toJson } from '../json.js'
 
 /** The machine-readable codes of error bodies; the web app switches on them. */
@@ -51,6 +51,11 @@ export function toErrorResponse(err: unknown, c: Context): Response {
   if (err instanceof HttpError) return errorResponse(c, err.status, err.code, err.message)
   if (err instanceof NotFoundError) return errorResponse(c, 404, 'not_found', err.message)
   if (err instanceof ValidationError) return errorResponse(c, 400, 'bad_request', err.message)
+  // Another process holds the lock (a long import, a stuck script): the server is fine, try again later.
+  if (err instanceof DatabaseBusyError) {
+    c.header('Retry-After', '5')
+    return errorResponse(c, 503, 'unavailable', err.message)
+  }
   if (err instanceof DatabaseError || err instanceof SchemaVersionError) return errorResponse(c, 500, 'database_error', err.message)
   if (err instanceof MldbError) return errorResponse(c, 500, 'internal', err.message)
   console.error('mldb ui: unexpected error on', c.req.method, c.req.path, err)

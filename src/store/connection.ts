@@ -107,6 +107,30 @@ export function withBusyRetry<T>(fn: () => T): T {
   }
 }
 
+/** How long a write made on behalf of a read (folding series tails) waits for another process's lock. */
+export const READ_SIDE_WRITE_WAIT_MS = 200
+
+/**
+ * Runs `fn`, a write that a read may skip (it takes the write lock, e.g. a
+ * transaction's `.immediate()`), waiting at most `waitMs` for another
+ * process's lock instead of the connection's full busy timeout and retries:
+ * a dashboard read must not stall its server for a minute behind a long
+ * import or a foreign lock. Throws SQLITE_BUSY as `fn` does; the connection's
+ * own busy timeout is restored either way.
+ *
+ * @example try { withShortBusyWait(db, () => fold.immediate()) } catch { // read without folding }
+ */
+export function withShortBusyWait<T>(db: Sqlite, fn: () => T, waitMs = READ_SIDE_WRITE_WAIT_MS): T {
+  const own = db.pragma('busy_timeout', { simple: true }) as number
+  if (own <= waitMs) return fn()
+  db.pragma(`busy_timeout = ${waitMs}`)
+  try {
+    return fn()
+  } finally {
+    db.pragma(`busy_timeout = ${own}`)
+  }
+}
+
 /**
  * Applies the numbered migrations this file lacks. Each runs in BEGIN IMMEDIATE
  * and re-reads user_version inside it, so sixteen processes opening a new file at

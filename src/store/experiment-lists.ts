@@ -1,5 +1,5 @@
 import type { Sqlite } from './connection.js'
-import { withBusyRetry } from './connection.js'
+import { withShortBusyWait } from './connection.js'
 import { storedJsonSql } from './stored-json.js'
 
 /**
@@ -55,7 +55,7 @@ export function refreshExperimentLists(db: Sqlite): boolean {
   const fill = db.transaction(s.fill)
   try {
     if (db.inTransaction) fill()
-    else withBusyRetry(() => fill.immediate())
+    else withShortBusyWait(db, () => fill.immediate()) // a listing waits briefly for a foreign lock, then reads the tables
     return true
   } catch (e) {
     const code = (e as { code?: string }).code ?? ''

@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3'
-import { type Sqlite, withBusyRetry } from './connection.js'
+import { type Sqlite, withShortBusyWait } from './connection.js'
 
 /** A value to write: step, wall time in ms, value (NaN allowed). */
 export interface NewPoint {
@@ -332,7 +332,7 @@ export function foldTails(db: Sqlite, ids?: readonly number[]): void {
   })
   try {
     if (db.inTransaction) fold()
-    else withBusyRetry(() => fold.immediate())
+    else withShortBusyWait(db, () => fold.immediate()) // a read waits briefly, not the full busy timeout
   } catch (e) {
     const code = (e as { code?: string }).code ?? ''
     // Busy or read-only: the summaries read next lag by under 64 points; anything else is real.
