@@ -1,5 +1,5 @@
 import { MldbError } from '../errors.js'
-import { withBusyRetry } from '../store/connection.js'
+import { busySeconds, withBusyRetry } from '../store/connection.js'
 import { type ImportedSeries, insertImportedExperiment, nameTakenLookup } from '../store/import-rows.js'
 import { sqliteError } from '../store/sqlite-errors.js'
 import type { ExperimentFields, FileRecord, Json, StatusChange } from '../store/types.js'
@@ -152,6 +152,6 @@ export function writeBundles(db: Database, bundles: readonly ExperimentBundle[],
         .immediate(),
     )
   } catch (e) {
-    throw sqliteError(e, db.path)
+    throw sqliteError(e, db.path, { busySeconds: busySeconds(db.busyTimeoutMs) })
   }
 }

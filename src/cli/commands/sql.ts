@@ -3,24 +3,32 @@ import type { Command } from 'commander'
 import type { Database } from '../../api/database.js'
 import { prepareRawSql } from '../../api/raw-sql.js'
 import { DatabaseError } from '../../errors.js'
+import { sqliteError } from '../../store/sqlite-errors.js'
 import { openForRead, openForWrite, withDb } from '../db.js'
 import { UsageError } from '../errors.js'
 import { color, out, printJson, printTable } from '../output.js'
+
+/** SQLite's own failures (busy, disk full, read-only, ...) as the mldb error saying what to do; the rest as "SQL error". */
+function sqlError(db: Database, sql: string, e: unknown): Error {
+  // one attempt, no retries: the statement waits the connection's busy timeout once
+  const mapped = sqliteError(e, db.path, { sql, busySeconds: db.busyTimeoutMs / 1000 })
+  return mapped !== e && mapped instanceof Error ? mapped : new DatabaseError(`SQL error: ${(e as Error).message}`, sql, e)
+}
 
 function prepare(db: Database, sql: string): Statement {
   try {
     // the seed's `STATUS="COMPLETE"`: a double-quoted word that names no column is a string
     return prepareRawSql(db, sql)
   } catch (e) {
-    throw new DatabaseError(`SQL error: ${(e as Error).message}`, sql, e)
+    throw sqlError(db, sql, e)
   }
 }
 
-function run<T>(sql: string, fn: () => T): T {
+function run<T>(db: Database, sql: string, fn: () => T): T {
   try {
     return fn()
   } catch (e) {
-    throw new DatabaseError(`SQL error: ${(e as Error).message}`, sql, e)
+    throw sqlError(db, sql, e)
   }
 }
 
@@ -51,13 +59,13 @@ export function registerSql(program: Command): void {
       const stmt = prepare(db, sql)
       if (!stmt.readonly && !opts.write) throw new UsageError('this statement changes the database; add --write to run it')
       if (!stmt.reader) {
-        const info = run(sql, () => stmt.run())
+        const info = run(db, sql, () => stmt.run())
         if (opts.json) printJson({ changes: info.changes, lastInsertRowid: Number(info.lastInsertRowid) })
         else out(`${info.changes} row${info.changes === 1 ? '' : 's'} changed`)
         return
       }
       const names = stmt.columns().map((c) => c.name)
-      const rows = run(sql, () => stmt.raw().all() as unknown[][])
+      const rows = run(db, sql, () => stmt.raw().all() as unknown[][])
       if (opts.json) {
         printJson(rows.map((r) => Object.fromEntries(names.map((n, i) => [n, jsonCell(r[i])]))))
         return
