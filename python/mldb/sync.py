@@ -23,7 +23,7 @@ from urllib.parse import quote, urlsplit
 from .config import config_file_path, read_config_file
 from .connection import open_sqlite
 from .errors import ConfigError
-from .sync_plan import UUID_TAG, add_experiment, apply_ack, count_after, experiments, plan_experiment, series_state
+from .sync_plan import UUID_TAG, add_experiment, apply_ack, points_body, count_after, experiments, plan_experiment, series_state
 
 LEASE_MS = 15000
 MAX_BACKOFF_S = 5.0
@@ -260,7 +260,7 @@ class Sender:
             up = self._upload(ack["upload"])
             if up.kind in ("retry", "auth"):
                 return up
-        r = self._request(method, path, body)
+        r = self._request(method, path, points_body(self.conn, ack, body) if ack["t"] == "points" else body)
         if r.kind != "ok":
             return r
         if ack["t"] == "create":

@@ -133,23 +133,41 @@ def plan_experiment(conn, server, exp, max_upload_bytes):
             ack["upload"] = {"path": path, "size": size, "sha256": sha}
         body = {"path": path, "kind": kind, "step": step, "size": size, "mtime": mtime, "sha256": sha, "meta": None if meta is None else json.loads(meta)}
         out.append((_exp_path(name, "files"), body, ack, None))
+    # A points write is kept in the outbox as its range, not its body (a few bytes, not ~300 KB).
     budget = POINTS_PER_WRITE
-    points, series = [], []
-    for sid, sname, split, step, seq in series_state(conn, server, exp["id"]):
+    series, start = [], []
+    for sid, _, _, step, seq in series_state(conn, server, exp["id"]):
         if budget <= 0:
             break
         got = conn.execute(
-            "SELECT step, seq, time, value FROM points WHERE series_id = ? AND (step > ? OR (step = ? AND seq > ?)) ORDER BY step, seq LIMIT ?",
+            "SELECT step, seq FROM points WHERE series_id = ? AND (step > ? OR (step = ? AND seq > ?)) ORDER BY step, seq LIMIT ?",
             (sid, step, step, seq, budget),
         ).fetchall()
         if not got:
             continue
         budget -= len(got)
-        points.extend({"name": sname, "split": split, "step": p[0], "value": wire_value(p[3]), "time": p[2]} for p in got)
         series.append([sid, got[-1][0], got[-1][1], len(got)])
-    if points:
-        out.append((_exp_path(name, "points"), {"points": points}, {"t": "points", "e": exp["id"], "series": series}, None))
+        start.append([step, seq])
+    if series:
+        out.append((_exp_path(name, "points"), {}, {"t": "points", "e": exp["id"], "series": series, "from": start}, None))
     return out
+
+
+def points_body(conn, ack, stored):
+    """The body of a points write, read back from its range: the same points each time it is sent."""
+    body = json.loads(stored)
+    points = []
+    for (sid, _, _, n), (step, seq) in zip(ack["series"], ack["from"]):
+        s = conn.execute("SELECT name, split FROM series WHERE id = ?", (sid,)).fetchone()
+        if s is None:
+            continue
+        for p in conn.execute(
+            "SELECT step, seq, time, value FROM points WHERE series_id = ? AND (step > ? OR (step = ? AND seq > ?)) ORDER BY step, seq LIMIT ?",
+            (sid, step, step, seq, n),
+        ):
+            points.append({"name": s[0], "split": s[1], "step": p[0], "value": wire_value(p[3]), "time": p[2]})
+    body["points"] = points
+    return json.dumps(body, allow_nan=False)
 
 
 def _update(conn, server, exp_id, **set_):

@@ -26,7 +26,7 @@ export type Ack =
   | { t: 'tags'; e: number; tags: Record<string, string> }
   | { t: 'notes'; e: number; notes: string }
   | { t: 'file'; e: number; id: number; upload?: { path: string; size: number; sha256: string } }
-  | { t: 'points'; e: number; series: [id: number, step: number, seq: number, n: number][] }
+  | { t: 'points'; e: number; series: [id: number, step: number, seq: number, n: number][]; from: [step: number, seq: number][] }
 
 const expPath = (name: string, what: string) => `/api/experiments/${encodeURIComponent(name)}/${what}`
 
@@ -112,20 +112,39 @@ export function planExperiment(rows: SyncRows, exp: LocalExperiment, o: { maxUpl
     const body = { path: f.path, kind: f.kind, step: f.step, size: f.size, mtime: f.mtime, sha256, meta: f.meta === null ? null : JSON.parse(f.meta) }
     out.push({ method: 'POST', path: expPath(name, 'files'), body, ack: { t: 'file', e: exp.id, id: f.id, ...(upload ? { upload } : {}) } })
   }
+  // A points write is kept in the outbox as its range (after `from`, up to `series`' keys), not
+  // its body: a few bytes instead of ~300 KB in the transaction the logging processes wait behind.
   let budget = POINTS_PER_WRITE
-  const points: Record<string, unknown>[] = []
   const series: [number, number, number, number][] = []
+  const from: [number, number][] = []
   for (const s of rows.series(exp.id)) {
     if (budget <= 0) break
-    const got: LocalPoint[] = rows.pointsAfter(s.id, s.step, s.seq, budget)
-    const last = got[got.length - 1]
+    const last = rows.lastKeyWithin(s.id, s.step, s.seq, budget)
     if (!last) continue
-    budget -= got.length
-    for (const p of got) points.push({ name: s.name, split: s.split, step: p.step, value: wireValue(p.value), time: p.time })
-    series.push([s.id, last.step, last.seq, got.length])
+    budget -= last.n
+    series.push([s.id, last.step, last.seq, last.n])
+    from.push([s.step, s.seq])
   }
-  if (points.length) out.push({ method: 'POST', path: expPath(name, 'points'), body: { points }, ack: { t: 'points', e: exp.id, series } })
+  if (series.length) out.push({ method: 'POST', path: expPath(name, 'points'), body: {}, ack: { t: 'points', e: exp.id, series, from } })
   return out
+}
+
+/**
+ * The body of a points write, read back from its range: the same points every
+ * time it is sent (steps are logged in increasing order; see docs/schema.md).
+ *
+ * @example transport.send('POST', path, pointsBody(rows, ack, row.body))
+ */
+export function pointsBody(rows: SyncRows, ack: Extract<Ack, { t: 'points' }>, stored: string): string {
+  const points: Record<string, unknown>[] = []
+  ack.series.forEach(([id, , , n], i) => {
+    const [step, seq] = ack.from[i] ?? [-1, -1]
+    const s = rows.seriesName(id)
+    if (!s) return
+    const got: LocalPoint[] = rows.pointsAfter(id, step, seq, n)
+    for (const p of got) points.push({ name: s.name, split: s.split, step: p.step, value: wireValue(p.value), time: p.time })
+  })
+  return JSON.stringify({ ...(JSON.parse(stored) as Record<string, unknown>), points })
 }
 
 /**

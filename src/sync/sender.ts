@@ -2,7 +2,7 @@ import { hostname } from 'node:os'
 import { threadId } from 'node:worker_threads'
 import type { Database as Sqlite } from 'better-sqlite3'
 import { openSqlite } from '../store/connection.js'
-import { type Ack, applyAck, planExperiment, UUID_TAG } from './planner.js'
+import { type Ack, applyAck, planExperiment, pointsBody, UUID_TAG } from './planner.js'
 import { SyncRows } from './sync-rows.js'
 import { type Outcome, Transport } from './transport.js'
 
@@ -192,7 +192,7 @@ export class Sender {
       // Too large for the server, or the file changed: the record goes without its bytes.
       if (up.kind === 'retry' || up.kind === 'auth') return up
     }
-    const r = await this.transport.send(method, path, body)
+    const r = await this.transport.send(method, path, ack.t === 'points' ? pointsBody(this.rows, ack, body) : body)
     if (r.kind !== 'ok') return r
     if (ack.t === 'create') {
       // The server leaves an existing experiment as is: check that it holds ours, never merge two silently.

@@ -226,6 +226,22 @@ export class SyncRows {
     ) as LocalPoint[]
   }
 
+  /**
+   * The key of the last of (at most) `limit` points past (step, seq), and how many that is,
+   * from one statement: two would let points committed in between make the count and the key disagree.
+   */
+  lastKeyWithin(seriesId: number, step: number, seq: number, limit: number): { step: number; seq: number; n: number } | undefined {
+    const keys = this.st('SELECT step, seq FROM points WHERE series_id = ? AND (step > ? OR (step = ? AND seq > ?)) ORDER BY step, seq LIMIT ?')
+      .raw()
+      .all(seriesId, step, step, seq, limit) as [number, number][]
+    const last = keys[keys.length - 1]
+    return last ? { step: last[0], seq: last[1], n: keys.length } : undefined
+  }
+
+  seriesName(id: number): { name: string; split: string } | undefined {
+    return this.st('SELECT name, split FROM series WHERE id = ?').get(id) as { name: string; split: string } | undefined
+  }
+
   countAfter(seriesId: number, step: number, seq: number): number {
     return (
       this.st('SELECT count(*) AS n FROM points WHERE series_id = ? AND (step > ? OR (step = ? AND seq > ?))').get(seriesId, step, step, seq) as {

@@ -3,6 +3,7 @@
 import { rmSync } from 'node:fs'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { buildCli } from '../cli/helpers.js'
+import { freshPgUrl } from '../team-server/backends.js'
 import { freshRoot, getJson, killAll, machine, onMachine, serverPoints, startTeamServer, startWriter, writerScript } from './helpers.js'
 
 const root = freshRoot()
@@ -24,12 +25,15 @@ async function expectExactlyOnce(server: Awaited<ReturnType<typeof startTeamServ
   expect(pts.filter((p) => p.value === 'NaN').length).toBe(Math.ceil(n / 97))
 }
 
-describe('sync through a server outage', () => {
+describe.each([
+  ['a SQLite file', () => `${root}/server/outage.db`],
+  ['PostgreSQL', () => freshPgUrl()],
+])('sync through a server outage, the server on %s', (_backend, serverDb) => {
   it('loses and duplicates nothing when the server is killed mid-run and restarted', async () => {
-    const server = await startTeamServer(root)
+    const server = await startTeamServer(root, serverDb())
     const script = writerScript(root)
     const env = { MLDB_SERVER: server.url, MLDB_TOKEN: server.token, MLDB_SYNC_WAIT_MS: '60000' }
-    const machines = ['a', 'b', 'c'].map((m) => machine(root, m))
+    const machines = ['a', 'b', 'c'].map((m) => machine(root, `${m}-${serverDb.name}-${Math.random().toString(36).slice(2, 6)}`))
     const writers = machines.map((m, i) => startWriter(script, m, env, [`run-${i}`, String(N), '10']))
     // Kill the server once it has taken some of the first machine's points.
     for (let i = 0; i < 400; i++) {
@@ -57,6 +61,9 @@ describe('sync through a server outage', () => {
     expect(JSON.parse(pending.stdout)).toMatchObject({ points: 0, writes: 0 })
   })
 
+})
+
+describe('sync after a client is killed', () => {
   it('after a SIGKILL of the client mid-sync, `mldb sync` sends the rest exactly once', async () => {
     const server = await startTeamServer(root, `${root}/server/kill.db`)
     const script = writerScript(root)
