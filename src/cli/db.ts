@@ -3,6 +3,7 @@ import type { Command } from 'commander'
 import { Database } from '../api/database.js'
 import { resolveDbPath } from '../config.js'
 import { MldbError } from '../errors.js'
+import { noteDatabasePath } from './errors.js'
 import { assertNotForeign, readOpenError, writeOpenError } from './open-errors.js'
 
 /** Adds `--db PATH` to a command. */
@@ -28,6 +29,7 @@ export function openForRead(dbOption: string | undefined): Database {
     throw new MldbError(`no database at ${resolved.path} (from ${SOURCE_HINT[resolved.source]}); log an experiment first, or point --db at one`)
   }
   assertNotForeign(resolved.path)
+  noteDatabasePath(resolved.path)
   try {
     return new Database({ path: resolved.path, readonly: true })
   } catch (e) {
@@ -39,6 +41,7 @@ export function openForRead(dbOption: string | undefined): Database {
 export function openForWrite(dbOption: string | undefined): Database {
   const path = resolveDbPath(dbOption).path
   assertNotForeign(path)
+  noteDatabasePath(path)
   try {
     return new Database({ path })
   } catch (e) {

@@ -1,5 +1,6 @@
 import { CommanderError } from 'commander'
 import { MldbError } from '../errors.js'
+import { sqliteError } from '../store/sqlite-errors.js'
 
 /** A mistake in how the command was called (exit status 2), as opposed to a failed operation (1). */
 export class UsageError extends Error {
@@ -9,6 +10,13 @@ export class UsageError extends Error {
 /** Exit statuses: 0 done, 1 the operation failed, 2 the command line was wrong. */
 export const EXIT_FAILED = 1
 export const EXIT_USAGE = 2
+
+let databasePath: string | undefined
+
+/** Remembers the database file this command opened, so SQLite's own failures can name it (see reportError). */
+export function noteDatabasePath(path: string): void {
+  databasePath = path
+}
 
 /** One line, never a stack for a user mistake; a stack for our own bugs only with MLDB_DEBUG=1. */
 export function reportError(e: unknown, write: (line: string) => void = (l) => process.stderr.write(l)): number {
@@ -21,8 +29,10 @@ export function reportError(e: unknown, write: (line: string) => void = (l) => p
     write(`mldb: ${e.message}\n`)
     return EXIT_USAGE
   }
-  if (e instanceof MldbError) {
-    write(`mldb: ${oneLine(e.message)}\n`)
+  // SQLite's own failure from a store function the command called directly: named as the API names it.
+  const mapped = databasePath === undefined ? e : sqliteError(e, databasePath)
+  if (mapped instanceof MldbError) {
+    write(`mldb: ${oneLine(mapped.message)}\n`)
     return EXIT_FAILED
   }
   const err = e instanceof Error ? e : new Error(String(e))
