@@ -47,8 +47,12 @@ export class Transport {
     try {
       res = await fetch(new URL(path, this.server), { ...init, method, signal: AbortSignal.timeout(this.timeoutMs) })
     } catch (e) {
-      const err = e as Error & { cause?: { code?: string } }
-      const why = err.name === 'TimeoutError' ? `no answer within ${this.timeoutMs / 1000} s` : (err.cause?.code ?? err.message)
+      // undici hides the socket's error in `cause` (an AggregateError when it tried IPv4 and IPv6)
+      const err = e as Error & { cause?: { code?: string; message?: string; errors?: { code?: string }[] } }
+      const why =
+        err.name === 'TimeoutError'
+          ? `no answer within ${this.timeoutMs / 1000} s`
+          : (err.cause?.code ?? err.cause?.errors?.[0]?.code ?? err.cause?.message ?? err.message)
       return { kind: 'retry', status: 0, message: why }
     }
     let json: Record<string, unknown> = {}

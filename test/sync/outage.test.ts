@@ -60,7 +60,6 @@ describe.each([
     expect(pending.status).toBe(0)
     expect(JSON.parse(pending.stdout)).toMatchObject({ points: 0, writes: 0 })
   })
-
 })
 
 describe('sync after a client is killed', () => {

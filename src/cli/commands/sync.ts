@@ -5,6 +5,8 @@ import { MldbError, ValidationError } from '../../errors.js'
 import { out, printJson } from '../output.js'
 import { progress } from '../progress.js'
 
+const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`
+
 const parseSeconds = (v: string): number => {
   const n = Number(v)
   if (!/^\d+(\.\d+)?$/.test(v) || !Number.isFinite(n)) throw new ValidationError(`--timeout takes a number of seconds, got "${v}"`, 'timeout')
@@ -41,9 +43,9 @@ export function registerSync(program: Command): void {
           const refused = sender.rows.outbox().filter((r) => r.error !== null)
           if (opts.json) printJson({ server: target.server, ...p, refusedWrites: refused.map((r) => ({ path: r.path, error: r.error })) })
           else {
-            for (const e of p.experiments) out(`${e.name}\t${e.points} points\t${e.writes} writes`)
+            for (const e of p.experiments) out(`${e.name}\t${count(e.points, 'point')}\t${count(e.writes, 'write')}`)
             for (const r of refused) out(`refused\t${r.path}\t${r.error}`)
-            out(`${p.points} points and ${p.writes} other writes not yet on ${target.server}`)
+            out(`${count(p.points, 'point')} and ${count(p.writes, 'other write')} not yet on ${target.server}`)
           }
           return
         }
@@ -86,10 +88,10 @@ export function registerSync(program: Command): void {
         if (opts.json) printJson({ server: target.server, sentPoints: sender.sentPoints, sentWrites: sender.sentWrites, ...left })
         if (left.points + left.writes > 0) {
           throw new MldbError(
-            `${left.points} points and ${left.writes} other writes are still not on ${target.server} (${sender.failingKind === 'auth' ? 'the token was refused' : 'the server did not answer'}); run \`mldb sync\` again later`,
+            `${count(left.points, 'point')} and ${count(left.writes, 'other write')} are still not on ${target.server} (${sender.failingKind === 'auth' ? 'the token was refused' : 'the server did not answer'}); run \`mldb sync\` again later`,
           )
         }
-        if (!opts.json) out(`sent ${sender.sentPoints} points and ${sender.sentWrites} writes to ${target.server}; nothing is left to send`)
+        if (!opts.json) out(`sent ${count(sender.sentPoints, 'point')} and ${count(sender.sentWrites, 'write')} to ${target.server}; nothing is left to send`)
       } finally {
         sender.close()
       }
