@@ -282,10 +282,14 @@ class Sender:
                 return r
 
         def acked():
-            self.conn.execute("DELETE FROM sync_outbox WHERE server = ? AND seq = ?", (self.server, seq))
+            # Another sender that took over a lapsed lease may have recorded this write already: record it once.
+            if self.conn.execute("DELETE FROM sync_outbox WHERE server = ? AND seq = ?", (self.server, seq)).rowcount != 1:
+                return False
             apply_ack(self.conn, self.server, ack)
+            return True
 
-        self._tx(acked)
+        if not self._tx(acked):
+            return r
         self.sent_writes += 1
         if ack["t"] == "points":
             self.sent_points += sum(s[3] for s in ack["series"])

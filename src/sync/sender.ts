@@ -210,10 +210,13 @@ export class Sender {
         return r
       }
     }
-    this.rows.tx(() => {
-      this.rows.deleteOutbox(JSON.parse(body).seq as number)
+    // Another sender that took over a lapsed lease may have recorded this write already: record it once.
+    const first = this.rows.tx(() => {
+      if (!this.rows.deleteOutbox(JSON.parse(body).seq as number)) return false
       applyAck(this.rows, ack)
+      return true
     })
+    if (!first) return r
     this.sentWrites++
     if (ack.t === 'points') for (const s of ack.series) this.sentPoints += s[3]
     return r

@@ -119,8 +119,9 @@ export class SyncRows {
     this.st('INSERT INTO sync_outbox (server, seq, method, path, body, ack) VALUES (?, ?, ?, ?, ?, ?)').run(this.server, seq, method, path, body, ack)
   }
 
-  deleteOutbox(seq: number): void {
-    this.st('DELETE FROM sync_outbox WHERE server = ? AND seq = ?').run(this.server, seq)
+  /** Whether the row was there (false: another sender recorded it first). */
+  deleteOutbox(seq: number): boolean {
+    return this.st('DELETE FROM sync_outbox WHERE server = ? AND seq = ?').run(this.server, seq).changes === 1
   }
 
   failOutbox(seq: number, error: string): void {
