@@ -108,10 +108,10 @@ def _tag_entries(tags):
     return [(check_key("tag key", k), tag_text(k, v)) for k, v in check_record("tags", tags).items()]
 
 
-def _check_text(what, value):
-    """A filter argument is a string, or ValidationError."""
+def _check_text(what, value, example="params.lr < 0.1"):
+    """A filter (or sort) argument is a string, or ValidationError."""
     if not isinstance(value, str):
-        raise ValidationError("%s must be a string such as \"params.lr < 0.1\", got %s" % (what, describe(value)), what)
+        raise ValidationError("%s must be a string such as \"%s\", got %s" % (what, example, describe(value)), what)
     return value
 
 
@@ -702,7 +702,7 @@ class Database:
             conds.append(sql)
             args.extend(params)
         order = ("e.created_at DESC, e.id DESC", [])
-        if order_by is not None and not is_blank(_check_text("order_by", order_by)):
+        if order_by is not None and not is_blank(_check_text("order_by", order_by, "metrics.valid/loss desc")):
             order = compile_order_by(order_by, field_names(self.connection))
         args.extend(order[1])
         limit = check_optional_int("limit", limit)

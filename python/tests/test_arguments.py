@@ -18,6 +18,7 @@ from mldb import Database, ValidationError
         ({"status": {}}, "status must be a string, got {}"),
         ({"project": {}}, "project name must be a string"),
         ({"where": 42}, "where must be a string"),
+        ({"order_by": 3}, 'order_by must be a string such as "metrics.valid/loss desc", got 3'),
     ],
 )
 def test_list_experiments_refuses_bad_arguments(db_path, kwargs, message):
