@@ -48,7 +48,8 @@ describe('mldb import FILE.csv', () => {
     const n = 60_000
     for (let e = 0; e < 6; e++) {
       lines.push(`experiment,run-${e},default,,,,,${csvCell(JSON.stringify({ status: 'COMPLETE', notes: `run ${e}\nnote "${e}"\nend` }))}`)
-      for (let step = 0; step < n / 6; step++) lines.push(`point,run-${e},default,"loss, ""smoothed""",train,${step},${1000 + step},${step % 97 === 0 ? 'NaN' : step / 7}`)
+      for (let step = 0; step < n / 6; step++)
+        lines.push(`point,run-${e},default,"loss, ""smoothed""",train,${step},${1000 + step},${step % 97 === 0 ? 'NaN' : step / 7}`)
     }
     writeFileSync(file, `${lines.join('\n')}\n`)
     ok(t.home, ['import', file, '--db', db])
