@@ -4,39 +4,26 @@
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startUi } from '../../src/server/start.js'
-import { ensureWebBuilt, launchBrowser, SCREENSHOTS, signIn, tempDir, waitFor } from './helpers.js'
+import { SCREENSHOTS, waitFor } from './helpers.js'
+import { type DashboardSession, openDashboard } from './session.js'
 import { fillSweep300, runName, SWEEP_RUNS } from './sweep-300-fixture.js'
 
-let tmp: ReturnType<typeof tempDir>
-let ui: Awaited<ReturnType<typeof startUi>>
-let browser: Awaited<ReturnType<typeof launchBrowser>>
+let s: DashboardSession
 let page: Page
 let base: string
-const pageErrors: string[] = []
+let pageErrors: string[]
 const requests: string[] = []
 
 beforeAll(async () => {
-  ensureWebBuilt()
-  tmp = tempDir('mldb-charts300-')
-  const dbPath = join(tmp.dir, 'runs.db')
-  fillSweep300(dbPath, 200)
-  ui = await startUi({ dbPath, port: 0, host: '127.0.0.1' })
-  browser = await launchBrowser({ width: 1400, height: 900 })
-  base = await signIn(browser.context, ui.url)
-  page = await browser.context.newPage()
-  page.on('pageerror', (e) => pageErrors.push(e.message))
+  s = await openDashboard('mldb-charts300-', (dbPath) => fillSweep300(dbPath, 200), { width: 1400, height: 900 })
+  ;({ page, base, pageErrors } = s)
   page.on('request', (r) => {
     const u = new URL(r.url())
     if (u.pathname.startsWith('/api/')) requests.push(`${u.pathname}${u.search}`)
   })
 }, 120_000)
 
-afterAll(async () => {
-  await browser?.close()
-  await ui?.close()
-  tmp?.remove()
-})
+afterAll(() => s?.close())
 
 const all = Array.from({ length: SWEEP_RUNS }, (_, e) => runName(e))
 const chartsUrl = (extra = '') => `${base}#/charts?${all.map((n) => `exp=${n}`).join('&')}${extra}`

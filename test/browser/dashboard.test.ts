@@ -6,35 +6,22 @@ import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Database } from '../../src/index.js'
-import { startUi } from '../../src/server/start.js'
 import { FIX, fillFixture } from './fixture.js'
-import { ensureWebBuilt, launchBrowser, SCREENSHOTS, signIn, tempDir, waitFor } from './helpers.js'
+import { SCREENSHOTS, waitFor } from './helpers.js'
+import { type DashboardSession, openDashboard } from './session.js'
 
-let tmp: ReturnType<typeof tempDir>
+let s: DashboardSession
 let dbPath: string
-let ui: Awaited<ReturnType<typeof startUi>>
-let browser: Awaited<ReturnType<typeof launchBrowser>>
 let page: Page
 let base: string
-const pageErrors: string[] = []
+let pageErrors: string[]
 
 beforeAll(async () => {
-  ensureWebBuilt()
-  tmp = tempDir('mldb-browser-')
-  dbPath = join(tmp.dir, 'runs.db')
-  fillFixture(dbPath, tmp.dir)
-  ui = await startUi({ dbPath, port: 0, host: '127.0.0.1' })
-  browser = await launchBrowser()
-  base = await signIn(browser.context, ui.url)
-  page = await browser.context.newPage()
-  page.on('pageerror', (e) => pageErrors.push(e.message))
+  s = await openDashboard('mldb-browser-', fillFixture)
+  ;({ page, base, pageErrors, dbPath } = s)
 })
 
-afterAll(async () => {
-  await browser?.close()
-  await ui?.close()
-  tmp?.remove()
-})
+afterAll(() => s?.close())
 
 const shot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) })
 
@@ -149,7 +136,7 @@ describe('the dashboard in chromium', () => {
     const width = await waitFor(() => img.evaluate((el: HTMLImageElement) => (el.complete ? el.naturalWidth : 0)), 30_000, 'the image to load')
     expect(width).toBe(64)
     const sha = createHash('sha256')
-      .update(readFileSync(join(tmp.dir, 'files', 'model.safetensors')))
+      .update(readFileSync(join(s.dir, 'files', 'model.safetensors')))
       .digest('hex')
     expect(await page.locator('[data-testid="weight-hash"]').getAttribute('data-sha')).toBe(sha)
     expect(await page.locator('[data-testid="file-row"]').count()).toBe(2)

@@ -1,23 +1,18 @@
 // The compare page summarises each series in the direction it is optimised in:
 // an accuracy's best is its max, a loss's its min (it showed `last (min)` for both).
-import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Database } from '../../src/index.js'
-import { startUi } from '../../src/server/start.js'
-import { ensureWebBuilt, launchBrowser, signIn, tempDir, waitFor } from './helpers.js'
+import { waitFor } from './helpers.js'
+import { type DashboardSession, openDashboard } from './session.js'
 
-let tmp: ReturnType<typeof tempDir>
-let ui: Awaited<ReturnType<typeof startUi>>
-let browser: Awaited<ReturnType<typeof launchBrowser>>
+let s: DashboardSession
 let page: Page
 let base: string
-const pageErrors: string[] = []
+let pageErrors: string[]
 
-beforeAll(async () => {
-  ensureWebBuilt()
-  tmp = tempDir('mldb-browser-dir-')
-  const dbPath = join(tmp.dir, 'runs.db')
+/** Two runs whose acc, loss and bleu are each best at a different step. */
+function fill(dbPath: string): void {
   {
     using db = new Database({ path: dbPath })
     for (const [name, accs] of [
@@ -34,18 +29,14 @@ beforeAll(async () => {
       db.setExpStatus(name, 'COMPLETE')
     }
   }
-  ui = await startUi({ dbPath, port: 0, host: '127.0.0.1' })
-  browser = await launchBrowser()
-  base = await signIn(browser.context, ui.url)
-  page = await browser.context.newPage()
-  page.on('pageerror', (e) => pageErrors.push(e.message))
+}
+
+beforeAll(async () => {
+  s = await openDashboard('mldb-browser-dir-', fill)
+  ;({ page, base, pageErrors } = s)
 }, 180_000)
 
-afterAll(async () => {
-  await browser?.close()
-  await ui?.close()
-  tmp?.remove()
-})
+afterAll(() => s?.close())
 
 describe('the dashboard follows each series direction', () => {
   it('shows last (max) for an accuracy and last (min) for a loss', async () => {

@@ -1,27 +1,24 @@
 // The experiment page in chromium: charts first, then images with a step
 // slider, and one list of files grouped by kind, collapsed past a few rows,
 // each with a download (or open) link the server serves.
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Database } from '../../src/index.js'
-import { startUi } from '../../src/server/start.js'
-import { ensureWebBuilt, launchBrowser, makePng, SCREENSHOTS, signIn, tempDir, waitFor } from './helpers.js'
+import { makePng, SCREENSHOTS, waitFor } from './helpers.js'
+import { type DashboardSession, openDashboard } from './session.js'
 
-let tmp: ReturnType<typeof tempDir>
-let ui: Awaited<ReturnType<typeof startUi>>
-let browser: Awaited<ReturnType<typeof launchBrowser>>
+let s: DashboardSession
 let page: Page
 let base: string
-const pageErrors: string[] = []
+let pageErrors: string[]
 
-beforeAll(async () => {
-  ensureWebBuilt()
-  tmp = tempDir('mldb-expfiles-')
-  const files = join(tmp.dir, 'files')
+/** seg-run with a loss, images, checkpoints, a model and a missing data file; two nlp runs. */
+function fill(dbPath: string, dir: string): void {
+  const files = join(dir, 'files')
   mkdirSync(files)
-  const db = new Database({ path: join(tmp.dir, 'runs.db') })
+  const db = new Database({ path: dbPath })
   db.setExpStatus('seg-run', 'TRAINING', { project: 'vision' })
   db.setParams('seg-run', { lr: 0.01 })
   db.logBatch(
@@ -59,20 +56,15 @@ beforeAll(async () => {
     db.logBatch(name, [{ name: 'loss', split: 'valid', step: 0, value: v }])
   }
   db.close()
-  const { rmSync } = await import('node:fs')
   rmSync(gone)
-  ui = await startUi({ dbPath: join(tmp.dir, 'runs.db'), port: 0, host: '127.0.0.1' })
-  browser = await launchBrowser({ width: 1400, height: 900 })
-  base = await signIn(browser.context, ui.url)
-  page = await browser.context.newPage()
-  page.on('pageerror', (e) => pageErrors.push(e.message))
+}
+
+beforeAll(async () => {
+  s = await openDashboard('mldb-expfiles-', fill, { width: 1400, height: 900 })
+  ;({ page, base, pageErrors } = s)
 })
 
-afterAll(async () => {
-  await browser?.close()
-  await ui?.close()
-  tmp?.remove()
-})
+afterAll(() => s?.close())
 
 describe('the experiments table', () => {
   it('picks a project, formats one column one way, and keeps the name pinned on horizontal scroll', async () => {

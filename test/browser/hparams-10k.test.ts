@@ -5,23 +5,20 @@ import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Database } from '../../src/index.js'
-import { startUi } from '../../src/server/start.js'
-import { ensureWebBuilt, launchBrowser, SCREENSHOTS, signIn, tempDir, waitFor } from './helpers.js'
+import { SCREENSHOTS, waitFor } from './helpers.js'
+import { type DashboardSession, openDashboard } from './session.js'
 
 const RUNS = 10_000
 const LRS = [0.0001, 0.0003, 0.001, 0.003]
 
-let tmp: ReturnType<typeof tempDir>
-let ui: Awaited<ReturnType<typeof startUi>>
-let browser: Awaited<ReturnType<typeof launchBrowser>>
+let s: DashboardSession
 let page: Page
 let base: string
-const pageErrors: string[] = []
+let pageErrors: string[]
 
-beforeAll(async () => {
-  ensureWebBuilt()
-  tmp = tempDir('mldb-hp10k-')
-  const db = new Database({ path: join(tmp.dir, 'runs.db') })
+/** RUNS runs over four learning rates, in one transaction. */
+function fill(dbPath: string): void {
+  const db = new Database({ path: dbPath })
   const write = db.sqlite.transaction(() => {
     for (let e = 0; e < RUNS; e++) {
       const name = `hp-${String(e).padStart(5, '0')}`
@@ -34,18 +31,14 @@ beforeAll(async () => {
   })
   write()
   db.close()
-  ui = await startUi({ dbPath: join(tmp.dir, 'runs.db'), port: 0, host: '127.0.0.1' })
-  browser = await launchBrowser({ width: 1400, height: 900 })
-  base = await signIn(browser.context, ui.url)
-  page = await browser.context.newPage()
-  page.on('pageerror', (e) => pageErrors.push(e.message))
+}
+
+beforeAll(async () => {
+  s = await openDashboard('mldb-hp10k-', fill, { width: 1400, height: 900 })
+  ;({ page, base, pageErrors } = s)
 }, 300_000)
 
-afterAll(async () => {
-  await browser?.close()
-  await ui?.close()
-  tmp?.remove()
-})
+afterAll(() => s?.close())
 
 const axis = (key: string) => page.locator(`[data-testid="pc-axis"][data-key="${key}"]`)
 

@@ -6,15 +6,13 @@ import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Database } from '../../src/index.js'
-import { startUi } from '../../src/server/start.js'
-import { ensureWebBuilt, launchBrowser, SCREENSHOTS, signIn, tempDir, waitFor } from './helpers.js'
+import { SCREENSHOTS, waitFor } from './helpers.js'
+import { type DashboardSession, openDashboard } from './session.js'
 
-let tmp: ReturnType<typeof tempDir>
-let ui: Awaited<ReturnType<typeof startUi>>
-let browser: Awaited<ReturnType<typeof launchBrowser>>
+let s: DashboardSession
 let page: Page
 let base: string
-const pageErrors: string[] = []
+let pageErrors: string[]
 
 /** Three runs registered as iris/1..3 (champion → 3); v1's file changed in place, v2's deleted. */
 function fill(dbPath: string, dir: string): void {
@@ -45,22 +43,11 @@ function fill(dbPath: string, dir: string): void {
 }
 
 beforeAll(async () => {
-  ensureWebBuilt()
-  tmp = tempDir('mldb-models-')
-  const dbPath = join(tmp.dir, 'runs.db')
-  fill(dbPath, tmp.dir)
-  ui = await startUi({ dbPath, port: 0, host: '127.0.0.1' })
-  browser = await launchBrowser({ width: 1400, height: 860 })
-  base = await signIn(browser.context, ui.url)
-  page = await browser.context.newPage()
-  page.on('pageerror', (e) => pageErrors.push(e.message))
+  s = await openDashboard('mldb-models-', fill, { width: 1400, height: 860 })
+  ;({ page, base, pageErrors } = s)
 })
 
-afterAll(async () => {
-  await browser?.close()
-  await ui?.close()
-  tmp?.remove()
-})
+afterAll(() => s?.close())
 
 const texts = (selector: string) => page.$$eval(selector, (els) => els.map((e) => (e.textContent ?? '').trim()))
 

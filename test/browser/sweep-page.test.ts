@@ -5,20 +5,16 @@ import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Database } from '../../src/index.js'
-import { startUi } from '../../src/server/start.js'
-import { ensureWebBuilt, launchBrowser, SCREENSHOTS, signIn, tempDir } from './helpers.js'
+import { SCREENSHOTS } from './helpers.js'
+import { type DashboardSession, openDashboard } from './session.js'
 
-let tmp: ReturnType<typeof tempDir>
-let ui: Awaited<ReturnType<typeof startUi>>
-let browser: Awaited<ReturnType<typeof launchBrowser>>
+let s: DashboardSession
 let page: Page
 let base: string
-const pageErrors: string[] = []
+let pageErrors: string[]
 
-beforeAll(async () => {
-  ensureWebBuilt()
-  tmp = tempDir('mldb-sweep-page-')
-  const dbPath = join(tmp.dir, 'runs.db')
+/** A 16-trial bayes sweep named quad, some trials pruned. */
+function fill(dbPath: string): void {
   {
     using db = new Database({ path: dbPath })
     const s = db.createSweep({
@@ -40,18 +36,14 @@ beforeAll(async () => {
       return v + 0.25
     })
   }
-  ui = await startUi({ dbPath, port: 0, host: '127.0.0.1' })
-  browser = await launchBrowser({ width: 1400, height: 900 })
-  base = await signIn(browser.context, ui.url)
-  page = await browser.context.newPage()
-  page.on('pageerror', (e) => pageErrors.push(e.message))
+}
+
+beforeAll(async () => {
+  s = await openDashboard('mldb-sweep-page-', fill, { width: 1400, height: 900 })
+  ;({ page, base, pageErrors } = s)
 })
 
-afterAll(async () => {
-  await browser?.close()
-  await ui?.close()
-  tmp?.remove()
-})
+afterAll(() => s?.close())
 
 const texts = (selector: string) => page.$$eval(selector, (els) => els.map((e) => (e.textContent ?? '').trim()))
 

@@ -4,35 +4,28 @@
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startUi } from '../../src/server/start.js'
-import { ensureWebBuilt, launchBrowser, SCREENSHOTS, signIn, tempDir, waitFor } from './helpers.js'
+import { SCREENSHOTS, waitFor } from './helpers.js'
+import { type DashboardSession, openDashboard } from './session.js'
 import { fillSweep, SWEEP } from './sweep-fixture.js'
 
-let tmp: ReturnType<typeof tempDir>
-let ui: Awaited<ReturnType<typeof startUi>>
-let browser: Awaited<ReturnType<typeof launchBrowser>>
+let s: DashboardSession
 let page: Page
 let base: string
 let names: string[]
-const pageErrors: string[] = []
+let pageErrors: string[]
 
 beforeAll(async () => {
-  ensureWebBuilt()
-  tmp = tempDir('mldb-sweep-')
-  const dbPath = join(tmp.dir, 'runs.db')
-  names = fillSweep(dbPath)
-  ui = await startUi({ dbPath, port: 0, host: '127.0.0.1' })
-  browser = await launchBrowser({ width: 1400, height: 860 })
-  base = await signIn(browser.context, ui.url)
-  page = await browser.context.newPage()
-  page.on('pageerror', (e) => pageErrors.push(e.message))
+  s = await openDashboard(
+    'mldb-sweep-',
+    (dbPath) => {
+      names = fillSweep(dbPath)
+    },
+    { width: 1400, height: 860 },
+  )
+  ;({ page, base, pageErrors } = s)
 })
 
-afterAll(async () => {
-  await browser?.close()
-  await ui?.close()
-  tmp?.remove()
-})
+afterAll(() => s?.close())
 
 const shot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) })
 const headers = () => page.$$eval('[data-testid="column-header"]', (hs) => hs.map((h) => h.getAttribute('data-col') ?? ''))
