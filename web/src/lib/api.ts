@@ -84,7 +84,11 @@ export function parseJson<T>(text: string): T {
   return parseJsonNumbers<T>(text)
 }
 
-async function request<T>(path: string, init?: RequestInit): Promise<T> {
+/**
+ * Fetches a JSON route; a failure is an ApiError with the server's message.
+ * @example const { sweeps } = await request<{ sweeps: SweepSummary[] }>('/api/sweeps')
+ */
+export async function request<T>(path: string, init?: RequestInit): Promise<T> {
   let res: Response
   try {
     res = await fetch(path, init)

@@ -1,21 +1,15 @@
 // #/models: every registered model; #/models/<name>: its versions (aliases, the
 // metric each was chosen on, a link to its experiment, missing/changed marks)
 // and the history of its aliases.
-import { useEffect, useState } from 'react'
 import { ModelStateMark } from '../components/model-state'
 import { ago, bytes, dateTime, num } from '../lib/format'
-import { type AliasChange, type ModelVersionView, mainMetric, modelsApi, type RegisteredModel } from '../lib/models-api'
+import { type AliasChange, mainMetric, modelsApi } from '../lib/models-api'
 import { href, setQuery, useRoute } from '../lib/route'
+import { useFetch } from '../lib/use-fetch'
 
 function ModelList() {
-  const [models, setModels] = useState<RegisteredModel[] | undefined>()
-  const [error, setError] = useState('')
-  useEffect(() => {
-    modelsApi.models().then(
-      (r) => setModels(r.models),
-      (e: Error) => setError(e.message),
-    )
-  }, [])
+  const { data, error } = useFetch(() => modelsApi.models(), [])
+  const models = data?.models
   if (error) return <div className="error-text">{error}</div>
   if (!models) return <div className="muted">loading…</div>
   if (models.length === 0)
@@ -93,12 +87,7 @@ function History({ history }: { history: AliasChange[] }) {
 function ModelDetail({ name }: { name: string }) {
   const { query } = useRoute()
   const verify = query.get('verify') === 'true'
-  const [data, setData] = useState<{ model: RegisteredModel; versions: ModelVersionView[]; history: AliasChange[] } | undefined>()
-  const [error, setError] = useState('')
-  useEffect(() => {
-    setError('')
-    modelsApi.model(name, verify).then(setData, (e: Error) => setError(e.message))
-  }, [name, verify])
+  const { data, error } = useFetch(() => modelsApi.model(name, verify), [name, verify])
   if (error)
     return (
       <div className="page">

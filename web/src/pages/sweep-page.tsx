@@ -1,13 +1,13 @@
 // #/sweeps: every sweep; #/sweeps/<name>: the best value so far over trials,
 // parallel coordinates of the params against the metric, each param's
 // importance (a named, simple measure) and the trials table.
-import { useEffect, useState } from 'react'
 import { StatusBadge } from '../components/status-badge'
 import { ago, num, paramText } from '../lib/format'
 import { href } from '../lib/route'
 import { heat, makeAxis } from '../lib/scales'
 import { bestSoFar, importance } from '../lib/sweep-stats'
-import { type SweepConfig, type SweepSummary, sweepsApi, type TrialInfo } from '../lib/sweeps-api'
+import { sweepsApi, type TrialInfo } from '../lib/sweeps-api'
+import { useFetch } from '../lib/use-fetch'
 
 type Flat = TrialInfo & { flat: Record<string, unknown> }
 
@@ -21,14 +21,8 @@ function flatten(params: Record<string, unknown>, prefix = '', out: Record<strin
 }
 
 function SweepList() {
-  const [sweeps, setSweeps] = useState<SweepSummary[] | undefined>()
-  const [error, setError] = useState('')
-  useEffect(() => {
-    sweepsApi.list().then(
-      (r) => setSweeps(r.sweeps),
-      (e: Error) => setError(e.message),
-    )
-  }, [])
+  const { data, error } = useFetch(() => sweepsApi.list(), [])
+  const sweeps = data?.sweeps
   if (error) return <div className="error-text">{error}</div>
   if (!sweeps) return <div className="muted">loading…</div>
   if (sweeps.length === 0)
@@ -174,16 +168,8 @@ function Parallel({ trials, keys, metric, minimize }: { trials: Flat[]; keys: st
 }
 
 function SweepDetail({ name }: { name: string }) {
-  const [data, setData] = useState<{ sweep: SweepSummary; config: SweepConfig; trials: TrialInfo[] } | undefined>()
-  const [error, setError] = useState('')
-  useEffect(() => {
-    setError('')
-    const load = () => sweepsApi.one(name).then(setData, (e: Error) => setError(e.message))
-    load()
-    // a running sweep converges while one watches
-    const timer = setInterval(load, 5000)
-    return () => clearInterval(timer)
-  }, [name])
+  // reloaded every 5 s: a running sweep converges while one watches
+  const { data, error } = useFetch(() => sweepsApi.one(name), [name], 5000)
   if (error)
     return (
       <div className="page">
