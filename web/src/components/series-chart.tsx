@@ -10,6 +10,7 @@ import { withAlpha } from '../lib/colors'
 import { num } from '../lib/format'
 import { type Agg, aggregate, type BandKind } from '../lib/group'
 import { type LineSpec, type StepRange, useLineData } from '../lib/use-line-data'
+import { CollapseBar, useCollapsedList } from './collapsed-list'
 
 /** A line as the chart draws it. */
 export interface ChartLine extends LineSpec {
@@ -350,29 +351,14 @@ export function SeriesChart({ title, lines, options }: { title: string; lines: C
 
 /** The legend: every line while few; past a dozen, a count with a search box so the plot stays the main thing. */
 function Legend({ layout, data, onHover }: { layout: Drawn[]; data: ReturnType<typeof useLineData>; onHover: (id: string | undefined) => void }) {
-  const [open, setOpen] = useState(false)
-  const [search, setSearch] = useState('')
-  const collapsed = layout.length > COLLAPSED_LEGEND
-  const needle = search.trim().toLowerCase()
-  const shown = !collapsed ? layout : needle ? layout.filter((d) => d.fullLabel.toLowerCase().includes(needle)).slice(0, 60) : open ? layout : []
+  const list = useCollapsedList(layout, COLLAPSED_LEGEND, 60, (d) => d.fullLabel)
+  const { collapsed, needle, shown } = list
   return (
     <div className="chart-legend-wrap">
       {collapsed && (
-        <div className="legend-bar">
-          <button type="button" className="btn ghost small" data-testid="legend-toggle" aria-expanded={open} onClick={() => setOpen(!open)}>
-            {open ? '▾' : '▸'} {layout.length} lines
-          </button>
-          <input
-            className="input small legend-search"
-            type="search"
-            placeholder="find a line…"
-            aria-label="find a line"
-            data-testid="legend-search"
-            value={search}
-            onChange={(e) => setSearch(e.target.value)}
-          />
+        <CollapseBar list={list} label={`${layout.length} lines`} find="find a line" testId="legend">
           {needle && <span className="muted small">{shown.length === 60 ? 'first 60 matches' : `${shown.length} match${shown.length === 1 ? '' : 'es'}`}</span>}
-        </div>
+        </CollapseBar>
       )}
       {shown.length > 0 && (
         <div className={`chart-legend${shown.length > COMPACT_LEGEND ? ' compact' : ''}`} data-testid="chart-legend">
