@@ -38,6 +38,7 @@ from .validate import (
     check_step,
     check_value,
     describe,
+    series_parts,
     tag_text,
     to_json_value,
 )
@@ -425,7 +426,7 @@ class Database:
         key = (exp, name, split)
         checked = self._checked_names.get(key) if type(exp) is str and type(name) is str and type(split) is str else None
         if checked is None:
-            checked = (check_exp_name(exp), check_series_name(name), check_split(split))
+            checked = (check_exp_name(exp),) + series_parts(check_series_name(name), check_split(split))
             if len(self._checked_names) < 10_000:
                 self._checked_names[key] = checked
         e, n, s = checked
@@ -463,8 +464,7 @@ class Database:
                     "each point is a dict such as {'name': 'loss', 'step': 0, 'value': 0.3}, got %s" % describe(p),
                     "points",
                 )
-            name = check_series_name(p.get("name"))
-            split = check_split(p.get("split"))
+            name, split = series_parts(check_series_name(p.get("name")), check_split(p.get("split")))
             step = check_step(p.get("step"))
             value = check_value(name, p.get("value"))
             t = p.get("time", now)
@@ -485,11 +485,13 @@ class Database:
 
     def _find_series(self, exp, name, split):
         eid = self._exp_id(exp)
-        n = check_series_name(name)
-        s = check_split(split)
-        row = self.connection.execute(
-            "SELECT id FROM series WHERE experiment_id = ? AND name = ? AND split = ?", (eid, n, s)
-        ).fetchone()
+        as_written = check_series_name(name)
+        n, s = series_parts(as_written, check_split(split))
+        sql = "SELECT id FROM series WHERE experiment_id = ? AND name = ? AND split = ?"
+        row = self.connection.execute(sql, (eid, n, s)).fetchone()
+        if not row and n != as_written:
+            # a split-less a/b logged before names were split is still found as written
+            row = self.connection.execute(sql, (eid, as_written, "")).fetchone()
         if not row:
             key = "%s/%s" % (s, n) if s else n
             raise NotFoundError(

@@ -107,6 +107,18 @@ def check_split(value):
     return _check_name("split", value, 64, no_slash)
 
 
+def series_parts(name, split):
+    """The ``(name, split)`` a series is stored under: a W&B-style ``train/loss`` with
+    no split of its own is stored as split ``train``, name ``loss``, since every reader
+    addresses a series as ``split/name`` (src/api/validate.ts seriesParts; docs/schema.md)."""
+    if split != "":
+        return name, split
+    slash = name.find("/")
+    if slash <= 0 or slash == len(name) - 1 or slash > 64:
+        return name, split
+    return name[slash + 1 :], name[:slash]
+
+
 def check_step(value):
     """A step is the epoch or iteration: an integer >= 0 (3.0 counts, as in JavaScript)."""
     step = None

@@ -52,6 +52,7 @@ import {
   optFinite,
   optInt,
   optString,
+  seriesParts,
   toJsonValue,
 } from './validate.js'
 
@@ -379,8 +380,7 @@ export class Database {
   addMetricValue(exp: string, name: string, epoch: number, value: number, options: { split?: string } = {}): void {
     checkOptions('addMetricValue', options, { split: optAny })
     const e = checkExpName(exp)
-    const n = checkSeriesName(name)
-    const split = checkSplit(options.split)
+    const [n, split] = seriesParts(checkSeriesName(name), checkSplit(options.split))
     const step = checkStep(epoch)
     const v = checkValue(n, value)
     if (this.append(e, n, split, step, v)) return
@@ -447,8 +447,7 @@ export class Database {
     // Validate everything before writing anything.
     const groups = new Map<string, { name: string; split: string; points: NewPoint[] }>()
     for (const p of points) {
-      const name = checkSeriesName(p?.name)
-      const split = checkSplit(p.split)
+      const [name, split] = seriesParts(checkSeriesName(p?.name), checkSplit(p.split))
       const step = checkStep(p.step)
       const value = checkValue(name, p.value)
       const time = p.time === undefined ? now : p.time
@@ -475,9 +474,10 @@ export class Database {
 
   private findSeries(exp: string, name: string, split: string): number {
     const id = this.expId(exp)
-    const n = checkSeriesName(name)
-    const s = checkSplit(split)
-    const sid = this.seriesRows.find(id, n, s)
+    const asWritten = checkSeriesName(name)
+    const [n, s] = seriesParts(asWritten, checkSplit(split))
+    // A split-less `a/b` logged before names were split (see seriesParts) is still found as written.
+    const sid = this.seriesRows.find(id, n, s) ?? (n === asWritten ? undefined : this.seriesRows.find(id, asWritten, ''))
     if (sid === undefined) {
       const key = s ? `${s}/${n}` : n
       throw new NotFoundError(`experiment "${exp}" has no series "${key}"; see its series with \`mldb show ${exp}\``, 'series', key)

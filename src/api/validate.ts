@@ -74,6 +74,22 @@ export function checkSplit(value: unknown): string {
   )
 }
 
+/**
+ * The (name, split) a series is stored under. A name written W&B-style as
+ * `train/loss` with no split of its own is stored as split `train`, name `loss`:
+ * every reader (filters, `best`, the dashboard) addresses a series as
+ * `split/name`, so a `/` inside a split-less name would make it unreachable.
+ * Written in docs/schema.md (Series names); python/mldb/validate.py does the same.
+ *
+ * @example seriesParts('train/loss', '') // ['loss', 'train']
+ */
+export function seriesParts(name: string, split: string): [name: string, split: string] {
+  if (split !== '') return [name, split]
+  const slash = name.indexOf('/')
+  if (slash <= 0 || slash === name.length - 1 || slash > 64) return [name, split]
+  return [name.slice(slash + 1), name.slice(0, slash)]
+}
+
 /** A step is the epoch or iteration: an integer >= 0. */
 export function checkStep(value: unknown): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
