@@ -45,7 +45,11 @@ describe('mldb show --json reads what Python wrote', () => {
     expect(shown.tags).toEqual(py.tags)
     expect(shown.statusHistory.map((h) => h.status)).toEqual(py.history)
     const pySeries = Object.fromEntries(Object.entries(py.experiment.series).map(([k, s]) => [k, camelSeries(s as PySeries)]))
-    expect(shown.series).toEqual(pySeries)
+    // `mldb show` adds the direction each series is optimised in (docs/series-directions.json)
+    const { directions, summaries } = splitDirections(shown.series)
+    expect(summaries).toEqual(pySeries)
+    expect(directions).toMatchObject({ rmse: 'min', 'train/loss': 'min', 'valid/acc': 'max' })
+    expect(Object.values(directions).every((d) => d === 'min' || d === 'max')).toBe(true)
     expect(shown.series['train/loss']).toMatchObject({ min: Number.NEGATIVE_INFINITY, max: Number.POSITIVE_INFINITY, nanCount: 12 })
     expect(Number.isNaN(shown.series['valid/acc']?.min)).toBe(false)
     expect(shown.files.map(({ path, kind, step, size, mtime, sha256, meta, problem }) => ({ path, kind, step, size, mtime, sha256, meta, problem }))).toEqual(
@@ -53,3 +57,14 @@ describe('mldb show --json reads what Python wrote', () => {
     )
   })
 })
+
+function splitDirections(series: Record<string, object>): { directions: Record<string, unknown>; summaries: Record<string, object> } {
+  const directions: Record<string, unknown> = {}
+  const summaries: Record<string, object> = {}
+  for (const [k, v] of Object.entries(series)) {
+    const { direction, ...rest } = v as { direction?: unknown }
+    directions[k] = direction
+    summaries[k] = rest
+  }
+  return { directions, summaries }
+}
