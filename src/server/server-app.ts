@@ -99,10 +99,11 @@ export function createServerApp(options: ServerAppOptions): Hono {
     writeRoutes(store, () => state && state.localWrites++),
   )
   app.route('/api', artifactRoutes(store, options.artifactsDir, options.maxArtifactBytes))
-  app.route('/api', storeReadRoutes(store, { localFiles: state !== undefined }))
+  // A recorded path names a file on the client's machine: only artifacts are linked and served.
+  app.route('/api', storeReadRoutes(store, { localFiles: false }))
   if (state) {
     app.route('/api', experimentRoutes(state)) // PATCH of notes and tags from the dashboard
-    app.route('/api', fileRoutes(state))
+    app.route('/api', fileRoutes(state, { artifactsDir: options.artifactsDir }))
     app.route('/api', modelRoutes(state))
     app.route('/api', eventRoutes(state))
     app.route('/api', directionRoutes(state))

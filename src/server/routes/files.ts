@@ -1,4 +1,4 @@
-import { closeSync, createReadStream } from 'node:fs'
+import { closeSync, constants, createReadStream, fstatSync, openSync } from 'node:fs'
 import { basename, extname } from 'node:path'
 import { Readable } from 'node:stream'
 import { Hono } from 'hono'
@@ -7,6 +7,7 @@ import { HttpError } from '../errors.js'
 import { openRecorded } from '../open-recorded.js'
 import type { ServerState } from '../state.js'
 import { parseQuery } from '../validate.js'
+import { artifactPath } from './artifacts.js'
 
 /** Types a browser may render inline; everything else is a download. */
 const INLINE_TYPES: Record<string, string> = {
@@ -18,9 +19,46 @@ const INLINE_TYPES: Record<string, string> = {
   '.svg': 'image/svg+xml',
 }
 
-/** Serves the bytes of files the database points to, and nothing else. */
-export function fileRoutes(state: ServerState): Hono {
+/** Options of `fileRoutes`. */
+export interface FileRoutesOptions {
+  /**
+   * `mldb server`'s artifact store. Set, a record's bytes come only from there
+   * (by its sha256, when stored with the recorded size), never from its path:
+   * a path sent through the write API names a file on the CLIENT's machine, and
+   * opening it here would hand out any file the server can read.
+   */
+  artifactsDir?: string | undefined
+}
+
+const notHeld = (id: string) =>
+  new HttpError(404, 'not_found', `the server does not hold the bytes of file ${id}; upload them to PUT /api/artifacts/{sha256} with the file's record`)
+
+/** Opens a stored artifact of `size` bytes, or fails with a 404 (a missing or changed artifact is never served). */
+function openArtifact(dir: string, sha: string, size: number, id: string): { fd: number; size: number } {
+  let fd: number
+  try {
+    fd = openSync(artifactPath(dir, sha), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK)
+  } catch {
+    throw notHeld(id)
+  }
+  const st = fstatSync(fd)
+  if (!st.isFile() || st.size !== size) {
+    closeSync(fd)
+    throw notHeld(id)
+  }
+  return { fd, size }
+}
+
+/**
+ * Serves the bytes of files the database points to, and nothing else: for
+ * `mldb ui`, the recorded local path; for `mldb server` (`artifactsDir`), only
+ * the artifact store's copy.
+ *
+ * @example app.route('/api', fileRoutes(state, { artifactsDir: '/srv/mldb/artifacts' }))
+ */
+export function fileRoutes(state: ServerState, options: FileRoutesOptions = {}): Hono {
   const { db } = state
+  const stored = db.sqlite.prepare<[string], { size: number }>('SELECT size FROM artifacts WHERE sha256 = ?')
   const app = new Hono()
 
   app.get('/files/:id', (c) => {
@@ -30,7 +68,13 @@ export function fileRoutes(state: ServerState): Hono {
     // getFileById skips experiments in the trash.
     const rec = db.getFileById(Number(idText))
     if (!rec) throw new HttpError(404, 'not_found', `no file with id ${idText} in this database`)
-    const { fd, size } = openRecorded(rec.path)
+    let opened: { fd: number; size: number }
+    if (options.artifactsDir !== undefined) {
+      const held = rec.sha256 === null ? undefined : stored.get(rec.sha256)
+      if (!rec.sha256 || held?.size !== rec.size) throw notHeld(idText)
+      opened = openArtifact(options.artifactsDir, rec.sha256, rec.size, idText)
+    } else opened = openRecorded(rec.path)
+    const { fd, size } = opened
     const type = INLINE_TYPES[extname(rec.path).toLowerCase()]
     const headers: Record<string, string> = {
       'content-type': type ?? 'application/octet-stream',
