@@ -5,6 +5,7 @@ import type { Store } from '../store/store.js'
 import { authMiddleware, tokenCookieName } from './auth.js'
 import { incoming } from './connection.js'
 import { errorResponse } from './errors.js'
+import { isMlflowReadPath } from './mlflow/read-paths.js'
 
 /**
  * A new access token: 32 random bytes, URL-safe base64, with a prefix that
@@ -94,7 +95,9 @@ export function tokenAuth(options: TokenAuthOptions): MiddlewareHandler {
           : 'the token is wrong or was revoked; make one with mldb token create NAME',
       )
     }
-    if (caller.readOnly && WRITES.has(c.req.method)) {
+    // MLflow's client searches by POST: its read endpoints write nothing, so a read-only token may POST them
+    const mlflowRead = c.req.method === 'POST' && isMlflowReadPath(c.req.path)
+    if (caller.readOnly && WRITES.has(c.req.method) && !mlflowRead) {
       return errorResponse(c, 403, 'forbidden', `token "${caller.name}" is read-only; writes need a token made without --read-only`)
     }
     if (fromQuery !== undefined && isNavigation(c)) {

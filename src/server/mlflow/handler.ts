@@ -1,6 +1,7 @@
 import type { Context, Hono } from 'hono'
 import { toJson } from '../../json.js'
 import { toMlflowError } from './errors.js'
+import { MLFLOW_READ_PATHS } from './read-paths.js'
 import { requestFields } from './wire.js'
 
 /** What a route does with the request's fields; its result is the JSON body. */
@@ -12,13 +13,14 @@ export function mlflowJson(c: Context, body: unknown): Response {
 }
 
 /**
- * Registers an MLflow endpoint for GET and POST (MLflow's clients use GET with
- * a query string for reads, POST with a JSON body for the rest, some either);
+ * Registers an MLflow endpoint: a read (read-paths.ts) for GET and POST (MLflow's
+ * clients use GET with a query string for reads, POST for searches), any other
+ * for POST only, so a GET (a link, an <img>, a read-only token) never writes;
  * any error becomes MLflow's `{ error_code, message }`.
  *
  * @example endpoint(app, '/runs/get', (f) => ({ run: backend.getRun(runIdOf(f)) }))
  */
-export function endpoint(app: Hono, path: string, fn: MlflowHandler, methods: string[] = ['GET', 'POST']): void {
+export function endpoint(app: Hono, path: string, fn: MlflowHandler, methods: string[] = MLFLOW_READ_PATHS.has(path) ? ['GET', 'POST'] : ['POST']): void {
   app.on(methods, path, async (c) => {
     try {
       const result = await fn(await requestFields(c), c)
