@@ -178,12 +178,32 @@ export function parseFilter(text: string | undefined, field = 'filter'): Clause[
   }
 }
 
+/**
+ * SQL's LIKE in linear time (no RegExp, whose backtracking a pattern such as
+ * '%%%%%%%%!' turns exponential): `%` any run, `_` one character; the classic
+ * two-pointer match that, on a mismatch, resumes after the last `%` only.
+ */
 function like(value: string, pattern: string, caseless: boolean): boolean {
-  const re = pattern
-    .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-    .replaceAll('%', '.*')
-    .replaceAll('_', '.')
-  return new RegExp(`^${re}$`, caseless ? 'is' : 's').test(value)
+  const v = [...(caseless ? value.toLowerCase() : value)]
+  const p = [...(caseless ? pattern.toLowerCase() : pattern).replace(/%+/g, '%')]
+  let i = 0
+  let j = 0
+  let star = -1
+  let resume = 0
+  while (i < v.length) {
+    if (j < p.length && p[j] !== '%' && (p[j] === '_' || p[j] === v[i])) {
+      i++
+      j++
+    } else if (j < p.length && p[j] === '%') {
+      star = j++
+      resume = i
+    } else if (star >= 0) {
+      j = star + 1
+      i = ++resume
+    } else return false
+  }
+  while (j < p.length && p[j] === '%') j++
+  return j === p.length
 }
 
 function compare(a: number | string, op: string, b: number | string): boolean {
