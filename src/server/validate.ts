@@ -1,6 +1,7 @@
 import type { Context } from 'hono'
 import { z } from 'zod'
 import { ValidationError } from '../errors.js'
+import { jsonTooDeep, MAX_JSON_DEPTH } from './json-depth.js'
 
 /** A query-string integer (no floats, no empty string) within [min, max]. */
 export const intParam = (min: number, max: number) =>
@@ -56,6 +57,10 @@ export async function parseJsonBody<S extends z.ZodType>(c: Context, schema: S):
     body = JSON.parse(await c.req.text())
   } catch (e) {
     throw new ValidationError(`the body is not valid JSON: ${(e as Error).message}`)
+  }
+  // JSON.parse takes any depth, zod's recursion does not: a deep value is a 400, not a stack overflow
+  for (const [name, value] of typeof body === 'object' && body !== null ? Object.entries(body) : []) {
+    if (jsonTooDeep(value, MAX_JSON_DEPTH)) throw new ValidationError(`body field "${name}" is nested deeper than ${MAX_JSON_DEPTH} levels`)
   }
   const r = schema.safeParse(body)
   if (!r.success) throw new ValidationError(describeIssues('body field', r.error))

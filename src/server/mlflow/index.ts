@@ -1,5 +1,7 @@
 import { Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
 import type { Database } from '../../api/database.js'
+import { toJson } from '../../json.js'
 import { artifactEndpoints } from './artifacts.js'
 import { MlflowBackend } from './backend.js'
 import { mlflowError } from './errors.js'
@@ -12,7 +14,12 @@ export interface MlflowRoutesOptions {
   db: Database
   /** the folder of uploaded artifacts; default `<database>-artifacts` beside the file */
   artifacts?: string | undefined
+  /** the largest artifact upload in bytes (`--max-artifact-bytes`); default unlimited */
+  maxArtifactBytes?: number | undefined
 }
+
+/** The largest JSON body of a tracking call: a log-batch is at most 1,000 metrics + 100 params + 100 tags. */
+export const MLFLOW_MAX_BODY_BYTES = 32 * 1024 * 1024
 
 /**
  * MLflow's REST API over an mldb database, mounted by the server's app:
@@ -26,11 +33,22 @@ export function mlflowRoutes(options: MlflowRoutesOptions): Hono {
   const backend = new MlflowBackend(options.db)
   const root = options.artifacts ?? `${options.db.path}-artifacts`
   const tracking = new Hono()
+  // Tracking bodies are JSON read whole; artifact uploads (the proxy) stream with their own limit.
+  tracking.use(
+    '*',
+    bodyLimit({
+      maxSize: MLFLOW_MAX_BODY_BYTES,
+      onError: (c) =>
+        c.body(toJson({ error_code: 'INVALID_PARAMETER_VALUE', message: `the request body is over ${MLFLOW_MAX_BODY_BYTES} bytes` }), 413, {
+          'content-type': 'application/json',
+        }),
+    }),
+  )
   experimentEndpoints(tracking, backend)
   runEndpoints(tracking, backend)
   loggedModelEndpoints(tracking, backend)
   const proxy = new Hono()
-  artifactEndpoints(proxy, tracking, backend, root)
+  artifactEndpoints(proxy, tracking, backend, root, options.maxArtifactBytes ?? Number.POSITIVE_INFINITY)
   tracking.all('*', (c) => mlflowError(c, 'ENDPOINT_NOT_FOUND', `${c.req.method} ${c.req.path} is not an MLflow endpoint mldb serves (see docs/mlflow.md)`))
   proxy.all('*', (c) => mlflowError(c, 'ENDPOINT_NOT_FOUND', `${c.req.method} ${c.req.path} is not an MLflow endpoint mldb serves (see docs/mlflow.md)`))
   const app = new Hono()

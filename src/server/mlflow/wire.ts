@@ -5,6 +5,7 @@
  */
 import type { Context } from 'hono'
 import type { Json } from '../../store/types.js'
+import { jsonTooDeep, MAX_JSON_DEPTH } from '../json-depth.js'
 import { invalidParam, MlflowApiError } from './errors.js'
 
 /** One key/value pair (params and tags). */
@@ -151,6 +152,9 @@ export async function requestFields(c: Context): Promise<Record<string, unknown>
   const body = parseLenientJson(text)
   if (typeof body !== 'object' || body === null || Array.isArray(body))
     throw new MlflowApiError('INVALID_PARAMETER_VALUE', 'the request body must be a JSON object')
+  for (const [name, value] of Object.entries(body)) {
+    if (jsonTooDeep(value, MAX_JSON_DEPTH)) throw invalidParam(name, undefined, `nested deeper than ${MAX_JSON_DEPTH} levels`)
+  }
   return body as Record<string, unknown>
 }
 
