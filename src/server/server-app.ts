@@ -82,7 +82,7 @@ export function createServerApp(options: ServerAppOptions): Hono {
   app.use('*', crossSiteWrites())
   if (state) {
     // MLflow's REST API (docs/mlflow.md) on a file, before the body limit: its artifacts may be large.
-    app.route('/', mlflowRoutes({ db: state.db, artifacts: join(options.artifactsDir, 'mlflow') }))
+    app.route('/', mlflowRoutes({ db: state.db, artifacts: join(options.artifactsDir, 'mlflow'), maxArtifactBytes: options.maxArtifactBytes }))
     // The listing walks every experiment's rows: a 64 MiB page cache keeps 10,000+ in memory (as mldb ui).
     state.db.sqlite.pragma('cache_size = -65536')
   }

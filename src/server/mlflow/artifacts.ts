@@ -1,13 +1,21 @@
 import { createReadStream, createWriteStream, existsSync } from 'node:fs'
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises'
 import { dirname, join, resolve, sep } from 'node:path'
-import { Readable } from 'node:stream'
+import { Readable, Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import type { Context, Hono } from 'hono'
 import type { MlflowBackend } from './backend.js'
 import { invalidParam, MlflowApiError, toMlflowError } from './errors.js'
 import { endpoint, mlflowJson } from './handler.js'
 import { optString, runIdOf } from './wire.js'
+
+/** An upload passed the server's --max-artifact-bytes. */
+class TooLarge extends Error {}
+
+function tooLarge(c: Context, maxBytes: number): Response {
+  const message = `the artifact is over ${maxBytes} bytes, this server's limit (--max-artifact-bytes)`
+  return c.body(JSON.stringify({ error_code: 'INVALID_PARAMETER_VALUE', message }), 413, { 'content-type': 'application/json' })
+}
 
 /** One entry of an artifact listing. */
 interface FileInfo {
@@ -52,9 +60,10 @@ function runOfPath(path: string): { runId: string; rel: string } | undefined {
  * MLflow's artifact proxy (`mlflow-artifacts`): PUT uploads, GET downloads,
  * GET without a path lists, DELETE removes, under one folder. An uploaded
  * artifact of a run becomes a file record of that experiment. Also the older
- * `/artifacts/list?run_id=` of the tracking API.
+ * `/artifacts/list?run_id=` of the tracking API. An upload over `maxBytes`
+ * is a 413 and leaves nothing on disk.
  */
-export function artifactEndpoints(proxy: Hono, tracking: Hono, backend: MlflowBackend, root: string): void {
+export function artifactEndpoints(proxy: Hono, tracking: Hono, backend: MlflowBackend, root: string, maxBytes: number): void {
   const fail = (c: Context) => (e: unknown) => toMlflowError(e, c)
 
   proxy.get('/artifacts', (c) =>
@@ -77,16 +86,29 @@ export function artifactEndpoints(proxy: Hono, tracking: Hono, backend: MlflowBa
     (async () => {
       const path = decodeURIComponent(c.req.path.replace(/^.*?\/artifacts\//, ''))
       const file = safeArtifactPath(root, path)
+      if (file === resolve(root)) throw invalidParam('path', path, 'name the artifact file to upload')
+      const declared = Number(c.req.header('content-length') ?? 0)
+      if (declared > maxBytes) return tooLarge(c, maxBytes)
       await mkdir(dirname(file), { recursive: true })
       // written beside, then renamed: a reader never sees half a file
       const part = `${file}.${process.pid}.${Date.now()}.mldb-upload`
       const body = c.req.raw.body
       try {
-        if (body) await pipeline(Readable.fromWeb(body as import('node:stream/web').ReadableStream), createWriteStream(part))
-        else await pipeline(Readable.from([]), createWriteStream(part))
+        // counted while streaming: Content-Length may be absent (chunked) or lie
+        let size = 0
+        const count = new Transform({
+          transform(chunk: Buffer, _enc, cb) {
+            size += chunk.length
+            if (size > maxBytes) return cb(new TooLarge())
+            cb(null, chunk)
+          },
+        })
+        const source = body ? Readable.fromWeb(body as import('node:stream/web').ReadableStream) : Readable.from([])
+        await pipeline(source, count, createWriteStream(part))
         await rename(part, file)
       } catch (e) {
         await rm(part, { force: true })
+        if (e instanceof TooLarge) return tooLarge(c, maxBytes)
         throw e
       }
       const model = /^\/?[^/]+\/models\/(m-[0-9a-f]+)\/artifacts\/(.+)$/.exec(path)
@@ -99,7 +121,10 @@ export function artifactEndpoints(proxy: Hono, tracking: Hono, backend: MlflowBa
   proxy.delete('/artifacts/*', (c) =>
     (async () => {
       const path = decodeURIComponent(c.req.path.replace(/^.*?\/artifacts\//, ''))
-      await rm(safeArtifactPath(root, path), { recursive: true, force: true })
+      const target = safeArtifactPath(root, path)
+      // '.', '' or 'a/..'-free spellings of the root would wipe every artifact of every run
+      if (target === resolve(root)) throw invalidParam('path', path, 'name an artifact or folder inside the store, not the store itself')
+      await rm(target, { recursive: true, force: true })
       return mlflowJson(c, {})
     })().catch(fail(c)),
   )
