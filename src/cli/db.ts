@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs'
 import type { Command } from 'commander'
 import { Database } from '../api/database.js'
 import { resolveDbPath } from '../config.js'
-import { MldbError } from '../errors.js'
+import { MldbError, SchemaVersionError } from '../errors.js'
 import { noteDatabasePath } from './errors.js'
 import { assertNotForeign, readOpenError, writeOpenError } from './open-errors.js'
 
@@ -33,6 +33,17 @@ export function openForRead(dbOption: string | undefined): Database {
   try {
     return new Database({ path: resolved.path, readonly: true })
   } catch (e) {
+    // A file from an older mldb: its migrations only add, so a read command
+    // upgrades it (once, read-write) rather than sending the user off to find a
+    // writing command. A file that cannot be written keeps the error, which says so.
+    if (e instanceof SchemaVersionError && e.found > 0 && e.found < e.supported) {
+      try {
+        new Database({ path: resolved.path, server: '' }).close()
+        return new Database({ path: resolved.path, readonly: true })
+      } catch (upgrade) {
+        throw readOpenError(resolved.path, upgrade)
+      }
+    }
     throw readOpenError(resolved.path, e)
   }
 }
