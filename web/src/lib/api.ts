@@ -1,8 +1,10 @@
 // The dashboard's only door to the server: typed fetches of the JSON API.
+import type { BatchLine } from '../../../src/server/routes/series-batch'
 import type { ExperimentSummary, FileRecord, Json, SeriesSummary, StatusChange } from '../../../src/store/types'
+
 import { parseJsonNumbers } from './json-numbers'
 
-export type { ExperimentSummary, Json, SeriesSummary }
+export type { BatchLine, ExperimentSummary, Json, SeriesSummary }
 
 /** A file as the experiment page lists it. */
 export interface FileEntry extends Omit<FileRecord, 'experiment'> {
@@ -25,19 +27,6 @@ export interface Bucket {
   last: number
   count: number
   nanCount: number
-}
-
-/** One line of a panel's batch answer, as columns (min/max only with bands). */
-export interface BatchLine {
-  exp: string
-  series: string
-  step: number[]
-  time?: number[]
-  last: number[]
-  min?: number[]
-  max?: number[]
-  count: number[]
-  nanCount: number[]
 }
 
 /** The answer of GET /api/downsample: every (experiment, series) pair that exists. */
