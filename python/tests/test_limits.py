@@ -67,6 +67,7 @@ def test_file_meta_tags_and_counts_have_the_same_limits_as_typescript(db_path, t
         assert db.get_tags("e") == {}
         with pytest.raises(ValidationError, match=r'tag "long" is 70000 bytes; the limit is 65536'):
             db.set_tags("e", {"long": "x" * 70_000})
+        assert db.get_tags("e") == {} and db.get_files("e") == []
 
 
 def test_listing_survives_a_1001_deep_and_a_million_key_param_written_before_the_limits(db_path):

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from mldb import Database, MldbError, NotFoundError, ValidationError
+from mldb import Database, NotFoundError, ValidationError
 from mldb.sweep_config import parse_sweep_config
 
 METRIC = {"name": "objective", "goal": "minimize"}
@@ -53,7 +53,7 @@ def test_random_distributions_and_reproducible(db, tmp_path):
     assert len(rows) == 100 and s.ask() is None
     assert {r["cat"] for r in rows} == {"a", "b"}
     assert {r["i"] for r in rows} == {2, 3, 4, 5}
-    assert {r["q"] for r in rows} <= {0, 0.25, 0.5, 0.75, 1}
+    assert {r["q"] for r in rows} <= {0, 0.25, 0.5, 0.75, 1} and len({r["q"] for r in rows}) > 2
     assert all(1e-4 <= r["lu"] <= 1e-1 and r["ln"] > 0 for r in rows)
     assert abs(sum(r["n"] for r in rows) / 100 - 10) < 1
     assert all(r["opt"] == {"lr": 0.1} for r in rows)
@@ -72,7 +72,7 @@ def test_grid_once_and_tpe_beats_random(db):
                          "parameters": {"a": {"values": [1, 2, 3]}, "b": {"values": ["x", "y"]}}})
     seen = []
     g.optimize(lambda t: seen.append((t.params["a"], t.params["b"])) or 1.0)
-    assert len(seen) == 6 and len(set(seen)) == 6
+    assert len(seen) == 6 and len(set(seen)) == 6 and g.ask() is None
 
     def quad(t):
         return (t.params["x"] - 2) ** 2 + (t.params["y"] + 1) ** 2
