@@ -48,6 +48,15 @@ def _media_parts(name):
     return [_segment(p) for p in parts]
 
 
+def _record_media(db, exp, path, **options):
+    """Records a file _write_media wrote; a refused record (read-only, closed, busy) leaves no file behind."""
+    try:
+        return db.add_file(exp, path, **options)
+    except BaseException:
+        os.remove(path)
+        raise
+
+
 def _write_media(db, exp, name, step, ext, data):
     folder = os.path.join(artifact_dir(db.path, exp), "media", *_media_parts(name))
     os.makedirs(folder, exist_ok=True)
@@ -148,7 +157,7 @@ def log_image(db, exp, name, step, image):
         raise ValidationError("log_image: %s are not a PNG or JPEG image"
                               % (image if isinstance(image, str) else "the bytes"), "image")
     path = _write_media(db, exp, name, step, "png" if info["format"] == "png" else "jpg", data)
-    return db.add_file(exp, path, kind="image", step=step, meta=dict({"media": "image", "name": name}, **info))
+    return _record_media(db, exp, path, kind="image", step=step, meta=dict({"media": "image", "name": name}, **info))
 
 
 def _csv_cell(v):
@@ -195,7 +204,7 @@ def log_table(db, exp, name, step, table, format="json"):
     else:
         text = "".join(",".join(_csv_cell(v) for v in r) + "\n" for r in [columns] + rows)
     path = _write_media(db, exp, name, step, format, text)
-    return db.add_file(exp, path, kind="data", step=step,
+    return _record_media(db, exp, path, kind="data", step=step,
                        meta={"media": "table", "name": name, "format": format, "columns": len(columns),
                              "rows": len(rows)})
 
@@ -251,4 +260,4 @@ def log_histogram(db, exp, name, step, values, bins=64):
     meta = {"media": "histogram", "name": name, "bins": len(h["counts"]), "total": sum(h["counts"])}
     if h["edges"]:
         meta["min"], meta["max"] = h["edges"][0], h["edges"][-1]
-    return db.add_file(exp, path, kind="data", step=step, meta=meta)
+    return _record_media(db, exp, path, kind="data", step=step, meta=meta)

@@ -1,9 +1,9 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { crc32, deflateSync } from 'node:zlib'
 import { ValidationError } from '../errors.js'
 import type { FileRecord, Json } from '../store/types.js'
-import type { Database } from './database.js'
+import type { AddFileOptions, Database } from './database.js'
 import { checkExpName, checkSeriesName, checkStep, describe } from './validate.js'
 
 /** Raw pixels for `logImage`: 8-bit, row-major, `channels` values per pixel (1 grey, 3 RGB, 4 RGBA). */
@@ -62,6 +62,16 @@ function writeMedia(db: Database, exp: string, name: string, step: number, ext: 
   for (let i = 2; existsSync(path); i++) path = join(folder, `${step}_${i}.${ext}`)
   writeFileSync(path, bytes, { flag: 'wx' })
   return path
+}
+
+/** Records a file writeMedia wrote; a refused record (read-only, closed, busy) leaves no file behind. */
+function recordMedia(db: Database, exp: string, path: string, options: AddFileOptions): FileRecord {
+  try {
+    return db.addFile(exp, path, options)
+  } catch (e) {
+    rmSync(path, { force: true })
+    throw e
+  }
 }
 
 const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
@@ -149,7 +159,7 @@ export function logImage(db: Database, exp: string, name: string, step: number, 
   const info = imageInfo(bytes)
   if (!info) throw new ValidationError(`logImage: ${typeof image === 'string' ? image : 'the bytes'} are not a PNG or JPEG image`, 'image')
   const path = writeMedia(db, exp, name, step, info.format === 'png' ? 'png' : 'jpg', bytes)
-  return db.addFile(exp, path, { kind: 'image', step, meta: { media: 'image', name, ...info } })
+  return recordMedia(db, exp, path, { kind: 'image', step, meta: { media: 'image', name, ...info } })
 }
 
 function csvCell(v: Json): string {
@@ -185,7 +195,7 @@ export function logTable(db: Database, exp: string, name: string, step: number, 
   }
   const text = format === 'json' ? JSON.stringify({ columns, rows }) : `${[columns, ...rows].map((r) => r.map((v) => csvCell(v)).join(',')).join('\n')}\n`
   const path = writeMedia(db, exp, name, step, format, text)
-  return db.addFile(exp, path, { kind: 'data', step, meta: { media: 'table', name, format, columns: columns.length, rows: rows.length } })
+  return recordMedia(db, exp, path, { kind: 'data', step, meta: { media: 'table', name, format, columns: columns.length, rows: rows.length } })
 }
 
 /** Edges and counts of `values` in `bins` equal buckets from their min to max (NaN and ±Infinity left out). */
@@ -241,5 +251,5 @@ export function logHistogram(db: Database, exp: string, name: string, step: numb
   const total = h.counts.reduce((a, b) => a + b, 0)
   const meta: Record<string, Json> = { media: 'histogram', name, bins: h.counts.length, total }
   if (h.edges.length > 0) Object.assign(meta, { min: h.edges[0] as number, max: h.edges.at(-1) as number })
-  return db.addFile(exp, path, { kind: 'data', step, meta })
+  return recordMedia(db, exp, path, { kind: 'data', step, meta })
 }

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { inflateSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
-import { artifactDir, encodePng, ValidationError } from '../../src/index.js'
+import { artifactDir, Database, encodePng, ValidationError } from '../../src/index.js'
 import { freshDatabasePerTest } from '../helpers/tmp.js'
 
 // A minimal baseline JPEG header: SOI, APP0 (JFIF), SOF0 of 3×2.
@@ -87,6 +87,15 @@ describe('media per step', () => {
     expect(() => ctx.db.logHistogram('exp', 'h', 0, { edges: [0, 1], counts: [1, 2] })).toThrow(ValidationError)
     expect(ctx.db.listExperiments()).toEqual([])
     expect(existsSync(join(ctx.dir, 'artifacts')) ? readdirSync(join(ctx.dir, 'artifacts')) : []).toEqual([])
+  })
+
+  it('leaves no file behind when the record is refused (a read-only database)', () => {
+    ctx.db.setExpStatus('exp', 'TRAINING')
+    using ro = new Database({ path: ctx.db.path, readonly: true })
+    expect(() => ro.logTable('exp', 't', 0, [{ a: 1 }])).toThrow(/read-only/)
+    expect(() => ro.logImage('exp', 'i', 0, JPEG)).toThrow(/read-only/)
+    expect(readdirSync(join(ctx.dir, 'artifacts', 'exp', 'media'), { recursive: true, withFileTypes: true }).filter((e) => e.isFile())).toEqual([])
+    expect(ctx.db.getFiles('exp')).toEqual([])
   })
 
   it('logs through a run at the run’s current step', () => {

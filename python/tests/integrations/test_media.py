@@ -105,3 +105,13 @@ def test_a_run_logs_media_at_its_current_step(db):
     assert run.log_histogram("w", [1, 2, 3], step=8, bins=2)["step"] == 8
     assert run.log_table("t", [{"a": 1}])["step"] == 7
     run.finish()
+
+
+def test_a_refused_record_leaves_no_file_behind(tmp_path):
+    d = Database(str(tmp_path / "m.db"))
+    d.set_exp_status("exp", "TRAINING")
+    d.close()
+    with pytest.raises(Exception, match="closed"):
+        d.log_table("exp", "t", 0, [{"a": 1}])
+    media = os.path.join(artifact_dir(d.path, "exp"), "media")
+    assert [f for _, _, files in os.walk(media) for f in files] == []
