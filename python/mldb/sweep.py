@@ -57,10 +57,6 @@ def _status(row, now):
     return "LOST" if status in _ACTIVE and (beat if beat is not None else updated) < now - LOST_AFTER_MS else status
 
 
-class _PrunedSignal(Exception):
-    pass
-
-
 class Trial:
     """One claimed trial: the experiment ``<sweep>-<number>`` with its params.
 

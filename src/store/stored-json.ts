@@ -44,14 +44,6 @@ export function storedJsonSql(col: string): string {
     ELSE json_quote('${UNDECODABLE}') END`
 }
 
-/**
- * SQL selecting a stored JSON column for decodeStoredJson: the text, or NULL
- * (without loading it) when it is over the byte limit, then its byte length.
- */
-export function storedJsonColumnsSql(col: string): string {
-  return `CASE WHEN octet_length(${col}) > ${JSON_LIMITS.maxBytes} THEN NULL ELSE ${col} END, octet_length(${col})`
-}
-
 /** The deepest nesting of arrays/objects in JSON text, strings skipped; stops counting past `stop`. */
 export function jsonDepth(text: string, stop = Number.POSITIVE_INFINITY): number {
   let depth = 0
