@@ -1,6 +1,9 @@
 // `mldb server` and `mldb token` as a team runs them: real processes, a real
 // PostgreSQL that goes away and comes back, tokens made on the command line.
+
 import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { buildCli, mldb, ok, tempHome } from '../cli/helpers.js'
 import { freshPgUrl, freshSqlitePath, sharedCluster } from './backends.js'
@@ -45,6 +48,19 @@ describe.each([
   ['a SQLite file', () => freshSqlitePath()],
   ['a PostgreSQL URL', () => freshPgUrl()],
 ])('mldb token on %s', (_what, fresh) => {
+  it('refuses token ls and revoke on a mistyped --db in one line, creating no file', () => {
+    const typo = join(t.home, 'typo.db')
+    for (const args of [
+      ['token', 'ls', '--db', typo],
+      ['token', 'revoke', 'ci', '--db', typo],
+    ]) {
+      const r = mldb(t.home, args)
+      expect(r.status).toBe(1)
+      expect(r.stderr).toBe(`mldb: no database at ${typo}; point --db at the server's file or postgresql:// URL\n`)
+    }
+    expect(existsSync(typo)).toBe(false)
+  })
+
   it('creates (printed once), lists and revokes tokens; the server honours them', async () => {
     const db = fresh()
     const rw = ok(t.home, ['token', 'create', 'alice', '--db', db]).trim()

@@ -1,13 +1,19 @@
+import { existsSync } from 'node:fs'
 import type { Command } from 'commander'
-import { NotFoundError, ValidationError } from '../../errors.js'
+import { MldbError, NotFoundError, ValidationError } from '../../errors.js'
+import { noteDatabasePath } from '../errors.js'
 import { color, out, printJson } from '../output.js'
 
 const TOKEN_NAME = /^[A-Za-z0-9._@-]{1,64}$/
 
-async function withStore<T>(db: string | undefined, fn: (store: import('../../store/store.js').Store) => Promise<T>): Promise<T> {
+async function withStore<T>(db: string | undefined, mustExist: boolean, fn: (store: import('../../store/store.js').Store) => Promise<T>): Promise<T> {
   const { openStore, isPostgresUrl } = await import('../../store/open-store.js')
   const { resolveDbPath } = await import('../../config.js')
-  const store = await openStore(isPostgresUrl(db) ? db : resolveDbPath(db).path)
+  const target = isPostgresUrl(db) ? db : resolveDbPath(db).path
+  // ls and revoke only read what exists: a mistyped --db must not become a new empty file
+  if (!mustExist || isPostgresUrl(target) || existsSync(target)) noteDatabasePath(target)
+  else throw new MldbError(`no database at ${target}; point --db at the server's file or postgresql:// URL`)
+  const store = await openStore(target)
   try {
     return await fn(store)
   } finally {
@@ -31,7 +37,7 @@ export function registerToken(program: Command): void {
       if (!TOKEN_NAME.test(name)) throw new ValidationError(`token name "${name}" must be 1-64 letters, digits or . _ @ -`, 'name')
       const { hashToken, newAccessToken } = await import('../../server/tokens.js')
       const secret = newAccessToken()
-      await withStore(opts.db, (store) => store.createToken(name, hashToken(secret), opts.readOnly ?? false))
+      await withStore(opts.db, false, (store) => store.createToken(name, hashToken(secret), opts.readOnly ?? false))
       if (opts.json) printJson({ name, readOnly: opts.readOnly ?? false, token: secret })
       else {
         out(secret)
@@ -45,7 +51,7 @@ export function registerToken(program: Command): void {
     .option(dbOption, dbHelp)
     .option('--json', 'print JSON')
     .action(async (opts: { db?: string; json?: boolean }) => {
-      const list = await withStore(opts.db, (store) => store.listTokens())
+      const list = await withStore(opts.db, true, (store) => store.listTokens())
       if (opts.json) return printJson(list)
       if (list.length === 0) return out(color.dim('no tokens; make one with mldb token create NAME'))
       for (const t of list) out(`${t.name}\t${t.readOnly ? 'read-only' : 'read-write'}\t${new Date(t.createdAt).toISOString()}`)
@@ -56,7 +62,7 @@ export function registerToken(program: Command): void {
     .description('delete a token: requests with it get 401 from then on')
     .option(dbOption, dbHelp)
     .action(async (name: string, opts: { db?: string }) => {
-      const gone = await withStore(opts.db, (store) => store.revokeToken(name))
+      const gone = await withStore(opts.db, true, (store) => store.revokeToken(name))
       if (!gone) throw new NotFoundError(`no token named "${name}"; see them with mldb token ls`, 'token', name)
       out(`token "${name}" revoked`)
     })
