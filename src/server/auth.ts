@@ -20,7 +20,7 @@ export function isLoopbackHost(host: string): boolean {
  * a host's cookies to every port on it, so the cookie's name carries the port:
  * two dashboards on one machine then keep their own tokens.
  */
-function serverPort(c: Context): string {
+export function serverPort(c: Context): string {
   const local = incoming(c)?.socket?.localPort
   if (local !== undefined) return String(local)
   const url = new URL(c.req.url)
@@ -40,13 +40,14 @@ export function tokenCookieName(port: number | string): string {
 const digest = (s: string) => createHash('sha256').update(s).digest()
 const sameToken = (given: string, token: string) => timingSafeEqual(digest(given), digest(token))
 
-function bearer(header: string | undefined): string | undefined {
+/** The token of an `Authorization: Bearer` header. */
+export function bearer(header: string | undefined): string | undefined {
   const m = header?.match(/^Bearer\s+(.+)$/i)
   return m?.[1]?.trim()
 }
 
 /** A page load (not a fetch of the API): it may be redirected and shown HTML. */
-const isNavigation = (c: Context) => (c.req.method === 'GET' || c.req.method === 'HEAD') && !/^\/api(\/|$)/.test(c.req.path)
+export const isNavigation = (c: Context) => (c.req.method === 'GET' || c.req.method === 'HEAD') && !/^\/api(\/|$)/.test(c.req.path)
 
 const LOGIN_PAGE = `<!doctype html><meta charset="utf-8"><title>mldb: token needed</title>
 <body style="font:16px system-ui;margin:3em"><h1>This mldb dashboard needs its token</h1>

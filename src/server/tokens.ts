@@ -1,9 +1,8 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
-import type { Context, MiddlewareHandler } from 'hono'
+import type { MiddlewareHandler } from 'hono'
 import { getCookie, setCookie } from 'hono/cookie'
 import type { Store } from '../store/store.js'
-import { authMiddleware, tokenCookieName } from './auth.js'
-import { incoming } from './connection.js'
+import { authMiddleware, bearer, isNavigation, serverPort, tokenCookieName } from './auth.js'
 import { errorResponse } from './errors.js'
 import { isMlflowReadPath } from './mlflow/read-paths.js'
 
@@ -48,9 +47,6 @@ export function matchToken(given: string, known: readonly { name: string; hash: 
 }
 
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
-const isNavigation = (c: Context) => (c.req.method === 'GET' || c.req.method === 'HEAD') && !/^\/api(\/|$)/.test(c.req.path)
-const bearer = (header: string | undefined) => header?.match(/^Bearer\s+(.+)$/i)?.[1]?.trim()
-const port = (c: Context) => String(incoming(c)?.socket?.localPort ?? (new URL(c.req.url).port || '80'))
 
 /** Options for `tokenAuth`. */
 export interface TokenAuthOptions {
@@ -73,15 +69,17 @@ export interface TokenAuthOptions {
  */
 export function tokenAuth(options: TokenAuthOptions): MiddlewareHandler {
   const loopbackOnly = authMiddleware(undefined)
+  // the start token never changes: hash it once, not per request
+  const start = options.startToken ? { name: '(start token)', hash: hashToken(options.startToken), readOnly: false } : undefined
   return async (c, next) => {
-    const cookie = tokenCookieName(port(c))
+    const cookie = tokenCookieName(serverPort(c))
     const fromQuery = c.req.query('token')
     const given = bearer(c.req.header('authorization')) ?? fromQuery ?? getCookie(c, cookie)
     if (given === undefined && options.open) return loopbackOnly(c, next)
     let caller: Caller | undefined
     if (given !== undefined) {
       const known = await options.store.tokenHashes()
-      if (options.startToken) known.push({ name: '(start token)', hash: hashToken(options.startToken), readOnly: false })
+      if (start) known.push(start)
       caller = matchToken(given, known)
     }
     if (!caller) {
