@@ -1,7 +1,6 @@
 import type { Rng } from './rng.js'
 
 const SQRT2 = Math.SQRT2
-const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI)
 
 /** erfc(x) with relative error below 1.2e-7 (Numerical Recipes' Chebyshev fit), stable in the tails. */
 export function erfc(x: number): number {
@@ -47,23 +46,6 @@ export function normPpf(p: number): number {
   )
 }
 
-/** log of the mass of the standard normal between a and b (a < b), computed on the side where it does not round to 0. */
-function logMass(a: number, b: number): number {
-  if (a > 0) return logMass(-b, -a)
-  // Both in the left tail or straddling: Phi(b) - Phi(a) via erfc keeps precision for very negative b.
-  const m = normCdf(b) - normCdf(a)
-  if (m > 1e-300) return Math.log(m)
-  // Far tail: Mills-ratio approximation of Phi(b) for very negative b.
-  return -0.5 * b * b - Math.log(-b) - LOG_SQRT_2PI
-}
-
-/** log density of N(mu, sigma) truncated to [lo, hi] at x (−Infinity outside). */
-export function truncNormLogPdf(x: number, mu: number, sigma: number, lo: number, hi: number): number {
-  if (x < lo || x > hi) return Number.NEGATIVE_INFINITY
-  const z = (x - mu) / sigma
-  return -0.5 * z * z - LOG_SQRT_2PI - Math.log(sigma) - logMass((lo - mu) / sigma, (hi - mu) / sigma)
-}
-
 /** A draw of N(mu, sigma) truncated to [lo, hi], by inverting the CDF on the side away from the tail. */
 export function truncNormSample(rng: Rng, mu: number, sigma: number, lo: number, hi: number): number {
   let a = (lo - mu) / sigma
@@ -83,14 +65,4 @@ export function truncNormSample(rng: Rng, mu: number, sigma: number, lo: number,
   z = Math.min(Math.max(z, a), b)
   const x = mu + sigma * (flip ? -z : z)
   return Math.min(Math.max(x, lo), hi)
-}
-
-/** log(sum(exp(xs))) without overflow. */
-export function logSumExp(xs: readonly number[]): number {
-  let m = Number.NEGATIVE_INFINITY
-  for (const x of xs) if (x > m) m = x
-  if (m === Number.NEGATIVE_INFINITY) return m
-  let s = 0
-  for (const x of xs) s += Math.exp(x - m)
-  return m + Math.log(s)
 }
