@@ -147,4 +147,10 @@ export interface Store {
   /** The schema version of the database. */
   version(): Promise<number>
   close(): Promise<void>
+
+  // `mldb --server URL best` (src/server/routes/cli-read.ts): the reads behind Database.bestExperiment.
+  /** The distinct (name, split) pairs of the live experiments' series, for "did you mean" suggestions. */
+  liveSeriesNames(): Promise<{ name: string; split: string }[]>
+  /** The first step (in step order, then the order logged) at which an experiment's series (`split/name`) holds `value`; null if never. */
+  firstStepWithValue(name: string, series: string, value: number): Promise<number | null>
 }

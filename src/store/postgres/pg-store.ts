@@ -26,6 +26,7 @@ import { pgDownsample } from './pg-downsample.js'
 import { pgListQuery, SUMMARY_JSON } from './pg-list.js'
 import { migratePg } from './pg-migrations.js'
 import { writePgPoints } from './pg-points.js'
+import { pgFirstStepWithValue, pgLiveSeriesNames } from './pg-series-lookup.js'
 
 /** int8 (bigint, count(*)) as a JS number: every value mldb stores is below 2^53. */
 const INT8 = 20
@@ -480,6 +481,14 @@ export class PostgresStore implements Store {
 
   async close(): Promise<void> {
     await this.pool.end()
+  }
+
+  async liveSeriesNames(): Promise<{ name: string; split: string }[]> {
+    return this.read(() => pgLiveSeriesNames(this.pool))
+  }
+
+  async firstStepWithValue(name: string, series: string, value: number): Promise<number | null> {
+    return this.read(() => pgFirstStepWithValue(this.pool, name, series, value))
   }
 }
 

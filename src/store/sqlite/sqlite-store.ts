@@ -13,6 +13,7 @@ import { FileRows, fileFromRow } from '../file-rows.js'
 import { type Point, type PointWriter, pointWriter } from '../points.js'
 import { listProjects } from '../projects.js'
 import { groupPoints } from '../remote-points.js'
+import { firstStepWithValue, liveSeriesNames } from '../series-lookup.js'
 import { SeriesRows } from '../series-rows.js'
 import type { NewRemoteExperiment, RemoteFile, RemotePoint, Store, StoredExperiment, TokenInfo, WriteId, WriteResult } from '../store.js'
 import type { ExperimentSummary, FileRecord, Json, SeriesSummary } from '../types.js'
@@ -243,5 +244,14 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     this.db.close()
+  }
+
+  async liveSeriesNames(): Promise<{ name: string; split: string }[]> {
+    return liveSeriesNames(this.db.sqlite)
+  }
+
+  async firstStepWithValue(name: string, series: string, value: number): Promise<number | null> {
+    const s = parseSeriesKey(series)
+    return firstStepWithValue(this.db.sqlite, name, s.name, s.split, value)
   }
 }
