@@ -10,52 +10,17 @@ import { SweepRows, type TrialRow } from '../store/sweep-rows.js'
 import type { Json } from '../store/types.js'
 import { parseSweepConfig, type SweepConfig } from './config.js'
 import { shouldPrune } from './pruners.js'
-import { Rng, seedFor } from './rng.js'
-import { type FlatParams, gridPoint, gridSize, nestParams, sampleRandom } from './space.js'
-import { type Observation, sampleTpe } from './tpe.js'
+import { type FlatParams, nestParams } from './space.js'
+import { type BestTrial, bestTrial, planTrial, type SweepSummary, summarize, type TrialInfo, trialInfos } from './trial-logic.js'
 
-/** A trial as listings show it. */
-export interface TrialInfo {
-  number: number
-  exp: string
-  /** the experiment's status: TRAINING, COMPLETE, PRUNED, FAILED, KILLED or LOST */
-  status: string
-  params: Record<string, Json>
-  /** the final value, or the metric's last value; null when none yet */
-  value: number | null
-  /** the deepest step of the metric's series */
-  step: number | null
-}
+export type { BestTrial, SweepSummary, TrialInfo } from './trial-logic.js'
 
-/** The best complete trial of a sweep. */
-export interface BestTrial {
-  exp: string
-  number: number
-  params: Record<string, Json>
-  value: number
-}
-
-/** A sweep as `mldb sweep ls/show` and the dashboard show it. */
-export interface SweepSummary {
-  name: string
-  project: string
-  method: SweepConfig['method']
-  metric: SweepConfig['metric']
-  state: string
-  runCap: number | null
-  trials: number
-  running: number
-  complete: number
-  pruned: number
-  failed: number
-  best: BestTrial | undefined
-  createdAt: number
-}
-
-const ACTIVE = new Set(['TRAINING', 'VALIDATING'])
-
-function statusOf(r: TrialRow, now: number): string {
-  return ACTIVE.has(r.status) && (r.heartbeat_at ?? r.updated_at) < now - LOST_AFTER_MS ? 'LOST' : r.status
+/** Who claims a trial: this process (the default), or a remote agent through the team server. */
+export interface TrialOrigin {
+  host: string
+  pid: number
+  /** extra tags of the trial's experiment (mldb.uuid: the identity the agent's own copy syncs under) */
+  tags?: Record<string, string>
 }
 
 /**
@@ -78,7 +43,7 @@ export class Sweep {
   private readonly rows: SweepRows
   private readonly exps: ExperimentRows
   private readonly paramRows: ParamRows
-  private readonly claimTx: { immediate: () => { number: number; exp: string; params: FlatParams } | null }
+  private readonly claimTx: { immediate: (origin: TrialOrigin) => { number: number; exp: string; params: FlatParams } | null }
 
   /** @internal use db.createSweep() or db.getSweep() */
   constructor(
@@ -93,7 +58,7 @@ export class Sweep {
     this.rows = new SweepRows(db.sqlite)
     this.exps = new ExperimentRows(db.sqlite)
     this.paramRows = new ParamRows(db.sqlite)
-    this.claimTx = db.sqlite.transaction(() => this.claim())
+    this.claimTx = db.sqlite.transaction((origin: TrialOrigin) => this.claim(origin))
   }
 
   /** The trials with the experiment's stored status and the metric's value. */
@@ -101,27 +66,8 @@ export class Sweep {
     return this.rows.trials(this.id, this.series.name, this.series.split)
   }
 
-  /** Lower is better: the value, negated when the goal is maximize. */
-  private loss(v: number | null): number | null {
-    if (v === null || Number.isNaN(v)) return null
-    return this.config.metric.goal === 'minimize' ? v : -v
-  }
-
-  private observations(trials: TrialRow[], now: number): Observation[] {
-    const out: Observation[] = []
-    for (const r of trials) {
-      const st = statusOf(r, now)
-      const state = st === 'COMPLETE' ? 'complete' : st === 'PRUNED' ? 'pruned' : ACTIVE.has(st) ? 'running' : undefined
-      if (!state) continue
-      const loss = this.loss(r.value)
-      if (state === 'complete' && loss === null) continue
-      out.push({ number: r.number, params: JSON.parse(r.params) as FlatParams, state, loss: state === 'running' ? null : loss, step: r.last_step })
-    }
-    return out
-  }
-
   /** Inside BEGIN IMMEDIATE: the rules of docs/schema.md, "Sweeps". */
-  private claim(): { number: number; exp: string; params: FlatParams } | null {
+  private claim(origin: TrialOrigin): { number: number; exp: string; params: FlatParams } | null {
     const row = this.rows.byName(this.name)
     if (!row) throw new NotFoundError(`the sweep "${this.name}" was deleted`, 'sweep', this.name)
     if (row.state !== 'RUNNING') return null
@@ -131,26 +77,22 @@ export class Sweep {
       this.exps.setNotes(lost.experiment_id, 'LOST: its worker stopped beating; marked FAILED by the sweep', now)
       if (this.config.requeueLost) this.rows.setRequeue(this.id, lost.number, 1)
     }
-    const pending = this.config.requeueLost ? this.rows.pendingRequeue(this.id) : undefined
-    if (!pending && this.config.runCap !== null && this.rows.counted(this.id) >= this.config.runCap) return null
     const number = this.rows.nextNumber(this.id)
-    let params: FlatParams
-    let gridIndex: number | null = null
-    if (pending) {
-      params = JSON.parse(pending.params) as FlatParams
-      gridIndex = pending.grid_index
-      this.rows.setRequeue(this.id, pending.number, 2)
-    } else if (this.config.method === 'grid') {
-      gridIndex = this.rows.nextGridIndex(this.id)
-      if (gridIndex >= gridSize(this.config.parameters)) return null
-      params = gridPoint(this.config.parameters, gridIndex)
-    } else {
-      const rng = new Rng(seedFor(this.config.seed, number))
-      params =
-        this.config.method === 'random'
-          ? sampleRandom(this.config.parameters, rng)
-          : sampleTpe(this.config.parameters, this.observations(this.trialRows(), now), rng)
-    }
+    const plan = planTrial(
+      this.config,
+      {
+        number,
+        counted: this.rows.counted(this.id),
+        nextGridIndex: this.config.method === 'grid' ? this.rows.nextGridIndex(this.id) : 0,
+        pending: this.config.requeueLost ? this.rows.pendingRequeue(this.id) : undefined,
+        trials: () => this.trialRows(),
+      },
+      now,
+      LOST_AFTER_MS,
+    )
+    if (!plan) return null
+    if (plan.requeued !== undefined) this.rows.setRequeue(this.id, plan.requeued, 2)
+    const { params, gridIndex } = plan
     let exp = `${this.name}-${number}`
     if (this.exps.anyId(exp) !== undefined) exp = `${exp}-${Math.random().toString(36).slice(2, 8)}`
     const expId = this.exps.insert({
@@ -160,14 +102,24 @@ export class Sweep {
       now,
       startedAt: now,
       endedAt: null,
-      host: hostname(),
-      pid: process.pid,
+      host: origin.host,
+      pid: origin.pid,
     })
     for (const [k, v] of Object.entries(nestParams(params))) this.paramRows.addParam(expId, k, JSON.stringify(v))
     this.paramRows.setTag(expId, 'mldb.sweep', this.name)
     this.paramRows.setTag(expId, 'mldb.trial', String(number))
+    for (const [k, v] of Object.entries(origin.tags ?? {})) this.paramRows.setTag(expId, k, v)
     this.rows.insertTrial({ sweepId: this.id, number, experimentId: expId, params: JSON.stringify(params), gridIndex, now })
     return { number, exp, params }
+  }
+
+  /**
+   * @internal the team server's claim for a remote agent: the same rules, the
+   * experiment recorded with the agent's host and pid. Joins the caller's transaction.
+   */
+  claimFor(origin: TrialOrigin): { number: number; exp: string; params: Record<string, Json> } | null {
+    const got = this.claimTx.immediate(origin)
+    return got && { number: got.number, exp: got.exp, params: nestParams(got.params) }
   }
 
   /**
@@ -179,59 +131,24 @@ export class Sweep {
    */
   ask(): Trial | null {
     if (this.db.isClosed) throw new MldbError(`the database ${this.db.path} is closed; open a new Database`)
-    const got = withBusyRetry(() => this.claimTx.immediate())
+    const got = withBusyRetry(() => this.claimTx.immediate({ host: hostname(), pid: process.pid }))
     if (!got) return null
     return new Trial(this, got.number, got.exp, nestParams(got.params))
   }
 
   /** Every trial, by number. */
   trials(): TrialInfo[] {
-    const now = Date.now()
-    return this.trialRows().map((r) => ({
-      number: r.number,
-      exp: r.exp,
-      status: statusOf(r, now),
-      params: nestParams(JSON.parse(r.params) as FlatParams),
-      value: r.value,
-      step: r.last_step,
-    }))
+    return trialInfos(this.trialRows(), Date.now(), LOST_AFTER_MS)
   }
 
   /** The best COMPLETE trial by the metric's goal, or undefined. */
   best(): BestTrial | undefined {
-    return this.bestOf(this.trialRows())
-  }
-
-  private bestOf(trials: TrialRow[]): BestTrial | undefined {
-    let best: TrialRow | undefined
-    for (const r of trials) {
-      if (r.status !== 'COMPLETE' || r.value === null) continue
-      if (!best || (this.loss(r.value) as number) < (this.loss(best.value) as number)) best = r
-    }
-    return best && { exp: best.exp, number: best.number, params: nestParams(JSON.parse(best.params) as FlatParams), value: best.value as number }
+    return bestTrial(this.config, this.trialRows())
   }
 
   /** Counts, state and best so far. */
   summary(): SweepSummary {
-    const row = this.rows.byName(this.name)
-    const trials = this.trialRows()
-    const now = Date.now()
-    const count = (f: (s: string) => boolean) => trials.filter((r) => f(statusOf(r, now))).length
-    return {
-      name: this.name,
-      project: this.project,
-      method: this.config.method,
-      metric: this.config.metric,
-      state: row?.state ?? 'DELETED',
-      runCap: this.config.runCap,
-      trials: trials.length,
-      running: count((s) => ACTIVE.has(s)),
-      complete: count((s) => s === 'COMPLETE'),
-      pruned: count((s) => s === 'PRUNED'),
-      failed: count((s) => s === 'FAILED' || s === 'KILLED' || s === 'LOST'),
-      best: this.bestOf(trials),
-      createdAt: row?.created_at ?? 0,
-    }
+    return summarize(this.config, this.rows.byName(this.name), this.trialRows(), Date.now(), LOST_AFTER_MS)
   }
 
   /** Stops handing out trials (running ones go on). */
