@@ -30,9 +30,14 @@ function closeness(asked: { name: string; split: string }, s: { name: string; sp
  * @example similarSeries(db, 'acc') // ['valid/acc', 'train/acc']
  */
 export function similarSeries(db: Database, key: string, limit = 4): string[] {
+  return rankSimilarSeries(liveSeriesNames(db.sqlite), key, limit)
+}
+
+/** {@link similarSeries} over a list of (name, split) pairs: the same rule wherever the list comes from (a file, a team server). */
+export function rankSimilarSeries(names: readonly { name: string; split: string }[], key: string, limit = 4): string[] {
   const asked = parseSeriesKey(key)
   const splitRank = (split: string) => (VALID_SPLITS.test(split) ? 0 : TRAIN_SPLITS.test(split) ? 1 : split === '' ? 2 : 3)
-  return liveSeriesNames(db.sqlite)
+  return names
     .map((s) => ({ key: s.split ? `${s.split}/${s.name}` : s.name, rank: closeness(asked, s), split: splitRank(s.split) }))
     .filter((s): s is { key: string; rank: number; split: number } => s.rank !== undefined && s.key !== key)
     .sort((a, b) => a.rank - b.rank || a.split - b.split || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))

@@ -12,6 +12,7 @@ import { frameHeaders } from './frame-headers.js'
 import { mlflowRoutes } from './mlflow/index.js'
 import { openApiDocument } from './openapi.js'
 import { artifactRoutes } from './routes/artifacts.js'
+import { cliReadRoutes } from './routes/cli-read.js'
 import { directionRoutes } from './routes/directions.js'
 import { eventRoutes } from './routes/events.js'
 import { experimentRoutes } from './routes/experiments.js'
@@ -101,6 +102,7 @@ export function createServerApp(options: ServerAppOptions): Hono {
   app.route('/api', artifactRoutes(store, options.artifactsDir, options.maxArtifactBytes))
   // A recorded path names a file on the client's machine: only artifacts are linked and served.
   app.route('/api', storeReadRoutes(store, { localFiles: false }))
+  app.route('/api', cliReadRoutes(store)) // `mldb --server URL best|export`
   if (state) {
     app.route('/api', experimentRoutes(state)) // PATCH of notes and tags from the dashboard
     app.route('/api', fileRoutes(state, { artifactsDir: options.artifactsDir }))
