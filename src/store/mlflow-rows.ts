@@ -210,6 +210,19 @@ export class MlflowRows {
     return rows.map((r) => ({ step: r.step, time: r.time, value: r.value ?? Number.NaN }))
   }
 
+  /** Whether a series of an experiment holds this exact point (NaN: a NULL value), as MLflow's metric key (key, timestamp, step, value). */
+  hasPoint(experimentId: number, name: string, split: string, p: { step: number; time: number; value: number }): boolean {
+    const value = Number.isNaN(p.value) ? null : p.value
+    return (
+      this.stmts
+        .get(
+          `SELECT 1 FROM points p JOIN series s ON s.id = p.series_id
+            WHERE s.experiment_id = ? AND s.name = ? AND s.split = ? AND p.step = ? AND p.time = ? AND p.value IS ? LIMIT 1`,
+        )
+        .get(experimentId, name, split, p.step, p.time, value) !== undefined
+    )
+  }
+
   /** Stores (or replaces) a logged model's JSON. */
   putLoggedModel(modelId: string, projectId: number, experimentId: number | null, createdAt: number, body: string): void {
     this.stmts

@@ -86,6 +86,16 @@ describe("MLflow's REST API on the server's app (wire details)", () => {
     expect(s.db.getExpStatus('mine')).toBe('COMPLETE')
   })
 
+  it("refuses a log-batch over MLflow's limits (the Python client splits its own batches), writing nothing", async () => {
+    const { body } = await call('runs/create', { experiment_id: '0', run_name: 'big' })
+    const runId = (body.run as { info: { run_id: string } }).info.run_id
+    const params = Array.from({ length: 101 }, (_, i) => ({ key: `p${i}`, value: '1' }))
+    const res = await call('runs/log-batch', { run_id: runId, params, metrics: [{ key: 'm', value: 1, timestamp: 1, step: 0 }] })
+    expect([res.status, res.body.error_code]).toEqual([400, 'INVALID_PARAMETER_VALUE'])
+    expect(res.body.message).toMatch(/at most 100 params\. Got 101 params/)
+    expect([s.db.getParams('big'), s.db.getSeries('big')]).toEqual([{}, []])
+  })
+
   it('refuses artifact paths that leave the artifact store, and writes nothing', async () => {
     const res = await s.app.request('/api/2.0/mlflow-artifacts/artifacts/..%2F..%2Fetc%2Fx', { method: 'PUT', body: 'x' })
     expect(res.status).toBe(400)

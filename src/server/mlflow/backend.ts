@@ -263,12 +263,17 @@ export class MlflowBackend {
         this.db.setParams(r.name, params)
       }
       if (b.tags.length > 0) this.db.setTags(r.name, Object.fromEntries(b.tags.map((t) => [t.key, t.value])))
-      if (b.metrics.length > 0) {
-        this.db.logBatch(
-          r.name,
-          b.metrics.map((m) => ({ ...parseSeriesKey(m.key), step: m.step, value: m.value, time: m.timestamp })),
-        )
-      }
+      // A metric equal in key, timestamp, step and value to one logged already is
+      // not logged again (MLflow's primary key), so a client's retry doubles nothing.
+      const seen = new Set<string>()
+      const points = b.metrics
+        .map((m) => ({ ...parseSeriesKey(m.key), step: m.step, value: m.value, time: m.timestamp }))
+        .filter((p) => {
+          const id = JSON.stringify([p.name, p.split, p.step, p.time, String(p.value)])
+          if (seen.size === seen.add(id).size) return false
+          return !this.rows.hasPoint(r.id, p.name, p.split, p)
+        })
+      if (points.length > 0) this.db.logBatch(r.name, points)
     })
   }
 

@@ -3,6 +3,7 @@ import type { MlflowBackend, ViewType } from './backend.js'
 import { invalidParam } from './errors.js'
 import { endpoint } from './handler.js'
 import { type Getter, matches, parseFilter, parseOrderBy, sortRows } from './search-filter.js'
+import { checkExperimentName, checkExperimentTag } from './validation.js'
 import { keyValues, offsetOf, optInt, optString, optStrings, pageToken, reqString, type WireExperiment } from './wire.js'
 
 /** `view_type` / `run_view_type` as MLflow sends it (a name or its enum number). */
@@ -35,8 +36,11 @@ const experimentGetter: Getter<WireExperiment> = (e, entity, key) => {
  */
 export function experimentEndpoints(app: Hono, backend: MlflowBackend): void {
   endpoint(app, '/experiments/create', (f) => {
+    const name = reqString(f, 'name')
+    checkExperimentName(name)
     const tags = Object.fromEntries(keyValues(f, 'tags').map((t) => [t.key, t.value]))
-    return { experiment_id: backend.createExperiment(reqString(f, 'name'), optString(f, 'artifact_location') || undefined, tags) }
+    for (const [k, v] of Object.entries(tags)) checkExperimentTag(k, v)
+    return { experiment_id: backend.createExperiment(name, optString(f, 'artifact_location') || undefined, tags) }
   })
   endpoint(app, '/experiments/get', (f) => ({ experiment: backend.getExperiment(reqString(f, 'experiment_id')) }))
   endpoint(app, '/experiments/get-by-name', (f) => ({ experiment: backend.getExperimentByName(reqString(f, 'experiment_name')) }))
@@ -67,7 +71,9 @@ export function experimentEndpoints(app: Hono, backend: MlflowBackend): void {
     return {}
   })
   endpoint(app, '/experiments/set-experiment-tag', (f) => {
-    backend.setExperimentTag(reqString(f, 'experiment_id'), reqString(f, 'key'), optString(f, 'value') ?? '')
+    const [key, value] = [reqString(f, 'key'), optString(f, 'value') ?? '']
+    checkExperimentTag(key, value)
+    backend.setExperimentTag(reqString(f, 'experiment_id'), key, value)
     return {}
   })
   endpoint(app, '/experiments/delete-experiment-tag', (f) => {

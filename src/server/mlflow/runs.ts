@@ -4,6 +4,7 @@ import { invalidParam } from './errors.js'
 import { maxResultsOf, viewTypeOf } from './experiments.js'
 import { endpoint } from './handler.js'
 import { type Getter, matches, parseFilter, parseOrderBy, sortRows } from './search-filter.js'
+import { checkBatch } from './validation.js'
 import { keyValues, metricOf, offsetOf, optInt, optObjects, optString, optStrings, pageToken, reqString, runIdOf, type WireRun } from './wire.js'
 
 /** A run's values by entity, built once per run per search. */
@@ -77,28 +78,24 @@ export function runEndpoints(app: Hono, backend: MlflowBackend): void {
     backend.setRunDeleted(runIdOf(f), false)
     return {}
   })
-  endpoint(app, '/runs/log-metric', (f) => {
-    backend.logBatch(runIdOf(f), { metrics: [metricOf(f)], params: [], tags: [] })
+  // Each single write is a batch of one, so MLflow's checks (validation.ts) apply alike.
+  const log = (runId: string, b: Parameters<MlflowBackend['logBatch']>[1]) => {
+    checkBatch(b)
+    backend.logBatch(runId, b)
     return {}
-  })
-  endpoint(app, '/runs/log-parameter', (f) => {
-    backend.logBatch(runIdOf(f), { metrics: [], params: [{ key: reqString(f, 'key'), value: optString(f, 'value') ?? '' }], tags: [] })
-    return {}
-  })
-  endpoint(app, '/runs/set-tag', (f) => {
-    backend.logBatch(runIdOf(f), { metrics: [], params: [], tags: [{ key: reqString(f, 'key'), value: optString(f, 'value') ?? '' }] })
-    return {}
-  })
+  }
+  endpoint(app, '/runs/log-metric', (f) => log(runIdOf(f), { metrics: [metricOf(f)], params: [], tags: [] }))
+  endpoint(app, '/runs/log-parameter', (f) =>
+    log(runIdOf(f), { metrics: [], params: [{ key: reqString(f, 'key'), value: optString(f, 'value') ?? '' }], tags: [] }),
+  )
+  endpoint(app, '/runs/set-tag', (f) => log(runIdOf(f), { metrics: [], params: [], tags: [{ key: reqString(f, 'key'), value: optString(f, 'value') ?? '' }] }))
   endpoint(app, '/runs/delete-tag', (f) => {
     backend.deleteTag(runIdOf(f), reqString(f, 'key'))
     return {}
   })
-  endpoint(app, '/runs/log-batch', (f) => {
-    const metrics = optObjects(f, 'metrics').map(metricOf)
-    if (metrics.length > 1000) throw invalidParam('metrics', metrics.length, 'a batch holds at most 1000 metrics')
-    backend.logBatch(runIdOf(f), { metrics, params: keyValues(f, 'params'), tags: keyValues(f, 'tags') })
-    return {}
-  })
+  endpoint(app, '/runs/log-batch', (f) =>
+    log(runIdOf(f), { metrics: optObjects(f, 'metrics').map(metricOf), params: keyValues(f, 'params'), tags: keyValues(f, 'tags') }),
+  )
   endpoint(app, '/runs/log-inputs', (f) => {
     backend.logInputs(runIdOf(f), optObjects(f, 'datasets'), optObjects(f, 'models'))
     return {}

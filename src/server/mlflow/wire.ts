@@ -235,7 +235,10 @@ export function keyValues(f: Record<string, unknown>, name: string): WireKeyValu
 
 /** One metric of a request (log-metric's fields, or one item of log-batch). */
 export function metricOf(f: Record<string, unknown>): WireMetric {
-  return { key: reqString(f, 'key'), value: reqDouble(f, 'value'), timestamp: optInt(f, 'timestamp') ?? Date.now(), step: optInt(f, 'step') ?? 0 }
+  const value = reqDouble(f, 'value')
+  // -0.0 is stored as 0: SQLite keeps an integral REAL as an integer, so the sign
+  // would be lost on disk anyway; storing 0 makes every read (summary, history) agree.
+  return { key: reqString(f, 'key'), value: value === 0 ? 0 : value, timestamp: optInt(f, 'timestamp') ?? Date.now(), step: optInt(f, 'step') ?? 0 }
 }
 
 /** An offset as an opaque page token (base64 of JSON, as MLflow's SQL store does). */

@@ -1,0 +1,38 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startMlflowServer } from './server.js'
+import { mlflowPython, runPy } from './venv.js'
+
+describe("MLflow's validation through the official client against mldb", () => {
+  let server: Awaited<ReturnType<typeof startMlflowServer>>
+  beforeAll(async () => {
+    mlflowPython()
+    server = await startMlflowServer()
+  }, 600_000)
+  afterAll(() => server?.close())
+
+  it('refuses what MLflow refuses (and negative steps) writing nothing, stores -0.0 as 0, keeps a retried metric once', async () => {
+    const out = await runPy<{ run_id: string; messages: Record<string, string> }>('wire_details.py', [], { MLFLOW_TRACKING_URI: server.url })
+    // each refusal names the value and the field, as MLflow's server words it
+    expect(out.messages.negative_step).toMatch(/Invalid value -1 for parameter 'step'.*metric 'loss'.*steps >= 0/)
+    expect(out.messages.batch_negative_step).toMatch(/'metrics\[1\]\.step'/)
+    expect(out.messages.negative_timestamp).toMatch(/Timestamp must be a nonnegative long/)
+    expect(out.messages.bad_char).toMatch(/Names may only contain alphanumerics/)
+    expect(out.messages.path_name).toMatch(/would resolve to 'b'/)
+    expect(out.messages.long_key).toMatch(/exceeds the maximum length of 250 characters/)
+    expect(out.messages.duplicate_params).toMatch(/Duplicate parameter keys have been submitted: \["d"\]/)
+    expect(out.messages.experiment_tag).toMatch(/would resolve to '\/abs'|Names may be treated as files/)
+    // and mldb's side agrees: nothing of the refused calls, one 0 (not -0), one retried point
+    const db = server.db
+    expect(db.getParams('wire')).toEqual({})
+    const zero = db.getMetricValues('wire', 'zero').map((p) => p.value)
+    expect(zero).toEqual([0])
+    expect(Object.is(zero[0], -0)).toBe(false)
+    expect(db.getMetricValues('wire', 'acc').map((p) => [p.step, p.value])).toEqual([
+      [3, 0.5],
+      [3, 0.6],
+      [4, Number.NaN],
+    ])
+    expect(db.getSeries('wire').map((s) => s.key)).toContain('valid/top-1 acc:é_2.x')
+    expect(db.getExpStatus('wire')).toBe('COMPLETE')
+  }, 300_000)
+})
