@@ -1,6 +1,16 @@
 import type { Sqlite } from './connection.js'
 import { foldTails, fromSql } from './points.js'
 
+/**
+ * The bucket (0..n-1) of a step in from..to. Integer arithmetic while it is exact, so every
+ * path (and SQL) cuts a range alike; a float width past 2^53 only.
+ */
+export function bucketOf(step: number, from: number, to: number, n: number): number {
+  const span = to - from + 1
+  const b = span * n <= Number.MAX_SAFE_INTEGER ? Math.floor(((step - from) * n) / span) : Math.floor((step - from) / (span / n))
+  return Math.min(n - 1, b)
+}
+
 /** One bucket of a downsampled series; NaNs are counted, never averaged away. */
 export interface Bucket {
   /** first step in the bucket */
@@ -51,7 +61,6 @@ export function downsample(db: Sqlite, seriesId: number, options: DownsampleOpti
   const to = Math.min(options.to ?? s.last_step, s.last_step)
   if (to < from) return []
   const buckets = Math.max(1, Math.min(options.buckets ?? 1000, 100_000))
-  const width = (to - from + 1) / buckets
 
   const items: Item[] = []
   const raw = (lo: number, hi: number) => {
@@ -85,7 +94,7 @@ export function downsample(db: Sqlite, seriesId: number, options: DownsampleOpti
   let cur: Bucket | undefined
   let curIndex = -1
   for (const it of items) {
-    const index = Math.min(buckets - 1, Math.floor((it.step - from) / width))
+    const index = bucketOf(it.step, from, to, buckets)
     if (!cur || index !== curIndex) {
       cur = { step: it.step, time: it.time, min: Number.NaN, max: Number.NaN, last: Number.NaN, count: 0, nanCount: 0 }
       curIndex = index

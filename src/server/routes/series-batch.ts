@@ -5,7 +5,7 @@ import { Hono } from 'hono'
 import { z } from 'zod'
 import { ValidationError } from '../../errors.js'
 import { parseSeriesKey } from '../../query/filter.js'
-import { downsampleMany, type SeriesRef } from '../../store/downsample-many.js'
+import { downsampleManyJson, type SeriesRef } from '../../store/downsample-many.js'
 import type { ServerState } from '../state.js'
 import { boolParam, intParam, numParam } from '../validate.js'
 
@@ -42,31 +42,6 @@ export interface BatchLine {
   max?: number[]
   count: number[]
   nanCount: number[]
-}
-
-/** A column of integers as JSON. */
-const ints = (xs: number[]): string => `[${xs.join(',')}]`
-
-/** A column of values as JSON, NaN and ±Infinity as strings (as toJson writes them). */
-const floats = (xs: number[]): string => {
-  let out = '['
-  for (let i = 0; i < xs.length; i++) {
-    const v = xs[i] as number
-    if (i > 0) out += ','
-    out += Number.isFinite(v) ? String(v) : `"${v}"`
-  }
-  return `${out}]`
-}
-
-/**
- * v to `digits` significant digits, printed short: the integer division by a power of ten
- * gives the double nearest the decimal (0.2053, not 0.20530000000000001), 5× faster than toPrecision.
- */
-function roundTo(v: number, digits: number): number {
-  if (!Number.isFinite(v) || v === 0) return v
-  const e = digits - 1 - Math.floor(Math.log10(Math.abs(v)))
-  if (e > 22 || e < -22) return Number(v.toPrecision(digits))
-  return e >= 0 ? Math.round(v * 10 ** e) / 10 ** e : Math.round(v / 10 ** -e) * 10 ** -e
 }
 
 /**
@@ -112,35 +87,17 @@ export function seriesBatchRoutes(state: ServerState): Hono {
       )
     for (const key of keys) if (key.length === 0) throw new ValidationError('series=: name a series such as "valid/loss" or "rmse"')
 
-    const digits = q.digits
-    const round = digits === undefined ? (v: number) => v : (v: number) => roundTo(v, digits)
     const refs: (SeriesRef & { key: string })[] = []
     for (const exp of exps) for (const key of keys) refs.push({ exp, key, ...parseSeriesKey(key) })
-    const read = downsampleMany(db.sqlite, refs, { buckets: q.buckets, from: q.from, to: q.to, bands: q.bands, times: q.times })
-    const lines: BatchLine[] = []
+    const read = downsampleManyJson(db.sqlite, refs, { buckets: q.buckets, from: q.from, to: q.to, bands: q.bands, times: q.times, digits: q.digits })
+    // Each line's columns come as JSON text from the store (SQLite writes most of it): nothing is parsed and re-printed here.
+    const parts: string[] = []
     const missing: { exp: string; series: string }[] = []
     refs.forEach((ref, i) => {
       const cols = read[i]
-      if (!cols) {
-        missing.push({ exp: ref.exp, series: ref.key })
-        return
-      }
-      const line: BatchLine = { exp: ref.exp, series: ref.key, step: cols.step, last: cols.last.map(round), count: cols.count, nanCount: cols.nanCount }
-      if (cols.time) line.time = cols.time
-      if (cols.min && cols.max) {
-        line.min = cols.min.map(round)
-        line.max = cols.max.map(round)
-      }
-      lines.push(line)
+      if (cols === undefined) missing.push({ exp: ref.exp, series: ref.key })
+      else parts.push(`{"exp":${JSON.stringify(ref.exp)},"series":${JSON.stringify(ref.key)},${cols}}`)
     })
-    // Written by hand: toJson's replacer runs per number, 3× the time of the columns' own join.
-    const parts: string[] = []
-    for (const l of lines) {
-      let text = `{"exp":${JSON.stringify(l.exp)},"series":${JSON.stringify(l.series)},"step":${ints(l.step)},"last":${floats(l.last)},"count":${ints(l.count)},"nanCount":${ints(l.nanCount)}`
-      if (l.time) text += `,"time":${ints(l.time)}`
-      if (l.min && l.max) text += `,"min":${floats(l.min)},"max":${floats(l.max)}`
-      parts.push(`${text}}`)
-    }
     return c.body(`{"buckets":${q.buckets},"lines":[${parts.join(',')}],"missing":${JSON.stringify(missing)}}`, 200, {
       'content-type': 'application/json; charset=utf-8',
     })
