@@ -72,14 +72,15 @@ def _assert_sqlite_file(path):
         return
     if os.path.isdir(path):
         raise DatabaseError("%s is a folder, not a database file; pass the path of a .db file" % path)
-    if os.path.getsize(path) == 0:
-        return
-    with open(path, "rb") as f:
-        head = f.read(16)
-    if head != b"SQLite format 3\x00":
-        raise DatabaseError(
-            "%s is not an SQLite database; check the path (Database(path), MLDB_DB_PATH or ~/.mldb_config.json)" % path
-        )
+    # Only stat here, never open(): closing any descriptor of a file drops every POSIX lock this
+    # process holds on it, so reading the header while another connection of this process (the
+    # sync sender's, a second Database) has it open would strip that connection's SQLite locks,
+    # and another process could then take itself for the last one and delete the -wal under it
+    # (https://www.sqlite.org/howtocorrupt.html, 2.2). SQLite reports a foreign file as "not a database".
+
+
+def _not_sqlite(path):
+    return DatabaseError("%s is not an SQLite database; check the path (Database(path), MLDB_DB_PATH or ~/.mldb_config.json)" % path)
 
 
 def connect(path, busy_timeout_s=BUSY_TIMEOUT_S):
@@ -107,14 +108,13 @@ def connect(path, busy_timeout_s=BUSY_TIMEOUT_S):
 def open_sqlite(path, busy_timeout_s=BUSY_TIMEOUT_S):
     """Opens (creating the folder if needed) and migrates the file at path."""
     _assert_sqlite_file(path)
-    assert_wal_intact(path)
     if path != ":memory:":
         os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
     try:
         conn = connect(path, busy_timeout_s)
     except sqlite3.DatabaseError as e:
         if "not a database" in str(e):
-            raise DatabaseError("%s is not an SQLite database; check the path" % path) from None
+            raise _not_sqlite(path) from None
         if sqlite_code(e).startswith("SQLITE_IOERR"):
             # A -wal deleted under a writer shows as a short read here: say so rather than "disk I/O error".
             assert_wal_intact(path)
@@ -124,6 +124,8 @@ def open_sqlite(path, busy_timeout_s=BUSY_TIMEOUT_S):
         migrate(conn, path)
     except sqlite3.Error as e:
         conn.close()
+        if "not a database" in str(e):
+            raise _not_sqlite(path) from None
         if sqlite_code(e).startswith("SQLITE_IOERR"):
             assert_wal_intact(path)
         mapped = sqlite_error(e, path, busy_seconds=busy_seconds(busy_timeout_s))

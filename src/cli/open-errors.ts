@@ -1,7 +1,8 @@
 // Turns what SQLite and the store say when a database cannot be opened into one
 // line that names the file and says what to do. SQLite's own words ("attempt to
 // write a readonly database" for a read) point the user the wrong way.
-import { closeSync, openSync, readSync, statSync } from 'node:fs'
+import { statSync } from 'node:fs'
+import BetterSqlite3 from 'better-sqlite3'
 import { sqliteContents } from '../api/db-file.js'
 import { MldbError, SchemaVersionError } from '../errors.js'
 
@@ -10,21 +11,26 @@ function codeOf(e: unknown): string {
   return typeof code === 'string' ? code : ''
 }
 
-/** user_version from the file header (offset 60), or undefined when this is no SQLite file with a header. */
+/**
+ * user_version of an SQLite file, or undefined when it is no SQLite file. Read through a
+ * read-only SQLite connection, not by reading the header with open()/close(): closing a
+ * descriptor drops every POSIX lock this process holds on the file, including those of a
+ * connection it already has open (https://www.sqlite.org/howtocorrupt.html, 2.2).
+ */
 function headerUserVersion(path: string): number | undefined {
-  let fd: number
   try {
-    if (!statSync(path).isFile()) return undefined
-    fd = openSync(path, 'r')
+    if (!statSync(path).isFile() || statSync(path).size === 0) return undefined
   } catch {
     return undefined
   }
+  let db: BetterSqlite3.Database | undefined
   try {
-    const head = Buffer.alloc(100)
-    if (readSync(fd, head, 0, 100, 0) < 100 || head.toString('latin1', 0, 16) !== 'SQLite format 3\0') return undefined
-    return head.readUInt32BE(60)
+    db = new BetterSqlite3(path, { readonly: true, fileMustExist: true })
+    return db.pragma('user_version', { simple: true }) as number
+  } catch {
+    return undefined
   } finally {
-    closeSync(fd)
+    db?.close()
   }
 }
 

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs'
+import { existsSync, mkdirSync, statSync } from 'node:fs'
 import { dirname } from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
 import { DatabaseError, SchemaVersionError } from '../errors.js'
@@ -30,19 +30,15 @@ function assertSqliteFile(path: string): void {
   if (statSync(path).isDirectory()) {
     throw new DatabaseError(`${path} is a folder, not a database file; pass the path of a .db file`)
   }
-  const size = statSync(path).size
-  if (size === 0) return
-  const fd = openSync(path, 'r')
-  const head = Buffer.alloc(16)
-  try {
-    readSync(fd, head, 0, 16, 0)
-  } finally {
-    closeSync(fd)
-  }
-  if (head.toString('latin1') !== 'SQLite format 3\0') {
-    throw new DatabaseError(`${path} is not an SQLite database; check the path (--db, MLDB_DB_PATH or ~/.mldb_config.json)`)
-  }
+  // Only stat here, never open(): closing any descriptor of a file drops every POSIX lock this
+  // process holds on it, so reading the header while another connection of this process (the
+  // sync sender's, a second Database) has it open would strip that connection's SQLite locks,
+  // and another process could then take itself for the last one and delete the -wal under it
+  // (https://www.sqlite.org/howtocorrupt.html, 2.2). SQLite reports a foreign file as NOTADB.
 }
+
+const notSqlite = (path: string, cause: unknown) =>
+  new DatabaseError(`${path} is not an SQLite database; check the path (--db, MLDB_DB_PATH or ~/.mldb_config.json)`, undefined, cause)
 
 /**
  * Opens the file with the pragmas every mldb connection uses, then brings the
@@ -52,7 +48,6 @@ function assertSqliteFile(path: string): void {
  */
 export function openSqlite(path: string, options: OpenOptions = {}): Sqlite {
   assertSqliteFile(path)
-  assertWalIntact(path)
   if (path !== ':memory:' && !options.readonly) mkdirSync(dirname(path), { recursive: true })
   const timeout = options.busyTimeoutMs ?? BUSY_TIMEOUT_MS
   let db: Sqlite
@@ -84,9 +79,7 @@ export function openSqlite(path: string, options: OpenOptions = {}): Sqlite {
     migrate(db, path)
   } catch (e) {
     db.close()
-    if ((e as { code?: string }).code === 'SQLITE_NOTADB') {
-      throw new DatabaseError(`${path} is not an SQLite database; check the path`, undefined, e)
-    }
+    if ((e as { code?: string }).code === 'SQLITE_NOTADB') throw notSqlite(path, e)
     // A -wal deleted under a writer shows as a short read here: say so rather than "disk I/O error".
     if ((e as { code?: string }).code === 'SQLITE_IOERR_SHORT_READ') assertWalIntact(path)
     throw sqliteError(e, path, { busySeconds: busySeconds(timeout) })

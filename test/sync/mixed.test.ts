@@ -2,7 +2,9 @@
 // a TypeScript and a Python process log into at once (their two senders share
 // the file's lease and outbox): every value reaches the server once.
 import { rmSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { Database } from '../../src/index.js'
 import { buildCli } from '../cli/helpers.js'
 import { freshRoot, getJson, killAll, machine, onMachine, pythonWriterScript, serverPoints, startTeamServer, startWriter, writerScript } from './helpers.js'
 
@@ -36,6 +38,9 @@ describe('TypeScript and Python clients mixed', () => {
     expect(codes, writers.map((w) => w.stderr()).join('\n')).toEqual([0, 0, 0])
     for (const name of ['py-run', 'shared-ts', 'shared-py']) {
       const pts = await serverPoints(server, name, 'acc')
+      const got = new Set(pts.map((p) => p.step))
+      const missing = Array.from({ length: 4000 }, (_, i) => i).filter((i) => !got.has(i))
+      expect(missing, `${name}: steps missing on the server; writers said: ${writers.map((w) => w.stderr()).join(' | ')}`).toEqual([])
       expect(pts.length).toBe(4000)
       expect(new Set(pts.map((p) => p.step)).size).toBe(4000)
       expect(pts.filter((p) => p.value === 'NaN').length).toBe(Math.ceil(4000 / 97))
@@ -43,6 +48,10 @@ describe('TypeScript and Python clients mixed', () => {
       expect(e.json.status).toBe('COMPLETE')
       expect((e.json.params as Record<string, unknown>).name).toBe(name)
     }
+    // The file both processes logged into keeps every value too (a second connection in one
+    // process once stripped the other's SQLite locks, and a closing process deleted the -wal).
+    using local = new Database({ path: join(shared.home, '.mldb', 'mldb.db') })
+    for (const name of ['shared-ts', 'shared-py']) expect(local.getMetricValues(name, 'acc')).toHaveLength(4000)
     for (const m of [shared, machine(root, 'py-only')]) {
       const pending = JSON.parse(onMachine(m, ['sync', '--pending', '--json'], env).stdout) as { points: number; writes: number }
       expect(pending).toMatchObject({ points: 0, writes: 0 })
