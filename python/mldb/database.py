@@ -21,6 +21,7 @@ from .points import BLOCK_SIZE, OPEN_TAILS, PointWriter, StaleIdError, from_sql
 from .registry import Registry
 from .stored_json import decode_stored_json, stored_json_columns_sql
 from .sync import start_sync
+from .sql_files import sql
 from .sqlite_errors import map_sqlite_errors
 from .wal_guard import WalGuard
 from .validate import (
@@ -48,10 +49,6 @@ ACTIVE = frozenset(("TRAINING", "VALIDATING"))
 #: How often plain logging calls refresh the heartbeat of their experiment (ms).
 HEARTBEAT_EVERY_MS = 10_000
 
-_STATUS_SQL = (
-    "(CASE WHEN e.status IN ('TRAINING', 'VALIDATING') AND coalesce(e.heartbeat_at, e.updated_at) < :lost_before "
-    "THEN 'LOST' ELSE e.status END)"
-)
 _FILE_COLUMNS = "f.id, e.name, f.path, f.kind, f.step, f.size, f.mtime, f.sha256, f.meta, f.created_at"
 _SERIES_COLUMNS = "name, split, count, first_step, last_step, last_time, last_value, min_value, max_value, nan_count"
 
@@ -296,15 +293,15 @@ class Database:
     # ------------------------------------------------------------ experiments
 
     def _project_id(self, project):
-        self.connection.execute("INSERT OR IGNORE INTO projects (name, created_at) VALUES (?, ?)", (project, now_ms()))
-        return self.connection.execute("SELECT id FROM projects WHERE name = ?", (project,)).fetchone()[0]
+        self.connection.execute(sql("experiments/project-ensure"), (project, now_ms()))
+        return self.connection.execute(sql("experiments/project-id"), (project,)).fetchone()[0]
 
     def _ensure_exp(self, name, status="TRAINING", project="default"):
         """The id of a live experiment, created (TRAINING, in project) when new. Inside a write."""
         cached = self._exp_ids.get(name)
         if cached is not None:
             return cached
-        row = self.connection.execute("SELECT id, deleted_at FROM experiments WHERE name = ?", (name,)).fetchone()
+        row = self.connection.execute(sql("experiments/by-name"), (name,)).fetchone()
         if row:
             if row[1] is not None:
                 raise ValidationError(
@@ -314,20 +311,17 @@ class Database:
             return row[0]
         now = now_ms()
         cur = self.connection.execute(
-            "INSERT INTO experiments (name, project_id, status, created_at, started_at, ended_at, updated_at,"
-            " heartbeat_at, host, pid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                name,
-                self._project_id(project),
-                status,
-                now,
-                now if status in ACTIVE else None,
-                now if status in FINAL else None,
-                now,
-                now,
-                socket.gethostname(),
-                os.getpid(),
-            ),
+            sql("experiments/insert"),
+            {
+                "name": name,
+                "project_id": self._project_id(project),
+                "status": status,
+                "now": now,
+                "started_at": now if status in ACTIVE else None,
+                "ended_at": now if status in FINAL else None,
+                "host": socket.gethostname(),
+                "pid": os.getpid(),
+            },
         )
         self._exp_ids[name] = cur.lastrowid
         return cur.lastrowid
@@ -339,9 +333,7 @@ class Database:
         cached = self._exp_ids.get(name)
         if cached is not None:
             return cached
-        row = self.connection.execute(
-            "SELECT id FROM experiments WHERE name = ? AND deleted_at IS NULL", (name,)
-        ).fetchone()
+        row = self.connection.execute(sql("experiments/live-id"), (name,)).fetchone()
         if not row:
             raise NotFoundError(
                 'no experiment named "%s" in %s; check the name with `mldb ls`' % (name, self.path), "experiment", name
@@ -358,30 +350,27 @@ class Database:
         def write():
             eid = self._ensure_exp(name, st, proj)
             now = now_ms()
-            self.connection.execute(
-                "UPDATE experiments SET status = :st, updated_at = :now, heartbeat_at = :now,"
-                " started_at = CASE WHEN started_at IS NULL AND :active THEN :now ELSE started_at END,"
-                " ended_at = CASE WHEN :final THEN :now ELSE NULL END WHERE id = :id",
-                {"st": st, "now": now, "id": eid, "active": int(st in ACTIVE), "final": int(st in FINAL)},
-            )
-            self._beats[eid] = now
+            self._set_status(eid, st, now)
 
         self._write(write)
+
+    def _set_status(self, eid, st, now):
+        """Writes a status change (the status_history trigger records it). Inside a write."""
+        self.connection.execute(
+            sql("experiments/set-status"),
+            {"status": st, "now": now, "id": eid, "active": int(st in ACTIVE), "final": int(st in FINAL)},
+        )
+        self._beats[eid] = now
 
     def get_exp_status(self, exp):
         """The status; LOST when an active experiment's heartbeat is over a minute old."""
         eid = self._exp_id(exp)
-        return self.connection.execute(
-            "SELECT %s FROM experiments e WHERE e.id = :id" % _STATUS_SQL,
-            {"id": eid, "lost_before": now_ms() - LOST_AFTER_MS},
-        ).fetchone()[0]
+        return self.connection.execute(bind_now("SELECT %s FROM experiments e WHERE e.id = ?" % STATUS_SQL, now_ms()), (eid,)).fetchone()[0]
 
     def get_status_history(self, exp):
         """Every status the experiment had, oldest first: ``[{'status', 'time'}]``."""
         eid = self._exp_id(exp)
-        rows = self.connection.execute(
-            "SELECT status, time FROM status_history WHERE experiment_id = ? ORDER BY time, id", (eid,)
-        ).fetchall()
+        rows = self.connection.execute(sql("experiments/status-history"), (eid,)).fetchall()
         return [{"status": s, "time": t} for s, t in rows]
 
     def heartbeat(self, exp):
@@ -391,7 +380,7 @@ class Database:
         def write():
             eid = self._ensure_exp(name)
             now = now_ms()
-            self.connection.execute("UPDATE experiments SET heartbeat_at = ? WHERE id = ?", (now, eid))
+            self.connection.execute(sql("experiments/heartbeat"), {"now": now, "id": eid})
             self._beats[eid] = now
 
         self._write(write)
@@ -400,7 +389,7 @@ class Database:
         # Logging counts as a sign of life, at most every 10 s per experiment.
         if now - self._beats.get(eid, 0) < HEARTBEAT_EVERY_MS:
             return
-        self.connection.execute("UPDATE experiments SET heartbeat_at = ?, updated_at = ? WHERE id = ?", (now, now, eid))
+        self.connection.execute(sql("experiments/heartbeat-and-touch"), {"now": now, "id": eid})
         self._beats[eid] = now
 
     # ------------------------------------------------------------ points
@@ -410,12 +399,8 @@ class Database:
         cached = self._series_ids.get(key)
         if cached is not None:
             return cached
-        self.connection.execute(
-            "INSERT OR IGNORE INTO series (experiment_id, name, split) VALUES (?, ?, ?)", (eid, name, split)
-        )
-        sid = self.connection.execute(
-            "SELECT id FROM series WHERE experiment_id = ? AND name = ? AND split = ?", (eid, name, split)
-        ).fetchone()[0]
+        self.connection.execute(sql("series/ensure"), (eid, name, split))
+        sid = self.connection.execute(sql("series/id"), (eid, name, split)).fetchone()[0]
         self._series_ids[key] = sid
         return sid
 
@@ -487,11 +472,10 @@ class Database:
         eid = self._exp_id(exp)
         as_written = check_series_name(name)
         n, s = series_parts(as_written, check_split(split))
-        sql = "SELECT id FROM series WHERE experiment_id = ? AND name = ? AND split = ?"
-        row = self.connection.execute(sql, (eid, n, s)).fetchone()
+        row = self.connection.execute(sql("series/id"), (eid, n, s)).fetchone()
         if not row and n != as_written:
             # a split-less a/b logged before names were split is still found as written
-            row = self.connection.execute(sql, (eid, as_written, "")).fetchone()
+            row = self.connection.execute(sql("series/id"), (eid, as_written, "")).fetchone()
         if not row:
             key = "%s/%s" % (s, n) if s else n
             raise NotFoundError(
@@ -504,7 +488,7 @@ class Database:
         dicts ``{'step', 'time', 'value'}``; NaN and ±inf come back as they went in."""
         sid = self._find_series(exp, name, split)
         rows = self.connection.execute(
-            "SELECT step, time, value FROM points WHERE series_id = ? AND step > ? ORDER BY step, seq LIMIT ?",
+            sql("series/points"),
             (sid, -1 if after_step is None else check_step(after_step), -1 if limit is None else int(limit)),
         ).fetchall()
         return [{"step": s, "time": t, "value": from_sql(v)} for s, t, v in rows]
@@ -517,9 +501,7 @@ class Database:
         """Every series of the experiment with count, first/last step, last, min, max and nan_count."""
         eid = self._exp_id(exp)
         self._fold_tails()
-        rows = self.connection.execute(
-            "SELECT %s FROM series WHERE experiment_id = ? ORDER BY split, name" % _SERIES_COLUMNS, (eid,)
-        ).fetchall()
+        rows = self.connection.execute(sql("series/summaries"), (eid,)).fetchall()
         return [_series_from_row(r) for r in rows]
 
     # ------------------------------------------------------------ params, tags, notes
@@ -535,29 +517,25 @@ class Database:
     def _put_params(self, eid, name, entries):
         """Writes checked params. Inside a write."""
         for k, v in entries:
-            old = self.connection.execute("SELECT value FROM params WHERE experiment_id = ? AND key = ?", (eid, k)).fetchone()
+            old = self.connection.execute(sql("params/value"), (eid, k)).fetchone()
             if old and old[0] != v:
                 raise ValidationError(
                     'param "%s" of "%s" is already %s; params are written once, so start a new experiment to try %s'
                     % (k, name, old[0], v),
                     k,
                 )
-        self.connection.executemany(
-            "INSERT OR IGNORE INTO params (experiment_id, key, value) VALUES (?, ?, ?)", [(eid, k, v) for k, v in entries]
-        )
+        self.connection.executemany(sql("params/insert"), [(eid, k, v) for k, v in entries])
         check_row_count(self._count("params", eid), "params", name)
         self._touch(eid)
 
     def _touch(self, eid):
         # updated_at tells live dashboards (/api/changes) that something changed.
-        self.connection.execute("UPDATE experiments SET updated_at = ? WHERE id = ?", (now_ms(), eid))
+        self.connection.execute(sql("experiments/touch"), {"now": now_ms(), "id": eid})
 
     def get_params(self, exp):
         """The hyperparameters as Python values."""
         eid = self._exp_id(exp)
-        rows = self.connection.execute(
-            "SELECT key, value FROM params WHERE experiment_id = ? ORDER BY key", (eid,)
-        ).fetchall()
+        rows = self.connection.execute(sql("params/all"), (eid,)).fetchall()
         return {k: decode_stored_json(v) for k, v in rows}
 
     def set_tags(self, exp, tags):
@@ -572,18 +550,14 @@ class Database:
 
     def _put_tags(self, eid, entries, name):
         """Writes checked tags. Inside a write."""
-        self.connection.executemany(
-            "INSERT INTO tags (experiment_id, key, value) VALUES (?, ?, ?)"
-            " ON CONFLICT (experiment_id, key) DO UPDATE SET value = excluded.value",
-            [(eid, k, v) for k, v in entries],
-        )
+        self.connection.executemany(sql("params/set-tag"), [(eid, k, v) for k, v in entries])
         check_row_count(self._count("tags", eid), "tags", name)
         self._touch(eid)
 
     def get_tags(self, exp):
         """The tags as a dict of text."""
         eid = self._exp_id(exp)
-        rows = self.connection.execute("SELECT key, value FROM tags WHERE experiment_id = ? ORDER BY key", (eid,))
+        rows = self.connection.execute(sql("params/tags"), (eid,))
         return dict(rows.fetchall())
 
     def set_notes(self, exp, notes):
@@ -594,12 +568,12 @@ class Database:
 
     def _put_notes(self, eid, notes):
         """Writes checked notes. Inside a write."""
-        self.connection.execute("UPDATE experiments SET notes = ?, updated_at = ? WHERE id = ?", (notes, now_ms(), eid))
+        self.connection.execute(sql("experiments/set-notes"), {"notes": notes, "now": now_ms(), "id": eid})
 
     def get_notes(self, exp):
         """The notes ('' when none)."""
         eid = self._exp_id(exp)
-        return self.connection.execute("SELECT notes FROM experiments WHERE id = ?", (eid,)).fetchone()[0]
+        return self.connection.execute(sql("experiments/notes"), (eid,)).fetchone()[0]
 
     # ------------------------------------------------------------ files
 
@@ -926,15 +900,12 @@ class Database:
         tag_entries = None if tags is None else _tag_entries(tags)
 
         def write():
-            row = self.connection.execute("SELECT id FROM experiments WHERE name = ? AND deleted_at IS NULL",
-                                          (name,)).fetchone()
+            row = self.connection.execute(sql("experiments/live-id"), (name,)).fetchone()
             if row is None:
                 raise NotFoundError('MLDB_EXP names "%s", which is not a live experiment; unset MLDB_EXP' % name,
                                     "experiment", name)
-            now = now_ms()
-            self.connection.execute("UPDATE experiments SET host = ?, pid = ?, status = ?, updated_at = ?,"
-                                    " heartbeat_at = ? WHERE id = ?",
-                                    (socket.gethostname(), os.getpid(), st, now, now, row[0]))
+            self.connection.execute(sql("experiments/set-owner"), {"host": socket.gethostname(), "pid": os.getpid(), "id": row[0]})
+            self._set_status(row[0], st, now_ms())
             if param_entries:
                 self._put_params(row[0], name, param_entries)
             if tag_entries:
@@ -975,7 +946,7 @@ class Database:
             _check_notes(notes)
 
         def taken(n):
-            return self.connection.execute("SELECT id FROM experiments WHERE name = ?", (n,)).fetchone() is not None
+            return self.connection.execute(sql("experiments/by-name"), (n,)).fetchone() is not None
 
         def write():
             name = first_free_name(base, taken) if unique_name else base

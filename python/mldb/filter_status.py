@@ -1,14 +1,24 @@
-"""The LOST rule and the SQL of each filter attribute, as src/query/status.ts."""
+"""The LOST rule and the SQL of each filter attribute, as src/query/status.ts. The rule
+itself is ``sql/status/derived.sql``, read by both clients."""
 
-#: The heartbeat age after which an active experiment reads as LOST (ms).
-LOST_AFTER_MS = 60_000
+import re
+
+from .sql_files import sql
 
 #: An experiment's derived status: active with a heartbeat older than LOST_AFTER_MS reads
 #: as LOST. ``@now`` is replaced by bind_now with our own clock, never with user input.
-STATUS_SQL = (
-    "(CASE WHEN e.status IN ('TRAINING', 'VALIDATING') AND coalesce(e.heartbeat_at, e.updated_at) < (@now - %d)"
-    " THEN 'LOST' ELSE e.status END)" % LOST_AFTER_MS
-)
+STATUS_SQL = sql("status/derived")
+
+
+def _lost_after_ms(rule):
+    m = re.search(r"@now - (\d+)\)", rule)
+    if m is None:
+        raise RuntimeError('mldb: sql/status/derived.sql no longer reads "(@now - <ms>)"; update LOST_AFTER_MS with it')
+    return int(m.group(1))
+
+
+#: The heartbeat age after which an active experiment reads as LOST (ms): the number in STATUS_SQL.
+LOST_AFTER_MS = _lost_after_ms(STATUS_SQL)
 
 #: The SQL of each attribute over ``experiments e JOIN projects p``; ``@now`` as in STATUS_SQL.
 ATTRIBUTE_SQL = {
@@ -27,6 +37,6 @@ ATTRIBUTE_SQL = {
 }
 
 
-def bind_now(sql, now):
+def bind_now(sql_text, now):
     """Puts the current time (an integer we made, never user input) where ``@now`` stands."""
-    return sql.replace("@now", str(int(now)))
+    return sql_text.replace("@now", str(int(now)))

@@ -1,11 +1,13 @@
 """Writing points while keeping ``series`` and ``point_blocks`` in step with them,
-statement for statement as src/store/points.ts does, so that whichever client
-logged a series, its summary rows are the same. Callers wrap each call in a
+running the same named statements (sql/) as src/store/points.ts, so that whichever
+client logged a series, its summary rows are the same. Callers wrap each call in a
 transaction, except ``append``: one point past ``series.last_step`` joins the
 series' tail in one autocommit INSERT (one page), folded into the summary later
 (migration 006, docs/schema.md "The tail of a series")."""
 
 import math
+
+from .sql_files import sql
 
 #: Points per closed block in point_blocks (see migrations/001-initial.sql).
 BLOCK_SIZE = 64
@@ -17,59 +19,23 @@ def from_sql(v):
     return math.nan if v is None else float(v)
 
 
-_SUMMARY = """
-  first_step = CASE WHEN first_step IS NULL OR :first_step < first_step THEN :first_step ELSE first_step END,
-  last_time  = CASE WHEN last_step IS NULL OR :last_step >= last_step THEN :last_time ELSE last_time END,
-  last_value = CASE WHEN last_step IS NULL OR :last_step >= last_step THEN :last_value ELSE last_value END,
-  last_step  = CASE WHEN last_step IS NULL OR :last_step >= last_step THEN :last_step ELSE last_step END,
-  min_value  = CASE WHEN :min IS NULL THEN min_value WHEN min_value IS NULL OR :min < min_value THEN :min ELSE min_value END,
-  max_value  = CASE WHEN :max IS NULL THEN max_value WHEN max_value IS NULL OR :max > max_value THEN :max ELSE max_value END,
-  nan_count  = nan_count + :nan"""
-
-# seq 0 first; a second value at the same step takes the next seq (rare path).
-_INSERT = "INSERT OR IGNORE INTO points (series_id, step, seq, time, value) VALUES (?, ?, 0, ?, ?)"
-_INSERT_DUPLICATE = (
-    "INSERT INTO points (series_id, step, seq, time, value) VALUES "
-    "(:id, :step, (SELECT max(seq) + 1 FROM points WHERE series_id = :id AND step = :step), :time, :value)"
-)
-# No RETURNING: Python may be linked against an SQLite older than 3.35.
-_UPDATE_ONE = (
-    "UPDATE series SET count = count + 1, " + _SUMMARY + ",\n"
-    "  unblocked = unblocked + (blocked_until IS NULL OR :last_step > blocked_until) WHERE id = :id"
-)
-_UPDATE_MANY = "UPDATE series SET count = count + :n, " + _SUMMARY + ", unblocked = unblocked + :past WHERE id = :id"
-_READ_STATE = "SELECT blocked_until, unblocked FROM series WHERE id = ?"
-_READ_PENDING = "SELECT step, time, value FROM points WHERE series_id = ? AND step > ? ORDER BY step, seq"
-_INSERT_BLOCK = (
-    "INSERT INTO point_blocks (series_id, first_step, last_step, count, min_value, max_value, last_value, "
-    "last_time, nan_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-)
-_MARK_BLOCKED = "UPDATE series SET blocked_until = ?, unblocked = ? WHERE id = ?"
-# The check and the insert in one statement: one atomic commit of one page.
-_APPEND = (
-    "INSERT OR IGNORE INTO points (series_id, step, seq, time, value) SELECT id, :step, 0, :time, :value"
-    " FROM series WHERE id = :id AND tail = 1 AND :step > coalesce(last_step, -1)"
-)
-_READ_FOLD = "SELECT last_step, blocked_until, unblocked, tail FROM series WHERE id = ?"
-_READ_TAIL = "SELECT step, time, value FROM points WHERE series_id = ? AND step > ? ORDER BY step, seq"
-_MARK_TAIL = "UPDATE series SET tail = ? WHERE id = ?"
+# The statements are the repository's sql/points/*.sql and sql/series/*.sql, shared with
+# src/store/points.ts: both clients leave the same rows, whichever logged a series.
+_INSERT = sql("points/insert")
+_INSERT_DUPLICATE = sql("points/insert-next-seq")
+_UPDATE_ONE = sql("series/add-one")
+_UPDATE_MANY = sql("series/add-many")
+_READ_STATE = sql("series/block-state")
+_READ_PENDING = sql("points/after-step")
+_INSERT_BLOCK = sql("points/block-insert")
+_MARK_BLOCKED = sql("series/set-blocked")
+_APPEND = sql("points/append-tail")
+_READ_FOLD = sql("series/fold-state")
+_READ_TAIL = _READ_PENDING
+_MARK_TAIL = sql("series/set-tail")
 #: The series whose tail a reader folds before reading summaries.
-OPEN_TAILS = "SELECT id FROM series WHERE tail = 1"
-# All SET expressions read the old row; equal steps: the later-logged point is the
-# block's last (as for the series summary). Identical to src/store/points.ts, @-named
-# parameters included (sqlite3 binds a dict by name whatever the prefix).
-_WIDEN_BLOCK = """UPDATE point_blocks SET
-    count = count + 1,
-    min_value = CASE WHEN @value IS NULL THEN min_value WHEN min_value IS NULL OR @value < min_value THEN @value ELSE min_value END,
-    max_value = CASE WHEN @value IS NULL THEN max_value WHEN max_value IS NULL OR @value > max_value THEN @value ELSE max_value END,
-    nan_count = nan_count + (@value IS NULL),
-    last_value = CASE WHEN @step >= last_step THEN @value ELSE last_value END,
-    last_time = CASE WHEN @step >= last_step THEN @time ELSE last_time END,
-    last_step = CASE WHEN @step > last_step THEN @step ELSE last_step END,
-    first_step = min(first_step, @step)
-  WHERE series_id = @id AND first_step = coalesce(
-    (SELECT max(first_step) FROM point_blocks WHERE series_id = @id AND first_step <= @step),
-    (SELECT min(first_step) FROM point_blocks WHERE series_id = @id))"""
+OPEN_TAILS = sql("series/open-tails")
+_WIDEN_BLOCK = sql("points/block-widen")
 
 
 def _sql_value(v):

@@ -20,12 +20,12 @@ import socket
 
 from .errors import MldbError, NotFoundError, ValidationError
 from .filter_parse import parse_series_key
+from .filter_status import LOST_AFTER_MS
 from .js_json import js_stringify
 from .sweep_config import parse_sweep_config
 from .sweep_space import grid_point, grid_size, nest_params, sample_random
 from .sweep_tpe import sample_tpe
 
-LOST_AFTER_MS = 60_000
 _ACTIVE = ("TRAINING", "VALIDATING")
 
 # The series' last point is read from points, not from the summary columns, which a

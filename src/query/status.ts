@@ -1,16 +1,25 @@
-/** The heartbeat age after which an active experiment reads as LOST. */
-export const LOST_AFTER_MS = 60_000
+import { sql } from '../named-sql.js'
 
 /**
  * The SQL an experiment's derived status takes: an active experiment whose
- * heartbeat (or last update) is older than LOST_AFTER_MS reads as LOST. The same
- * text serves SQLite and PostgreSQL. Expects the experiments table aliased `e`;
- * `@now` is replaced by the caller with the current time in ms (see bindNow),
- * never with user input.
+ * heartbeat (or last update) is older than LOST_AFTER_MS reads as LOST. It is
+ * `sql/status/derived.sql`, the one place both clients read the rule from; the
+ * same text serves SQLite and PostgreSQL. Expects the experiments table aliased
+ * `e`; `@now` is replaced by the caller with the current time in ms (see
+ * bindNow), never with user input.
  *
  * @example db.prepare(bindNow(`SELECT ${STATUS_SQL} FROM experiments e`, Date.now()))
  */
-export const STATUS_SQL = `(CASE WHEN e.status IN ('TRAINING', 'VALIDATING') AND coalesce(e.heartbeat_at, e.updated_at) < (@now - ${LOST_AFTER_MS}) THEN 'LOST' ELSE e.status END)`
+export const STATUS_SQL = sql('status/derived')
+
+/** The heartbeat age after which an active experiment reads as LOST: the number in STATUS_SQL. */
+export const LOST_AFTER_MS = lostAfterMs(STATUS_SQL)
+
+function lostAfterMs(rule: string): number {
+  const m = /@now - (\d+)\)/.exec(rule)
+  if (!m) throw new Error('mldb: sql/status/derived.sql no longer reads "(@now - <ms>)"; update LOST_AFTER_MS with it')
+  return Number(m[1])
+}
 
 /** The SQL of each attribute over `experiments e JOIN projects p`; `@now` as in STATUS_SQL. */
 export const ATTRIBUTE_SQL = {

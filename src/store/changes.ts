@@ -1,3 +1,5 @@
+import { sql } from '../named-sql.js'
+import { LOST_AFTER_MS } from '../query/status.js'
 import type { Sqlite } from './connection.js'
 import { foldTails } from './points.js'
 
@@ -15,21 +17,12 @@ export interface ChangedIds {
  * experiments); no index on last_time is needed at that size.
  *
  * A derived LOST status changes without any write: an active experiment
- * whose last sign of life plus 60 s falls in (since, now] is included too.
+ * whose last sign of life plus LOST_AFTER_MS falls in [since, now] is included too
+ * (sql/status/changed-experiments.sql).
  */
 export function changedExperiments(db: Sqlite, since: number, now: number): ChangedIds {
   foldTails(db) // points logged one by one reach series.last_time when folded
-  const ids = db
-    .prepare(
-      `SELECT e.id FROM experiments e
-       WHERE e.deleted_at IS NULL AND (
-         e.updated_at > @since OR e.heartbeat_at > @since OR e.created_at > @since
-         OR (e.status IN ('TRAINING', 'VALIDATING') AND coalesce(e.heartbeat_at, e.updated_at) + 60000 BETWEEN @since AND @now)
-         OR e.id IN (SELECT experiment_id FROM series WHERE last_time > @since)
-       )`,
-    )
-    .pluck()
-    .all({ since, now }) as number[]
+  const ids = db.prepare(sql('status/changed-experiments')).pluck().all({ since, now, lost_after_ms: LOST_AFTER_MS }) as number[]
   const trashed = db.prepare('SELECT name FROM experiments WHERE deleted_at > ?').pluck().all(since) as string[]
   return { ids, trashed }
 }

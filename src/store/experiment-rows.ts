@@ -1,3 +1,4 @@
+import { sql } from '../named-sql.js'
 import { bindNow, STATUS_SQL } from '../query/filter.js'
 import type { Sqlite } from './connection.js'
 import { Statements } from './statements.js'
@@ -17,7 +18,8 @@ export interface NewExperiment {
 
 /**
  * The SQL of the `experiments`, `projects` and `status_history` rows: create,
- * status, heartbeat, notes, trash, restore and purge. Updates by id return how
+ * status, heartbeat, notes, trash, restore and purge; the write path's statements
+ * are sql/experiments/, shared with the Python client. Updates by id return how
  * many rows changed, so the caller can tell a stale cached id (0) from success.
  */
 export class ExperimentRows {
@@ -29,34 +31,38 @@ export class ExperimentRows {
 
   /** The id of the project, created when new. */
   projectId(project: string, now: number): number {
-    this.stmts.get('INSERT OR IGNORE INTO projects (name, created_at) VALUES (?, ?)').run(project, now)
-    return (this.stmts.get('SELECT id FROM projects WHERE name = ?').get(project) as { id: number }).id
+    this.stmts.get(sql('experiments/project-ensure')).run(project, now)
+    return (this.stmts.get(sql('experiments/project-id')).get(project) as { id: number }).id
   }
 
   /** The experiment of that name, live or in the trash. */
   byName(name: string): { id: number; deleted_at: number | null } | undefined {
-    return this.stmts.get('SELECT id, deleted_at FROM experiments WHERE name = ?').get(name) as { id: number; deleted_at: number | null } | undefined
+    return this.stmts.get(sql('experiments/by-name')).get(name) as { id: number; deleted_at: number | null } | undefined
   }
 
   /** The id of the experiment of that name, live or in the trash. */
   anyId(name: string): number | undefined {
-    return (this.stmts.get('SELECT id FROM experiments WHERE name = ?').get(name) as { id: number } | undefined)?.id
+    return (this.stmts.get(sql('experiments/by-name')).get(name) as { id: number } | undefined)?.id
   }
 
   /** The id of the live (not trashed) experiment of that name. */
   liveId(name: string): number | undefined {
-    return (this.stmts.get('SELECT id FROM experiments WHERE name = ? AND deleted_at IS NULL').get(name) as { id: number } | undefined)?.id
+    return (this.stmts.get(sql('experiments/live-id')).get(name) as { id: number } | undefined)?.id
   }
 
   /** Inserts a new experiment; returns its id. */
   insert(e: NewExperiment): number {
-    const row = this.stmts
-      .get(
-        `INSERT INTO experiments (name, project_id, status, created_at, started_at, ended_at, updated_at, heartbeat_at, host, pid)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-      )
-      .get(e.name, e.projectId, e.status, e.now, e.startedAt, e.endedAt, e.now, e.now, e.host, e.pid) as { id: number }
-    return row.id
+    const { lastInsertRowid } = this.stmts.get(sql('experiments/insert')).run({
+      name: e.name,
+      project_id: e.projectId,
+      status: e.status,
+      now: e.now,
+      started_at: e.startedAt,
+      ended_at: e.endedAt,
+      host: e.host,
+      pid: e.pid,
+    })
+    return Number(lastInsertRowid)
   }
 
   /**
@@ -64,14 +70,7 @@ export class ExperimentRows {
    * An active status sets started_at once; a final one sets ended_at, any other clears it.
    */
   setStatus(id: number, status: string, now: number, active: boolean, final: boolean): number {
-    return this.stmts
-      .get(
-        `UPDATE experiments SET status = @st, updated_at = @now, heartbeat_at = @now,
-           started_at = CASE WHEN started_at IS NULL AND @active THEN @now ELSE started_at END,
-           ended_at = CASE WHEN @final THEN @now ELSE NULL END
-         WHERE id = @id`,
-      )
-      .run({ st: status, now, id, active: active ? 1 : 0, final: final ? 1 : 0 }).changes
+    return this.stmts.get(sql('experiments/set-status')).run({ status, now, id, active: active ? 1 : 0, final: final ? 1 : 0 }).changes
   }
 
   /** The status as readers see it: LOST when an active experiment's heartbeat is over a minute old at `now`. */
@@ -83,42 +82,42 @@ export class ExperimentRows {
 
   /** Every status the experiment had, oldest first. */
   statusHistory(id: number): StatusChange[] {
-    return this.stmts.get('SELECT status, time FROM status_history WHERE experiment_id = ? ORDER BY time, id').all(id) as StatusChange[]
+    return this.stmts.get(sql('experiments/status-history')).all(id) as StatusChange[]
   }
 
   /** Sets the heartbeat of a live experiment found by name. */
   heartbeatByName(name: string, now: number): number {
-    return this.stmts.get('UPDATE experiments SET heartbeat_at = ? WHERE name = ? AND deleted_at IS NULL').run(now, name).changes
+    return this.stmts.get(sql('experiments/heartbeat-by-name')).run({ now, name }).changes
   }
 
   /** Sets the heartbeat. */
   heartbeat(id: number, now: number): number {
-    return this.stmts.get('UPDATE experiments SET heartbeat_at = ? WHERE id = ?').run(now, id).changes
+    return this.stmts.get(sql('experiments/heartbeat')).run({ now, id }).changes
   }
 
   /** Sets the heartbeat and updated_at: logging is a sign of life and a change. */
   heartbeatAndTouch(id: number, now: number): number {
-    return this.stmts.get('UPDATE experiments SET heartbeat_at = ?, updated_at = ? WHERE id = ?').run(now, now, id).changes
+    return this.stmts.get(sql('experiments/heartbeat-and-touch')).run({ now, id }).changes
   }
 
   /** Sets updated_at, which tells live dashboards (/api/changes) that something changed. */
   touch(id: number, now: number): number {
-    return this.stmts.get('UPDATE experiments SET updated_at = ? WHERE id = ?').run(now, id).changes
+    return this.stmts.get(sql('experiments/touch')).run({ now, id }).changes
   }
 
   /** Records the host and process that own the experiment. */
   setOwner(id: number, host: string, pid: number): number {
-    return this.stmts.get('UPDATE experiments SET host = ?, pid = ? WHERE id = ?').run(host, pid, id).changes
+    return this.stmts.get(sql('experiments/set-owner')).run({ host, pid, id }).changes
   }
 
   /** Replaces the notes. */
   setNotes(id: number, notes: string, now: number): number {
-    return this.stmts.get('UPDATE experiments SET notes = ?, updated_at = ? WHERE id = ?').run(notes, now, id).changes
+    return this.stmts.get(sql('experiments/set-notes')).run({ notes, now, id }).changes
   }
 
   /** The notes ('' when none). */
   notes(id: number): string {
-    return (this.stmts.get('SELECT notes FROM experiments WHERE id = ?').get(id) as { notes: string }).notes
+    return (this.stmts.get(sql('experiments/notes')).get(id) as { notes: string }).notes
   }
 
   /** Moves the experiment to the trash. */

@@ -1,8 +1,9 @@
+import { sql } from '../named-sql.js'
 import type { Sqlite } from './connection.js'
 import { Statements } from './statements.js'
 
 /**
- * The SQL of the `params` and `tags` rows. Values are stored as text: params
+ * The SQL of the `params` and `tags` rows (sql/params/). Values are stored as text: params
  * as JSON (written once per key), tags as plain strings (overwritten freely).
  */
 export class ParamRows {
@@ -14,28 +15,26 @@ export class ParamRows {
 
   /** The stored JSON text of one param, if it is set. */
   param(experimentId: number, key: string): string | undefined {
-    return (this.stmts.get('SELECT value FROM params WHERE experiment_id = ? AND key = ?').get(experimentId, key) as { value: string } | undefined)?.value
+    return (this.stmts.get(sql('params/value')).get(experimentId, key) as { value: string } | undefined)?.value
   }
 
   /** Adds a param; a key that is already set keeps its value. */
   addParam(experimentId: number, key: string, json: string): void {
-    this.stmts.get('INSERT OR IGNORE INTO params (experiment_id, key, value) VALUES (?, ?, ?)').run(experimentId, key, json)
+    this.stmts.get(sql('params/insert')).run(experimentId, key, json)
   }
 
   /** Every param as [key, JSON text], by key. */
   params(experimentId: number): [string, string][] {
-    return this.stmts.get('SELECT key, value FROM params WHERE experiment_id = ? ORDER BY key').raw().all(experimentId) as [string, string][]
+    return this.stmts.get(sql('params/all')).raw().all(experimentId) as [string, string][]
   }
 
   /** Sets a tag, replacing its value when the key is already set. */
   setTag(experimentId: number, key: string, value: string): void {
-    this.stmts
-      .get('INSERT INTO tags (experiment_id, key, value) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET value = excluded.value')
-      .run(experimentId, key, value)
+    this.stmts.get(sql('params/set-tag')).run(experimentId, key, value)
   }
 
   /** Every tag as [key, value], by key. */
   tags(experimentId: number): [string, string][] {
-    return this.stmts.get('SELECT key, value FROM tags WHERE experiment_id = ? ORDER BY key').raw().all(experimentId) as [string, string][]
+    return this.stmts.get(sql('params/tags')).raw().all(experimentId) as [string, string][]
   }
 }

@@ -1,4 +1,5 @@
 import type { Statement } from 'better-sqlite3'
+import { sql } from '../named-sql.js'
 import { type Sqlite, withShortBusyWait } from './connection.js'
 
 /** A value to write: step, wall time in ms, value (NaN allowed). */
@@ -30,15 +31,6 @@ export const BLOCK_SIZE = 64
 /** SQLite hands NaN back as NULL; we hand it back as NaN. */
 export const fromSql = (v: number | null): number => (v === null ? Number.NaN : v)
 
-const SUMMARY = `
-  first_step = CASE WHEN first_step IS NULL OR @first_step < first_step THEN @first_step ELSE first_step END,
-  last_time  = CASE WHEN last_step IS NULL OR @last_step >= last_step THEN @last_time ELSE last_time END,
-  last_value = CASE WHEN last_step IS NULL OR @last_step >= last_step THEN @last_value ELSE last_value END,
-  last_step  = CASE WHEN last_step IS NULL OR @last_step >= last_step THEN @last_step ELSE last_step END,
-  min_value  = CASE WHEN @min IS NULL THEN min_value WHEN min_value IS NULL OR @min < min_value THEN @min ELSE min_value END,
-  max_value  = CASE WHEN @max IS NULL THEN max_value WHEN max_value IS NULL OR @max > max_value THEN @max ELSE max_value END,
-  nan_count  = nan_count + @nan`
-
 /**
  * Writes points and keeps `series` and `point_blocks` in step with them. Callers
  * wrap each call in a transaction; statements are prepared once per connection.
@@ -49,7 +41,6 @@ export class PointWriter {
   private readonly updateOne: Statement
   private readonly updateMany: Statement
   private readonly readState: Statement
-  private readonly readPending: Statement
   private readonly insertBlock: Statement
   private readonly markBlocked: Statement
   private readonly widenBlock: Statement
@@ -59,42 +50,19 @@ export class PointWriter {
   private readonly markTail: Statement
 
   constructor(db: Sqlite) {
-    // One page per call: the point alone, while its series keeps a tail and the step is past the summary.
-    // Reading the series row in the same statement makes the check and the insert one atomic commit.
-    this.appendTail = db.prepare(
-      'INSERT OR IGNORE INTO points (series_id, step, seq, time, value) SELECT id, @step, 0, @time, @value FROM series WHERE id = @id AND tail = 1 AND @step > coalesce(last_step, -1)',
-    )
-    this.readFold = db.prepare('SELECT last_step, blocked_until, unblocked, tail FROM series WHERE id = ?')
-    this.readTail = db.prepare('SELECT step, time, value FROM points WHERE series_id = ? AND step > ? ORDER BY step, seq').raw()
-    this.markTail = db.prepare('UPDATE series SET tail = ? WHERE id = ?')
-    // seq 0 first; a second value at the same step takes the next seq (rare path).
-    this.insert = db.prepare('INSERT OR IGNORE INTO points (series_id, step, seq, time, value) VALUES (?, ?, 0, ?, ?)')
-    this.insertDuplicate = db.prepare(
-      'INSERT INTO points (series_id, step, seq, time, value) VALUES (@id, @step, (SELECT max(seq) + 1 FROM points WHERE series_id = @id AND step = @step), @time, @value)',
-    )
-    this.updateOne = db.prepare(`UPDATE series SET count = count + 1, ${SUMMARY},
-      unblocked = unblocked + (blocked_until IS NULL OR @last_step > blocked_until)
-      WHERE id = @id RETURNING unblocked, blocked_until`)
-    this.updateMany = db.prepare(`UPDATE series SET count = count + @n, ${SUMMARY}, unblocked = unblocked + @past WHERE id = @id`)
-    this.readState = db.prepare('SELECT blocked_until, unblocked FROM series WHERE id = ?')
-    this.readPending = db.prepare('SELECT step, time, value FROM points WHERE series_id = ? AND step > ? ORDER BY step, seq').raw()
-    this.insertBlock = db.prepare(
-      'INSERT INTO point_blocks (series_id, first_step, last_step, count, min_value, max_value, last_value, last_time, nan_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    )
-    this.markBlocked = db.prepare('UPDATE series SET blocked_until = ?, unblocked = ? WHERE id = ?')
-    // All SET expressions read the old row; equal steps: the later-logged point is the block's last.
-    this.widenBlock = db.prepare(`UPDATE point_blocks SET
-        count = count + 1,
-        min_value = CASE WHEN @value IS NULL THEN min_value WHEN min_value IS NULL OR @value < min_value THEN @value ELSE min_value END,
-        max_value = CASE WHEN @value IS NULL THEN max_value WHEN max_value IS NULL OR @value > max_value THEN @value ELSE max_value END,
-        nan_count = nan_count + (@value IS NULL),
-        last_value = CASE WHEN @step >= last_step THEN @value ELSE last_value END,
-        last_time = CASE WHEN @step >= last_step THEN @time ELSE last_time END,
-        last_step = CASE WHEN @step > last_step THEN @step ELSE last_step END,
-        first_step = min(first_step, @step)
-      WHERE series_id = @id AND first_step = coalesce(
-        (SELECT max(first_step) FROM point_blocks WHERE series_id = @id AND first_step <= @step),
-        (SELECT min(first_step) FROM point_blocks WHERE series_id = @id))`)
+    // The statements are sql/points/*.sql and sql/series/*.sql, shared with the Python client.
+    this.appendTail = db.prepare(sql('points/append-tail'))
+    this.readFold = db.prepare(sql('series/fold-state'))
+    this.readTail = db.prepare(sql('points/after-step')).raw()
+    this.markTail = db.prepare(sql('series/set-tail'))
+    this.insert = db.prepare(sql('points/insert'))
+    this.insertDuplicate = db.prepare(sql('points/insert-next-seq'))
+    this.updateOne = db.prepare(sql('series/add-one'))
+    this.updateMany = db.prepare(sql('series/add-many'))
+    this.readState = db.prepare(sql('series/block-state'))
+    this.insertBlock = db.prepare(sql('points/block-insert'))
+    this.markBlocked = db.prepare(sql('series/set-blocked'))
+    this.widenBlock = db.prepare(sql('points/block-widen'))
   }
 
   private insertPoint(seriesId: number, p: NewPoint): void {
@@ -129,7 +97,7 @@ export class PointWriter {
     }
     this.insertPoint(seriesId, p)
     const nan = Number.isNaN(p.value)
-    const after = this.updateOne.get({
+    this.updateOne.run({
       id: seriesId,
       first_step: p.step,
       last_step: p.step,
@@ -138,7 +106,8 @@ export class PointWriter {
       min: nan ? null : p.value,
       max: nan ? null : p.value,
       nan: nan ? 1 : 0,
-    }) as { unblocked: number; blocked_until: number | null }
+    })
+    const after = this.readState.get(seriesId) as { blocked_until: number | null }
     if (after.blocked_until !== null && p.step <= after.blocked_until) {
       this.widenBlock.run({ id: seriesId, step: p.step, time: p.time, value: p.value })
     }
@@ -249,7 +218,7 @@ export class PointWriter {
   }
 
   private pending(seriesId: number, blockedUntil: number | null): NewPoint[] {
-    const rows = this.readPending.all(seriesId, blockedUntil ?? Number.MIN_SAFE_INTEGER) as [number, number, number | null][]
+    const rows = this.readTail.all(seriesId, blockedUntil ?? Number.MIN_SAFE_INTEGER) as [number, number, number | null][]
     return rows.map(([step, time, value]) => ({ step, time, value: fromSql(value) }))
   }
 
@@ -305,7 +274,7 @@ export function pointWriter(db: Sqlite): PointWriter {
 function writerState(db: Sqlite): { writer: PointWriter; open: Statement } {
   let w = writers.get(db)
   if (!w) {
-    w = { writer: new PointWriter(db), open: db.prepare('SELECT id FROM series WHERE tail = 1').pluck() }
+    w = { writer: new PointWriter(db), open: db.prepare(sql('series/open-tails')).pluck() }
     writers.set(db, w)
   }
   return w

@@ -1,0 +1,86 @@
+"""The named SQL of the repository's sql/ folder: the statements both clients run,
+read by Python from the one place they are kept, and shipped inside a built package."""
+
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+
+from conftest import PYTHON_DIR, REPO_ROOT
+
+from mldb import LOST_AFTER_MS, Database
+from mldb.sql_files import sql, sql_dir, strip_comments
+
+REPO_SQL = os.path.join(REPO_ROOT, "sql")
+
+
+def repo_sql_files():
+    """Every .sql file under sql/, as a path relative to it."""
+    found = []
+    for folder, _, files in os.walk(REPO_SQL):
+        found += [os.path.relpath(os.path.join(folder, f), REPO_SQL) for f in files if f.endswith(".sql")]
+    return sorted(found)
+
+
+class _AnyName(dict):
+    """Binds None to every named parameter, so a statement can be EXPLAINed without values."""
+
+    def __missing__(self, key):
+        return None
+
+
+def test_every_statement_is_the_repository_file_and_compiles_against_the_schema(db_path):
+    Database(db_path).close()
+    conn = sqlite3.connect(db_path)
+    names = [f[:-4] for f in repo_sql_files() if not f.startswith("pg" + os.sep)]
+    assert "points/append-tail" in names and "experiments/set-status" in names
+    for name in names:
+        with open(os.path.join(REPO_SQL, name + ".sql"), "rb") as f:
+            assert sql(name) == strip_comments(f.read().decode("utf-8")), name
+        text = sql(name)
+        if name == "status/derived":
+            text = "SELECT %s FROM experiments e" % text.replace("@now", "0")
+        args = _AnyName() if "@" in text else (None,) * text.count("?")
+        conn.execute("EXPLAIN " + text, args).fetchall()
+    conn.close()
+
+
+def test_lost_after_ms_is_the_number_in_the_shared_rule(db_path):
+    assert "(@now - %d)" % LOST_AFTER_MS in sql("status/derived")
+    assert LOST_AFTER_MS == 60_000
+    with Database(db_path) as db:
+        db.set_exp_status("quiet", "TRAINING")
+        db.set_exp_status("alive", "TRAINING")
+        now = time.time_ns() // 1_000_000
+        db.connection.execute("UPDATE experiments SET heartbeat_at = ? WHERE name = 'quiet'", (now - LOST_AFTER_MS - 5000,))
+        db.connection.execute("UPDATE experiments SET heartbeat_at = ? WHERE name = 'alive'", (now - LOST_AFTER_MS + 30000,))
+        db.commit()
+        assert db.get_exp_status("quiet") == "LOST"
+        assert db.get_exp_status("alive") == "TRAINING"
+        assert [e["name"] for e in db.list_experiments(where="status = 'LOST'")] == ["quiet"]
+
+
+def test_build_step_ships_the_named_sql(tmp_path):
+    # The same build_py that `pip install ./python` runs, offline, into a temp folder.
+    out = subprocess.run(
+        [sys.executable, "setup.py", "-q", "build_py", "--build-lib", str(tmp_path)],
+        cwd=PYTHON_DIR, capture_output=True, text=True, timeout=300,
+    )
+    assert out.returncode == 0, out.stdout + out.stderr
+    shipped = tmp_path / "mldb" / "sql"
+    found = sorted(
+        os.path.relpath(os.path.join(folder, f), str(shipped)) for folder, _, files in os.walk(str(shipped)) for f in files
+    )
+    assert found == repo_sql_files()
+    for name in repo_sql_files():
+        with open(os.path.join(REPO_SQL, name), "rb") as f:
+            assert (shipped / name).read_bytes() == f.read(), name
+
+
+def test_an_installed_package_reads_its_own_copy():
+    package_dir = os.path.dirname(os.path.abspath(sys.modules["mldb"].__file__))
+    if package_dir == os.path.join(PYTHON_DIR, "mldb"):
+        assert sql_dir() == os.path.normpath(REPO_SQL)
+    else:
+        assert os.path.dirname(sql_dir()) == package_dir

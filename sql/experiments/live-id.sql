@@ -1,0 +1,1 @@
+SELECT id FROM experiments WHERE name = ? AND deleted_at IS NULL

@@ -1,0 +1,1 @@
+INSERT OR IGNORE INTO projects (name, created_at) VALUES (?, ?)

@@ -1,0 +1,1 @@
+UPDATE experiments SET notes = @notes, updated_at = @now WHERE id = @id

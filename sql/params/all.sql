@@ -1,0 +1,1 @@
+SELECT key, value FROM params WHERE experiment_id = ? ORDER BY key

@@ -1,0 +1,1 @@
+SELECT key, value FROM tags WHERE experiment_id = ? ORDER BY key

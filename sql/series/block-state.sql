@@ -1,0 +1,1 @@
+SELECT blocked_until, unblocked FROM series WHERE id = ?

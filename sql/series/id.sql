@@ -1,0 +1,1 @@
+SELECT id FROM series WHERE experiment_id = ? AND name = ? AND split = ?
