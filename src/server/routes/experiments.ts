@@ -1,7 +1,8 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
 import { checkKey } from '../../api/validate.js'
-import { listExperimentsJson } from '../../store/experiments-json.js'
+import { listExperimentsCompactJson, listExperimentsJson } from '../../store/experiments-json.js'
+import { listProjectActivity } from '../../store/project-activity.js'
 import { listProjects } from '../../store/projects.js'
 import { jsonResponse } from '../errors.js'
 import { experimentView } from '../experiment-detail.js'
@@ -34,8 +35,9 @@ export function experimentRoutes(state: ServerState): Hono {
   const app = new Hono()
 
   app.get('/projects', (c) => {
-    parseQuery(c, z.strictObject({}))
-    return jsonResponse(c, { projects: listProjects(db.sqlite) })
+    const q = parseQuery(c, z.strictObject({ by: z.enum(['name', 'activity']).default('name') }))
+    // by=activity: the most recently active first, with `latestAt` (the dashboard's table opens on the first)
+    return jsonResponse(c, { projects: q.by === 'activity' ? listProjectActivity(db.sqlite) : listProjects(db.sqlite) })
   })
 
   app.get('/experiments', (c) => {
@@ -43,7 +45,11 @@ export function experimentRoutes(state: ServerState): Hono {
     const options = { project: q.project, status: q.status, where: q.where, orderBy: q.orderBy, trashed: q.trashed }
     // The filter is compiled (and its syntax errors raised) before any row is read.
     // SQLite writes the rows' JSON (see experiments-json.ts): 10,000 rows in the time budget.
-    const { json, count } = listExperimentsJson(db.sqlite, { ...options, limit: q.limit, offset: q.offset })
+    // `x-mldb-listing: compact` (the dashboard's table): each row's stored summary as it is, expanded by the browser;
+    // a header, not a parameter, so a server that does not know it answers the full form.
+    const page = { ...options, limit: q.limit, offset: q.offset }
+    const compact = c.req.header('x-mldb-listing') === 'compact' ? listExperimentsCompactJson(db.sqlite, page) : undefined
+    const { json, count } = compact ?? listExperimentsJson(db.sqlite, page)
     const total = q.offset === 0 && count < q.limit ? count : db.countExperiments(options)
     return c.body(`{"total":${total},"experiments":${json}}`, 200, { 'content-type': 'application/json; charset=utf-8' })
   })
