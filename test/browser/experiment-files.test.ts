@@ -67,6 +67,25 @@ beforeAll(async () => {
 afterAll(() => s?.close())
 
 describe('the experiments table', () => {
+  it('opens on the project with the latest activity, and shows every project when asked', async () => {
+    await page.goto(`${base}#/`)
+    const picker = page.locator('[data-testid="project-select"]')
+    await picker.waitFor({ timeout: 30_000 })
+    // nlp's runs were written after vision's seg-run
+    await waitFor(async () => (await page.locator('[data-testid="exp-row"]').count()) === 2, 30_000, 'the nlp rows')
+    expect(await picker.inputValue()).toBe('nlp')
+    expect(await picker.locator('option:checked').textContent()).toContain('latest')
+    expect(new Set(await page.locator('[data-testid="exp-row"]').evaluateAll((rs) => rs.map((r) => r.getAttribute('data-name'))))).toEqual(
+      new Set(['nlp-a', 'nlp-b']),
+    )
+    await picker.selectOption('')
+    await waitFor(async () => (await page.locator('[data-testid="exp-row"]').count()) === 3, 30_000, 'every row')
+    expect(new URLSearchParams(new URL(page.url()).hash.split('?')[1]).get('all')).toBe('1')
+    // a link that names all projects keeps them after a reload
+    await page.reload()
+    await waitFor(async () => (await page.locator('[data-testid="exp-row"]').count()) === 3, 30_000, 'every row after a reload')
+  })
+
   it('picks a project, formats one column one way, and keeps the name pinned on horizontal scroll', async () => {
     await page.goto(`${base}#/`)
     const picker = page.locator('[data-testid="project-select"]')

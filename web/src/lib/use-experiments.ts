@@ -16,13 +16,14 @@ export interface ExperimentsState {
 // grouping 10,000 rows on the client is faster than a round trip per click.
 const LIMIT = 50_000
 
-/** The experiments matching `where` (and `project`), live. */
-export function useExperiments(where: string, project: string): ExperimentsState {
+/** The experiments matching `where` (and `project`), live; nothing is loaded until `enabled`. */
+export function useExperiments(where: string, project: string, enabled = true): ExperimentsState {
   const [state, setState] = useState<ExperimentsState>({ experiments: [], total: 0, loading: true, error: undefined })
   const generation = useRef(0)
   const refetchTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined)
 
   const load = useCallback(async () => {
+    if (!enabled) return
     const gen = ++generation.current
     setState((s) => ({ ...s, loading: true }))
     try {
@@ -33,7 +34,7 @@ export function useExperiments(where: string, project: string): ExperimentsState
       // keep showing the last good rows under the error
       if (gen === generation.current) setState((s) => ({ ...s, loading: false, error }))
     }
-  }, [where, project])
+  }, [where, project, enabled])
 
   useEffect(() => {
     void load()

@@ -6,7 +6,7 @@ import { useEffect, useMemo, useRef, useState } from 'react'
 import { ColumnPicker } from '../components/column-picker'
 import { FilterBox } from '../components/filter-box'
 import { StatusBadge } from '../components/status-badge'
-import { api, type ExperimentSummary } from '../lib/api'
+import type { ExperimentSummary } from '../lib/api'
 import { fitWidths } from '../lib/column-widths'
 import { availableKeys, type ColumnSpec, columnValue, defaultColumns, FIXED_COLUMNS, paramVariation, parseColumn } from '../lib/columns'
 import { ago, duration, num, paramText } from '../lib/format'
@@ -14,6 +14,7 @@ import { href, navigate, setQuery, useRoute } from '../lib/route'
 import { setSelection, toggleSelected, useSelection } from '../lib/selection'
 import { useDirections } from '../lib/use-directions'
 import { useExperiments } from '../lib/use-experiments'
+import { type ProjectItem, tableProject, useProjects } from '../lib/use-projects'
 
 const features = tableFeatures({ rowSortingFeature, sortedRowModel: createSortedRowModel() })
 type Feats = typeof features
@@ -58,36 +59,26 @@ function Cell({ e, c }: { e: ExperimentSummary; c: ColumnSpec }) {
 }
 
 /**
- * Which project the table shows: all, or one, listed by latest activity when the
- * whole list is loaded (the first is the project someone is working in now).
+ * Which project the table shows: one (the most recently active by default) or all,
+ * listed by latest activity (the first is the project someone is working in now).
  */
-function ProjectPicker({ project, experiments }: { project: string; experiments: readonly ExperimentSummary[] | undefined }) {
-  const [projects, setProjects] = useState<{ name: string; count: number }[]>([])
-  useEffect(() => {
-    api.projects().then(
-      (r) => setProjects(r.projects),
-      () => setProjects([]),
-    )
-  }, [])
-  const latest = useMemo(() => {
-    const m = new Map<string, number>()
-    for (const e of experiments ?? []) m.set(e.project, Math.max(m.get(e.project) ?? 0, e.updatedAt))
-    return m
-  }, [experiments])
-  const ordered = [...projects].sort((a, b) => (latest.get(b.name) ?? 0) - (latest.get(a.name) ?? 0) || a.name.localeCompare(b.name))
-  if (projects.length < 2 && !project) return null
+function ProjectPicker({ project, projects }: { project: string; projects: ProjectItem[] | undefined }) {
+  const list = projects ?? []
+  if (list.length < 2 && !project) return null
+  const byActivity = list[0]?.latestAt !== undefined
   return (
     <select
       className="input select"
       data-testid="project-select"
       aria-label="project"
       value={project}
-      onChange={(e) => setQuery({ project: e.target.value || undefined, col: undefined })}
+      // "all" is said in the link (all=1): no project in it means the latest one
+      onChange={(e) => setQuery({ project: e.target.value || undefined, all: e.target.value ? undefined : '1', col: undefined })}
     >
       <option value="">all projects</option>
-      {ordered.map((p, i) => (
+      {list.map((p, i) => (
         <option key={p.name} value={p.name}>
-          {p.name} ({p.count.toLocaleString()}){i === 0 && latest.size > 1 ? ' · latest' : ''}
+          {p.name} ({p.count.toLocaleString()}){i === 0 && byActivity ? ' · latest' : ''}
         </option>
       ))}
     </select>
@@ -100,11 +91,13 @@ type Item = { type: 'group'; label: string; count: number } | { type: 'row'; row
 export function ExperimentsPage() {
   const { query } = useRoute()
   const where = query.get('where') ?? ''
-  const project = query.get('project') ?? ''
+  const projects = useProjects()
+  const shown = tableProject(query, projects)
+  const project = shown ?? ''
   const group = query.get('group') ?? ''
   const sortId = query.get('sort') ?? 'started'
   const desc = query.has('sort') ? query.get('desc') === '1' : true
-  const { experiments, total, loading, error } = useExperiments(where, project)
+  const { experiments, total, loading, error } = useExperiments(where, project, shown !== undefined)
   const selection = useSelection()
   const selected = useMemo(() => new Set(selection), [selection])
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set())
@@ -219,7 +212,7 @@ export function ExperimentsPage() {
     <div className="page table-page">
       <div className="toolbar">
         <FilterBox value={where} error={error?.status === 400 ? error.message : undefined} onApply={(w) => setQuery({ where: w })} />
-        <ProjectPicker project={project} experiments={project ? undefined : experiments} />
+        <ProjectPicker project={project} projects={projects} />
         <select className="input select" data-testid="group-select" value={group} onChange={(e) => setQuery({ group: e.target.value })} title="group by">
           <option value="">no grouping</option>
           <option value="project">group by project</option>
