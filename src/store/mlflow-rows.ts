@@ -223,6 +223,63 @@ export class MlflowRows {
     )
   }
 
+  /** MLflow's own fields of a registered version (source, tags), kept with its run as a 'model_version' input. */
+  versionExtras(experimentId: number, model: string, version: number): string | undefined {
+    const row = this.stmts
+      .get(
+        `SELECT body FROM mlflow_run_inputs WHERE experiment_id = ? AND kind = 'model_version'
+          AND json_extract(body, '$.name') = ? AND json_extract(body, '$.version') = ?`,
+      )
+      .get(experimentId, model, version) as { body: string } | undefined
+    return row?.body
+  }
+
+  /** Sets a version's MLflow fields (JSON object text), replacing what was kept. */
+  setVersionExtras(experimentId: number, model: string, version: number, body: string): void {
+    this.stmts
+      .get(
+        `DELETE FROM mlflow_run_inputs WHERE experiment_id = ? AND kind = 'model_version'
+          AND json_extract(body, '$.name') = ? AND json_extract(body, '$.version') = ?`,
+      )
+      .run(experimentId, model, version)
+    const full = JSON.stringify({ ...(JSON.parse(body) as object), name: model, version })
+    this.addInput(experimentId, 'model_version', full)
+  }
+
+  /** A version's description (MLflow's update-model-version; mldb's registry sets it only at registration). */
+  setVersionDescription(model: string, version: number, description: string): void {
+    this.stmts
+      .get('UPDATE model_versions SET description = ? WHERE version = ? AND model_id = (SELECT id FROM registered_models WHERE name = ?)')
+      .run(description, version, model)
+  }
+
+  /**
+   * Deletes a registered version, as MLflow's delete-model-version: the aliases
+   * pointing at it go too, each recorded in the alias history; the number is not reused.
+   */
+  deleteModelVersion(model: string, version: number, now: number): void {
+    const m = this.stmts.get('SELECT id FROM registered_models WHERE name = ?').get(model) as { id: number } | undefined
+    if (!m) return
+    const aliases = this.stmts.get('SELECT alias FROM model_aliases WHERE model_id = ? AND version = ?').all(m.id, version) as { alias: string }[]
+    for (const a of aliases) {
+      this.stmts
+        .get("INSERT INTO model_alias_history (model_id, alias, from_version, to_version, time, who) VALUES (?, ?, ?, NULL, ?, 'mlflow client')")
+        .run(m.id, a.alias, version, now)
+    }
+    this.stmts.get('DELETE FROM model_aliases WHERE model_id = ? AND version = ?').run(m.id, version)
+    this.stmts.get('DELETE FROM model_versions WHERE model_id = ? AND version = ?').run(m.id, version)
+    this.stmts
+      .get(`DELETE FROM mlflow_run_inputs WHERE kind = 'model_version' AND json_extract(body, '$.name') = ? AND json_extract(body, '$.version') = ?`)
+      .run(model, version)
+    this.stmts.get('UPDATE registered_models SET updated_at = ? WHERE id = ?').run(now, m.id)
+  }
+
+  /** Deletes a registered model with its versions, aliases and history (MLflow's delete-registered-model). */
+  deleteRegisteredModel(model: string): void {
+    this.stmts.get(`DELETE FROM mlflow_run_inputs WHERE kind = 'model_version' AND json_extract(body, '$.name') = ?`).run(model)
+    this.stmts.get('DELETE FROM registered_models WHERE name = ?').run(model)
+  }
+
   /** Stores (or replaces) a logged model's JSON. */
   putLoggedModel(modelId: string, projectId: number, experimentId: number | null, createdAt: number, body: string): void {
     this.stmts

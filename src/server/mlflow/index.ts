@@ -7,6 +7,8 @@ import { MlflowBackend } from './backend.js'
 import { mlflowError } from './errors.js'
 import { experimentEndpoints } from './experiments.js'
 import { loggedModelEndpoints } from './logged-models.js'
+import { modelRegistryEndpoints } from './model-registry.js'
+import { MlflowRegistry } from './registry-backend.js'
 import { runEndpoints } from './runs.js'
 
 /** Options of `mlflowRoutes`. */
@@ -47,6 +49,7 @@ export function mlflowRoutes(options: MlflowRoutesOptions): Hono {
   experimentEndpoints(tracking, backend)
   runEndpoints(tracking, backend)
   loggedModelEndpoints(tracking, backend)
+  modelRegistryEndpoints(tracking, new MlflowRegistry(options.db))
   const proxy = new Hono()
   artifactEndpoints(proxy, tracking, backend, root, options.maxArtifactBytes ?? Number.POSITIVE_INFINITY)
   tracking.all('*', (c) => mlflowError(c, 'ENDPOINT_NOT_FOUND', `${c.req.method} ${c.req.path} is not an MLflow endpoint mldb serves (see docs/mlflow.md)`))

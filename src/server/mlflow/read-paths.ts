@@ -14,6 +14,12 @@ export const MLFLOW_READ_PATHS: ReadonlySet<string> = new Set([
   '/metrics/get-history',
   '/artifacts/list',
   '/logged-models/search',
+  '/registered-models/get',
+  '/registered-models/search',
+  '/registered-models/get-latest-versions',
+  '/model-versions/get',
+  '/model-versions/search',
+  '/model-versions/get-download-uri',
 ])
 
 /**
