@@ -5,6 +5,7 @@ import { fileProblem, sha256File } from '../api/files.js'
 import { NotFoundError, ValidationError } from '../errors.js'
 import { parseJsonNumbers, toJson } from '../json.js'
 import type { Sqlite } from '../store/connection.js'
+import { ExperimentRows } from '../store/experiment-rows.js'
 import { seriesFromRow } from '../store/experiments.js'
 import { type FileRow, FileRows } from '../store/file-rows.js'
 import { ParamRows } from '../store/param-rows.js'
@@ -12,7 +13,7 @@ import { type ModelRow, RegistryRows, type VersionRow } from '../store/registry-
 import { SeriesRows } from '../store/series-rows.js'
 import type { Json } from '../store/types.js'
 import { checkAlias, checkModelName, checkVersion, parseModelRef } from './names.js'
-import type { AliasChange, ModelCheck, ModelMetric, ModelVersion, RegisteredModel, RegisterModelOptions } from './types.js'
+import type { AliasChange, ModelCheck, ModelMetric, ModelVersion, RegisteredModel, RegisterModelOptions, RemoteRegistration, VersionEvidence } from './types.js'
 
 /** What the registry needs from the Database that holds it. */
 export interface RegistryHost {
@@ -31,7 +32,7 @@ export interface RegistryHost {
 const MAX_DESCRIPTION = 100_000
 
 /** user@host, for the alias history. */
-function who(): string {
+export function who(): string {
   let user = process.env.USER ?? process.env.USERNAME ?? ''
   try {
     user = userInfo().username
@@ -41,7 +42,7 @@ function who(): string {
   return `${user || 'unknown'}@${hostname()}`
 }
 
-function checkDescription(d: unknown): string {
+export function checkDescription(d: unknown): string {
   if (d === undefined) return ''
   if (typeof d !== 'string') throw new ValidationError(`description must be a string, got ${typeof d}`, 'description')
   if (d.length > MAX_DESCRIPTION)
@@ -49,7 +50,7 @@ function checkDescription(d: unknown): string {
   return d
 }
 
-function checkTags(tags: unknown): Record<string, string> {
+export function checkTags(tags: unknown): Record<string, string> {
   if (tags === undefined) return {}
   if (tags === null || typeof tags !== 'object' || Array.isArray(tags)) throw new ValidationError('tags must be an object of strings', 'tags')
   const out: Record<string, string> = {}
@@ -61,7 +62,7 @@ function checkTags(tags: unknown): Record<string, string> {
   return out
 }
 
-function checkAliases(aliases: unknown): string[] {
+export function checkAliases(aliases: unknown): string[] {
   if (aliases === undefined) return []
   if (!Array.isArray(aliases)) throw new ValidationError('aliases must be an array of words such as ["champion"]', 'aliases')
   return [...new Set(aliases.map(checkAlias))]
@@ -88,6 +89,63 @@ export class Registry {
 
   /** Registers a new version of `name` (created when new); see RegisterModelOptions. */
   register(name: string, options: RegisterModelOptions): ModelVersion {
+    const { model, aliases, description, tags, exp, expId, file, sha256 } = this.prepare(name, options)
+    const by = who()
+    const version = this.host.write(() => {
+      if (!this.files.byId(file.id)) throw new NotFoundError(`the file record of ${file.path} was removed meanwhile; register again`, 'file', file.path)
+      const { params, metrics } = this.evidence(expId)
+      return this.insert(
+        model,
+        { exp, path: file.path, sha256, size: file.size, params, metrics },
+        {
+          aliases,
+          description,
+          tags: options.tags === undefined ? undefined : tags,
+          by,
+          experimentId: expId,
+          fileId: file.id,
+        },
+      )
+    })
+    return this.get(`${model}/${version}`)
+  }
+
+  /**
+   * What a registration sends to a team server: the checked names and the
+   * version's evidence (the file's sha256 hashed here, the experiment's params
+   * and series summaries now), without writing anything to this file.
+   */
+  remoteRegistration(name: string, options: RegisterModelOptions): RemoteRegistration {
+    const { model, aliases, description, tags, exp, expId, file, sha256 } = this.prepare(name, options)
+    const { params, metrics } = this.evidence(expId)
+    return {
+      name: model,
+      evidence: { exp, path: file.path, sha256, size: file.size, params, metrics },
+      aliases,
+      description,
+      ...(options.tags === undefined ? {} : { tags }),
+      by: who(),
+    }
+  }
+
+  /**
+   * Records a version whose evidence a remote client gathered (the team
+   * server's registration), linked to the experiment of that name and its file
+   * of that sha256 when this database holds them. Inside the caller's write.
+   */
+  recordRemote(r: RemoteRegistration): ModelVersion {
+    const model = checkModelName(r.name)
+    const aliases = checkAliases(r.aliases)
+    const description = checkDescription(r.description)
+    const tags = r.tags === undefined ? undefined : checkTags(r.tags)
+    const expId = new ExperimentRows(this.host.sqlite).liveId(r.evidence.exp) ?? null
+    const fileId = expId === null ? null : (this.files.ofExperiment(expId, null).find((f) => f.sha256 === r.evidence.sha256)?.id ?? null)
+    const version = this.host.write(() => this.insert(model, r.evidence, { aliases, description, tags, by: r.by, experimentId: expId, fileId }))
+    return this.get(`${model}/${version}`)
+  }
+
+  /** Checks a registration and finds (and hashes) its file; reads only. */
+  private prepare(name: string, options: RegisterModelOptions) {
     const model = checkModelName(name)
     if (options === null || typeof options !== 'object') throw new ValidationError('registerModel needs options: { exp, file } or { best }', 'options')
     const aliases = checkAliases(options.aliases)
@@ -106,42 +164,51 @@ export class Registry {
       )
     // Hash outside the transaction: model weights take seconds to read.
     const sha256 = file.sha256 ?? sha256File(file.path)
-    const now = Date.now()
-    const by = who()
-    const version = this.host.write(() => {
-      if (!this.files.byId(file.id)) throw new NotFoundError(`the file record of ${file.path} was removed meanwhile; register again`, 'file', file.path)
-      const existing = this.rows.model(model)
-      let modelId: number
-      if (existing) {
-        modelId = existing.id
-        if (options.tags !== undefined) this.rows.updateModel(modelId, existing.description, JSON.stringify({ ...parseTags(existing.tags), ...tags }), now)
-      } else {
-        modelId = this.rows.insertModel(model, description, JSON.stringify(tags), now)
-      }
-      const v = this.rows.nextVersion(modelId, now)
-      const params: Record<string, Json> = {}
-      for (const [k, text] of this.params.params(expId)) params[k] = JSON.parse(text) as Json
-      const metrics: ModelMetric[] = this.series.summaries(expId).map((r) => {
-        const s = seriesFromRow(r)
-        return { name: s.name, split: s.split, count: s.count, lastStep: s.lastStep, last: s.last, min: s.min, max: s.max }
-      })
-      this.rows.insertVersion(modelId, v, {
-        experiment_id: expId,
-        file_id: file.id,
-        exp_name: exp,
-        path: file.path,
-        sha256,
-        size: file.size,
-        params: JSON.stringify(params),
-        metrics: toJson(metrics),
-        description,
-        registered_at: now,
-        registered_by: by,
-      })
-      for (const a of aliases) this.rows.setAlias(modelId, a, v, now, by)
-      return v
+    return { model, aliases, description, tags, exp, expId, file, sha256 }
+  }
+
+  /** The experiment's params and series summaries: the evidence a version keeps. */
+  private evidence(expId: number): { params: Record<string, Json>; metrics: ModelMetric[] } {
+    const params: Record<string, Json> = {}
+    for (const [k, text] of this.params.params(expId)) params[k] = JSON.parse(text) as Json
+    const metrics: ModelMetric[] = this.series.summaries(expId).map((r) => {
+      const s = seriesFromRow(r)
+      return { name: s.name, split: s.split, count: s.count, lastStep: s.lastStep, last: s.last, min: s.min, max: s.max }
     })
-    return this.get(`${model}/${version}`)
+    return { params, metrics }
+  }
+
+  /** Inside a write: creates the model when new, takes the next number, inserts the version and points its aliases. */
+  private insert(
+    model: string,
+    ev: VersionEvidence,
+    o: { aliases: string[]; description: string; tags: Record<string, string> | undefined; by: string; experimentId: number | null; fileId: number | null },
+  ): number {
+    const now = Date.now()
+    const existing = this.rows.model(model)
+    let modelId: number
+    if (existing) {
+      modelId = existing.id
+      if (o.tags !== undefined) this.rows.updateModel(modelId, existing.description, JSON.stringify({ ...parseTags(existing.tags), ...o.tags }), now)
+    } else {
+      modelId = this.rows.insertModel(model, o.description, JSON.stringify(o.tags ?? {}), now)
+    }
+    const v = this.rows.nextVersion(modelId, now)
+    this.rows.insertVersion(modelId, v, {
+      experiment_id: o.experimentId,
+      file_id: o.fileId,
+      exp_name: ev.exp,
+      path: ev.path,
+      sha256: ev.sha256,
+      size: ev.size,
+      params: JSON.stringify(ev.params),
+      metrics: toJson(ev.metrics),
+      description: o.description,
+      registered_at: now,
+      registered_by: o.by,
+    })
+    for (const a of o.aliases) this.rows.setAlias(modelId, a, v, now, o.by)
+    return v
   }
 
   /** The experiment a registration takes its file from. */
@@ -235,11 +302,10 @@ export class Registry {
   }
 
   /** Points an alias at an existing version; recorded in the history. */
-  setAlias(name: string, alias: string, version: number): void {
+  setAlias(name: string, alias: string, version: number, by: string = who()): void {
     const n = checkModelName(name)
     const a = checkAlias(alias)
     const v = checkVersion(version)
-    const by = who()
     this.host.write(() => {
       const m = this.model(n)
       if (!this.rows.version(m.id, v))
@@ -249,10 +315,9 @@ export class Registry {
   }
 
   /** Removes an alias; recorded in the history. */
-  deleteAlias(name: string, alias: string): void {
+  deleteAlias(name: string, alias: string, by: string = who()): void {
     const n = checkModelName(name)
     const a = checkAlias(alias)
-    const by = who()
     this.host.write(() => {
       const m = this.model(n)
       if (!this.rows.deleteAlias(m.id, a, Date.now(), by))
@@ -319,41 +384,51 @@ export class Registry {
   }
 
   private toVersion(r: VersionRow, aliases: [string, number][]): ModelVersion {
-    const metrics: Record<string, ModelMetric> = {}
-    for (const m of parseJsonNumbers(r.metrics) as ModelMetric[]) metrics[m.split ? `${m.split}/${m.name}` : m.name] = m
-    return {
-      name: r.name,
-      version: r.version,
-      aliases: aliases.filter(([, v]) => v === r.version).map(([a]) => a),
-      path: r.path,
-      sha256: r.sha256,
-      size: r.size,
-      exp: r.exp_name,
-      expExists: r.experiment_id !== null,
-      fileId: r.file_id,
-      params: JSON.parse(r.params) as Record<string, Json>,
-      metrics,
-      description: r.description,
-      registeredAt: r.registered_at,
-      registeredBy: r.registered_by,
-    }
+    return toModelVersion(r, aliases)
   }
 
   private toModel(m: ModelRow): RegisteredModel {
-    return {
-      name: m.name,
-      description: m.description,
-      tags: parseTags(m.tags),
-      latestVersion: m.latest,
-      versionCount: m.version_count,
-      aliases: Object.fromEntries(this.rows.aliases(m.id)),
-      createdAt: m.created_at,
-      updatedAt: m.updated_at,
-    }
+    return toRegisteredModel(m, this.rows.aliases(m.id))
   }
 }
 
-function parseTags(text: string): Record<string, string> {
+/** A version row as the API returns it; `aliases` are the model's [alias, version] pairs. Shared with the PostgreSQL store. */
+export function toModelVersion(r: VersionRow, aliases: [string, number][]): ModelVersion {
+  const metrics: Record<string, ModelMetric> = {}
+  for (const m of parseJsonNumbers(r.metrics) as ModelMetric[]) metrics[m.split ? `${m.split}/${m.name}` : m.name] = m
+  return {
+    name: r.name,
+    version: r.version,
+    aliases: aliases.filter(([, v]) => v === r.version).map(([a]) => a),
+    path: r.path,
+    sha256: r.sha256,
+    size: r.size,
+    exp: r.exp_name,
+    expExists: r.experiment_id !== null,
+    fileId: r.file_id,
+    params: JSON.parse(r.params) as Record<string, Json>,
+    metrics,
+    description: r.description,
+    registeredAt: r.registered_at,
+    registeredBy: r.registered_by,
+  }
+}
+
+/** A model row as the API returns it. Shared with the PostgreSQL store. */
+export function toRegisteredModel(m: ModelRow, aliases: [string, number][]): RegisteredModel {
+  return {
+    name: m.name,
+    description: m.description,
+    tags: parseTags(m.tags),
+    latestVersion: m.latest,
+    versionCount: m.version_count,
+    aliases: Object.fromEntries(aliases),
+    createdAt: m.created_at,
+    updatedAt: m.updated_at,
+  }
+}
+
+export function parseTags(text: string): Record<string, string> {
   return JSON.parse(text) as Record<string, string>
 }
 

@@ -111,3 +111,30 @@ export interface RegisterModelOptions {
   /** tags of the model (merged into existing ones) */
   tags?: Record<string, string>
 }
+
+/** What a version keeps of its experiment, gathered where the file is (this machine, or a remote client). */
+export interface VersionEvidence {
+  /** the experiment's name */
+  exp: string
+  /** the file's path on the machine that registered it */
+  path: string
+  sha256: string
+  size: number
+  params: Record<string, Json>
+  metrics: ModelMetric[]
+}
+
+/**
+ * A registration as a client sends it to the team server (POST
+ * /api/models/{name}/versions): the evidence, the aliases to point, and who.
+ */
+export interface RemoteRegistration {
+  name: string
+  evidence: VersionEvidence
+  aliases: string[]
+  description: string
+  /** tags of the model (merged); absent: left as they are */
+  tags?: Record<string, string>
+  /** user@host */
+  by: string
+}

@@ -18,9 +18,11 @@ import { eventRoutes } from './routes/events.js'
 import { experimentRoutes } from './routes/experiments.js'
 import { fileRoutes } from './routes/files.js'
 import { modelRoutes } from './routes/models.js'
+import { registryWriteRoutes } from './routes/registry-write.js'
 import { seriesBatchRoutes } from './routes/series-batch.js'
 import { storeReadRoutes } from './routes/store-read.js'
 import { sweepRoutes } from './routes/sweeps.js'
+import { sweepWriteRoutes } from './routes/sweeps-write.js'
 import { writeRoutes } from './routes/write.js'
 import type { ServerState } from './state.js'
 import { defaultWebRoot, staticHandler } from './static.js'
@@ -100,6 +102,9 @@ export function createServerApp(options: ServerAppOptions): Hono {
     writeRoutes(store, () => state && state.localWrites++),
   )
   app.route('/api', artifactRoutes(store, options.artifactsDir, options.maxArtifactBytes))
+  // The registry's and sweeps' writes on any store; on PostgreSQL their reads too (on a file, modelRoutes/sweepRoutes below).
+  app.route('/api', registryWriteRoutes(store, { readRoutes: !state }))
+  app.route('/api', sweepWriteRoutes(store, { readRoutes: !state }))
   // A recorded path names a file on the client's machine: only artifacts are linked and served.
   app.route('/api', storeReadRoutes(store, { localFiles: false }))
   app.route('/api', cliReadRoutes(store)) // `mldb --server URL best|export`

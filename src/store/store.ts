@@ -5,6 +5,9 @@
  * (postgres/). The server talks to this interface only.
  */
 import { DatabaseError } from '../errors.js'
+import type { AliasChange, ModelVersion, RegisteredModel, RemoteRegistration } from '../registry/types.js'
+import type { SweepConfig } from '../sweep/config.js'
+import type { SweepSummary, TrialInfo } from '../sweep/trial-logic.js'
 import type { Bucket, DownsampleOptions } from './downsample.js'
 import type { ListOptions } from './experiments.js'
 import type { Point } from './points.js'
@@ -153,4 +156,81 @@ export interface Store {
   liveSeriesNames(): Promise<{ name: string; split: string }[]>
   /** The first step (in step order, then the order logged) at which an experiment's series (`split/name`) holds `value`; null if never. */
   firstStepWithValue(name: string, series: string, value: number): Promise<number | null>
+
+  // Registry and sweeps (H2): what needs one answer for every machine (docs/server.md, "Direct calls").
+  /** The model registry. */
+  readonly registry: RegistryStore
+  /** Sweeps: the claim of the next trial happens here, one transaction each. */
+  readonly sweeps: SweepStore
+}
+
+// ------------------------------------------------ registry and sweeps on the team server
+// Calls that need one consistent answer from many machines: clients make them
+// directly (not through the delayed sync sender); each write carries a WriteId.
+
+/**
+ * The model registry of the team server: versions registered by remote clients
+ * (their evidence and the file's sha256, whose bytes are in the artifact store),
+ * aliases moved in one transaction with their history.
+ */
+export interface RegistryStore {
+  /** Records the next version of a model (created when new); a retry answers the version the first attempt made. */
+  register(id: WriteId, r: RemoteRegistration): Promise<WriteResult & { version: ModelVersion }>
+  /** Points an alias at a version, or removes it (null); the history records who moved it. */
+  setAlias(id: WriteId, name: string, alias: string, version: number | null, by: string): Promise<WriteResult>
+  /** A version by `name`, `name/3` or `name@alias`; NotFoundError when there is none. */
+  get(ref: string): Promise<ModelVersion>
+  list(): Promise<RegisteredModel[]>
+  /** The versions of one model, oldest first. */
+  versions(name: string): Promise<ModelVersion[]>
+  history(name: string): Promise<AliasChange[]>
+}
+
+/** Who claims a trial from the server: the agent's machine and the identity its own copy of the experiment syncs under. */
+export interface RemoteTrialOrigin {
+  /** the uuid tagged mldb.uuid on the trial's experiment; a retried claim answers the trial of this uuid */
+  uuid: string
+  host: string
+  pid: number
+}
+
+/** A trial handed to an agent. */
+export interface ClaimedTrial {
+  number: number
+  /** the experiment's name */
+  exp: string
+  /** the sampled params (nested parameters as objects) */
+  params: Record<string, Json>
+}
+
+/** How a trial ended: its status and final value (null: none, or NaN), and a note appended to its experiment's notes. */
+export interface TrialEnd {
+  status: 'COMPLETE' | 'PRUNED' | 'FAILED'
+  value?: number | null | undefined
+  note?: string | undefined
+}
+
+/** One sweep as `GET /api/sweeps/{name}` answers it. */
+export interface SweepView {
+  sweep: SweepSummary
+  config: SweepConfig
+  trials: TrialInfo[]
+}
+
+/** Sweeps on the team server: the sampler runs here, inside the claim's transaction, so no trial is handed out twice. */
+export interface SweepStore {
+  /** Creates a sweep from a config (W&B's format or camelCase); a name in use is a ValidationError. */
+  create(id: WriteId, config: unknown): Promise<WriteResult & { sweep: SweepView }>
+  /** Claims the next trial, or null when the sweep has no more to hand out. */
+  claim(id: WriteId, name: string, origin: RemoteTrialOrigin): Promise<WriteResult & { trial: ClaimedTrial | null }>
+  /** Sets a trial's value and its experiment's final status together. */
+  end(id: WriteId, name: string, number: number, end: TrialEnd): Promise<WriteResult>
+  /** Keeps a running trial from reading LOST (its program may not log for minutes). */
+  heartbeat(name: string, number: number): Promise<void>
+  /** What the sweep's pruner says of the trial now, from the points the server holds. */
+  shouldPrune(name: string, number: number): Promise<boolean>
+  /** Stops handing out trials. */
+  stop(id: WriteId, name: string): Promise<WriteResult>
+  get(name: string): Promise<SweepView>
+  list(): Promise<SweepSummary[]>
 }

@@ -85,7 +85,7 @@ export class Sweep {
         counted: this.rows.counted(this.id),
         nextGridIndex: this.config.method === 'grid' ? this.rows.nextGridIndex(this.id) : 0,
         pending: this.config.requeueLost ? this.rows.pendingRequeue(this.id) : undefined,
-        trials: () => this.trialRows(),
+        trials: this.config.method === 'bayes' ? this.trialRows() : [],
       },
       now,
       LOST_AFTER_MS,

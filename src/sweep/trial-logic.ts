@@ -71,8 +71,8 @@ export interface ClaimState {
   nextGridIndex: number
   /** the oldest LOST trial waiting to be re-run, when requeue_lost */
   pending: { number: number; params: string; grid_index: number | null } | undefined
-  /** every trial, for the bayes sampler */
-  trials: () => TrialState[]
+  /** every trial; only the bayes sampler reads them, so other methods may pass [] */
+  trials: TrialState[]
 }
 
 /** The params of the next trial, or null when the sweep has no more to hand out. */
@@ -120,9 +120,7 @@ export function planTrial(config: SweepConfig, s: ClaimState, now: number, lostA
   }
   const rng = new Rng(seedFor(config.seed, s.number))
   const params =
-    config.method === 'random'
-      ? sampleRandom(config.parameters, rng)
-      : sampleTpe(config.parameters, observations(config, s.trials(), now, lostAfterMs), rng)
+    config.method === 'random' ? sampleRandom(config.parameters, rng) : sampleTpe(config.parameters, observations(config, s.trials, now, lostAfterMs), rng)
   return { params, gridIndex: null, requeued: undefined }
 }
 

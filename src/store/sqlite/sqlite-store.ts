@@ -17,6 +17,7 @@ import { firstStepWithValue, liveSeriesNames } from '../series-lookup.js'
 import { SeriesRows } from '../series-rows.js'
 import type { NewRemoteExperiment, RemoteFile, RemotePoint, Store, StoredExperiment, TokenInfo, WriteId, WriteResult } from '../store.js'
 import type { ExperimentSummary, FileRecord, Json, SeriesSummary } from '../types.js'
+import { SqliteRegistryStore, SqliteSweepStore } from './sqlite-registry-sweeps.js'
 
 /** Statuses that start the clock, and those that stop it (as Database.setExpStatus). */
 export const ACTIVE: ReadonlySet<string> = new Set(['TRAINING', 'VALIDATING'])
@@ -42,6 +43,9 @@ export class SqliteStore implements Store {
   private readonly series: SeriesRows
   private readonly writer: PointWriter
   private readonly claim: Statement
+  /** the registry and sweeps (src/store/sqlite/sqlite-registry-sweeps.ts) */
+  readonly registry: SqliteRegistryStore
+  readonly sweeps: SqliteSweepStore
 
   /** A path (undefined: the usual lookup), or a Database already open. */
   constructor(pathOrDb: string | undefined | Database) {
@@ -53,6 +57,8 @@ export class SqliteStore implements Store {
     // the connection's one writer, shared with the Database: it knows which series have open tails
     this.writer = pointWriter(this.db.sqlite)
     this.claim = this.db.sqlite.prepare('INSERT OR IGNORE INTO server_writes (client, seq, time) VALUES (?, ?, ?)')
+    this.registry = new SqliteRegistryStore(this.db)
+    this.sweeps = new SqliteSweepStore(this.db)
   }
 
   /** Runs fn in one immediate transaction together with the claim of the write id. */

@@ -1,0 +1,99 @@
+import { Hono } from 'hono'
+import { z } from 'zod'
+import { ValidationError } from '../../errors.js'
+import type { Store } from '../../store/store.js'
+import { jsonResponse } from '../errors.js'
+import { parseJsonBody, parseQuery } from '../validate.js'
+import { pointValue, writeId } from './write-schemas.js'
+
+const metric = z.strictObject({
+  name: z.string().min(1).max(256),
+  split: z.string().max(64),
+  count: z.number().int().min(0),
+  lastStep: z.number().int().nullable(),
+  last: pointValue,
+  min: pointValue,
+  max: pointValue,
+})
+
+/** POST /api/models/{name}/versions: a version registered on another machine, its bytes already PUT to /api/artifacts/{sha256}. */
+export const registerBody = z.strictObject({
+  ...writeId,
+  exp: z.string().min(1).max(256).describe("the experiment's name"),
+  path: z.string().min(1).max(4096).describe("the file's path on the registering machine"),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex digits'),
+  size: z.number().int().min(0),
+  params: z.record(z.string(), z.json()).default({}),
+  metrics: z.array(metric).max(10_000).default([]),
+  aliases: z.array(z.string()).max(100).default([]),
+  description: z.string().default(''),
+  tags: z.record(z.string(), z.string()).optional(),
+  by: z.string().max(256).default('').describe('user@host, for the alias history'),
+})
+
+/** POST /api/models/{name}/aliases: points an alias at a version, or removes it (version null). */
+export const aliasBody = z.strictObject({
+  ...writeId,
+  alias: z.string().min(1).max(64),
+  version: z.number().int().min(1).nullable(),
+  by: z.string().max(256).default(''),
+})
+
+/** `name/3`, `name@alias` or `name` (latest) from the route's `:ref` (a number, an alias or `latest`). */
+function refOf(name: string, ref: string): string {
+  if (ref === 'latest') return name
+  return /^\d+$/.test(ref) ? `${name}/${ref}` : `${name}@${ref}`
+}
+
+/**
+ * The registry's writes on `mldb server` (any Store): a client registers a
+ * version and moves aliases here directly, not through the delayed sync
+ * sender, so every machine sees one numbering and one alias at a time.
+ * `readRoutes`: also GET /models and /models/{name}, which the SQLite-only
+ * dashboard routes serve otherwise.
+ *
+ * @example app.route('/api', registryWriteRoutes(store, { readRoutes: store.kind === 'postgres' }))
+ */
+export function registryWriteRoutes(store: Store, options: { readRoutes: boolean }): Hono {
+  const app = new Hono()
+
+  app.post('/models/:name/versions', async (c) => {
+    const b = await parseJsonBody(c, registerBody)
+    const size = await store.artifactSize(b.sha256)
+    if (size === undefined)
+      throw new ValidationError(`the server holds no bytes of ${b.sha256}; PUT the file to /api/artifacts/${b.sha256} first, then register`, 'sha256')
+    if (size !== b.size) throw new ValidationError(`the artifact ${b.sha256} is ${size} bytes, not ${b.size}`, 'size')
+    const { client, seq, aliases, description, tags, by, ...evidence } = b
+    const r = await store.registry.register(
+      { client, seq },
+      { name: c.req.param('name'), evidence, aliases, description, by, ...(tags === undefined ? {} : { tags }) },
+    )
+    return jsonResponse(c, { ok: true, duplicate: r.duplicate, version: r.version }, r.duplicate ? 200 : 201)
+  })
+
+  app.post('/models/:name/aliases', async (c) => {
+    const b = await parseJsonBody(c, aliasBody)
+    const r = await store.registry.setAlias(b, c.req.param('name'), b.alias, b.version, b.by)
+    return jsonResponse(c, { ok: true, duplicate: r.duplicate })
+  })
+
+  app.get('/models/:name/versions/:ref', async (c) => {
+    parseQuery(c, z.strictObject({}))
+    return jsonResponse(c, { version: await store.registry.get(refOf(c.req.param('name'), c.req.param('ref'))) })
+  })
+
+  if (options.readRoutes) {
+    app.get('/models', async (c) => {
+      parseQuery(c, z.strictObject({}))
+      return jsonResponse(c, { models: await store.registry.list() })
+    })
+    app.get('/models/:name', async (c) => {
+      parseQuery(c, z.strictObject({}))
+      const name = c.req.param('name')
+      const versions = await store.registry.versions(name)
+      const model = (await store.registry.list()).find((m) => m.name === name)
+      return jsonResponse(c, { model, versions, history: await store.registry.history(name) })
+    })
+  }
+  return app
+}

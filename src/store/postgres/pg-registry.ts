@@ -1,0 +1,190 @@
+import type pg from 'pg'
+import { NotFoundError } from '../../errors.js'
+import { toJson } from '../../json.js'
+import { checkAlias, checkModelName, checkVersion, parseModelRef } from '../../registry/names.js'
+import { checkAliases, checkDescription, checkTags, toModelVersion, toRegisteredModel } from '../../registry/registry.js'
+import type { AliasChange, ModelVersion, RegisteredModel, RemoteRegistration } from '../../registry/types.js'
+import type { ModelRow, VersionRow } from '../registry-rows.js'
+import type { RegistryStore, WriteId, WriteResult } from '../store.js'
+
+/** What the PostgreSQL registry and sweeps need of PostgresStore: its claimed-write transaction and its mapped-error reads. */
+export interface PgAccess {
+  /** one transaction that claims the write id first; a claimed id is a retry and fn is not run */
+  write<T>(id: WriteId, fn: (c: pg.PoolClient) => Promise<T>): Promise<WriteResult & { value: T | undefined }>
+  /** a read on the pool, errors mapped as every read of the store */
+  read<T>(fn: (c: pg.Pool) => Promise<T>): Promise<T>
+}
+
+type Q = pg.Pool | pg.PoolClient
+
+const MODEL_COLUMNS = `m.id, m.name, m.description, m.tags, m.last_version, m.created_at, m.updated_at,
+  (SELECT count(*) FROM model_versions v WHERE v.model_id = m.id) AS version_count,
+  (SELECT max(version) FROM model_versions v WHERE v.model_id = m.id) AS latest`
+const VERSION_COLUMNS = `v.id, m.name, v.version, v.experiment_id, v.file_id, v.exp_name, v.path, v.sha256, v.size,
+  v.params, v.metrics, v.description, v.registered_at, v.registered_by`
+const VERSIONS = `SELECT ${VERSION_COLUMNS} FROM model_versions v JOIN registered_models m ON m.id = v.model_id`
+
+async function rows<T>(c: Q, sql: string, params: unknown[] = []): Promise<T[]> {
+  return (await c.query(sql, params)).rows as T[]
+}
+
+async function modelRow(c: Q, name: string, lock = false): Promise<ModelRow> {
+  const [m] = await rows<ModelRow>(c, `SELECT ${MODEL_COLUMNS} FROM registered_models m WHERE m.name = $1${lock ? ' FOR UPDATE' : ''}`, [name])
+  if (!m) throw new NotFoundError(`no registered model named "${name}" on the server; see them with \`mldb model ls\``, 'model', name)
+  return m
+}
+
+async function aliasesOf(c: Q, modelId: number): Promise<[string, number][]> {
+  return (await rows<{ alias: string; version: number }>(c, 'SELECT alias, version FROM model_aliases WHERE model_id = $1 ORDER BY alias', [modelId])).map(
+    (r) => [r.alias, r.version],
+  )
+}
+
+/** Points an alias (or removes it: null) and records the move; a no-op when nothing changes. Returns false when there was nothing to remove. */
+async function moveAlias(c: pg.PoolClient, modelId: number, alias: string, to: number | null, by: string): Promise<boolean> {
+  const now = Date.now()
+  const [cur] = await rows<{ version: number }>(c, 'SELECT version FROM model_aliases WHERE model_id = $1 AND alias = $2', [modelId, alias])
+  const from = cur?.version ?? null
+  if (from === to) return to !== null
+  if (to === null) await c.query('DELETE FROM model_aliases WHERE model_id = $1 AND alias = $2', [modelId, alias])
+  else
+    await c.query(
+      `INSERT INTO model_aliases (model_id, alias, version, updated_at) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (model_id, alias) DO UPDATE SET version = excluded.version, updated_at = excluded.updated_at`,
+      [modelId, alias, to, now],
+    )
+  await c.query('INSERT INTO model_alias_history (model_id, alias, from_version, to_version, time, who) VALUES ($1, $2, $3, $4, $5, $6)', [
+    modelId,
+    alias,
+    from,
+    to,
+    now,
+    by,
+  ])
+  await c.query('UPDATE registered_models SET updated_at = $1 WHERE id = $2', [now, modelId])
+  return true
+}
+
+/**
+ * The model registry on PostgreSQL: the SQL of src/store/registry-rows.ts in
+ * PostgreSQL's dialect, with the names checked and rows turned into the API's
+ * shapes by src/registry (the same code as on SQLite). A model's row is locked
+ * while its next version number is taken or an alias moves.
+ */
+export class PgRegistryStore implements RegistryStore {
+  constructor(private readonly pg: PgAccess) {}
+
+  async register(id: WriteId, r: RemoteRegistration): Promise<WriteResult & { version: ModelVersion }> {
+    const name = checkModelName(r.name)
+    const aliases = checkAliases(r.aliases)
+    const description = checkDescription(r.description)
+    const tags = r.tags === undefined ? undefined : checkTags(r.tags)
+    const ev = r.evidence
+    const got = await this.pg.write(id, async (c) => {
+      const now = Date.now()
+      await c.query(
+        'INSERT INTO registered_models (name, description, tags, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) ON CONFLICT (name) DO NOTHING',
+        [name, description, JSON.stringify(tags ?? {}), now],
+      )
+      const m = await modelRow(c, name, true)
+      if (tags !== undefined)
+        await c.query('UPDATE registered_models SET tags = $1 WHERE id = $2', [JSON.stringify({ ...(JSON.parse(m.tags) as object), ...tags }), m.id])
+      const [{ last_version: v }] = (await rows<{ last_version: number }>(
+        c,
+        'UPDATE registered_models SET last_version = last_version + 1, updated_at = $1 WHERE id = $2 RETURNING last_version',
+        [now, m.id],
+      )) as [{ last_version: number }]
+      const [exp] = await rows<{ id: number }>(c, 'SELECT id FROM experiments WHERE name = $1 AND deleted_at IS NULL', [ev.exp])
+      const [file] = exp
+        ? await rows<{ id: number }>(c, 'SELECT id FROM file_pointers WHERE experiment_id = $1 AND sha256 = $2 ORDER BY id DESC LIMIT 1', [exp.id, ev.sha256])
+        : []
+      await c.query(
+        `INSERT INTO model_versions (model_id, version, experiment_id, file_id, exp_name, path, sha256, size, params, metrics, description, registered_at, registered_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+        [
+          m.id,
+          v,
+          exp?.id ?? null,
+          file?.id ?? null,
+          ev.exp,
+          ev.path,
+          ev.sha256,
+          ev.size,
+          JSON.stringify(ev.params),
+          toJson(ev.metrics),
+          description,
+          now,
+          r.by,
+        ],
+      )
+      for (const a of aliases) await moveAlias(c, m.id, a, v, r.by)
+      return v
+    })
+    if (got.value !== undefined) return { duplicate: false, version: await this.get(`${name}/${got.value}`) }
+    // A retry answers what the first attempt registered: the newest version of that file from that experiment.
+    const version = [...(await this.versions(name))].reverse().find((v) => v.sha256 === ev.sha256 && v.exp === ev.exp && v.registeredBy === r.by)
+    if (!version) throw new NotFoundError(`model "${name}" has no version of ${ev.sha256}`, 'version', name)
+    return { duplicate: true, version }
+  }
+
+  async setAlias(id: WriteId, name: string, alias: string, version: number | null, by: string): Promise<WriteResult> {
+    const n = checkModelName(name)
+    const a = checkAlias(alias)
+    const v = version === null ? null : checkVersion(version)
+    const got = await this.pg.write(id, async (c) => {
+      const m = await modelRow(c, n, true)
+      if (v !== null && (await rows(c, 'SELECT 1 FROM model_versions WHERE model_id = $1 AND version = $2', [m.id, v])).length === 0)
+        throw new NotFoundError(`model "${n}" has no version ${v}; see its versions with \`mldb model show ${n}\``, 'version', `${n}/${v}`)
+      if (!(await moveAlias(c, m.id, a, v, by)))
+        throw new NotFoundError(`model "${n}" has no alias "${a}"; see its aliases with \`mldb model show ${n}\``, 'alias', `${n}@${a}`)
+    })
+    return { duplicate: got.duplicate }
+  }
+
+  async get(ref: string): Promise<ModelVersion> {
+    const r = parseModelRef(ref)
+    return this.pg.read(async (c) => {
+      const m = await modelRow(c, r.name)
+      const aliases = await aliasesOf(c, m.id)
+      let version = r.version
+      if (r.alias !== undefined) {
+        version = aliases.find(([a]) => a === r.alias)?.[1]
+        if (version === undefined) throw new NotFoundError(`model "${m.name}" has no alias "${r.alias}"`, 'alias', `${m.name}@${r.alias}`)
+      }
+      version ??= m.latest ?? undefined
+      if (version === undefined) throw new NotFoundError(`model "${m.name}" has no versions`, 'version', m.name)
+      const [row] = await rows<VersionRow>(c, `${VERSIONS} WHERE v.model_id = $1 AND v.version = $2`, [m.id, version])
+      if (!row) throw new NotFoundError(`model "${m.name}" has no version ${version}`, 'version', `${m.name}/${version}`)
+      return toModelVersion(row, aliases)
+    })
+  }
+
+  async list(): Promise<RegisteredModel[]> {
+    return this.pg.read(async (c) => {
+      const models = await rows<ModelRow>(c, `SELECT ${MODEL_COLUMNS} FROM registered_models m ORDER BY m.name`)
+      return Promise.all(models.map(async (m) => toRegisteredModel(m, await aliasesOf(c, m.id))))
+    })
+  }
+
+  async versions(name: string): Promise<ModelVersion[]> {
+    const n = checkModelName(name)
+    return this.pg.read(async (c) => {
+      const m = await modelRow(c, n)
+      const aliases = await aliasesOf(c, m.id)
+      return (await rows<VersionRow>(c, `${VERSIONS} WHERE v.model_id = $1 ORDER BY v.version`, [m.id])).map((r) => toModelVersion(r, aliases))
+    })
+  }
+
+  async history(name: string): Promise<AliasChange[]> {
+    const n = checkModelName(name)
+    return this.pg.read(async (c) => {
+      const m = await modelRow(c, n)
+      const h = await rows<{ alias: string; from_version: number | null; to_version: number | null; time: number; who: string }>(
+        c,
+        'SELECT alias, from_version, to_version, time, who FROM model_alias_history WHERE model_id = $1 ORDER BY time, id',
+        [m.id],
+      )
+      return h.map((x) => ({ alias: x.alias, from: x.from_version, to: x.to_version, time: x.time, who: x.who }))
+    })
+  }
+}
