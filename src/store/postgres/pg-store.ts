@@ -24,11 +24,11 @@ import { decodeStoredJson } from '../stored-json.js'
 import type { ExperimentSummary, FileRecord, Json, SeriesSummary, StatusChange } from '../types.js'
 import { pgDownsample } from './pg-downsample.js'
 import { pgListQuery, SUMMARY_JSON } from './pg-list.js'
-import { type PgAccess, PgRegistryStore } from './pg-registry.js'
-import { PgSweepStore } from './pg-sweeps.js'
 import { migratePg } from './pg-migrations.js'
 import { writePgPoints } from './pg-points.js'
+import { type PgAccess, PgRegistryStore } from './pg-registry.js'
 import { pgFirstStepWithValue, pgLiveSeriesNames } from './pg-series-lookup.js'
+import { PgSweepStore } from './pg-sweeps.js'
 
 /** int8 (bigint, count(*)) as a JS number: every value mldb stores is below 2^53. */
 const INT8 = 20
