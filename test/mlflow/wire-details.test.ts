@@ -35,4 +35,15 @@ describe("MLflow's validation through the official client against mldb", () => {
     expect(db.getSeries('wire').map((s) => s.key)).toContain('valid/top-1 acc:é_2.x')
     expect(db.getExpStatus('wire')).toBe('COMPLETE')
   }, 300_000)
+
+  it("falls back to one PUT when the client tries a multipart upload, as with MLflow's server over a local store", async () => {
+    const out = await runPy<{ run_id: string; sha256: string }>('multipart_upload.py', [], {
+      MLFLOW_TRACKING_URI: server.url,
+      MLFLOW_ENABLE_PROXY_MULTIPART_UPLOAD: 'true',
+      MLFLOW_MULTIPART_UPLOAD_MINIMUM_FILE_SIZE: '1024',
+      MLFLOW_MULTIPART_UPLOAD_CHUNK_SIZE: '1048576',
+    })
+    const files = server.db.getFiles('big-artifact')
+    expect(files.map((f) => [f.meta?.mlflowArtifact, f.size, f.sha256])).toEqual([['ckpt/weights.bin', 3 * 1024 * 1024 + 17, out.sha256]])
+  }, 300_000)
 })

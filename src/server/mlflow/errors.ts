@@ -9,6 +9,7 @@ export type MlflowErrorCode =
   | 'RESOURCE_ALREADY_EXISTS'
   | 'INVALID_PARAMETER_VALUE'
   | 'ENDPOINT_NOT_FOUND'
+  | 'NOT_IMPLEMENTED'
   | 'TEMPORARILY_UNAVAILABLE'
   | 'INTERNAL_ERROR'
 
@@ -18,6 +19,8 @@ const STATUS: Record<MlflowErrorCode, ContentfulStatusCode> = {
   RESOURCE_ALREADY_EXISTS: 400,
   INVALID_PARAMETER_VALUE: 400,
   ENDPOINT_NOT_FOUND: 404,
+  // 501 is not among the statuses MLflow's client retries (408, 429, 500, 502-504)
+  NOT_IMPLEMENTED: 501,
   TEMPORARILY_UNAVAILABLE: 503,
   INTERNAL_ERROR: 500,
 }

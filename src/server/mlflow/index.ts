@@ -8,6 +8,7 @@ import { mlflowError } from './errors.js'
 import { experimentEndpoints } from './experiments.js'
 import { loggedModelEndpoints } from './logged-models.js'
 import { modelRegistryEndpoints } from './model-registry.js'
+import { multipartEndpoints } from './multipart.js'
 import { MlflowRegistry } from './registry-backend.js'
 import { runEndpoints } from './runs.js'
 
@@ -52,6 +53,7 @@ export function mlflowRoutes(options: MlflowRoutesOptions): Hono {
   modelRegistryEndpoints(tracking, new MlflowRegistry(options.db))
   const proxy = new Hono()
   artifactEndpoints(proxy, tracking, backend, root, options.maxArtifactBytes ?? Number.POSITIVE_INFINITY)
+  multipartEndpoints(proxy)
   tracking.all('*', (c) => mlflowError(c, 'ENDPOINT_NOT_FOUND', `${c.req.method} ${c.req.path} is not an MLflow endpoint mldb serves (see docs/mlflow.md)`))
   proxy.all('*', (c) => mlflowError(c, 'ENDPOINT_NOT_FOUND', `${c.req.method} ${c.req.path} is not an MLflow endpoint mldb serves (see docs/mlflow.md)`))
   const app = new Hono()
