@@ -12,7 +12,7 @@ export const createSweepBody = z.strictObject({ ...writeId, config: z.record(z.s
 /** POST /api/sweeps/{name}/claim: who asks; `uuid` is the mldb.uuid of the trial's experiment, and finds the trial again on a retry. */
 export const claimBody = z.strictObject({
   ...writeId,
-  uuid: z.string().min(8).max(200),
+  uuid: z.string().min(1).max(200),
   host: z.string().max(256).default(''),
   pid: z.number().int().min(0).default(0),
 })

@@ -1,0 +1,118 @@
+import { join } from 'node:path'
+import type { Hono } from 'hono'
+import { describe, expect, it } from 'vitest'
+import { parseJsonNumbers } from '../../src/json.js'
+import { createServerApp } from '../../src/server/server-app.js'
+import { hashToken } from '../../src/server/tokens.js'
+import { tempDir } from '../helpers/tmp.js'
+import { BACKENDS } from './backends.js'
+
+const START = 'start-token-for-tests'
+
+describe.each(BACKENDS)('sweeps on mldb server ($name)', (backend) => {
+  async function setup() {
+    const fresh = await backend.fresh()
+    const app: Hono = createServerApp({ store: fresh.store, artifactsDir: join(tempDir().dir, 'artifacts'), maxArtifactBytes: 1 << 20, startToken: START })
+    const req = async (method: string, path: string, body?: unknown, token = START) => {
+      const headers: Record<string, string> = { authorization: `Bearer ${token}` }
+      if (body !== undefined) headers['content-type'] = 'application/json'
+      const res = await app.request(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
+      const text = await res.text()
+      return { status: res.status, body: (text.startsWith('{') ? parseJsonNumbers(text) : { text }) as Record<string, any> }
+    }
+    return { fresh, req }
+  }
+  let seq = 0
+  const w = (extra: Record<string, unknown>, client = 'agent-a') => ({ client, seq: ++seq, ...extra })
+  const claim = (req: Awaited<ReturnType<typeof setup>>['req'], sweep: string, uuid: string, body = w({ uuid, host: 'gpu1', pid: 42 }, uuid)) =>
+    req('POST', `/api/sweeps/${sweep}/claim`, body)
+
+  it('hands every trial of a grid out once to agents claiming at the same time, then none', async () => {
+    const { req } = await setup()
+    const config = {
+      name: 'grid',
+      method: 'grid',
+      metric: { name: 'valid/loss', goal: 'minimize' },
+      parameters: { lr: { values: [0.1, 0.01, 0.001] }, bs: { values: [16, 32] } },
+    }
+    expect((await req('POST', '/api/sweeps', w({ config }))).status).toBe(201)
+    const got = await Promise.all(Array.from({ length: 10 }, (_, i) => claim(req, 'grid', `agent-uuid-${i}`)))
+    const trials = got.map((r) => r.body.trial).filter((t) => t !== null)
+    expect(trials).toHaveLength(6)
+    expect(new Set(trials.map((t) => t.number)).size).toBe(6)
+    expect(new Set(trials.map((t) => JSON.stringify(t.params))).size).toBe(6)
+    expect(trials.map((t) => t.exp).sort()).toEqual(['grid-0', 'grid-1', 'grid-2', 'grid-3', 'grid-4', 'grid-5'])
+    const view = await req('GET', '/api/sweeps/grid')
+    expect(view.body.sweep).toMatchObject({ trials: 6, running: 6 })
+    expect(view.body.trials.map((t: { status: string }) => t.status)).toEqual(Array(6).fill('TRAINING'))
+    // the trial's experiment carries the agent's host and the uuid its own copy syncs under
+    const exp = await req('GET', `/api/experiments/${trials[0].exp}`)
+    expect(exp.body.tags ?? exp.body.experiment?.tags).toMatchObject({ 'mldb.sweep': 'grid', 'mldb.uuid': expect.stringMatching(/^agent-uuid-/) })
+  })
+
+  it('answers a retried claim with the same trial, records ends and values, and knows the best', async () => {
+    const { req } = await setup()
+    const config = { name: 'rnd', method: 'random', run_cap: 3, seed: 7, metric: { name: 'score', goal: 'maximize' }, parameters: { x: { min: 0, max: 1 } } }
+    await req('POST', '/api/sweeps', w({ config }))
+    const body = w({ uuid: 'uuid-first-claim', host: 'gpu1', pid: 1 })
+    const first = await claim(req, 'rnd', 'uuid-first-claim', body)
+    const retry = await claim(req, 'rnd', 'uuid-first-claim', body)
+    expect(retry.body).toMatchObject({ duplicate: true, trial: first.body.trial })
+    const second = (await claim(req, 'rnd', 'uuid-second')).body.trial
+    const third = (await claim(req, 'rnd', 'uuid-third')).body.trial
+    expect((await claim(req, 'rnd', 'uuid-fourth')).body.trial).toBeNull() // run_cap 3
+    expect((await req('POST', `/api/sweeps/rnd/trials/${first.body.trial.number}/end`, w({ status: 'COMPLETE', value: 0.5 }))).status).toBe(200)
+    await req('POST', `/api/sweeps/rnd/trials/${second.number}/end`, w({ status: 'COMPLETE', value: 0.9 }))
+    await req('POST', `/api/sweeps/rnd/trials/${third.number}/end`, w({ status: 'FAILED', note: 'CUDA out of memory' }))
+    const view = (await req('GET', '/api/sweeps/rnd')).body
+    expect(view.sweep).toMatchObject({ trials: 3, complete: 2, failed: 1, best: { number: second.number, value: 0.9 } })
+    expect(JSON.stringify((await req('GET', `/api/experiments/${third.exp}`)).body)).toContain('CUDA out of memory')
+    expect((await req('GET', '/api/sweeps')).body.sweeps.map((s: { name: string }) => s.name)).toEqual(['rnd'])
+  })
+
+  it('fails a trial whose agent stopped beating at the next claim, unless it beats; stops; prunes by the median', async () => {
+    const { req, fresh } = await setup()
+    const config = {
+      name: 'med',
+      method: 'random',
+      metric: { name: 'loss', goal: 'minimize' },
+      parameters: { x: { min: 0, max: 1 } },
+      early_terminate: { type: 'median', n_startup_trials: 1 },
+    }
+    await req('POST', '/api/sweeps', w({ config }))
+    const a = (await claim(req, 'med', 'uuid-a')).body.trial
+    const b = (await claim(req, 'med', 'uuid-b')).body.trial
+    await fresh.sql('UPDATE experiments SET heartbeat_at = 0, updated_at = 0')
+    expect((await req('POST', `/api/sweeps/med/trials/${b.number}/heartbeat`)).status).toBe(200)
+    await claim(req, 'med', 'uuid-c')
+    const statuses = Object.fromEntries((await req('GET', '/api/sweeps/med')).body.trials.map((t: any) => [t.number, t.status]))
+    expect(statuses[a.number]).toBe('FAILED')
+    expect(statuses[b.number]).toBe('TRAINING')
+    // the pruner reads the points the server holds: b's loss is worse than a complete trial's at the same step
+    const logPoints = async (exp: string, values: number[]) =>
+      req('POST', `/api/experiments/${exp}/points`, w({ points: values.map((value, step) => ({ name: 'loss', step, value })) }))
+    await logPoints(a.exp, [0.5, 0.2])
+    await fresh.sql(`UPDATE experiments SET status = 'COMPLETE' WHERE name = $1`, [a.exp])
+    await logPoints(b.exp, [0.9, 0.8])
+    expect((await req('GET', `/api/sweeps/med/trials/${b.number}/prune`)).body.prune).toBe(true)
+    expect((await req('GET', `/api/sweeps/med/trials/${a.number}/prune`)).body.prune).toBe(false)
+    expect((await req('POST', '/api/sweeps/med/stop', w({}))).status).toBe(200)
+    expect((await claim(req, 'med', 'uuid-d')).body.trial).toBeNull()
+  })
+
+  it('refuses bad configs, unknown sweeps and trials, and writes by a read-only token', async () => {
+    const { req, fresh } = await setup()
+    await fresh.store.createToken('viewer', hashToken('viewer-token'), true)
+    const bad = await req('POST', '/api/sweeps', w({ config: { name: 'x', method: 'annealing', metric: { name: 'loss' }, parameters: {} } }))
+    expect(bad.status).toBe(400)
+    expect(bad.body.error.message).toMatch(/method/)
+    expect((await claim(req, 'nope', 'uuid-x')).status).toBe(404)
+    const config = { name: 'ok', method: 'random', metric: { name: 'loss' }, parameters: { x: { min: 0, max: 1 } } }
+    await req('POST', '/api/sweeps', w({ config }))
+    expect((await req('POST', '/api/sweeps', w({ config }))).body.error.message).toMatch(/already exists/)
+    expect((await req('POST', '/api/sweeps/ok/trials/9/end', w({ status: 'COMPLETE' }))).status).toBe(404)
+    expect((await req('POST', '/api/sweeps/ok/trials/x/end', w({ status: 'COMPLETE' }))).status).toBe(400)
+    expect((await req('POST', '/api/sweeps/ok/claim', w({ uuid: 'uuid-viewer' }), 'viewer-token')).status).toBe(403)
+    expect((await req('GET', '/api/sweeps/ok', undefined, 'viewer-token')).status).toBe(200)
+  })
+})
