@@ -1,16 +1,14 @@
 import type { Command } from 'commander'
-import { fileProblem } from '../../api/files.js'
-import { hasLiveSeries, similarSeries } from '../../api/series-lookup.js'
 import { MldbError, NotFoundError } from '../../errors.js'
 import type { FileRecord } from '../../store/types.js'
-import { openForRead, withDb } from '../db.js'
 import { UsageError } from '../errors.js'
 import { formatBytes, formatNumber } from '../format.js'
 import { color, colorStatus, out, printJson } from '../output.js'
+import { openReader, type Reader, withSource } from '../reader.js'
 
 type Checked = FileRecord & { problem: 'missing' | 'changed' | null }
 
-const check = (f: FileRecord | null): Checked | null => (f ? { ...f, problem: fileProblem(f) ?? null } : null)
+const check = (db: Reader, f: FileRecord | null): Checked | null => (f ? { ...f, problem: db.fileProblem(f) } : null)
 
 /** "a", "a or b", "a, b or c". */
 function orList(items: string[]): string {
@@ -30,7 +28,7 @@ function fileLine(label: string, f: Checked): string {
  * step and the final model beside it.
  */
 export function registerBest(program: Command): void {
-  withDb(program.command('best'))
+  withSource(program.command('best'))
     .description(
       'the experiment with the best value ever reached in a series (lowest for loss-like names, highest for accuracy-like ones), the file saved at that step and the final model',
     )
@@ -40,22 +38,22 @@ export function registerBest(program: Command): void {
     .option('-w, --where <filter>', 'only experiments matching a filter, e.g. "status = \'COMPLETE\'"')
     .option('-p, --project <name>', 'only this project')
     .option('--json', 'print JSON')
-    .action((series: string, opts: { db?: string; max?: boolean; min?: boolean; where?: string; project?: string; json?: boolean }) => {
+    .action(async (series: string, opts: { db?: string; server?: string; max?: boolean; min?: boolean; where?: string; project?: string; json?: boolean }) => {
       if (opts.max && opts.min) throw new UsageError('give --min or --max, not both')
       // 'metrics.' is optional, and so are the filter language's backticks (metrics.`top-1 acc`)
       const key = series.replace(/^metrics?\./i, '').replace(/^`([^`]*)`$/, '$1')
-      using db = openForRead(opts.db)
-      if (!hasLiveSeries(db, key)) {
-        const similar = similarSeries(db, key)
+      using db = openReader(opts)
+      if (!(await db.hasSeries(key))) {
+        const similar = await db.similarSeries(key)
         const hint = similar.length ? `did you mean ${orList(similar)}?` : 'see the series of one with `mldb show EXP`'
         throw new NotFoundError(`no experiment has a series "${key}"; ${hint}`, 'series', key)
       }
-      const best = db.bestExperiment(key, opts.max ? 'max' : opts.min ? 'min' : undefined, { where: opts.where, project: opts.project })
+      const best = await db.bestExperiment(key, opts.max ? 'max' : opts.min ? 'min' : undefined, { where: opts.where, project: opts.project })
       if (!best) throw new MldbError(`no experiment${opts.where || opts.project ? ' matching the filter' : ''} has a value in "${key}" that is not NaN`)
       const { bestFile, finalFile, step, mode } = best
-      const models = db.getFiles(best.name, { kind: 'model' }).map((f) => check(f) as Checked)
-      const atBest = check(bestFile)
-      const final = check(finalFile)
+      const models = (await db.modelFiles(best.name)).map((f) => check(db, f) as Checked)
+      const atBest = check(db, bestFile)
+      const final = check(db, finalFile)
       if (opts.json) {
         const { bestFile: _b, finalFile: _f, ...experiment } = best
         printJson({ series: key, mode, value: best.best, step, experiment, bestFile: atBest, finalFile: final, files: models })

@@ -1,20 +1,21 @@
 import type { Command } from 'commander'
 import type { ExperimentDetail } from '../../api/database.js'
-import { openForRead, withDb } from '../db.js'
 import { UsageError } from '../errors.js'
 import { duration, formatNumber, formatParam } from '../format.js'
 import { color, colorStatus, printJson, printTable } from '../output.js'
+import { openReader, withSource } from '../reader.js'
 
 /** `mldb compare A B ...`: params side by side with differences marked, then each series' last and best (min or max, as the series is optimised). */
 export function registerCompare(program: Command): void {
-  withDb(program.command('compare'))
+  withSource(program.command('compare'))
     .description('params side by side (differences marked with *), then the last and best value of each series')
     .argument('<experiments...>', 'two or more experiment names')
     .option('--json', 'print JSON')
-    .action((names: string[], opts: { db?: string; json?: boolean }) => {
+    .action(async (names: string[], opts: { db?: string; server?: string; json?: boolean }) => {
       if (names.length < 2) throw new UsageError('compare needs at least two experiments')
-      using db = openForRead(opts.db)
-      const exps: ExperimentDetail[] = names.map((n) => db.getExperiment(n))
+      using db = openReader(opts)
+      const exps: ExperimentDetail[] = []
+      for (const n of names) exps.push(await db.getExperiment(n))
       const paramKeys = [...new Set(exps.flatMap((e) => Object.keys(e.params)))].sort()
       const params = paramKeys.map((k) => {
         const values = exps.map((e) => (k in e.params ? e.params[k] : null))

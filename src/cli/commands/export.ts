@@ -1,12 +1,13 @@
 import { closeSync, openSync, renameSync, rmSync } from 'node:fs'
 import type { Command } from 'commander'
-import { exportRecords } from '../../api/export.js'
 import { exportMlflow } from '../../api/mlflow-export.js'
-import { CSV_COLUMNS, toCsvRow } from '../../api/records.js'
+import { CSV_COLUMNS, type ExportRecord, toCsvRow } from '../../api/records.js'
 import { toJson } from '../../json.js'
-import { openForRead, withDb } from '../db.js'
+import { openForRead } from '../db.js'
 import { fileWriteError, UsageError } from '../errors.js'
 import { progress } from '../progress.js'
+import { readTarget } from '../read-target.js'
+import { openReader, withSource } from '../reader.js'
 import { writeAll, writeStdout } from '../write-all.js'
 
 /** Text is written in chunks of about this many characters. */
@@ -14,17 +15,20 @@ const CHUNK = 1 << 20
 
 /** `mldb export`: every point in long form plus params, tags, files and history, as JSONL or CSV. */
 export function registerExport(program: Command): void {
-  withDb(program.command('export'))
+  withSource(program.command('export'))
     .description('write every point (experiment, project, series, split, step, time, value) plus params, tags, files and status history')
     .option('-w, --where <filter>', 'only experiments matching a filter')
     .option('-p, --project <name>', 'only this project')
     .option('-f, --format <format>', 'jsonl, csv, or mlflow (an MLflow file store folder; default: from --out, else jsonl)')
     .option('-o, --out <file>', 'write to a file instead of stdout')
     .argument('[dir]', 'with --format mlflow: the folder to write (same as --out)')
-    .action((dir: string | undefined, opts: { db?: string; where?: string; project?: string; format?: string; out?: string }) => {
+    .action(async (dir: string | undefined, opts: { db?: string; server?: string; where?: string; project?: string; format?: string; out?: string }) => {
       if (opts.format === 'mlflow') {
         const out = dir ?? opts.out
         if (!out) throw new UsageError('--format mlflow needs a folder: mldb export --format mlflow DIR')
+        // an MLflow store copies the recorded files, which live on the machines that logged them
+        if (readTarget(opts).kind === 'server')
+          throw new UsageError("--format mlflow reads a database file; give --db PATH (the server's own file on its host)")
         using db = openForRead(opts.db)
         const r = exportMlflow(db, out, { where: opts.where, project: opts.project })
         process.stderr.write(
@@ -35,8 +39,8 @@ export function registerExport(program: Command): void {
       if (dir !== undefined) throw new UsageError(`unexpected argument "${dir}"; write to a file with --out`)
       const format = opts.format ?? (opts.out?.toLowerCase().endsWith('.csv') ? 'csv' : 'jsonl')
       if (format !== 'csv' && format !== 'jsonl') throw new UsageError(`--format must be csv or jsonl, got "${format}"`)
-      using db = openForRead(opts.db)
-      const total = db.countExperiments({ where: opts.where, project: opts.project })
+      using db = openReader(opts)
+      const total = await db.countExperiments({ where: opts.where, project: opts.project })
       // to a temporary file renamed at the end, so a failed export leaves no half file
       const tmp = opts.out ? `${opts.out}.${process.pid}.tmp` : undefined
       let fd = 1
@@ -58,12 +62,16 @@ export function registerExport(program: Command): void {
       try {
         bar.start(total)
         if (format === 'csv') buffer += `${CSV_COLUMNS.join(',')}\n`
-        for (const r of exportRecords(db, { where: opts.where, project: opts.project }, () => bar.tick())) {
+        const add = (r: ExportRecord) => {
           if (r.record === 'experiment') experiments++
           else if (r.record === 'point') points++
           buffer += `${format === 'csv' ? toCsvRow(r) : toJson(r)}\n`
           if (buffer.length > CHUNK) flush()
         }
+        const records = db.exportRecords({ where: opts.where, project: opts.project }, () => bar.tick())
+        // a file's records come synchronously, as fast as before; a server's as its stream arrives
+        if (Symbol.iterator in records) for (const r of records) add(r)
+        else for await (const r of records) add(r)
         flush()
         bar.stop()
         if (tmp && opts.out) {

@@ -1,11 +1,12 @@
 import type { Command } from 'commander'
 import { ATTRIBUTE_NAMES, type Column, columnFor, defaultColumns } from '../columns.js'
-import { openForRead, withDb } from '../db.js'
 import { color, out, printJson, printTable } from '../output.js'
 import { parseCount, parseList } from '../parse.js'
+import { openReader, withSource } from '../reader.js'
 
 interface LsOptions {
   db?: string
+  server?: string
   project?: string
   status?: string
   where?: string
@@ -51,7 +52,7 @@ export function sortExpression(sort: string): string {
 
 /** `mldb ls`: experiments, newest first. */
 export function registerLs(program: Command): void {
-  withDb(program.command('ls'))
+  withSource(program.command('ls'))
     .description('list experiments, newest first, with their varied params and the latest value of each series')
     .option('-p, --project <name>', 'only this project')
     .option('-s, --status <status>', 'only this status (COMPLETE, FAILED, LOST, ...)')
@@ -61,8 +62,8 @@ export function registerLs(program: Command): void {
     .option('-c, --columns <list>', 'comma-separated columns: name,status,lr,valid/loss,tags.team,...')
     .option('--trash', 'list experiments in the trash instead')
     .option('--json', 'print JSON')
-    .action((opts: LsOptions) => {
-      using db = openForRead(opts.db)
+    .action(async (opts: LsOptions) => {
+      using db = openReader(opts)
       const query = {
         project: opts.project,
         status: opts.status,
@@ -70,12 +71,12 @@ export function registerLs(program: Command): void {
         orderBy: opts.sort ? sortExpression(opts.sort) : undefined,
         trashed: opts.trash ?? false,
       }
-      const rows = db.listExperiments({ ...query, limit: opts.limit === 0 ? undefined : opts.limit })
+      const rows = await db.listExperiments(query, opts.limit === 0 ? undefined : opts.limit)
       if (opts.json) {
         printJson(rows)
         return
       }
-      const total = opts.limit === 0 || rows.length < opts.limit ? rows.length : db.countExperiments(query)
+      const total = opts.limit === 0 || rows.length < opts.limit ? rows.length : await db.countExperiments(query)
       if (rows.length === 0) {
         process.stderr.write(opts.trash ? 'the trash is empty\n' : 'no experiments match\n')
         return

@@ -1,22 +1,21 @@
 import type { Command } from 'commander'
-import { fileProblem } from '../../api/files.js'
-import { openForRead, withDb } from '../db.js'
 import { duration, formatBytes, formatNumber, formatParam, relativeTime, sparkline } from '../format.js'
 import { color, colorStatus, out, printJson, printTable } from '../output.js'
+import { openReader, withSource } from '../reader.js'
 
 /** How many characters a sparkline in `mldb show` takes. */
 const SPARK_WIDTH = 24
 
 /** `mldb show EXP`: everything about one experiment; each series' best is its min or max, as the series is optimised. */
 export function registerShow(program: Command): void {
-  withDb(program.command('show'))
+  withSource(program.command('show'))
     .description('show one experiment: status history, params, tags, notes, series with sparklines, files')
     .argument('<experiment>', 'the experiment name')
     .option('--json', 'print JSON')
-    .action((exp: string, opts: { db?: string; json?: boolean }) => {
-      using db = openForRead(opts.db)
-      const d = db.getExperiment(exp)
-      const files = d.files.map((f) => ({ ...f, problem: fileProblem(f) ?? null }))
+    .action(async (exp: string, opts: { db?: string; server?: string; json?: boolean }) => {
+      using db = openReader(opts)
+      const d = await db.getExperiment(exp)
+      const files = d.files.map((f) => ({ ...f, problem: db.fileProblem(f) }))
       // each series says which way it is optimised, so its best is min or max
       const directions = new Map(Object.keys(d.series).map((k) => [k, db.seriesDirection(k)]))
       if (opts.json) {
@@ -58,11 +57,13 @@ export function registerShow(program: Command): void {
       }
       const series = Object.values(d.series)
       if (series.length) {
+        // a server answers each sparkline in its own request: ask for them all at once
+        const sparks = await Promise.all(series.map((s) => db.downsample(d.name, s.key, SPARK_WIDTH)))
         out()
         printTable(
           ['series', 'count', 'steps', 'last', 'best', 'min', 'max', 'trend'],
-          series.map((s) => {
-            const buckets = db.downsample(d.name, s.key, { buckets: SPARK_WIDTH })
+          series.map((s, i) => {
+            const buckets = sparks[i] ?? []
             const dir = directions.get(s.key) ?? 'min'
             return [
               s.key,
