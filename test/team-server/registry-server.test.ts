@@ -9,6 +9,8 @@ import { tempDir } from '../helpers/tmp.js'
 import { BACKENDS } from './backends.js'
 
 const START = 'start-token-for-tests'
+// biome-ignore lint/suspicious/noExplicitAny: the answers' JSON, read field by field in assertions
+type J = any
 
 describe.each(BACKENDS)('the model registry on mldb server ($name)', (backend) => {
   async function setup() {
@@ -24,7 +26,7 @@ describe.each(BACKENDS)('the model registry on mldb server ($name)', (backend) =
       }
       const res = await app.request(path, { method, headers, body: payload })
       const text = await res.text()
-      return { status: res.status, body: (text.startsWith('{') ? parseJsonNumbers(text) : { text }) as Record<string, any> }
+      return { status: res.status, body: (text.startsWith('{') ? parseJsonNumbers(text) : { text }) as Record<string, J> }
     }
     return { fresh, req }
   }
@@ -65,7 +67,7 @@ describe.each(BACKENDS)('the model registry on mldb server ($name)', (backend) =
     expect((await req('GET', '/api/models/iris/versions/latest')).body.version.version).toBe(2)
     const model = await req('GET', '/api/models/iris')
     expect(model.body.versions.map((v: { version: number }) => v.version)).toEqual([1, 2])
-    expect(model.body.history.map((h: any) => [h.alias, h.from, h.to, h.who])).toEqual([
+    expect(model.body.history.map((h: J) => [h.alias, h.from, h.to, h.who])).toEqual([
       ['staging', null, 1, 'ann@gpu1'],
       ['champion', null, 2, 'bob@gpu2'],
       ['staging', 1, null, 'ann@gpu1'],

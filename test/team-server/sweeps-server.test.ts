@@ -8,6 +8,8 @@ import { tempDir } from '../helpers/tmp.js'
 import { BACKENDS } from './backends.js'
 
 const START = 'start-token-for-tests'
+// biome-ignore lint/suspicious/noExplicitAny: the answers' JSON, read field by field in assertions
+type J = any
 
 describe.each(BACKENDS)('sweeps on mldb server ($name)', (backend) => {
   async function setup() {
@@ -18,7 +20,7 @@ describe.each(BACKENDS)('sweeps on mldb server ($name)', (backend) => {
       if (body !== undefined) headers['content-type'] = 'application/json'
       const res = await app.request(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
       const text = await res.text()
-      return { status: res.status, body: (text.startsWith('{') ? parseJsonNumbers(text) : { text }) as Record<string, any> }
+      return { status: res.status, body: (text.startsWith('{') ? parseJsonNumbers(text) : { text }) as Record<string, J> }
     }
     return { fresh, req }
   }
@@ -85,7 +87,7 @@ describe.each(BACKENDS)('sweeps on mldb server ($name)', (backend) => {
     await fresh.sql('UPDATE experiments SET heartbeat_at = 0, updated_at = 0')
     expect((await req('POST', `/api/sweeps/med/trials/${b.number}/heartbeat`)).status).toBe(200)
     await claim(req, 'med', 'uuid-c')
-    const statuses = Object.fromEntries((await req('GET', '/api/sweeps/med')).body.trials.map((t: any) => [t.number, t.status]))
+    const statuses = Object.fromEntries((await req('GET', '/api/sweeps/med')).body.trials.map((t: J) => [t.number, t.status]))
     expect(statuses[a.number]).toBe('FAILED')
     expect(statuses[b.number]).toBe('TRAINING')
     // the pruner reads the points the server holds: b's loss is worse than a complete trial's at the same step
