@@ -23,7 +23,7 @@ from urllib.parse import quote, urlsplit
 from .config import config_file_path, read_config_file
 from .connection import open_sqlite
 from .errors import ConfigError
-from .sync_plan import UUID_TAG, add_experiment, apply_ack, points_body, count_after, experiments, plan_experiment, series_state
+from .sync_plan import UUID_TAG, add_experiment, apply_ack, count_after, experiments, late_count, mark_sent, plan_experiment, points_body, series_state
 
 LEASE_MS = 15000
 MAX_BACKOFF_S = 5.0
@@ -224,6 +224,7 @@ class Sender:
                         "INSERT INTO sync_outbox (server, seq, method, path, body, ack) VALUES (?, ?, 'POST', ?, ?, ?)",
                         (self.server, first + i, path, json.dumps(b, allow_nan=False), json.dumps(ack)),
                     )
+                    mark_sent(self.conn, self.server, ack)
                 return len(writes)
 
             if self._tx(plan) == 0:
@@ -260,7 +261,7 @@ class Sender:
             up = self._upload(ack["upload"])
             if up.kind in ("retry", "auth"):
                 return up
-        r = self._request(method, path, points_body(self.conn, ack, body) if ack["t"] == "points" else body)
+        r = self._request(method, path, points_body(self.conn, self.server, ack, body) if ack["t"] in ("points", "late") else body)
         if r.kind != "ok":
             return r
         if ack["t"] == "create":
@@ -293,6 +294,8 @@ class Sender:
         self.sent_writes += 1
         if ack["t"] == "points":
             self.sent_points += sum(s[3] for s in ack["series"])
+        elif ack["t"] == "late":
+            self.sent_points += len(ack["keys"])
         return r
 
     def _failed(self, r):
@@ -336,13 +339,14 @@ class Sender:
         waiting, creating = {}, set()
         for _, _, _, _, ack_text, error in self._outbox():
             ack = json.loads(ack_text)
-            if error is None and ack["t"] != "points":
+            if error is None and ack["t"] not in ("points", "late"):
                 waiting[ack["e"]] = waiting.get(ack["e"], 0) + 1
             if ack["t"] == "create":
                 creating.add(ack["e"])
         out, points, writes = [], 0, 0
         for e in experiments(self.conn, self.server, None):
             n = sum(count_after(self.conn, sid, step, seq) for sid, _, _, step, seq in series_state(self.conn, self.server, e["id"]))
+            n += late_count(self.conn, self.server, e["id"])
             w = waiting.get(e["id"], 0) + (0 if (e["sync"] and e["sync"]["created"]) or e["id"] in creating else 1)
             if n or w:
                 out.append({"name": e["name"], "points": n, "writes": w})

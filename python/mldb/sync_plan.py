@@ -150,22 +150,67 @@ def plan_experiment(conn, server, exp, max_upload_bytes):
         start.append([step, seq])
     if series:
         out.append((_exp_path(name, "points"), {}, {"t": "points", "e": exp["id"], "series": series, "from": start}, None))
+    # Points logged behind what was already sent (noted by the points_behind_sync trigger) go by their keys.
+    late = conn.execute(
+        """SELECT l.series_id, l.step, l.seq FROM sync_late l JOIN series s ON s.id = l.series_id
+           WHERE l.server = ? AND s.experiment_id = ? ORDER BY l.series_id, l.step, l.seq LIMIT ?""",
+        (server, exp["id"], POINTS_PER_WRITE),
+    ).fetchall()
+    if late:
+        out.append((_exp_path(name, "points"), {}, {"t": "late", "e": exp["id"], "keys": [list(k) for k in late]}, None))
     return out
 
 
-def points_body(conn, ack, stored):
-    """The body of a points write, read back from its range: the same points each time it is sent."""
+def mark_sent(conn, server, ack):
+    """Records the frontier of a points write handed to the outbox (see SyncRows.markSent in
+    src/sync/sync-rows.ts): from then on the points_behind_sync trigger notes later points behind it."""
+    if ack["t"] != "points":
+        return
+    for sid, step, seq, _ in ack["series"]:
+        conn.execute(
+            """INSERT INTO sync_series (server, series_id, step, seq, count, sent_step, sent_seq) VALUES (?, ?, -1, -1, 0, ?, ?)
+               ON CONFLICT (server, series_id) DO UPDATE SET sent_step = excluded.sent_step, sent_seq = excluded.sent_seq""",
+            (server, sid, step, seq),
+        )
+
+
+def late_count(conn, server, exp_id):
+    return conn.execute(
+        "SELECT count(*) FROM sync_late l JOIN series s ON s.id = l.series_id WHERE l.server = ? AND s.experiment_id = ?", (server, exp_id)
+    ).fetchone()[0]
+
+
+def points_body(conn, server, ack, stored):
+    """The body of a points write, read back from the outbox row's ack: the same points each
+    time it is sent. A range write holds the points after ``from`` up to its last key, less
+    those noted late since (a late write sends them)."""
     body = json.loads(stored)
     points = []
-    for (sid, _, _, n), (step, seq) in zip(ack["series"], ack["from"]):
-        s = conn.execute("SELECT name, split FROM series WHERE id = ?", (sid,)).fetchone()
-        if s is None:
-            continue
-        for p in conn.execute(
-            "SELECT step, seq, time, value FROM points WHERE series_id = ? AND (step > ? OR (step = ? AND seq > ?)) ORDER BY step, seq LIMIT ?",
-            (sid, step, step, seq, n),
-        ):
+    names = {}
+
+    def name_of(sid):
+        if sid not in names:
+            names[sid] = conn.execute("SELECT name, split FROM series WHERE id = ?", (sid,)).fetchone()
+        return names[sid]
+
+    def push(sid, p):
+        s = name_of(sid)
+        if s is not None and p is not None:
             points.append({"name": s[0], "split": s[1], "step": p[0], "value": wire_value(p[3]), "time": p[2]})
+
+    if ack["t"] == "late":
+        for sid, step, seq in ack["keys"]:
+            push(sid, conn.execute("SELECT step, seq, time, value FROM points WHERE series_id = ? AND step = ? AND seq = ?", (sid, step, seq)).fetchone())
+    else:
+        for (sid, last_step, last_seq, _), (step, seq) in zip(ack["series"], ack["from"]):
+            for p in conn.execute(
+                """SELECT step, seq, time, value FROM points p
+                   WHERE series_id = ? AND (step > ? OR (step = ? AND seq > ?)) AND (step < ? OR (step = ? AND seq <= ?))
+                     AND NOT EXISTS (SELECT 1 FROM sync_late l WHERE l.server = ? AND l.series_id = p.series_id AND l.step = p.step AND l.seq = p.seq)
+                   ORDER BY step, seq""",
+                (sid, step, step, seq, last_step, last_step, last_seq, server),
+            ).fetchall():
+                push(sid, p)
     body["points"] = points
     return json.dumps(body, allow_nan=False)
 
@@ -196,7 +241,10 @@ def apply_ack(conn, server, ack):
     elif t == "points":
         for sid, step, seq, n in ack["series"]:
             conn.execute(
-                """INSERT INTO sync_series (server, series_id, step, seq, count) VALUES (?, ?, ?, ?, ?)
+                """INSERT INTO sync_series (server, series_id, step, seq, count, sent_step, sent_seq) VALUES (?, ?, ?, ?, ?, ?, ?)
                    ON CONFLICT (server, series_id) DO UPDATE SET step = excluded.step, seq = excluded.seq, count = count + excluded.count""",
-                (server, sid, step, seq, n),
+                (server, sid, step, seq, n, step, seq),
             )
+    elif t == "late":
+        for sid, step, seq in ack["keys"]:
+            conn.execute("DELETE FROM sync_late WHERE server = ? AND series_id = ? AND step = ? AND seq = ?", (server, sid, step, seq))

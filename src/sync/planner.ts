@@ -27,6 +27,7 @@ export type Ack =
   | { t: 'notes'; e: number; notes: string }
   | { t: 'file'; e: number; id: number; upload?: { path: string; size: number; sha256: string } }
   | { t: 'points'; e: number; series: [id: number, step: number, seq: number, n: number][]; from: [step: number, seq: number][] }
+  | { t: 'late'; e: number; keys: [id: number, step: number, seq: number][] }
 
 const expPath = (name: string, what: string) => `/api/experiments/${encodeURIComponent(name)}/${what}`
 
@@ -126,24 +127,32 @@ export function planExperiment(rows: SyncRows, exp: LocalExperiment, o: { maxUpl
     from.push([s.step, s.seq])
   }
   if (series.length) out.push({ method: 'POST', path: expPath(name, 'points'), body: {}, ack: { t: 'points', e: exp.id, series, from } })
+  // Points logged behind what was already sent (noted by the points_behind_sync trigger) go by their keys.
+  const late = rows.lateKeys(exp.id, POINTS_PER_WRITE)
+  if (late.length) out.push({ method: 'POST', path: expPath(name, 'points'), body: {}, ack: { t: 'late', e: exp.id, keys: late } })
   return out
 }
 
 /**
- * The body of a points write, read back from its range: the same points every
- * time it is sent (steps are logged in increasing order; see docs/schema.md).
+ * The body of a points write, read back from the outbox row's ack: the same points every
+ * time it is sent. A range write holds the points after `from` up to its last key, less
+ * those the points_behind_sync trigger noted as late since (a late write sends them).
  *
  * @example transport.send('POST', path, pointsBody(rows, ack, row.body))
  */
-export function pointsBody(rows: SyncRows, ack: Extract<Ack, { t: 'points' }>, stored: string): string {
+export function pointsBody(rows: SyncRows, ack: Extract<Ack, { t: 'points' | 'late' }>, stored: string): string {
   const points: Record<string, unknown>[] = []
-  ack.series.forEach(([id, , , n], i) => {
-    const [step, seq] = ack.from[i] ?? [-1, -1]
-    const s = rows.seriesName(id)
-    if (!s) return
-    const got: LocalPoint[] = rows.pointsAfter(id, step, seq, n)
-    for (const p of got) points.push({ name: s.name, split: s.split, step: p.step, value: wireValue(p.value), time: p.time })
-  })
+  const push = (s: { name: string; split: string } | undefined, p: LocalPoint | undefined) => {
+    if (s && p) points.push({ name: s.name, split: s.split, step: p.step, value: wireValue(p.value), time: p.time })
+  }
+  if (ack.t === 'late') {
+    for (const [id, step, seq] of ack.keys) push(rows.seriesName(id), rows.point(id, step, seq))
+  } else {
+    ack.series.forEach(([id, lastStep, lastSeq], i) => {
+      const s = rows.seriesName(id)
+      for (const p of rows.pointsInRange(id, ack.from[i] ?? [-1, -1], [lastStep, lastSeq])) push(s, p)
+    })
+  }
   return JSON.stringify({ ...(JSON.parse(stored) as Record<string, unknown>), points })
 }
 
@@ -174,6 +183,9 @@ export function applyAck(rows: SyncRows, ack: Ack): void {
       break
     case 'points':
       for (const [id, step, seq, n] of ack.series) rows.ackSeries(id, step, seq, n)
+      break
+    case 'late':
+      for (const [id, step, seq] of ack.keys) rows.ackLate(id, step, seq)
       break
   }
 }

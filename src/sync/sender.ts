@@ -148,6 +148,7 @@ export class Sender {
         for (const w of writes) {
           const body = JSON.stringify({ client: this.client, seq, ...w.body })
           this.rows.addOutbox(seq++, w.method, w.path, body, JSON.stringify(w.ack))
+          if (w.ack.t === 'points') for (const [id, step, sq] of w.ack.series) this.rows.markSent(id, step, sq)
         }
         return writes.length
       })
@@ -192,7 +193,7 @@ export class Sender {
       // Too large for the server, or the file changed: the record goes without its bytes.
       if (up.kind === 'retry' || up.kind === 'auth') return up
     }
-    const r = await this.transport.send(method, path, ack.t === 'points' ? pointsBody(this.rows, ack, body) : body)
+    const r = await this.transport.send(method, path, ack.t === 'points' || ack.t === 'late' ? pointsBody(this.rows, ack, body) : body)
     if (r.kind !== 'ok') return r
     if (ack.t === 'create') {
       // The server leaves an existing experiment as is: check that it holds ours, never merge two silently.
@@ -219,6 +220,7 @@ export class Sender {
     if (!first) return r
     this.sentWrites++
     if (ack.t === 'points') for (const s of ack.series) this.sentPoints += s[3]
+    if (ack.t === 'late') this.sentPoints += ack.keys.length
     return r
   }
 
@@ -278,7 +280,7 @@ export class Sender {
     const creating = new Set<number>()
     for (const row of outbox) {
       const ack = JSON.parse(row.ack) as Ack
-      if (row.error === null && ack.t !== 'points') waiting.set(ack.e, (waiting.get(ack.e) ?? 0) + 1)
+      if (row.error === null && ack.t !== 'points' && ack.t !== 'late') waiting.set(ack.e, (waiting.get(ack.e) ?? 0) + 1)
       if (ack.t === 'create') creating.add(ack.e)
     }
     let points = 0
@@ -286,6 +288,7 @@ export class Sender {
     for (const e of this.rows.experiments(undefined)) {
       let n = 0
       for (const s of this.rows.series(e.id)) n += this.rows.countAfter(s.id, s.step, s.seq)
+      n += this.rows.lateCount(e.id)
       const w = (waiting.get(e.id) ?? 0) + (e.sync?.created || creating.has(e.id) ? 0 : 1)
       if (n > 0 || w > 0) experiments.push({ name: e.name, points: n, writes: w })
       points += n

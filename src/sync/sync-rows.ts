@@ -216,17 +216,6 @@ export class SyncRows {
     ).all(this.server, experimentId) as SyncedSeries[]
   }
 
-  /** Points past the last acknowledged one, in (step, seq) order. */
-  pointsAfter(seriesId: number, step: number, seq: number, limit: number): LocalPoint[] {
-    return this.st('SELECT step, seq, time, value FROM points WHERE series_id = ? AND (step > ? OR (step = ? AND seq > ?)) ORDER BY step, seq LIMIT ?').all(
-      seriesId,
-      step,
-      step,
-      seq,
-      limit,
-    ) as LocalPoint[]
-  }
-
   /**
    * The key of the last of (at most) `limit` points past (step, seq), and how many that is,
    * from one statement: two would let points committed in between make the count and the key disagree.
@@ -253,8 +242,60 @@ export class SyncRows {
 
   ackSeries(seriesId: number, step: number, seq: number, n: number): void {
     this.st(
-      `INSERT INTO sync_series (server, series_id, step, seq, count) VALUES (?, ?, ?, ?, ?)
+      `INSERT INTO sync_series (server, series_id, step, seq, count, sent_step, sent_seq) VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (server, series_id) DO UPDATE SET step = excluded.step, seq = excluded.seq, count = count + excluded.count`,
-    ).run(this.server, seriesId, step, seq, n)
+    ).run(this.server, seriesId, step, seq, n, step, seq)
+  }
+
+  /**
+   * Records the frontier of a points write handed to the outbox, before it is acknowledged:
+   * from then on the points_behind_sync trigger (migration 010) notes any point logged at
+   * or behind it in sync_late, and the sender sends those by their keys.
+   */
+  markSent(seriesId: number, step: number, seq: number): void {
+    this.st(
+      `INSERT INTO sync_series (server, series_id, step, seq, count, sent_step, sent_seq) VALUES (?, ?, -1, -1, 0, ?, ?)
+       ON CONFLICT (server, series_id) DO UPDATE SET sent_step = excluded.sent_step, sent_seq = excluded.sent_seq`,
+    ).run(this.server, seriesId, step, seq)
+  }
+
+  /** The points of a range write: after `from`, up to and including `to`, less those noted late (sent apart). */
+  pointsInRange(seriesId: number, from: [number, number], to: [number, number]): LocalPoint[] {
+    return this.st(
+      `SELECT step, seq, time, value FROM points p
+       WHERE series_id = ? AND (step > ? OR (step = ? AND seq > ?)) AND (step < ? OR (step = ? AND seq <= ?))
+         AND NOT EXISTS (SELECT 1 FROM sync_late l WHERE l.server = ? AND l.series_id = p.series_id AND l.step = p.step AND l.seq = p.seq)
+       ORDER BY step, seq`,
+    ).all(seriesId, from[0], from[0], from[1], to[0], to[0], to[1], this.server) as LocalPoint[]
+  }
+
+  /** Keys of an experiment's points logged behind what was sent (at most `limit`). */
+  lateKeys(experimentId: number, limit: number): [number, number, number][] {
+    return this.st(
+      `SELECT l.series_id, l.step, l.seq FROM sync_late l JOIN series s ON s.id = l.series_id
+       WHERE l.server = ? AND s.experiment_id = ? ORDER BY l.series_id, l.step, l.seq LIMIT ?`,
+    )
+      .raw()
+      .all(this.server, experimentId, limit) as [number, number, number][]
+  }
+
+  /** How many of an experiment's late points wait to be sent. */
+  lateCount(experimentId: number): number {
+    return (
+      this.st('SELECT count(*) AS n FROM sync_late l JOIN series s ON s.id = l.series_id WHERE l.server = ? AND s.experiment_id = ?').get(
+        this.server,
+        experimentId,
+      ) as { n: number }
+    ).n
+  }
+
+  /** One stored point by its key. */
+  point(seriesId: number, step: number, seq: number): LocalPoint | undefined {
+    return this.st('SELECT step, seq, time, value FROM points WHERE series_id = ? AND step = ? AND seq = ?').get(seriesId, step, seq) as LocalPoint | undefined
+  }
+
+  /** Forgets a late point once the server acknowledged it. */
+  ackLate(seriesId: number, step: number, seq: number): void {
+    this.st('DELETE FROM sync_late WHERE server = ? AND series_id = ? AND step = ? AND seq = ?').run(this.server, seriesId, step, seq)
   }
 }

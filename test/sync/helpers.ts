@@ -84,7 +84,13 @@ export async function startTeamServer(root: string, db = join(root, 'server', 't
 
 /** GET a JSON route of the server. */
 export async function getJson(s: TeamServer, path: string): Promise<{ status: number; json: Record<string, unknown> }> {
-  const res = await fetch(new URL(path, s.url), { headers: { authorization: `Bearer ${s.token}` } })
+  const get = () => fetch(new URL(path, s.url), { headers: { authorization: `Bearer ${s.token}` } })
+  // A kept-alive socket the server closes as fetch reuses it fails with "other side closed"
+  // (UND_ERR_SOCKET) on a loaded machine; a GET is safe to ask again once.
+  const res = await get().catch((e: Error & { cause?: { code?: string } }) => {
+    if (e.cause?.code !== 'UND_ERR_SOCKET') throw e
+    return get()
+  })
   return { status: res.status, json: (await res.json()) as Record<string, unknown> }
 }
 

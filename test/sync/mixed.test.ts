@@ -2,7 +2,6 @@
 // a TypeScript and a Python process log into at once (their two senders share
 // the file's lease and outbox): every value reaches the server once.
 import { rmSync } from 'node:fs'
-import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { Database } from '../../src/index.js'
 import { buildCli } from '../cli/helpers.js'
@@ -50,7 +49,7 @@ describe('TypeScript and Python clients mixed', () => {
     }
     // The file both processes logged into keeps every value too (a second connection in one
     // process once stripped the other's SQLite locks, and a closing process deleted the -wal).
-    using local = new Database({ path: join(shared.home, '.mldb', 'mldb.db') })
+    using local = new Database({ path: shared.db })
     for (const name of ['shared-ts', 'shared-py']) expect(local.getMetricValues(name, 'acc')).toHaveLength(4000)
     for (const m of [shared, machine(root, 'py-only')]) {
       const pending = JSON.parse(onMachine(m, ['sync', '--pending', '--json'], env).stdout) as { points: number; writes: number }
