@@ -17,12 +17,13 @@ from .filter_text import is_blank
 from .exp_name import first_free_name
 from .files import check_kind, sha256_file, stat_file
 from .durability import SYNCHRONOUS, check_durability, configured_durability
-from .points import BLOCK_SIZE, OPEN_TAILS, PointWriter, StaleIdError, from_sql
+from .points import BLOCK_SIZE, OPEN_TAILS, PointWriter, from_sql
 from .registry import Registry
 from .stored_json import decode_stored_json, stored_json_columns_sql
 from .sync import start_sync
 from .sql_files import sql
 from .sqlite_errors import map_sqlite_errors
+from .transactions import Transaction, Transactions
 from .wal_guard import WalGuard
 from .validate import (
     MAX_SAFE_INTEGER,
@@ -128,8 +129,9 @@ class Database:
     ``cursor`` is a plain ``sqlite3`` cursor for raw SQL (the seed's ``STATUS``,
     ``LOSS``, ``METRICS``, ``FILES`` views); what a script writes through it is
     committed when the ``with`` block ends cleanly (or at ``commit()``) and rolled
-    back on an exception. While such writes are uncommitted, API calls that write
-    raise MldbError rather than join them (they would not be durable).
+    back on an exception. Inside a transaction the caller opened (``with
+    db.transaction():``, or uncommitted writes through ``cursor``) API calls join
+    it, each in a savepoint: they are durable when that transaction commits.
 
     Example::
 
@@ -158,6 +160,7 @@ class Database:
         self._writer = PointWriter(self.connection)
         # Checkpoints the -wal when sustained writing has grown it past its limit.
         self._wal_guard = WalGuard(self.connection, self.path, self._busy_timeout_s * 1000)
+        self._tx = Transactions(self.connection, self._forget, self._wal_guard.after_commit)
         self._exp_ids = {}
         self._series_ids = {}
         # Per series this connection logs into: how many points lie past blocked_until (when to fold its tail).
@@ -249,46 +252,42 @@ class Database:
             if not is_busy(e) and "readonly" not in str(e):
                 raise
 
+    def _write(self, fn):
+        """Runs fn as one write: BEGIN IMMEDIATE (retried while another process holds the
+        lock), or a savepoint of the transaction the caller opened (transactions.py)."""
+        self._open()
+        return self._tx.write(fn)
+
     def _no_script_transaction(self):
         """Refuses to write while the script's own writes through ``cursor`` are
-        uncommitted: joining them would make the API call as undurable as they are
-        (lost on a crash, undone by rollback), against the promise that every
-        logged value is on disk when the call returns."""
+        uncommitted outside ``db.transaction()`` (a Run asks before it ends)."""
         self._open()
         if self.connection.in_transaction:
-            raise MldbError(
-                "db.cursor has uncommitted changes; call db.commit() (or db.rollback()) before logging with the API,"
-                " so each logged value is durable"
-            )
+            self._tx.refuse_script_transaction()
 
-    def _write(self, fn):
-        """Runs fn in BEGIN IMMEDIATE (retrying while another process holds the lock)."""
-        self._no_script_transaction()
-        conn = self.connection
+    def transaction(self):
+        """A write transaction for several calls: everything written inside the ``with``
+        block (API calls and ``cursor`` SQL) lands when it ends cleanly, or none of it
+        when it raises. An API call inside that raises undoes only its own rows (a
+        savepoint), so a caught ValidationError leaves the rest. Nested blocks are
+        savepoints. Values logged inside are durable once the outermost block commits.
 
-        def attempt():
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                result = fn()
-                conn.execute("COMMIT")
-                self._wal_guard.after_commit()
-                return result
-            except BaseException:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
-                self._forget()
-                raise
+        Example::
 
-        try:
-            return with_busy_retry(conn, attempt)
-        except StaleIdError:
-            # A series id we had cached is gone (its experiment purged): once more, from the names.
-            return with_busy_retry(conn, attempt)
-        except sqlite3.IntegrityError as e:
-            # Another process may have purged an experiment we had cached.
-            if "FOREIGN KEY" not in str(e):
-                raise
-            return with_busy_retry(conn, attempt)
+            with db.transaction():
+                db.set_params(exp, {'lr': 0.1})
+                db.log_batch(exp, points)
+                db.set_exp_status(exp, 'COMPLETE')
+        """
+        self._open()
+        return Transaction(self)
+
+    def _begin_transaction(self):
+        self._open()
+        return self._tx.begin()
+
+    def _end_transaction(self, scope, failed):
+        self._tx.end(scope, failed)
 
     # ------------------------------------------------------------ experiments
 

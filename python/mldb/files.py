@@ -24,6 +24,8 @@ def stat_file(path):
         path = os.fspath(path)
     if not isinstance(path, str) or path.strip() == "":
         raise ValidationError("file path must be a non-empty string, got %r" % (path,), "path")
+    if "\x00" in path:
+        raise ValidationError("file path must not contain a NUL character, got %r" % (path,), "path")
     full = os.path.abspath(path)
     try:
         st = os.stat(full)

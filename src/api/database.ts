@@ -1,9 +1,10 @@
 import { hostname } from 'node:os'
 import type { Statement } from 'better-sqlite3'
 import { resolveDbPath } from '../config.js'
-import { DatabaseError, MldbError, NotFoundError, ValidationError } from '../errors.js'
+import { DatabaseBusyError, DatabaseError, MldbError, NotFoundError, ValidationError } from '../errors.js'
 import { compileFilter, isBlankFilter, parseSeriesKey, seriesField } from '../query/filter.js'
 import { Registry } from '../registry/registry.js'
+import { type RegistryApi, routedRegistry } from '../registry/routed-registry.js'
 import type { AliasChange, ModelCheck, ModelVersion, RegisteredModel, RegisterModelOptions } from '../registry/types.js'
 import { busySeconds, openSqlite, type Sqlite, withBusyRetry } from '../store/connection.js'
 import { prepareAllowingDoubleQuotedStrings } from '../store/double-quoted-strings.js'
@@ -17,9 +18,9 @@ import { ParamRows } from '../store/param-rows.js'
 import { BLOCK_SIZE, foldTails, fromSql, type NewPoint, type Point, type PointWriter, pointWriter, StaleIdError } from '../store/points.js'
 import { firstStepWithValue } from '../store/series-lookup.js'
 import { SeriesRows } from '../store/series-rows.js'
-import { mapSqliteErrors, sqliteError } from '../store/sqlite-errors.js'
+import { mapSqliteErrors, sqliteCode, sqliteError } from '../store/sqlite-errors.js'
 import { decodeStoredJson } from '../store/stored-json.js'
-import { TransactionStatements } from '../store/transaction.js'
+import { immediateTransactions, type Transact } from '../store/transaction.js'
 import type { ExperimentSummary, FileRecord, Json, SeriesSummary, StatusChange } from '../store/types.js'
 import { WalGuard } from '../store/wal-guard.js'
 import { createSweep, getSweep, listSweeps, type Sweep, type SweepSummary } from '../sweep/sweep.js'
@@ -29,6 +30,8 @@ import { checkDirections, configuredDirections, type Direction, type Directions,
 import { checkDurability, configuredDurability, type Durability, SYNCHRONOUS } from './durability.js'
 import { firstFreeName } from './exp-name.js'
 import { checkKind, type FileKind, fileProblem, sha256File, statFile } from './files.js'
+import { Heartbeats } from './heartbeats.js'
+import { IdCache } from './id-cache.js'
 import { type HistogramInput, type ImageInput, logHistogram, logImage, logTable, type TableInput } from './media.js'
 import { Run, type StartRunOptions } from './run.js'
 import {
@@ -106,10 +109,6 @@ export interface ExperimentDetail extends ExperimentSummary {
 
 const FINAL = new Set(['COMPLETE', 'FAILED', 'KILLED', 'PRUNED'])
 const ACTIVE = new Set(['TRAINING', 'VALIDATING'])
-/** How often plain logging calls refresh the heartbeat of their experiment. */
-const HEARTBEAT_EVERY_MS = 10_000
-/** How often an experiment set active by this connection beats on its own. */
-const HEARTBEAT_TIMER_MS = 15_000
 
 /**
  * The model database: one SQLite file, safe for many processes at once.
@@ -128,20 +127,20 @@ export class Database {
   private readonly writer: PointWriter | undefined
   /** checkpoints the -wal when sustained writing has grown it past its limit */
   private readonly walGuard: WalGuard | undefined
-  private readonly expIds = new Map<string, number>()
-  private readonly seriesIds = new Map<string, number>()
-  /** Per series this connection logs into: how many points lie past blocked_until (when to fold its tail). */
-  private readonly pastBlocked = new Map<number, number>()
-  private readonly beats = new Map<number, number>()
-  /** Background heartbeats of experiments this connection set active, by name. */
-  private readonly beaters = new Map<string, NodeJS.Timeout>()
+  /** ids of experiments and series this connection writes to, and each series' points past its last block */
+  private readonly ids = new IdCache()
+  /** when this connection last beat each experiment, and the timers of those it holds active */
+  private readonly heartbeats: Heartbeats
+  /** how many of our own transactions are open (write, db.transaction): their rollback, not each nested call, drops the cached ids */
+  private ownTransactions = 0
   // The SQL lives in src/store; each of these prepares its statements once, on first use.
-  private readonly tx: TransactionStatements
+  private readonly transact: Transact
   private readonly expRows: ExperimentRows
   private readonly seriesRows: SeriesRows
   private readonly paramRows: ParamRows
   private readonly fileRows: FileRows
-  private readonly registry: Registry
+  /** the local registry, or the team server's when one is configured (src/registry/routed-registry.ts) */
+  private readonly registry: RegistryApi
   private closed = false
   /** the background sender to a team server, when one is configured */
   private readonly sync: { close(): void } | undefined
@@ -172,12 +171,13 @@ export class Database {
     if (this.durability === 'power') this.sqlite.pragma(`synchronous = ${SYNCHRONOUS.power}`)
     this.writer = options.readonly ? undefined : pointWriter(this.sqlite)
     this.walGuard = options.readonly ? undefined : new WalGuard(this.sqlite, this.path, this.busyTimeoutMs)
-    this.tx = new TransactionStatements(this.sqlite)
+    this.transact = immediateTransactions(this.sqlite)
+    this.heartbeats = new Heartbeats((name) => this.timerBeat(name))
     this.expRows = new ExperimentRows(this.sqlite)
     this.seriesRows = new SeriesRows(this.sqlite)
     this.paramRows = new ParamRows(this.sqlite)
     this.fileRows = new FileRows(this.sqlite)
-    this.registry = new Registry({
+    const localRegistry = new Registry({
       sqlite: this.sqlite,
       path: this.path,
       assertOpen: () => this.open(),
@@ -185,6 +185,7 @@ export class Database {
       experimentId: (name) => this.expId(name),
       bestExperiment: (series, goal, o) => this.bestExperiment(series, goal, o)?.name,
     })
+    this.registry = routedRegistry(localRegistry, options, this.path)
     this.sync = options.readonly || this.path === ':memory:' ? undefined : startSyncFor(this.path, options)
   }
 
@@ -193,49 +194,93 @@ export class Database {
   }
 
   /**
-   * Runs fn in BEGIN IMMEDIATE, retrying while another process holds the lock.
-   * Plain prepared BEGIN/COMMIT rather than better-sqlite3's transaction()
-   * wrapper: the wrapper is built per call, and this is the hot path of logging.
+   * Runs fn as one write transaction: better-sqlite3's `BEGIN IMMEDIATE`,
+   * retried while another process holds the lock. Inside a transaction the
+   * caller opened (db.transaction(), or one on db.sqlite) it is a savepoint of
+   * it: a refused call undoes only its own rows, and the caller's commit makes
+   * the rest durable (docs/schema.md, "Transactions").
    */
   private write<T>(fn: () => T): T {
     this.open()
     if (!this.writer) throw new MldbError(`${this.path} was opened read-only; open it without { readonly: true } to write`)
-    // Inside the caller's own db.sqlite.transaction(), join it; the caller may
-    // still roll back, so ids cached meanwhile cannot be trusted afterwards.
     if (this.sqlite.inTransaction) {
+      // db.transaction() drops the cached ids if it rolls back; a transaction opened on db.sqlite
+      // directly may still roll back unseen, so what this call cached is not kept past it.
+      if (this.ownTransactions > 0) return this.transact(fn)
       try {
-        return fn()
+        return this.transact(fn)
       } finally {
-        this.forgetIds()
+        this.ids.forget()
       }
     }
     const once = (): T => {
-      this.tx.begin()
+      // Calls nested in fn (createRun's setParams...) are savepoints of this transaction, which forgets on rollback.
+      this.ownTransactions++
       try {
-        const result = fn()
-        this.tx.commit()
+        const result = this.transact(fn)
         this.walGuard?.afterCommit()
         return result
       } catch (e) {
-        if (this.sqlite.inTransaction) this.tx.rollback()
-        this.forgetIds()
+        this.ids.forget()
         throw e
+      } finally {
+        this.ownTransactions--
       }
     }
     try {
       return withBusyRetry(once)
     } catch (e) {
       // An id we had cached is gone (another process purged the experiment): once more, from the names.
-      const code = (e as { code?: string }).code
-      if (e instanceof StaleIdError || code === 'SQLITE_CONSTRAINT_FOREIGNKEY') return withBusyRetry(once)
+      if (e instanceof StaleIdError || sqliteCode(e) === 'SQLITE_CONSTRAINT_FOREIGNKEY') return withBusyRetry(once)
       throw e
     }
   }
 
-  private forgetIds(): void {
-    this.expIds.clear()
-    this.seriesIds.clear()
-    this.pastBlocked.clear()
+  /**
+   * Runs `fn` as one write transaction: the write calls inside it (and SQL run
+   * on db.sqlite) all land when it returns, or none when it throws. A call
+   * inside is a savepoint: if it is refused (a ValidationError, say) and `fn`
+   * catches that, its own rows are undone and the rest goes on. Nested
+   * transactions are savepoints too. `fn` must be synchronous. A logged value
+   * is durable once the outermost transaction has committed.
+   *
+   * @example db.transaction(() => { db.setParams(exp, { lr: 0.1 }); db.logBatch(exp, points); db.setExpStatus(exp, 'COMPLETE') })
+   */
+  transaction<T>(fn: () => T): T {
+    this.open()
+    if (typeof fn !== 'function') throw new ValidationError(`transaction takes a function, got ${describe(fn)}`, 'fn')
+    if (!this.writer) throw new MldbError(`${this.path} was opened read-only; open it without { readonly: true } to write`)
+    const outermost = !this.sqlite.inTransaction
+    let began = false
+    const body = (): T => {
+      began = true
+      const result = fn()
+      if (typeof (result as { then?: unknown } | null)?.then === 'function')
+        throw new ValidationError('transaction takes a synchronous function; await outside it, or write in several transactions', 'fn')
+      return result
+    }
+    let failed: { error: unknown } | undefined
+    this.ownTransactions++
+    try {
+      // Only BEGIN IMMEDIATE is retried while busy (fn has not run yet): fn itself runs once.
+      const result = withBusyRetry(() => {
+        if (failed) throw failed
+        try {
+          return this.transact(body)
+        } catch (e) {
+          if (began) failed = { error: e }
+          throw e
+        }
+      })
+      if (outermost) this.walGuard?.afterCommit()
+      return result
+    } catch (e) {
+      // What the rolled-back transaction cached may be other rows' ids by now.
+      this.ids.forget()
+      throw failed ? failed.error : e
+    } finally {
+      this.ownTransactions--
+    }
   }
 
   /** Checks the changes of an UPDATE of one experiment row by id; a row gone means a stale cached id. */
@@ -247,14 +292,14 @@ export class Database {
 
   /** The id of a live experiment, created (TRAINING, in `project`) when new. Inside a write. */
   private ensureExp(name: string, status = 'TRAINING', project = 'default'): number {
-    const cached = this.expIds.get(name)
+    const cached = this.ids.experiment(name)
     if (cached !== undefined) return cached
     const row = this.expRows.byName(name)
     if (row) {
       if (row.deleted_at !== null) {
         throw new ValidationError(`experiment "${name}" is in the trash; restore it (mldb restore) or use another name`, 'experiment')
       }
-      this.expIds.set(name, row.id)
+      this.ids.setExperiment(name, row.id)
       return row.id
     }
     const now = Date.now()
@@ -269,7 +314,7 @@ export class Database {
       host: hostname(),
       pid: process.pid,
     })
-    this.expIds.set(name, id)
+    this.ids.setExperiment(name, id)
     return id
   }
 
@@ -297,36 +342,38 @@ export class Database {
       const id = this.ensureExp(name, st, project)
       const now = Date.now()
       this.updatedExp(this.expRows.setStatus(id, st, now, ACTIVE.has(st), FINAL.has(st)))
-      this.beats.set(id, now)
+      this.heartbeats.wrote(id, now)
     })
-    this.keepBeating(name, ACTIVE.has(st))
+    if (ACTIVE.has(st)) this.keepBeating(name)
+    else this.stopBeating(name)
   }
 
   /**
-   * While this connection holds an experiment in an active status, beat its
-   * heartbeat every 15 s from a timer, so a seed-style script (no Run) whose
-   * epochs take minutes does not read LOST between two logged values. The
-   * timer is unref'd and stops on a final status, on close, or on any error.
+   * @internal While this connection holds an experiment in an active status,
+   * beat its heartbeat every 15 s (or `everyMs`, a Run's period) from a timer,
+   * so a seed-style script (no Run) whose epochs take minutes does not read
+   * LOST between two logged values. One timer per experiment, whoever asks
+   * (setExpStatus, a Run); it stops on a final status, on close, or once the
+   * experiment is gone.
    */
-  private keepBeating(name: string, active: boolean): void {
-    const timer = this.beaters.get(name)
-    if (!active) {
-      clearInterval(timer)
-      this.beaters.delete(name)
-      return
+  keepBeating(name: string, everyMs?: number): void {
+    this.heartbeats.keep(name, everyMs)
+  }
+
+  /** @internal Stops the timer keepBeating started for `name`, if any. */
+  stopBeating(name: string): void {
+    this.heartbeats.stop(name)
+  }
+
+  /** One beat of a timer: false stops it (closed, purged or trashed); a busy moment tries again next time. */
+  private timerBeat(name: string): boolean {
+    if (this.closed) return false
+    try {
+      this.write(() => this.updatedExp(this.expRows.heartbeatByName(name, Date.now())))
+      return true
+    } catch (e) {
+      return e instanceof DatabaseBusyError
     }
-    if (timer) return
-    const beat = setInterval(() => {
-      try {
-        this.write(() => this.updatedExp(this.expRows.heartbeatByName(name, Date.now())))
-      } catch {
-        // closed, purged or trashed: nothing left to keep alive
-        clearInterval(beat)
-        this.beaters.delete(name)
-      }
-    }, HEARTBEAT_TIMER_MS)
-    beat.unref()
-    this.beaters.set(name, beat)
   }
 
   /** The status, LOST when an active experiment's heartbeat is over a minute old. */
@@ -348,26 +395,24 @@ export class Database {
       const id = this.ensureExp(name)
       const now = Date.now()
       this.updatedExp(this.expRows.heartbeat(id, now))
-      this.beats.set(id, now)
+      this.heartbeats.wrote(id, now)
     })
   }
 
   /** Logging counts as a sign of life, at most every 10 s per experiment. */
   private maybeBeat(id: number, now: number): void {
-    const last = this.beats.get(id) ?? 0
-    if (now - last < HEARTBEAT_EVERY_MS) return
+    if (!this.heartbeats.due(id, now)) return
     this.updatedExp(this.expRows.heartbeatAndTouch(id, now))
-    this.beats.set(id, now)
+    this.heartbeats.wrote(id, now)
   }
 
   // ---------------------------------------------------------------- points
 
   private seriesId(expId: number, name: string, split: string): number {
-    const key = `${expId}\u0000${name}\u0000${split}`
-    const cached = this.seriesIds.get(key)
+    const cached = this.ids.seriesId(expId, name, split)
     if (cached !== undefined) return cached
     const id = this.seriesRows.ensure(expId, name, split)
-    this.seriesIds.set(key, id)
+    this.ids.setSeries(expId, name, split, id)
     return id
   }
 
@@ -388,7 +433,7 @@ export class Database {
       const id = this.ensureExp(e)
       const now = Date.now()
       const sid = this.seriesId(id, n, split)
-      this.pastBlocked.set(sid, (this.writer as PointWriter).writeOne(sid, { step, time: now, value: v }))
+      this.ids.setPastBlocked(sid, (this.writer as PointWriter).writeOne(sid, { step, time: now, value: v }))
       this.maybeBeat(id, now)
     })
   }
@@ -400,27 +445,27 @@ export class Database {
    * between heartbeats; false sends the call down the transactional path.
    */
   private append(exp: string, name: string, split: string, step: number, value: number): boolean {
-    const expId = this.expIds.get(exp)
+    const expId = this.ids.experiment(exp)
     if (expId === undefined || this.closed || this.sqlite.inTransaction) return false
-    const sid = this.seriesIds.get(`${expId}\u0000${name}\u0000${split}`)
+    const sid = this.ids.seriesId(expId, name, split)
     if (sid === undefined) return false
-    const past = this.pastBlocked.get(sid)
+    const past = this.ids.pastBlocked(sid)
     const time = Date.now()
-    if (past === undefined || time - (this.beats.get(expId) ?? 0) >= HEARTBEAT_EVERY_MS) return false
+    if (past === undefined || this.heartbeats.due(expId, time)) return false
     const writer = this.writer as PointWriter
     if (!withBusyRetry(() => writer.append(sid, { step, time, value }))) return false
     this.walGuard?.afterCommit()
     // 64 points past the last block: fold them in and close a block, as a batch would.
-    if (past + 1 < BLOCK_SIZE) this.pastBlocked.set(sid, past + 1)
+    if (past + 1 < BLOCK_SIZE) this.ids.setPastBlocked(sid, past + 1)
     else {
       try {
-        this.pastBlocked.set(
+        this.ids.setPastBlocked(
           sid,
           this.write(() => writer.fold(sid)),
         )
       } catch {
         // The point is committed and must not be reported lost; the next call folds in a transaction.
-        this.pastBlocked.delete(sid)
+        this.ids.dropPastBlocked(sid)
       }
     }
     return true
@@ -466,7 +511,7 @@ export class Database {
       const id = this.ensureExp(e)
       for (const g of groups.values()) {
         const sid = this.seriesId(id, g.name, g.split)
-        this.pastBlocked.set(sid, (this.writer as PointWriter).writeMany(sid, g.points))
+        this.ids.setPastBlocked(sid, (this.writer as PointWriter).writeMany(sid, g.points))
       }
       this.maybeBeat(id, now)
     })
@@ -801,7 +846,7 @@ export class Database {
       const now = Date.now()
       this.updatedExp(this.expRows.trash(this.expId(exp), now))
     })
-    this.expIds.delete(exp)
+    this.ids.forgetExperiment(exp)
   }
 
   /** Brings an experiment back from the trash. */
@@ -819,8 +864,7 @@ export class Database {
       if (id === undefined) throw new NotFoundError(`no experiment named "${name}"`, 'experiment', name)
       const files = this.fileRows.allOf(id).map(fileFromRow)
       this.expRows.purge(id)
-      this.expIds.delete(name)
-      for (const k of this.seriesIds.keys()) if (k.startsWith(`${id}\u0000`)) this.seriesIds.delete(k)
+      this.ids.forgetExperiment(name, id)
       return files
     })
   }
@@ -1019,8 +1063,7 @@ export class Database {
   close(): void {
     if (this.closed) return
     this.closed = true
-    for (const timer of this.beaters.values()) clearInterval(timer)
-    this.beaters.clear()
+    this.heartbeats.stopAll()
     // Leave the file as an eager writer would: every summary describes all its points.
     try {
       foldTails(this.sqlite)

@@ -28,17 +28,12 @@ function mapped<T>(db: Database, fn: () => T): T {
 export function inSnapshot<T>(db: Database, fn: () => T): T {
   const s = db.sqlite
   if (s.inTransaction) return fn()
-  mapped(db, () => s.prepare('BEGIN').run())
-  try {
-    // The snapshot starts at the first read, so take it now, before fn's first statement.
-    mapped(db, () => s.prepare('SELECT 1 FROM sqlite_schema LIMIT 1').get())
+  // better-sqlite3's deferred transaction: BEGIN, then the first read below starts the snapshot before fn's.
+  const read = s.transaction(() => {
+    s.prepare('SELECT 1 FROM sqlite_schema LIMIT 1').get()
     return fn()
-  } finally {
-    // A read transaction has nothing to commit; ending it must not hide fn's own error.
-    try {
-      if (s.inTransaction) s.prepare('ROLLBACK').run()
-    } catch {}
-  }
+  })
+  return mapped(db, () => read.deferred())
 }
 
 /** Problems SQLite's integrity and foreign key checks report (none when all is well). */

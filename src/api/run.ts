@@ -83,7 +83,6 @@ export class Run {
   /** the experiment's name */
   readonly name: string
   readonly project: string
-  private timer: NodeJS.Timeout | undefined
   private nextStep = 0
   private ended = false
   private system: SystemMetrics | undefined
@@ -122,15 +121,8 @@ export class Run {
         ...(options.notes !== undefined ? { notes: options.notes } : {}),
       })
     }
-    const every = options.heartbeatMs ?? 15_000
-    this.timer = setInterval(() => {
-      try {
-        db.heartbeat(this.name)
-      } catch {
-        // A closed database or a busy moment; the next beat tries again.
-      }
-    }, every)
-    this.timer.unref()
+    // The connection's one timer for this experiment (setExpStatus and a sweep trial's join share it).
+    db.keepBeating(this.name, options.heartbeatMs ?? 15_000)
     if (options.systemMetrics) {
       const name = this.name
       this.system = new SystemMetrics((points) => db.logBatch(name, points), options.systemMetricsEveryMs)
@@ -224,7 +216,7 @@ export class Run {
   end(status: string, note?: string): void {
     if (this.ended) return
     this.ended = true
-    clearInterval(this.timer)
+    if (!this.db.isClosed) this.db.stopBeating(this.name)
     this.system?.stop()
     openRuns.delete(this)
     // `using db` closes the database before a crash or exit hook gets here:

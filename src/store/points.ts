@@ -1,6 +1,7 @@
 import type { Statement } from 'better-sqlite3'
 import { sql } from '../named-sql.js'
 import { type Sqlite, withShortBusyWait } from './connection.js'
+import { sqliteCode } from './sqlite-errors.js'
 
 /** A value to write: step, wall time in ms, value (NaN allowed). */
 export interface NewPoint {
@@ -303,7 +304,7 @@ export function foldTails(db: Sqlite, ids?: readonly number[]): void {
     if (db.inTransaction) fold()
     else withShortBusyWait(db, () => fold.immediate()) // a read waits briefly, not the full busy timeout
   } catch (e) {
-    const code = (e as { code?: string }).code ?? ''
+    const code = sqliteCode(e)
     // Busy or read-only: the summaries read next lag by under 64 points; anything else is real.
     if (!code.startsWith('SQLITE_BUSY') && !code.startsWith('SQLITE_READONLY')) throw e
   }

@@ -17,7 +17,13 @@ function writable(path: string): boolean {
   }
 }
 
-function codeOf(e: unknown): string {
+/**
+ * SQLite's result code of a driver error (`SQLITE_BUSY_SNAPSHOT`...), '' for anything else:
+ * the one place that reads `code` off an unknown error.
+ *
+ * @example if (sqliteCode(e).startsWith('SQLITE_BUSY')) retry()
+ */
+export function sqliteCode(e: unknown): string {
   const code = (e as { code?: unknown } | null)?.code
   return typeof code === 'string' ? code : ''
 }
@@ -75,7 +81,7 @@ function describeFailure(code: string, path: string, busySeconds: number): { mak
  */
 export function sqliteError(e: unknown, path: string, options: { sql?: string; busySeconds?: number } = {}): unknown {
   if (e instanceof MldbError) return e
-  const code = codeOf(e)
+  const code = sqliteCode(e)
   if (!code.startsWith('SQLITE_')) return e
   const d = describeFailure(code, path, options.busySeconds ?? 10)
   if (!d) return e
