@@ -8,6 +8,7 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web'
 import { Hono } from 'hono'
 import type { Store } from '../../store/store.js'
 import { errorResponse, jsonResponse } from '../errors.js'
+import { fileHeaders } from '../file-headers.js'
 
 const SHA = /^[0-9a-f]{64}$/
 
@@ -81,13 +82,12 @@ export function artifactRoutes(store: Store, dir: string, maxBytes: number): Hon
     const size = await store.artifactSize(sha)
     const file = artifactPath(dir, sha)
     if (size === undefined || !existsSync(file)) return errorResponse(c, 404, 'not_found', `the server holds no artifact ${sha}`)
+    // ?name=: the recorded file's name (the dashboard's links), so a download keeps it and a picture shows inline
+    const name = c.req.query('name')
+    if (name !== undefined && (name.length === 0 || name.length > 255 || /[/\\\0]/.test(name)))
+      return errorResponse(c, 400, 'bad_request', 'name: give the file name only (no folders), at most 255 characters')
     const stream = Readable.toWeb(createReadStream(file)) as unknown as ReadableStream
-    return c.body(stream, 200, {
-      'content-type': 'application/octet-stream',
-      'content-length': String(size),
-      'content-disposition': `attachment; filename="${sha}"`,
-      'x-content-type-options': 'nosniff',
-    })
+    return c.body(stream, 200, fileHeaders(name ?? sha, size))
   })
 
   return app

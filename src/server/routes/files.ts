@@ -1,23 +1,13 @@
 import { closeSync, constants, createReadStream, fstatSync, openSync } from 'node:fs'
-import { basename, extname } from 'node:path'
 import { Readable } from 'node:stream'
 import { Hono } from 'hono'
 import { z } from 'zod'
 import { HttpError } from '../errors.js'
+import { fileHeaders } from '../file-headers.js'
 import { openRecorded } from '../open-recorded.js'
 import type { ServerState } from '../state.js'
 import { parseQuery } from '../validate.js'
 import { artifactPath } from './artifacts.js'
-
-/** Types a browser may render inline; everything else is a download. */
-const INLINE_TYPES: Record<string, string> = {
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.svg': 'image/svg+xml',
-}
 
 /** Options of `fileRoutes`. */
 export interface FileRoutesOptions {
@@ -75,16 +65,7 @@ export function fileRoutes(state: ServerState, options: FileRoutesOptions = {}):
       opened = openArtifact(options.artifactsDir, rec.sha256, rec.size, idText)
     } else opened = openRecorded(rec.path)
     const { fd, size } = opened
-    const type = INLINE_TYPES[extname(rec.path).toLowerCase()]
-    const headers: Record<string, string> = {
-      'content-type': type ?? 'application/octet-stream',
-      'content-length': String(size),
-      'x-content-type-options': 'nosniff',
-      'cache-control': 'no-cache',
-    }
-    // An SVG can carry scripts; sandboxed, it renders as a picture only.
-    if (type === 'image/svg+xml') headers['content-security-policy'] = 'sandbox'
-    if (!type) headers['content-disposition'] = `attachment; filename="${basename(rec.path).replace(/[^\w.-]/g, '_')}"`
+    const headers = fileHeaders(rec.path, size)
     if (c.req.method === 'HEAD') {
       closeSync(fd)
       return c.body(null, 200, headers)

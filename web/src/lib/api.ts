@@ -10,7 +10,10 @@ export type { BatchLine, ExperimentSummary, Json, SeriesSummary }
 /** A file as the experiment page lists it. */
 export interface FileEntry extends Omit<FileRecord, 'experiment'> {
   problem: null | 'missing' | 'changed'
-  url: string
+  /** null when the server cannot serve it (a team server without its bytes) */
+  url: string | null
+  /** a team server's: whether its artifact store holds the bytes */
+  stored?: boolean
 }
 
 /** One experiment with its history and files. */

@@ -6,11 +6,11 @@ import { ChartGrid } from '../components/chart-grid'
 import { ExperimentModels } from '../components/experiment-models'
 import { StatusBadge } from '../components/status-badge'
 import { api, type ExperimentDetail, type FileEntry } from '../lib/api'
+import { fileHref, unservedReason } from '../lib/file-links'
 import { ago, bytes, dateTime, duration, paramText } from '../lib/format'
+import { IMAGE, imageSeries } from '../lib/images'
 import { useChanges } from '../lib/live'
 import { href } from '../lib/route'
-
-const IMAGE = /\.(png|jpe?g|gif|svg|webp)$/i
 
 function Notes({ exp, onSaved }: { exp: ExperimentDetail; onSaved: (d: ExperimentDetail) => void }) {
   const [text, setText] = useState(exp.notes)
@@ -143,6 +143,8 @@ function commonDir(files: FileEntry[]): string {
 
 function FileRow({ f, dir }: { f: FileEntry; dir: string }) {
   const viewable = f.kind === 'image' || f.kind === 'plot' || IMAGE.test(f.path)
+  const link = fileHref(f)
+  const name = f.path.split(/[/\\]/).at(-1) ?? ''
   return (
     <tr data-testid="file-row" data-kind={f.kind} className={f.problem ? 'problem' : ''}>
       <td className="mono path" title={f.path}>
@@ -153,17 +155,22 @@ function FileRow({ f, dir }: { f: FileEntry; dir: string }) {
       <td className="num">{ago(f.mtime)}</td>
       <HashCell f={f} />
       <td className="file-actions">
-        {f.problem && (
-          <span className={`file-problem ${f.problem}`} data-testid="file-problem">
-            {f.problem}
+        {(f.problem === 'changed' || !link) && (
+          <span
+            className={`file-problem ${f.problem ?? 'missing'}`}
+            data-testid="file-problem"
+            title={f.stored === false ? 'the server holds no copy of its bytes' : undefined}
+          >
+            {link ? f.problem : unservedReason(f)}
           </span>
         )}
-        {f.problem !== 'missing' && (
+        {link && (
           <a
             className="btn small"
             data-testid="file-link"
-            href={f.url}
-            {...(viewable ? { target: '_blank', rel: 'noreferrer' } : { download: f.path.split('/').at(-1) ?? '' })}
+            href={link}
+            {...(viewable ? { target: '_blank', rel: 'noreferrer' } : { download: name })}
+            aria-label={`${viewable ? 'open' : 'download'} ${name}`}
           >
             {viewable ? 'open' : 'download'}
           </a>
@@ -235,9 +242,6 @@ function FilesCard({ files }: { files: FileEntry[] }) {
   )
 }
 
-/** An image series: the same file name across steps (mask-step10.png, mask-step20.png → mask-step#.png). */
-const imageSeries = (path: string): string => path.replace(/\d+(?=[^/]*$)/g, '#')
-
 /** Images grouped by name, each with a step slider. */
 function ImagesCard({ images }: { images: FileEntry[] }) {
   const groups = new Map<string, FileEntry[]>()
@@ -265,13 +269,14 @@ function ImagesCard({ images }: { images: FileEntry[] }) {
 function ImageSlider({ files }: { files: FileEntry[] }) {
   const [i, setI] = useState(files.length - 1)
   const f = files[Math.min(i, files.length - 1)] as FileEntry
+  const href = fileHref(f)
   return (
     <figure className="preview" data-testid="image-group">
-      {f.problem === 'missing' ? (
-        <div className="preview-missing">missing</div>
+      {href === undefined ? (
+        <div className="preview-missing">{unservedReason(f)}</div>
       ) : (
-        <a href={f.url} target="_blank" rel="noreferrer">
-          <img src={f.url} alt={f.path} loading="lazy" data-testid="image-preview" />
+        <a href={href} target="_blank" rel="noreferrer">
+          <img src={href} alt={f.path} loading="lazy" data-testid="image-preview" />
         </a>
       )}
       <figcaption className="small mono" title={f.path}>
