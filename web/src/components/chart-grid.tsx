@@ -1,6 +1,6 @@
 // One chart per series name for a set of experiments, with the controls that
 // apply to all of them (x axis, smoothing, log scale, grouping) kept in the URL.
-import { useMemo } from 'react'
+import { useMemo, useState } from 'react'
 import type { XMode } from '../lib/align'
 import type { ExperimentSummary } from '../lib/api'
 import { runColor } from '../lib/colors'
@@ -8,7 +8,7 @@ import { paramText } from '../lib/format'
 import type { Agg, BandKind } from '../lib/group'
 import { setQuery, useRoute } from '../lib/route'
 import { shortNames } from '../lib/short-names'
-import { type ChartLine, type GroupOptions, SeriesChart } from './series-chart'
+import { type ChartLine, type ChartOptions, type GroupOptions, SeriesChart } from './series-chart'
 
 /** The group of an experiment under a group-by key: `project`, `status`, `params.X` or `tags.X`. */
 export function groupOf(e: ExperimentSummary, by: string): string {
@@ -33,8 +33,11 @@ export function groupKeys(exps: readonly ExperimentSummary[]): string[] {
   return keys
 }
 
+/** The split the system-metrics integrations log under (src/api/system-metrics.ts): `system/cpu_percent`... */
+export const SYSTEM_SPLIT = 'system'
+
 /**
- * Groups the experiments' series by name into chart lines, labelled by the part of their names that differs.
+ * Groups the experiments' series by name into chart lines (a `system` series under `system/NAME`, charted in its own group), labelled by the part of their names that differs.
  * With `groupBy`, runs of a group share their group's colour.
  *
  * @example chartLines(exps, 'params.lr').get('loss')
@@ -56,10 +59,12 @@ export function chartLines(exps: readonly ExperimentSummary[], groupBy?: string)
     for (const key of keys) {
       const s = e.series[key]
       if (!s) continue
-      let list = byName.get(s.name)
+      // machine series (cpu, memory, gpu from the integrations) chart apart from the model's
+      const chart = s.split === SYSTEM_SPLIT ? `${SYSTEM_SPLIT}/${s.name}` : s.name
+      let list = byName.get(chart)
       if (!list) {
         list = []
-        byName.set(s.name, list)
+        byName.set(chart, list)
       }
       list.push({
         id: `${e.name}\u0000${key}`,
@@ -96,6 +101,8 @@ export function ChartGrid({ exps }: { exps: readonly ExperimentSummary[] }) {
   const shape = exps.map((e) => `${e.name}:${Object.keys(e.series).sort().join(',')}:${groupBy ? groupOf(e, groupBy) : ''}`).join('|')
   // biome-ignore lint/correctness/useExhaustiveDependencies: recomputed when the set of series changes
   const charts = useMemo(() => chartLines(exps, groupBy), [shape, groupBy])
+  const model = [...charts].filter(([name]) => !name.startsWith(`${SYSTEM_SPLIT}/`))
+  const system = [...charts].filter(([name]) => name.startsWith(`${SYSTEM_SPLIT}/`))
 
   return (
     <div className="chart-grid-wrap">
@@ -178,10 +185,35 @@ export function ChartGrid({ exps }: { exps: readonly ExperimentSummary[] }) {
       </div>
       {charts.size === 0 && <div className="empty">These experiments have no series yet.</div>}
       <div className="chart-grid">
-        {[...charts].map(([name, lines]) => (
+        {model.map(([name, lines]) => (
           <SeriesChart key={name} title={name} lines={lines} options={options} />
         ))}
       </div>
+      {system.length > 0 && <SystemGroup charts={system} options={options} />}
     </div>
+  )
+}
+
+/** The machine's charts (cpu, memory, gpu), one group below the model's, folded away on a click. */
+function SystemGroup({ charts, options }: { charts: [string, ChartLine[]][]; options: ChartOptions }) {
+  const [open, setOpen] = useState(true)
+  const names = charts.map(([name]) => name.slice(SYSTEM_SPLIT.length + 1))
+  return (
+    <details className="chart-group" data-testid="chart-group" data-group={SYSTEM_SPLIT} open onToggle={(e) => setOpen(e.currentTarget.open)}>
+      <summary>
+        <span className="chart-group-title">System</span>{' '}
+        <span className="muted small">
+          {charts.length} {charts.length === 1 ? 'chart' : 'charts'}: {names.join(', ')}
+        </span>
+      </summary>
+      {/* folded, its charts load nothing */}
+      {open && (
+        <div className="chart-grid">
+          {charts.map(([name, lines]) => (
+            <SeriesChart key={name} title={name} lines={lines} options={options} />
+          ))}
+        </div>
+      )}
+    </details>
   )
 }

@@ -3,6 +3,7 @@
 // series is optimised), and the series overlaid.
 import { ChartGrid } from '../components/chart-grid'
 import { ExpChips } from '../components/exp-chips'
+import { ImageCompare } from '../components/image-compare'
 import { StatusBadge } from '../components/status-badge'
 import type { ExperimentSummary } from '../lib/api'
 import { runColor } from '../lib/colors'
@@ -117,6 +118,7 @@ export function ComparePage() {
         </div>
       </div>
       <ChartGrid exps={exps} />
+      <ImageCompare exps={exps} />
     </div>
   )
 }
