@@ -225,6 +225,8 @@ describe.each(BACKENDS.map((b) => b.name))('mldb --server URL on %s', (backendNa
 
   it('reads the server from MLDB_SERVER or the config file when no --db is given, and the file with --db', async () => {
     const url = server().url
+    expect(JSON.parse((await run(['config', '--json'], { MLDB_SERVER: url })).stdout).readServer).toBe(url)
+    expect(JSON.parse((await run(['config', '--json', '--db', reference], { MLDB_SERVER: url })).stdout).readServer).toBeNull()
     const viaEnv = await run(['ls', '--json'], { MLDB_SERVER: url, MLDB_TOKEN: TOKEN })
     expect(viaEnv.status).toBe(0)
     expect(JSON.parse(viaEnv.stdout).map((e: { name: string }) => e.name)).toEqual(['delta run', 'gamma', 'beta', 'alpha'])
