@@ -1,0 +1,43 @@
+import { readdirSync, statSync } from 'node:fs'
+import { join, relative, resolve } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { sql } from '../../src/named-sql.js'
+import { loadPgMigrations } from '../../src/store/postgres/pg-migrations.js'
+import { startPostgres } from '../helpers/postgres.js'
+
+const pgRoot = resolve(import.meta.dirname, '../../sql/pg')
+
+function pgNames(dir = pgRoot): string[] {
+  return readdirSync(dir).flatMap((f) => {
+    const full = join(dir, f)
+    if (statSync(full).isDirectory()) return pgNames(full)
+    return f.endsWith('.sql') ? [relative(pgRoot, full).slice(0, -4)] : []
+  })
+}
+
+describe('named SQL for PostgreSQL (sql/pg/)', () => {
+  const server = startPostgres()
+  afterAll(() => server?.stop())
+
+  it.skipIf(!server)("gives each name its own text, which PostgreSQL prepares against the team server's schema", () => {
+    const pg = server as NonNullable<typeof server>
+    pg.createDatabase('named')
+    pg.psql(
+      loadPgMigrations()
+        .map((m) => m.sql)
+        .join('\n;\n'),
+      'named',
+    )
+    const names = pgNames()
+    expect(names).toEqual(expect.arrayContaining(['status/changed-experiments', 'experiments/set-status']))
+    let script = ''
+    names.forEach((name, i) => {
+      // Every PostgreSQL variant replaces a SQLite text of the same name.
+      expect(sql(name, 'postgres'), name).not.toBe(sql(name))
+      script += `PREPARE s${i} AS ${sql(name, 'postgres')};\n`
+    })
+    pg.psql(script, 'named')
+    // Without a variant the one text serves both.
+    expect(sql('status/derived', 'postgres')).toBe(sql('status/derived'))
+  })
+})
