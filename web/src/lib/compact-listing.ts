@@ -4,7 +4,7 @@
 // lastTime, last, min, max, nanCount], ...]], NaN as null and ±Infinity as
 // ±9e999 (which JSON.parse reads as ±Infinity). Expanded here into the
 // ExperimentSummary every page reads, so the server writes no object per series.
-import type { ExperimentSummary, Json, SeriesSummary } from '../../../src/store/types'
+import type { ExperimentSummary, Json, SeriesSummary } from '../../../src/store/types.js'
 
 type SummaryRow = [string, string, number, number | null, number | null, number | null, number | null, number | null, number | null, number]
 type Compact = Omit<ExperimentSummary, 'params' | 'tags' | 'series'> & { summary: [Record<string, Json>, Record<string, string>, SummaryRow[]] }
