@@ -32,13 +32,15 @@ export function startSyncFor(path: string, o: SyncOptions): { close(): void } | 
     token: target.token,
     ...(o.maxUploadBytes === undefined ? {} : { maxUploadBytes: o.maxUploadBytes }),
   })
-  // A script that ends without close() still gets its bounded wait and its one line.
-  const atEnd = () => handle.close(waitMs)
-  process.once('beforeExit', atEnd)
-  return {
-    close() {
-      process.off('beforeExit', atEnd)
-      handle.close(waitMs)
-    },
+  // A script that ends without close() still gets its bounded wait and its one line: at its
+  // natural end (beforeExit), and at process.exit(), whose 'exit' handlers may only block,
+  // which close() does (Atomics.wait while the worker thread sends).
+  const atEnd = () => {
+    process.off('beforeExit', atEnd)
+    process.off('exit', atEnd)
+    handle.close(waitMs)
   }
+  process.once('beforeExit', atEnd)
+  process.once('exit', atEnd)
+  return { close: atEnd }
 }
