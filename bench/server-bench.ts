@@ -2,8 +2,7 @@
 // 500 to `mldb server` on a SQLite file and on PostgreSQL, listing 10,000
 // experiments through it, and a SIGKILL of the server mid-load. Each figure has
 // a baseline measured in the same run.
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process'
-import { dirname, join } from 'node:path'
+import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import pg from 'pg'
 import { Database } from '../src/index.js'
@@ -11,60 +10,47 @@ import { PostgresStore } from '../src/store/postgres/pg-store.js'
 import { canStartPostgres, freePort, type Postgres, startPostgres } from '../test/helpers/postgres.js'
 import { type BenchChild, startBenchChild } from './lib/child.js'
 import { type Figure, fmt } from './lib/figure.js'
+import { type MldbServer, startMldbServer } from './lib/mldb-server.js'
 import { tempDir } from './lib/temp.js'
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 const CLIENTS = 16
 const POINTS_EACH = 20_000
 const BATCH = 500
 const TOKEN = 'bench-token'
 
-interface Server {
-  base: string
-  proc: ChildProcessWithoutNullStreams
-  stop(signal?: NodeJS.Signals): Promise<void>
-}
-
-function startServer(db: string, artifacts: string, port: number): Promise<Server> {
-  const proc = spawn(
-    process.execPath,
-    ['--import', 'tsx', join(ROOT, 'src', 'cli', 'main.ts'), 'server', '--db', db, '--port', String(port), '--token', TOKEN, '--artifacts', artifacts],
-    { cwd: ROOT, stdio: 'pipe' },
-  )
-  const exited = new Promise<void>((resolve) => proc.on('close', () => resolve()))
-  return new Promise((resolve, reject) => {
-    let text = ''
-    const onData = (d: Buffer) => {
-      text += d.toString()
-      const m = text.match(/mldb server on (http:\/\/\S+?\/)/)
-      if (m && text.includes('Ctrl-C stops it'))
-        resolve({
-          base: m[1] as string,
-          proc,
-          stop: async (signal = 'SIGTERM') => {
-            proc.kill(signal)
-            await exited
-          },
-        })
-    }
-    proc.stdout.on('data', onData)
-    proc.stderr.on('data', onData)
-    proc.on('close', (code) => reject(new Error(`mldb server exited ${code}: ${text}`)))
-  })
+function startServer(db: string, artifacts: string, port: number): Promise<MldbServer> {
+  return startMldbServer({ args: ['--db', db, '--port', String(port), '--token', TOKEN, '--artifacts', artifacts] })
 }
 
 interface LoadResult {
   seconds: number
   errors: number
   retries: number
+  /** the server's CPU time per batch during the load (ms), when /proc tells it */
+  serverCpuPerBatch: number | undefined
 }
 
-/** 16 clients, each POINTS_EACH points in batches; `during` runs once every client has sent its first batch. */
-async function load(base: string, during?: () => Promise<void>): Promise<LoadResult> {
+/** CPU time (user + system) of a process in ms, from /proc (Linux; undefined elsewhere). */
+function cpuMs(pid: number | undefined): number | undefined {
+  try {
+    const fields = (readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1] as string).split(' ')
+    return (Number(fields[11]) + Number(fields[12])) * 10 // clock ticks of 10 ms
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * 16 clients, each POINTS_EACH points in batches; `during` runs once every client has sent its first batch.
+ * With `server`, its CPU time per batch is measured too: on a shared machine the
+ * clients, the server and PostgreSQL compete for the same cores, and this says what the server itself costs.
+ */
+async function load(base: string, during?: () => Promise<void>, server?: MldbServer): Promise<LoadResult> {
   const children: BenchChild[] = []
   try {
     for (let i = 0; i < CLIENTS; i++) children.push(startBenchChild('server-client.ts', [base, TOKEN, String(i), String(POINTS_EACH), String(BATCH)]))
     await Promise.all(children.map((c) => c.line((l) => l === 'ready')))
+    const cpu0 = cpuMs(server?.proc.pid)
     const go = performance.now()
     for (const c of children) c.proc.stdin.end('go\n')
     if (during) {
@@ -74,6 +60,7 @@ async function load(base: string, during?: () => Promise<void>): Promise<LoadRes
     const dones = await Promise.all(children.map((c) => c.line((l) => l.startsWith('done '))))
     const codes = await Promise.all(children.map((c) => c.exited))
     const end = Math.max(...dones.map((d) => d?.at ?? performance.now()))
+    const cpu1 = cpuMs(server?.proc.pid)
     let errors = 0
     let retries = 0
     children.forEach((c, i) => {
@@ -87,13 +74,16 @@ async function load(base: string, during?: () => Promise<void>): Promise<LoadRes
         retries += Number(r)
       }
     })
-    return { seconds: (end - go) / 1000, errors, retries }
+    const serverCpuPerBatch = cpu0 !== undefined && cpu1 !== undefined ? (cpu1 - cpu0) / ((CLIENTS * POINTS_EACH) / BATCH) : undefined
+    return { seconds: (end - go) / 1000, errors, retries, serverCpuPerBatch }
   } finally {
     for (const c of children) if (c.proc.exitCode === null && c.proc.signalCode === null) c.proc.kill('SIGKILL')
   }
 }
 
 const TOTAL = CLIENTS * POINTS_EACH
+
+const cpuNote = (r: LoadResult) => (r.serverCpuPerBatch === undefined ? '' : `; server CPU ${fmt(r.serverCpuPerBatch, 2)} ms per batch`)
 
 /** Points stored, and points stored more than once (a second seq at one step of one series). */
 async function countPg(url: string): Promise<{ stored: number; dup: number }> {
@@ -206,7 +196,7 @@ export async function runServerBench(): Promise<Figure[]> {
   const s1 = await startServer(file, dir.file('art1'), 0)
   let r: LoadResult
   try {
-    r = await load(s1.base)
+    r = await load(s1.url, undefined, s1)
   } finally {
     await s1.stop()
   }
@@ -219,12 +209,13 @@ export async function runServerBench(): Promise<Figure[]> {
     unit: 'pts/s',
     target: '>= 200,000',
     pass: rate1 >= 200_000 && r.errors === 0 && c1.stored === TOTAL && c1.dup === 0,
-    baseline: `logBatch into a file, one process, no server: ${fmt(baseSqlite)} pts/s; ${r.errors} errors, ${TOTAL - c1.stored} lost, ${c1.dup} duplicated`,
+    baseline: `logBatch into a file, one process, no server: ${fmt(baseSqlite)} pts/s; ${r.errors} errors, ${TOTAL - c1.stored} lost, ${c1.dup} duplicated${cpuNote(r)}`,
     extra: {
       server_sqlite_baseline_points_per_s: baseSqlite,
       server_sqlite_errors: r.errors,
       server_sqlite_lost: TOTAL - c1.stored,
       server_sqlite_dup: c1.dup,
+      ...(r.serverCpuPerBatch === undefined ? {} : { server_sqlite_server_cpu_ms_per_batch: r.serverCpuPerBatch }),
     },
   })
 
@@ -240,7 +231,7 @@ export async function runServerBench(): Promise<Figure[]> {
     await (await PostgresStore.open(url)).close()
     const s2 = await startServer(url, dir.file('art2'), 0)
     try {
-      r = await load(s2.base)
+      r = await load(s2.url, undefined, s2)
     } finally {
       await s2.stop()
     }
@@ -253,8 +244,14 @@ export async function runServerBench(): Promise<Figure[]> {
       unit: 'pts/s',
       target: '>= 100,000',
       pass: rate2 >= 100_000 && r.errors === 0 && c2.stored === TOTAL && c2.dup === 0,
-      baseline: `raw INSERT ... unnest from 16 connections, no server: ${fmt(basePg)} pts/s; ${r.errors} errors, ${TOTAL - c2.stored} lost, ${c2.dup} duplicated`,
-      extra: { server_pg_baseline_points_per_s: basePg, server_pg_errors: r.errors, server_pg_lost: TOTAL - c2.stored, server_pg_dup: c2.dup },
+      baseline: `raw INSERT ... unnest from 16 connections, no server: ${fmt(basePg)} pts/s; ${r.errors} errors, ${TOTAL - c2.stored} lost, ${c2.dup} duplicated${cpuNote(r)}`,
+      extra: {
+        server_pg_baseline_points_per_s: basePg,
+        server_pg_errors: r.errors,
+        server_pg_lost: TOTAL - c2.stored,
+        server_pg_dup: c2.dup,
+        ...(r.serverCpuPerBatch === undefined ? {} : { server_pg_server_cpu_ms_per_batch: r.serverCpuPerBatch }),
+      },
     })
 
     // PostgreSQL: listing 10k
@@ -264,7 +261,7 @@ export async function runServerBench(): Promise<Figure[]> {
     const s3 = await startServer(listUrl, dir.file('art3'), 0)
     let list: { ms: number; count: number }
     try {
-      list = await serverListMs(s3.base)
+      list = await serverListMs(s3.url)
     } finally {
       await s3.stop()
     }
@@ -285,7 +282,7 @@ export async function runServerBench(): Promise<Figure[]> {
     const port = await freePort()
     let server = await startServer(killUrl, dir.file('art4'), port)
     try {
-      r = await load(server.base, async () => {
+      r = await load(server.url, async () => {
         await new Promise((res) => setTimeout(res, 300))
         await server.stop('SIGKILL')
         server = await startServer(killUrl, dir.file('art4'), port)

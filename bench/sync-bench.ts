@@ -2,13 +2,14 @@
 // how long a value takes to be readable on the server with 16 machines logging,
 // and what an outage of the server loses (nothing). Every machine is its own
 // process with its own file; the server is `mldb server` on a SQLite file.
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Database } from '../src/index.js'
 import { buildCli } from '../test/cli/helpers.js'
 import { freePort } from '../test/helpers/postgres.js'
 import { type Figure, fmt } from './lib/figure.js'
+import { type MldbServer, startMldbServer } from './lib/mldb-server.js'
 import { tempDir } from './lib/temp.js'
 
 // Machines and server run the compiled package (test-output/, as the CLI tests build it): a
@@ -17,35 +18,8 @@ const writerModule = () => join(dirname(dirname(buildCli())), 'index.js')
 const TOKEN = 'bench-sync-token'
 const WRITERS = 16
 
-interface Server {
-  url: string
-  stop(signal?: NodeJS.Signals): Promise<void>
-}
-
-function startServer(db: string, port: number): Promise<Server> {
-  const proc: ChildProcessWithoutNullStreams = spawn(process.execPath, [buildCli(), 'server', '--db', db, '--port', String(port), '--token', TOKEN], {
-    stdio: 'pipe',
-    env: { ...process.env, MLDB_SYNC: '0' },
-  })
-  const exited = new Promise<void>((r) => proc.on('close', () => r()))
-  return new Promise((resolve, reject) => {
-    let text = ''
-    const onData = (d: Buffer) => {
-      text += d.toString()
-      const m = text.match(/mldb server on (http:\/\/\S+?\/)/)
-      if (m && text.includes('Ctrl-C stops it'))
-        resolve({
-          url: m[1] as string,
-          stop: async (signal = 'SIGTERM') => {
-            proc.kill(signal)
-            await exited
-          },
-        })
-    }
-    proc.stdout.on('data', onData)
-    proc.stderr.on('data', onData)
-    proc.on('close', (code) => reject(new Error(`mldb server exited ${code}: ${text}`)))
-  })
+function startServer(db: string, port: number): Promise<MldbServer> {
+  return startMldbServer({ cli: buildCli(), args: ['--db', db, '--port', String(port), '--token', TOKEN], env: { ...process.env, MLDB_SYNC: '0' } })
 }
 
 /** One machine: `node bench/children/sync-writer.mjs <built index.js> ...args`. */
@@ -124,7 +98,7 @@ async function lag(dir: { file(n: string): string; path: string }, url: string):
 }
 
 /** 16 machines log 20,000 points each; the server is killed for 10 s in the middle and restarted. */
-async function outage(dir: { file(n: string): string }, db: string, port: number, server: Server): Promise<{ lost: number; duplicated: number }> {
+async function outage(dir: { file(n: string): string }, db: string, port: number, server: MldbServer): Promise<{ lost: number; duplicated: number }> {
   const N = 20_000
   const writers = Array.from({ length: WRITERS }, (_, k) => machine([dir.file(`out-${k}.db`), server.url, TOKEN, `out-${k}`, String(N), 'bulk', '5']))
   await new Promise((r) => setTimeout(r, 3000))
