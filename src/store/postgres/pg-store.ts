@@ -25,7 +25,7 @@ import type { ExperimentSummary, FileRecord, Json, SeriesSummary, StatusChange }
 import { pgDownsample } from './pg-downsample.js'
 import { pgListQuery, SUMMARY_JSON } from './pg-list.js'
 import { migratePg } from './pg-migrations.js'
-import { writePgPoints } from './pg-points.js'
+import { type SeriesBatch, writePgBatch } from './pg-points.js'
 import { type PgAccess, PgRegistryStore } from './pg-registry.js'
 import { pgFirstStepWithValue, pgLiveSeriesNames } from './pg-series-lookup.js'
 import { PgSweepStore } from './pg-sweeps.js'
@@ -287,19 +287,28 @@ export class PostgresStore implements Store {
   }
 
   async logPoints(id: WriteId, name: string, points: readonly RemotePoint[]): Promise<WriteResult> {
+    checkExpName(name)
     const groups = groupPoints(points)
     const created = new Map<string, number>()
-    const r = await this.plain(id, async (c) => {
-      const expId = await this.expId(c, name)
-      // Series in a fixed order: two batches of one experiment lock them in the same order (no deadlock).
+    const r = await this.tx(async (c) => {
+      // The claim of the write id and the experiment's id in one round trip (a batch's round trips are its cost).
+      const head = (
+        await c.query({
+          name: 'mldb-claim-experiment',
+          text: `WITH claim AS (INSERT INTO server_writes (client, seq, time) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING 1)
+                 SELECT (SELECT count(*) FROM claim) AS claimed, (SELECT id FROM experiments WHERE name = $4 AND deleted_at IS NULL) AS id`,
+          values: [id.client, id.seq, Date.now(), name],
+        })
+      ).rows[0] as { claimed: number; id: number | null }
+      if (head.claimed === 0) return { duplicate: true }
+      if (head.id === null) throw new NotFoundError(`no experiment named "${name}"; create it first (POST /api/experiments)`, 'experiment', name)
+      const expId = head.id
+      // Series created in a fixed order: two batches of one experiment wait on each other's new rows in the same order (no deadlock).
       const ordered = [...groups.values()].sort((a, b) => (a.name + a.split < b.name + b.split ? -1 : 1))
-      const now = Date.now()
-      // The last series' statement also beats the experiment's heartbeat (one round trip less per batch).
-      for (const [i, g] of ordered.entries()) {
-        const beat = i === ordered.length - 1 ? { experimentId: expId, now } : undefined
-        await writePgPoints(c, await this.seriesId(c, expId, g.name, g.split, created), g.points, beat)
-      }
-      if (ordered.length === 0) await c.query('UPDATE experiments SET heartbeat_at = $1, updated_at = $1 WHERE id = $2', [now, expId])
+      const batches: SeriesBatch[] = []
+      for (const g of ordered) batches.push({ seriesId: await this.seriesId(c, expId, g.name, g.split, created), points: g.points })
+      await writePgBatch(c, batches, { experimentId: expId, now: Date.now() })
+      return { duplicate: false }
     })
     for (const [k, v] of created) this.seriesIds.set(k, v)
     return r
@@ -341,7 +350,7 @@ export class PostgresStore implements Store {
       paging += ` OFFSET $${params.length}`
     }
     const sql = bindNow(
-      `SELECT ${SUMMARY_JSON}::text AS j FROM experiments e JOIN projects p ON p.id = e.project_id WHERE ${q.where} ORDER BY ${q.order}${paging}`,
+      `SELECT ${SUMMARY_JSON} AS j FROM experiments e JOIN projects p ON p.id = e.project_id WHERE ${q.where} ORDER BY ${q.order}${paging}`,
       Date.now(),
     )
     const r = await this.read(() => this.pool.query({ text: sql, values: params, rowMode: 'array' }))
