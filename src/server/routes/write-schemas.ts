@@ -66,3 +66,56 @@ export const fileBody = z.strictObject({
     .describe('upload the bytes to PUT /api/artifacts/{sha256} to keep them on the server'),
   meta: z.record(z.string(), jsonValue).nullable().default(null),
 })
+
+/** A point of a points body once checked: `time` absent means "when the server received it". */
+export interface PointsBodyPoint {
+  name: string
+  split: string
+  step: number
+  value: number
+  time?: number | undefined
+}
+
+const POINT_KEYS = new Set(['name', 'split', 'step', 'value', 'time'])
+const SPECIAL_VALUES: Record<string, number> = { NaN: Number.NaN, Infinity: Number.POSITIVE_INFINITY, '-Infinity': Number.NEGATIVE_INFINITY }
+
+function fastPoint(p: unknown): PointsBodyPoint | undefined {
+  if (typeof p !== 'object' || p === null || Array.isArray(p)) return undefined
+  const o = p as Record<string, unknown>
+  for (const k in o) if (!POINT_KEYS.has(k)) return undefined
+  const { name, split, step, value, time } = o
+  if (typeof name !== 'string' || name.length < 1 || name.length > 256) return undefined
+  if (split !== undefined && (typeof split !== 'string' || split.length > 64)) return undefined
+  if (typeof step !== 'number' || !Number.isSafeInteger(step) || step < 0) return undefined
+  let v: number
+  if (typeof value === 'number' && Number.isFinite(value)) v = value
+  else if (typeof value === 'string' && Object.hasOwn(SPECIAL_VALUES, value)) v = SPECIAL_VALUES[value] as number
+  else return undefined
+  if (time !== undefined && (typeof time !== 'number' || !Number.isSafeInteger(time) || time < 0)) return undefined
+  return { name, split: split ?? '', step, value: v, time }
+}
+
+/**
+ * `pointsBody` checked by hand for a well-formed body, several times faster than
+ * zod on a batch of 500 (zod was a third of the server's time per batch). It
+ * accepts a subset of what `pointsBody` accepts and returns the same values;
+ * anything else is undefined, and the caller lets zod decide and word the error.
+ *
+ * @example fastPointsBody({ client: 'c', seq: 1, points: [{ name: 'loss', step: 0, value: 'NaN' }] })
+ */
+export function fastPointsBody(body: unknown): { client: string; seq: number; points: PointsBodyPoint[] } | undefined {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined
+  const o = body as Record<string, unknown>
+  for (const k in o) if (k !== 'client' && k !== 'seq' && k !== 'points') return undefined
+  const { client, seq, points } = o
+  if (typeof client !== 'string' || client.length < 1 || client.length > 200) return undefined
+  if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 0) return undefined
+  if (!Array.isArray(points) || points.length > MAX_BATCH) return undefined
+  const out: PointsBodyPoint[] = new Array(points.length)
+  for (let i = 0; i < points.length; i++) {
+    const p = fastPoint(points[i])
+    if (!p) return undefined
+    out[i] = p
+  }
+  return { client, seq, points: out }
+}

@@ -1,8 +1,37 @@
-import { Hono } from 'hono'
+import { type Context, Hono } from 'hono'
 import type { Store } from '../../store/store.js'
 import { jsonResponse } from '../errors.js'
 import { parseJsonBody } from '../validate.js'
-import { createExperimentBody, fileBody, notesBody, paramsBody, pointsBody, statusBody, tagsBody } from './write-schemas.js'
+import {
+  createExperimentBody,
+  fastPointsBody,
+  fileBody,
+  notesBody,
+  type PointsBodyPoint,
+  paramsBody,
+  pointsBody,
+  statusBody,
+  tagsBody,
+} from './write-schemas.js'
+
+/**
+ * A points body: a well-formed JSON batch is checked by hand (fastPointsBody);
+ * anything else goes through parseJsonBody and zod, which word the 400. Hono
+ * keeps the body text, so the second read costs nothing.
+ */
+async function readPointsBody(c: Context): Promise<{ client: string; seq: number; points: PointsBodyPoint[] }> {
+  if ((c.req.header('content-type') ?? '').toLowerCase().startsWith('application/json')) {
+    let body: unknown
+    try {
+      body = JSON.parse(await c.req.text())
+    } catch {
+      body = undefined
+    }
+    const fast = fastPointsBody(body)
+    if (fast) return fast
+  }
+  return await parseJsonBody(c, pointsBody)
+}
 
 /**
  * The write API of `mldb server`: every body carries `client` and `seq`, the
@@ -47,7 +76,7 @@ export function writeRoutes(store: Store, onWrite: () => void = () => {}): Hono 
   })
 
   app.post('/experiments/:name/points', async (c) => {
-    const b = await parseJsonBody(c, pointsBody)
+    const b = await readPointsBody(c)
     const now = Date.now()
     const points = b.points.map((p) => ({ name: p.name, split: p.split, step: p.step, value: p.value, time: p.time ?? now }))
     return jsonResponse(c, done(await store.logPoints(b, c.req.param('name'), points), { points: points.length }))
