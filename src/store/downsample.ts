@@ -1,5 +1,6 @@
+import { type BucketItem, foldBuckets, pointItem, RAW_LIMIT } from './bucket-fold.js'
 import type { Sqlite } from './connection.js'
-import { foldTails, fromSql } from './points.js'
+import { foldTails } from './points.js'
 
 /**
  * The bucket (0..n-1) of a step in from..to. Integer arithmetic while it is exact, so every
@@ -32,19 +33,6 @@ export interface DownsampleOptions {
   to?: number
 }
 
-/** Below this many points in range, reading raw points is cheaper than blocks. */
-const RAW_LIMIT = 20_000
-
-interface Item {
-  step: number
-  time: number
-  min: number | null
-  max: number | null
-  last: number | null
-  count: number
-  nan: number
-}
-
 /**
  * Min/max/last per bucket over a step range. Long ranges read the 64-point
  * blocks (a million points are ~16k rows) plus raw points at the edges; short
@@ -62,13 +50,13 @@ export function downsample(db: Sqlite, seriesId: number, options: DownsampleOpti
   if (to < from) return []
   const buckets = Math.max(1, Math.min(options.buckets ?? 1000, 100_000))
 
-  const items: Item[] = []
+  const items: BucketItem[] = []
   const raw = (lo: number, hi: number) => {
     const rows = db
       .prepare('SELECT step, time, value FROM points WHERE series_id = ? AND step >= ? AND step <= ? ORDER BY step, seq')
       .raw()
       .all(seriesId, lo, hi) as [number, number, number | null][]
-    for (const [step, time, v] of rows) items.push({ step, time, min: v, max: v, last: v, count: 1, nan: v === null ? 1 : 0 })
+    for (const [step, time, v] of rows) items.push(pointItem(step, time, v))
   }
 
   const inRange = db
@@ -90,22 +78,5 @@ export function downsample(db: Sqlite, seriesId: number, options: DownsampleOpti
     raw(inRange.hi + 1, to)
   }
 
-  const out: Bucket[] = []
-  let cur: Bucket | undefined
-  let curIndex = -1
-  for (const it of items) {
-    const index = bucketOf(it.step, from, to, buckets)
-    if (!cur || index !== curIndex) {
-      cur = { step: it.step, time: it.time, min: Number.NaN, max: Number.NaN, last: Number.NaN, count: 0, nanCount: 0 }
-      curIndex = index
-      out.push(cur)
-    }
-    if (it.min !== null && !(cur.min <= it.min)) cur.min = it.min
-    if (it.max !== null && !(cur.max >= it.max)) cur.max = it.max
-    cur.last = fromSql(it.last)
-    cur.time = it.time
-    cur.count += it.count
-    cur.nanCount += it.nan
-  }
-  return out
+  return foldBuckets(items, from, to, buckets)
 }

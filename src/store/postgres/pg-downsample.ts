@@ -1,24 +1,11 @@
 import type { Pool } from 'pg'
+import { type BucketItem, foldBuckets, pointItem, RAW_LIMIT } from '../bucket-fold.js'
 import type { Bucket, DownsampleOptions } from '../downsample.js'
-
-/** Below this many points in range, reading raw points is cheaper than blocks (as on SQLite). */
-const RAW_LIMIT = 20_000
-
-interface Item {
-  step: number
-  time: number
-  min: number | null
-  max: number | null
-  last: number | null
-  count: number
-  nan: number
-}
 
 /**
  * Min/max/last per bucket over a step range on PostgreSQL, by the rule of
- * src/store/downsample.ts: long ranges read the 64-point blocks plus raw points
- * at the edges, short ranges read raw points, and a block counts in the bucket
- * of its first step; so both backends draw the same chart.
+ * bucket-fold.ts that SQLite's downsample.ts follows too, so both backends draw
+ * the same chart; only the reading is PostgreSQL's.
  *
  * @example await pgDownsample(pool, seriesId, { buckets: 1000 })
  */
@@ -31,19 +18,14 @@ export async function pgDownsample(pool: Pool, seriesId: number, options: Downsa
   const to = Math.min(options.to ?? s.last_step, s.last_step)
   if (to < from) return []
   const buckets = Math.max(1, Math.min(options.buckets ?? 1000, 100_000))
-  const width = (to - from + 1) / buckets
-
-  const items: Item[] = []
+  const items: BucketItem[] = []
   const raw = async (lo: number, hi: number) => {
     const r = await pool.query({
       text: 'SELECT step, time, value FROM points WHERE series_id = $1 AND step >= $2 AND step <= $3 ORDER BY step, seq',
       values: [seriesId, lo, hi],
       rowMode: 'array',
     })
-    for (const [step, time, value] of r.rows as [number, number, number][]) {
-      const v = Number.isNaN(value) ? null : value
-      items.push({ step, time, min: v, max: v, last: v, count: 1, nan: v === null ? 1 : 0 })
-    }
+    for (const [step, time, value] of r.rows as [number, number, number][]) items.push(pointItem(step, time, value))
   }
   const inRange = (
     await pool.query(
@@ -65,22 +47,5 @@ export async function pgDownsample(pool: Pool, seriesId: number, options: Downsa
     await raw(inRange.hi + 1, to)
   }
 
-  const out: Bucket[] = []
-  let cur: Bucket | undefined
-  let curIndex = -1
-  for (const it of items) {
-    const index = Math.min(buckets - 1, Math.floor((it.step - from) / width))
-    if (!cur || index !== curIndex) {
-      cur = { step: it.step, time: it.time, min: Number.NaN, max: Number.NaN, last: Number.NaN, count: 0, nanCount: 0 }
-      curIndex = index
-      out.push(cur)
-    }
-    if (it.min !== null && !(cur.min <= it.min)) cur.min = it.min
-    if (it.max !== null && !(cur.max >= it.max)) cur.max = it.max
-    cur.last = it.last === null ? Number.NaN : it.last
-    cur.time = it.time
-    cur.count += it.count
-    cur.nanCount += it.nan
-  }
-  return out
+  return foldBuckets(items, from, to, buckets)
 }

@@ -83,29 +83,72 @@ export async function pgListQuery(pool: Pool, options: ListOptions): Promise<{ w
 }
 
 /**
- * A double precision summary column as mldb's JSON writes it. PostgreSQL's JSON
- * output already quotes the numbers JSON cannot hold ("NaN", "Infinity",
- * "-Infinity"), so a NULL (NaN, as SQLite keeps it) only needs to become NaN.
+ * JSON text pieces, concatenated by PostgreSQL. json_build_object looks up how
+ * to print every argument's type on every row (half a second for 50,000 series
+ * rows); plain concatenation of the same text takes a tenth of that. Strings go
+ * through to_json (JSON escaping); numbers print as PostgreSQL prints them, which
+ * is what json_build_object wrote too (float8's shortest exact form).
  */
-const num = (col: string) => `coalesce(${col}, 'NaN'::float8)`
+const str = (col: string) => `coalesce(to_json(${col})::text, 'null')`
+const int = (col: string) => `coalesce((${col})::text, 'null')`
+/** A double precision summary column: NULL (NaN, as SQLite keeps it) and the values JSON cannot hold are quoted, as mldb's JSON writes them. */
+const num = (col: string) =>
+  `(CASE WHEN ${col} IS NULL OR ${col} = 'NaN'::float8 THEN '"NaN"' WHEN ${col} = 'Infinity'::float8 THEN '"Infinity"' WHEN ${col} = '-Infinity'::float8 THEN '"-Infinity"' ELSE ${col}::text END)`
+/** `{"k":v,...}` from key/value text pairs, in order. */
+const fields = (pairs: [string, string][]) => pairs.map(([k, v], i) => `'${i === 0 ? '{' : ','}"${k}":' || ${v}`).join(' || ')
 
 const KEY = "(CASE WHEN s.split = '' THEN s.name ELSE s.split || '/' || s.name END)"
 
+const SERIES_JSON = fields([
+  ['name', str('s.name')],
+  ['split', str('s.split')],
+  ['key', str(KEY)],
+  ['count', int('s.count')],
+  ['firstStep', int('s.first_step')],
+  ['lastStep', int('s.last_step')],
+  ['lastTime', int('s.last_time')],
+  ['last', `(CASE WHEN s.count = 0 THEN '"NaN"' ELSE ${num('s.last_value')} END)`],
+  ['min', num('s.min_value')],
+  ['max', num('s.max_value')],
+  ['nanCount', int('s.nan_count')],
+])
+
 /**
- * The SELECT list of one experiment as ExperimentSummary JSON, built by
+ * The SELECT list of one experiment as ExperimentSummary JSON text, built by
  * PostgreSQL (one row per experiment, no per-row round trips). `@now` is bound by the caller.
  */
-export const SUMMARY_JSON = `json_build_object(
-  'id', e.id, 'name', e.name, 'project', p.name, 'status', ${STATUS_SQL}, 'storedStatus', e.status,
-  'createdAt', e.created_at, 'startedAt', e.started_at, 'endedAt', e.ended_at, 'updatedAt', e.updated_at,
-  'heartbeatAt', e.heartbeat_at,
-  'durationMs', CASE WHEN e.started_at IS NULL THEN NULL ELSE coalesce(e.ended_at, CASE WHEN ${STATUS_SQL} = 'LOST' THEN coalesce(e.heartbeat_at, e.updated_at) ELSE @now END) - e.started_at END,
-  'host', e.host, 'pid', e.pid, 'notes', e.notes, 'deletedAt', e.deleted_at,
-  'params', coalesce((SELECT json_object_agg(x.key, x.value::json ORDER BY x.key COLLATE "C") FROM params x WHERE x.experiment_id = e.id), '{}'::json),
-  'tags', coalesce((SELECT json_object_agg(x.key, x.value ORDER BY x.key COLLATE "C") FROM tags x WHERE x.experiment_id = e.id), '{}'::json),
-  'series', coalesce((SELECT json_object_agg(${KEY}, json_build_object(
-      'name', s.name, 'split', s.split, 'key', ${KEY}, 'count', s.count, 'firstStep', s.first_step, 'lastStep', s.last_step,
-      'lastTime', s.last_time, 'last', CASE WHEN s.count = 0 THEN 'NaN'::float8 ELSE ${num('s.last_value')} END,
-      'min', ${num('s.min_value')}, 'max', ${num('s.max_value')}, 'nanCount', s.nan_count) ORDER BY s.name COLLATE "C", s.split COLLATE "C")
-    FROM series s WHERE s.experiment_id = e.id), '{}'::json)
-)`
+export const SUMMARY_JSON = `(${fields([
+  ['id', int('e.id')],
+  ['name', str('e.name')],
+  ['project', str('p.name')],
+  ['status', str(STATUS_SQL)],
+  ['storedStatus', str('e.status')],
+  ['createdAt', int('e.created_at')],
+  ['startedAt', int('e.started_at')],
+  ['endedAt', int('e.ended_at')],
+  ['updatedAt', int('e.updated_at')],
+  ['heartbeatAt', int('e.heartbeat_at')],
+  [
+    'durationMs',
+    int(
+      `CASE WHEN e.started_at IS NULL THEN NULL ELSE coalesce(e.ended_at, CASE WHEN ${STATUS_SQL} = 'LOST' THEN coalesce(e.heartbeat_at, e.updated_at) ELSE @now END) - e.started_at END`,
+    ),
+  ],
+  ['host', str('e.host')],
+  ['pid', int('e.pid')],
+  ['notes', str('e.notes')],
+  ['deletedAt', int('e.deleted_at')],
+  // a param's value is stored as JSON text: written as it is
+  [
+    'params',
+    `coalesce((SELECT '{' || string_agg(to_json(x.key)::text || ':' || x.value, ',' ORDER BY x.key COLLATE "C") || '}' FROM params x WHERE x.experiment_id = e.id), '{}')`,
+  ],
+  [
+    'tags',
+    `coalesce((SELECT '{' || string_agg(to_json(x.key)::text || ':' || to_json(x.value)::text, ',' ORDER BY x.key COLLATE "C") || '}' FROM tags x WHERE x.experiment_id = e.id), '{}')`,
+  ],
+  [
+    'series',
+    `coalesce('{' || (SELECT string_agg(to_json(${KEY})::text || ':' || ${SERIES_JSON} || '}', ',' ORDER BY s.name COLLATE "C", s.split COLLATE "C") FROM series s WHERE s.experiment_id = e.id) || '}', '{}')`,
+  ],
+])} || '}')`
