@@ -5,6 +5,10 @@ import type { ChildProcess } from 'node:child_process'
 import { type Client, kill, lastError, lastJson, type Result, runOne, start } from './clients.js'
 
 export async function runConcurrent(client: Client, python: string, dir: string, procs: number, n: number, maxS: number, timeoutS: number): Promise<Result> {
+  // The store exists before the 16 start (made by one reader), as a shared store would:
+  // MLflow's SQLite schema migration and Optuna's study creation race otherwise.
+  const made = await runOne(client, python, 'count', dir, {}, timeoutS)
+  if (made.error) return { error: `making the store: ${made.error}` }
   const children: { child: ChildProcess; out: string; err: string; done: Promise<void> }[] = []
   for (let index = 0; index < procs; index++) {
     const child = start(client, python, 'worker', dir, { index, n, max_s: maxS })

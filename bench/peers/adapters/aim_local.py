@@ -47,7 +47,8 @@ def finish(run):
 def prepare_read(folder):
     from aim.sdk.index_manager import RepoIndexManager
 
-    repo = Repo.from_path(_repo(folder))
+    os.makedirs(_repo(folder), exist_ok=True)
+    repo = Repo.from_path(_repo(folder), init=True)
     manager = RepoIndexManager.get_index_manager(repo)
     for h in repo.list_all_runs():
         manager.index(h)
