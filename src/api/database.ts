@@ -4,6 +4,7 @@ import { resolveDbPath } from '../config.js'
 import { DatabaseBusyError, DatabaseError, MldbError, NotFoundError, ValidationError } from '../errors.js'
 import { compileFilter, isBlankFilter, parseSeriesKey, seriesField } from '../query/filter.js'
 import { Registry } from '../registry/registry.js'
+import { type RegistryApi, routedRegistry } from '../registry/routed-registry.js'
 import type { AliasChange, ModelCheck, ModelVersion, RegisteredModel, RegisterModelOptions } from '../registry/types.js'
 import { busySeconds, openSqlite, type Sqlite, withBusyRetry } from '../store/connection.js'
 import { prepareAllowingDoubleQuotedStrings } from '../store/double-quoted-strings.js'
@@ -138,7 +139,8 @@ export class Database {
   private readonly seriesRows: SeriesRows
   private readonly paramRows: ParamRows
   private readonly fileRows: FileRows
-  private readonly registry: Registry
+  /** the local registry, or the team server's when one is configured (src/registry/routed-registry.ts) */
+  private readonly registry: RegistryApi
   private closed = false
   /** the background sender to a team server, when one is configured */
   private readonly sync: { close(): void } | undefined
@@ -175,7 +177,7 @@ export class Database {
     this.seriesRows = new SeriesRows(this.sqlite)
     this.paramRows = new ParamRows(this.sqlite)
     this.fileRows = new FileRows(this.sqlite)
-    this.registry = new Registry({
+    const localRegistry = new Registry({
       sqlite: this.sqlite,
       path: this.path,
       assertOpen: () => this.open(),
@@ -183,6 +185,7 @@ export class Database {
       experimentId: (name) => this.expId(name),
       bestExperiment: (series, goal, o) => this.bestExperiment(series, goal, o)?.name,
     })
+    this.registry = routedRegistry(localRegistry, options, this.path)
     this.sync = options.readonly || this.path === ':memory:' ? undefined : startSyncFor(this.path, options)
   }
 

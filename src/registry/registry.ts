@@ -432,7 +432,8 @@ export function parseTags(text: string): Record<string, string> {
   return JSON.parse(text) as Record<string, string>
 }
 
-function check(v: ModelVersion): ModelCheck {
+/** Re-hashes a version's file where its path says: ok, missing or changed. */
+export function check(v: ModelVersion): ModelCheck {
   let state: ModelCheck['state'] = 'ok'
   try {
     if (!statSync(v.path).isFile()) state = 'missing'

@@ -1,10 +1,21 @@
 import type { Command } from 'commander'
 import { MldbError } from '../../errors.js'
+import { pullModel } from '../../registry/pull.js'
+import { check } from '../../registry/registry.js'
+import { RemoteRegistry } from '../../registry/remote-registry.js'
 import type { ModelCheck, ModelVersion } from '../../registry/types.js'
+import { resolveSyncTarget } from '../../sync/server-config.js'
 import { openForRead, openForWrite, withDb } from '../db.js'
 import { UsageError } from '../errors.js'
 import { formatBytes, formatNumber, formatParam, relativeTime } from '../format.js'
 import { color, out, printJson, printTable } from '../output.js'
+
+/** The configured team server's registry, or a usage error saying how to configure one. */
+function teamServer(what: string): RemoteRegistry {
+  const t = resolveSyncTarget({})
+  if (!t) throw new UsageError(`${what} needs a team server: set MLDB_SERVER and MLDB_TOKEN (or "server" and "token" in ~/.mldb_config.json)`)
+  return new RemoteRegistry(t.server, t.token)
+}
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value]
 
@@ -160,10 +171,28 @@ export function registerModel(program: Command): void {
       )
     })
 
+  model
+    .command('pull')
+    .description("download a version's file from the team server (MLDB_SERVER) into a cache, check its sha256, print its path")
+    .argument('<ref>', 'NAME@ALIAS, NAME/VERSION or NAME')
+    .option('-o, --out <dir>', 'the folder to write it to (default ~/.mldb/models/NAME/VERSION)')
+    .action((ref: string, opts: { out?: string }) => {
+      out(pullModel(teamServer('mldb model pull'), ref, opts.out).path)
+    })
+
   withDb(model.command('path'))
-    .description("print only the path of a version's file, after checking its sha256 (exit 1 when missing or changed)")
+    .description(
+      "print only the path of a version's file, after checking its sha256 (exit 1 when missing or changed); with a team server, pulls it when this machine lacks it",
+    )
     .argument('<ref>', 'NAME@ALIAS, NAME/VERSION or NAME')
     .action((ref: string, opts: { db?: string }) => {
+      const server = resolveSyncTarget({})
+      if (server && opts.db === undefined) {
+        // The version may come from another machine: its recorded path is there, the bytes are on the server.
+        const remote = new RemoteRegistry(server.server, server.token)
+        const v = check(remote.get(ref))
+        return out(v.state === 'ok' ? v.path : pullModel(remote, ref).path)
+      }
       using db = openForRead(opts.db)
       const c = db.verifyModel(ref)
       if (c.state !== 'ok')

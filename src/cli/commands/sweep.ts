@@ -1,9 +1,14 @@
 import { spawn } from 'node:child_process'
 import type { Command } from 'commander'
+import type { Database } from '../../api/database.js'
 import { MldbError, ValidationError } from '../../errors.js'
+import { parseSeriesKey } from '../../query/filter.js'
 import { trialArgv } from '../../sweep/agent-command.js'
 import { loadSweepFile } from '../../sweep/load-config.js'
+import { RemoteSweeps } from '../../sweep/remote-sweeps.js'
 import type { SweepSummary } from '../../sweep/sweep.js'
+import { resolveSyncTarget, type SyncTarget } from '../../sync/server-config.js'
+import { SyncRows } from '../../sync/sync-rows.js'
 import { openForRead, openForWrite, withDb } from '../db.js'
 import { UsageError } from '../errors.js'
 import { formatNumber, formatParam, relativeTime } from '../format.js'
@@ -39,6 +44,80 @@ function runTrial(argv: string[], env: NodeJS.ProcessEnv, onTick: () => boolean)
   })
 }
 
+/** The last value the trial logged to its metric in the local file (the server may not have it yet). */
+function lastValue(db: Database, exp: string, metric: string): number | undefined {
+  const { name, split } = parseSeriesKey(metric)
+  try {
+    return db.getMetricValues(exp, name, { split }).at(-1)?.value
+  } catch {
+    return undefined // the program logged nothing to the metric
+  }
+}
+
+/**
+ * `mldb sweep agent` with a team server: each trial is claimed on the server;
+ * its experiment is made in this machine's file under the uuid the server
+ * tagged it with, so the sync sender sends the program's logs to that same
+ * experiment; heartbeats, the pruner and the trial's end go to the server.
+ */
+async function remoteAgent(target: SyncTarget, name: string, command: string[], count: number, dbOption: string | undefined): Promise<void> {
+  const remote = new RemoteSweeps(target.server, target.token)
+  const { config } = await remote.get(name)
+  if (trialArgv(config, {}, command) === undefined)
+    throw new ValidationError(`sweep "${name}" has no program or command; give one after --, e.g. mldb sweep agent ${name} -- python train.py`, 'command')
+  using db = openForWrite(dbOption)
+  const syncRows = new SyncRows(db.sqlite, target.server)
+  let done = 0
+  while (done < count) {
+    const trial = await remote.claim(name)
+    if (!trial) break
+    done++
+    db.createRun(trial.exp, {
+      project: config.project,
+      status: 'TRAINING',
+      params: trial.params,
+      tags: { 'mldb.sweep': name, 'mldb.trial': String(trial.number) },
+    })
+    syncRows.addExperiment(db.getExperiment(trial.exp).id, trial.uuid, trial.exp)
+    const argv = trialArgv(config, trial.params, command) as string[]
+    out(color.dim(`trial ${trial.number} (${trial.exp}, from ${target.server}): ${argv.join(' ')}`))
+    const env = { ...process.env, MLDB_SWEEP: name, MLDB_EXP: trial.exp, MLDB_DB_PATH: db.path }
+    let lastBeat = Date.now()
+    let prune = false
+    let asking = false
+    const result = await runTrial(argv, env, () => {
+      if (Date.now() - lastBeat >= HEARTBEAT_MS) {
+        lastBeat = Date.now()
+        db.heartbeat(trial.exp)
+        remote.heartbeat(name, trial.number).catch(() => {}) // a missed beat is made up by the next one
+      }
+      if (config.earlyTerminate && !asking) {
+        asking = true
+        remote
+          .shouldPrune(name, trial.number)
+          .then((p) => {
+            prune = p
+          })
+          .catch(() => {})
+          .finally(() => {
+            asking = false
+          })
+      }
+      return prune
+    })
+    const local = db.getExpStatus(trial.exp)
+    const status = result.stopped ? 'PRUNED' : result.code === 0 ? 'COMPLETE' : 'FAILED'
+    const note = status === 'FAILED' && local !== 'FAILED' ? `the program exited with ${result.signal ?? `code ${result.code}`}` : undefined
+    const value = status === 'COMPLETE' ? lastValue(db, trial.exp, config.metric.name) : undefined
+    if (note) db.setNotes(trial.exp, [db.getNotes(trial.exp), note].filter(Boolean).join('\n'))
+    db.setExpStatus(trial.exp, status)
+    await remote.end(name, trial.number, { status, ...(value === undefined ? {} : { value }), ...(note ? { note } : {}) })
+    out(`trial ${trial.number} ${colorStatus(status)} ${config.metric.name} ${formatNumber(value ?? null)}`)
+  }
+  const { sweep } = await remote.get(name)
+  out(`sweep ${name}: ${sweep.trials} trials, best ${bestText(sweep)}`)
+}
+
 /**
  * `mldb sweep create|agent|ls|show|stop`: W&B-style sweeps whose trials are
  * ordinary experiments. The agent runs the sweep's program once per trial with
@@ -57,6 +136,9 @@ export function registerSweep(program: Command): void {
       if (opts.name) raw.name = opts.name
       else if (raw.name === undefined) raw.name = file.replace(/^.*[\\/]/, '').replace(/\.(ya?ml|json)$/i, '')
       if (opts.project) raw.project = opts.project
+      const server = resolveSyncTarget({})
+      // With a team server the sweep lives there: agents on every machine claim its trials from it.
+      if (server) return void new RemoteSweeps(server.server, server.token).create(raw).then((v) => out(v.config.name))
       using db = openForWrite(opts.db)
       const s = db.createSweep(raw)
       out(s.name)
@@ -71,6 +153,8 @@ export function registerSweep(program: Command): void {
       const count = opts.count === undefined ? Number.POSITIVE_INFINITY : Number(opts.count)
       if (!(count >= 1) || !Number.isInteger(count === Number.POSITIVE_INFINITY ? 1 : count))
         throw new UsageError(`--count must be a whole number >= 1, got ${opts.count}`)
+      const server = resolveSyncTarget({})
+      if (server) return remoteAgent(server, name, command, count, opts.db)
       using db = openForWrite(opts.db)
       const s = db.getSweep(name)
       if (trialArgv(s.config, {}, command) === undefined)
