@@ -1,10 +1,11 @@
 -- mldb schema v10: points logged behind what a sender already handed to the server.
 -- A sender sends each series' points in (step, seq) order past a frontier; a point
 -- logged later at a step at or below that frontier (a re-evaluation of an earlier
--- epoch, a second process logging the same series) would never be sent. This
--- trigger notes such a point per server in sync_late, and the sender sends those
--- points by their keys. Only files that sync have rows in sync_series, so for all
--- others the trigger costs one index probe per point. See docs/schema.md ("Sync state").
+-- epoch, a second process logging the same series) would never be sent. The
+-- trigger points_behind_sync (sql/sync/late-trigger.sql, created by a sender with
+-- its first points write, so files that never sync pay nothing per point) notes
+-- such a point per server in sync_late, and the sender sends those points by
+-- their keys. See docs/schema.md ("Sync state").
 
 -- The frontier handed to the outbox (>= the acknowledged step/seq while a write is in flight).
 ALTER TABLE sync_series ADD COLUMN sent_step INTEGER NOT NULL DEFAULT -1;
@@ -20,14 +21,3 @@ CREATE TABLE sync_late (
   seq       INTEGER NOT NULL,
   PRIMARY KEY (server, series_id, step, seq)
 ) WITHOUT ROWID;
-
-CREATE TRIGGER points_behind_sync AFTER INSERT ON points
-WHEN EXISTS (
-  SELECT 1 FROM sync_series s
-  WHERE s.series_id = NEW.series_id AND (NEW.step < s.sent_step OR (NEW.step = s.sent_step AND NEW.seq <= s.sent_seq))
-)
-BEGIN
-  INSERT OR IGNORE INTO sync_late (server, series_id, step, seq)
-  SELECT s.server, NEW.series_id, NEW.step, NEW.seq FROM sync_series s
-  WHERE s.series_id = NEW.series_id AND (NEW.step < s.sent_step OR (NEW.step = s.sent_step AND NEW.seq <= s.sent_seq));
-END;

@@ -9,6 +9,8 @@ import os
 import uuid as uuidlib
 from urllib.parse import quote
 
+from .sql_files import sql
+
 #: The tag that carries an experiment's uuid on the server (two machines' same names never merge).
 UUID_TAG = "mldb.uuid"
 #: Points per request.
@@ -166,6 +168,8 @@ def mark_sent(conn, server, ack):
     src/sync/sync-rows.ts): from then on the points_behind_sync trigger notes later points behind it."""
     if ack["t"] != "points":
         return
+    # In this transaction, every time (a no-op once it exists): a rolled-back first try must not leave it missing.
+    conn.execute(sql("sync/late-trigger"))
     for sid, step, seq, _ in ack["series"]:
         conn.execute(
             """INSERT INTO sync_series (server, series_id, step, seq, count, sent_step, sent_seq) VALUES (?, ?, -1, -1, 0, ?, ?)

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { Database as Sqlite, Statement } from 'better-sqlite3'
+import { sql as namedSql } from '../named-sql.js'
 
 /** A write waiting in the outbox: sent as is (same client, seq, body) until acknowledged. */
 export interface OutboxRow {
@@ -253,6 +254,8 @@ export class SyncRows {
    * or behind it in sync_late, and the sender sends those by their keys.
    */
   markSent(seriesId: number, step: number, seq: number): void {
+    // In this transaction, every time (a no-op once it exists): a rolled-back first try must not leave it missing.
+    this.sqlite.exec(namedSql('sync/late-trigger'))
     this.st(
       `INSERT INTO sync_series (server, series_id, step, seq, count, sent_step, sent_seq) VALUES (?, ?, -1, -1, 0, ?, ?)
        ON CONFLICT (server, series_id) DO UPDATE SET sent_step = excluded.sent_step, sent_seq = excluded.sent_seq`,
