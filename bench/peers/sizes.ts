@@ -46,7 +46,7 @@ const QUICK: Sizes = {
   worker_max_s: 3,
   bytes_n: 20_000,
   runs: 1000,
-  fill_max_s: 60,
+  fill_max_s: 120,
   series_n: 20_000,
   series_max_s: 20,
   timeout_s: 300,
