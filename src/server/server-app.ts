@@ -14,6 +14,7 @@ import { openApiDocument } from './openapi.js'
 import { artifactRoutes } from './routes/artifacts.js'
 import { cliReadRoutes } from './routes/cli-read.js'
 import { directionRoutes } from './routes/directions.js'
+import { storeDownsampleRoutes } from './routes/downsample-store.js'
 import { eventRoutes } from './routes/events.js'
 import { experimentRoutes } from './routes/experiments.js'
 import { fileRoutes } from './routes/files.js'
@@ -120,6 +121,8 @@ export function createServerApp(options: ServerAppOptions): Hono {
     // The directions rule needs no database (the config file, then the shared word list): the same route on PostgreSQL.
     const directionsOnly = { db: { seriesDirection: (key: string) => seriesDirection(key, configuredDirections()) } }
     app.route('/api', directionRoutes(directionsOnly as unknown as ServerState))
+    // A chart panel's one request, through the store's downsample().
+    app.route('/api', storeDownsampleRoutes(store))
   }
   app.all('/api/*', (c) => errorResponse(c, 404, 'not_found', `no API route ${c.req.method} ${c.req.path}`))
   app.all('*', staticHandler(options.webRoot ?? defaultWebRoot()))

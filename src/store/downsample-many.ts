@@ -55,6 +55,19 @@ const VALUE_TEXT = `CASE WHEN value IS NULL THEN '"NaN"' WHEN value = 9e999 THEN
 const AT_STEPS = 'FROM points WHERE series_id = @id AND step IN (SELECT value FROM json_each(@steps))'
 
 /**
+ * One line's columns as the members of a JSON object, values through `round`
+ * (the text every backend's `/api/downsample` answers with).
+ *
+ * @example columnsJson({ step: [0], time: undefined, last: [1], min: undefined, max: undefined, count: [1], nanCount: [0] }, (v) => v)
+ */
+export function columnsJson(c: BucketColumns, round: (v: number) => number): string {
+  let text = `"step":${intsJson(c.step)},"last":${floatsJson(c.last.map(round))},"count":${intsJson(c.count)},"nanCount":${intsJson(c.nanCount)}`
+  if (c.time) text += `,"time":${intsJson(c.time)}`
+  if (c.min && c.max) text += `,"min":${floatsJson(c.min.map(round))},"max":${floatsJson(c.max.map(round))}`
+  return text
+}
+
+/**
  * Downsamples each series the same way `downsample()` does (same buckets, a NaN
  * counted, never averaged away) and returns each line as the members of a JSON
  * object: `"step":[..],"last":[..],"count":[..],"nanCount":[..]` (+ `"time"`,
@@ -80,12 +93,7 @@ export function downsampleManyJson(db: Sqlite, refs: readonly SeriesRef[], o: Ma
   // past 15 digits printf's text and roundTo's double part ways: those go the general way
   const fmt = digits === undefined || digits > 15 ? undefined : `%.${digits}g`
 
-  const render = (c: BucketColumns): string => {
-    let text = `"step":${intsJson(c.step)},"last":${floatsJson(c.last.map(round))},"count":${intsJson(c.count)},"nanCount":${intsJson(c.nanCount)}`
-    if (c.time) text += `,"time":${intsJson(c.time)}`
-    if (c.min && c.max) text += `,"min":${floatsJson(c.min.map(round))},"max":${floatsJson(c.max.map(round))}`
-    return text
-  }
+  const render = (c: BucketColumns): string => columnsJson(c, round)
 
   const one = (s: SeriesRow): string => {
     const out: BucketColumns = {
