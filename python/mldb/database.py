@@ -5,19 +5,21 @@ import json
 import os
 import socket
 import sqlite3
-import time
 
 from .best_files import first_step_with_value, pick_best_files
 from .config import resolve_db_path
 from .direction import check_directions, configured_directions, series_direction
-from .connection import BUSY_TIMEOUT_S, busy_seconds, is_busy, open_sqlite, short_busy_wait, with_busy_retry
+from .connection import BUSY_TIMEOUT_S, busy_seconds, is_busy, open_sqlite, short_busy_wait
 from .errors import DatabaseBusyError, MldbError, NotFoundError, ReadOnlyDatabaseError, ValidationError
 from .filter import LOST_AFTER_MS, STATUS_SQL, bind_now, compile_filter, compile_order_by, field_names, parse_series_key, series_field
 from .filter_text import is_blank
 from .exp_name import first_free_name
+from .clock import now_ms
+from .id_cache import IdCache
+from .tail_append import HEARTBEAT_EVERY_MS, append as _append
 from .files import check_kind, sha256_file, stat_file
 from .durability import SYNCHRONOUS, check_durability, configured_durability
-from .points import BLOCK_SIZE, OPEN_TAILS, PointWriter, from_sql
+from .points import OPEN_TAILS, PointWriter, from_sql
 from .registry import Registry
 from .stored_json import decode_stored_json, stored_json_columns_sql
 from .sync import start_sync
@@ -47,16 +49,9 @@ from .validate import (
 
 FINAL = frozenset(("COMPLETE", "FAILED", "KILLED", "PRUNED"))
 ACTIVE = frozenset(("TRAINING", "VALIDATING"))
-#: How often plain logging calls refresh the heartbeat of their experiment (ms).
-HEARTBEAT_EVERY_MS = 10_000
 
 _FILE_COLUMNS = "f.id, e.name, f.path, f.kind, f.step, f.size, f.mtime, f.sha256, f.meta, f.created_at"
 _SERIES_COLUMNS = "name, split, count, first_step, last_step, last_time, last_value, min_value, max_value, nan_count"
-
-
-def now_ms():
-    """Wall time in integer milliseconds since 1970, as every mldb time column holds."""
-    return time.time_ns() // 1_000_000
 
 
 def _last_beat(r):
@@ -161,10 +156,9 @@ class Database:
         # Checkpoints the -wal when sustained writing has grown it past its limit.
         self._wal_guard = WalGuard(self.connection, self.path, self._busy_timeout_s * 1000)
         self._tx = Transactions(self.connection, self._forget, self._wal_guard.after_commit)
-        self._exp_ids = {}
-        self._series_ids = {}
-        # Per series this connection logs into: how many points lie past blocked_until (when to fold its tail).
-        self._past_blocked = {}
+        # ids of experiments and series this connection writes to (id_cache.py)
+        self._ids = IdCache()
+        # Names already checked, by (exp, name, split) as passed: a training loop repeats the same few.
         self._checked_names = {}
         self._beats = {}
         self._closed = False
@@ -222,9 +216,7 @@ class Database:
 
     def _forget(self):
         # A rolled-back transaction may have created rows we cached ids of.
-        self._exp_ids.clear()
-        self._series_ids.clear()
-        self._past_blocked.clear()
+        self._ids.forget()
 
     def _fold_tails(self):
         """Folds every open series tail into its summary (and closes it), so the
@@ -297,7 +289,7 @@ class Database:
 
     def _ensure_exp(self, name, status="TRAINING", project="default"):
         """The id of a live experiment, created (TRAINING, in project) when new. Inside a write."""
-        cached = self._exp_ids.get(name)
+        cached = self._ids.exps.get(name)
         if cached is not None:
             return cached
         row = self.connection.execute(sql("experiments/by-name"), (name,)).fetchone()
@@ -306,7 +298,7 @@ class Database:
                 raise ValidationError(
                     'experiment "%s" is in the trash; restore it (mldb restore) or use another name' % name, "experiment"
                 )
-            self._exp_ids[name] = row[0]
+            self._ids.exps[name] = row[0]
             return row[0]
         now = now_ms()
         cur = self.connection.execute(
@@ -322,14 +314,14 @@ class Database:
                 "pid": os.getpid(),
             },
         )
-        self._exp_ids[name] = cur.lastrowid
+        self._ids.exps[name] = cur.lastrowid
         return cur.lastrowid
 
     def _exp_id(self, exp):
         """The id of an existing live experiment, or NotFoundError."""
         name = check_exp_name(exp)
         self._open()
-        cached = self._exp_ids.get(name)
+        cached = self._ids.exps.get(name)
         if cached is not None:
             return cached
         row = self.connection.execute(sql("experiments/live-id"), (name,)).fetchone()
@@ -395,12 +387,12 @@ class Database:
 
     def _series_id(self, eid, name, split):
         key = (eid, name, split)
-        cached = self._series_ids.get(key)
+        cached = self._ids.series.get(key)
         if cached is not None:
             return cached
         self.connection.execute(sql("series/ensure"), (eid, name, split))
         sid = self.connection.execute(sql("series/id"), (eid, name, split)).fetchone()[0]
-        self._series_ids[key] = sid
+        self._ids.series[key] = sid
         return sid
 
     def add_metric_value(self, exp, name, epoch, value, split=""):
@@ -424,7 +416,7 @@ class Database:
             eid = self._ensure_exp(e)
             now = now_ms()
             sid = self._series_id(eid, n, s)
-            self._past_blocked[sid] = self._writer.write_one(sid, step, now, v)
+            self._ids.past_blocked[sid] = self._writer.write_one(sid, step, now, v)
             self._maybe_beat(eid, now)
 
         self._write(write)
@@ -462,7 +454,7 @@ class Database:
             eid = self._ensure_exp(e)
             for (name, split), pts in groups.items():
                 sid = self._series_id(eid, name, split)
-                self._past_blocked[sid] = self._writer.write_many(sid, pts)
+                self._ids.past_blocked[sid] = self._writer.write_many(sid, pts)
             self._maybe_beat(eid, now)
 
         self._write(write)
@@ -964,49 +956,6 @@ class Database:
             return name
 
         return self._write(write)
-
-
-def _append(self, e, n, s, step, v):
-    """The one-page path of ``Database.add_metric_value``: a single INSERT into the
-    series' tail, committed (durable) before it returns. Only for a series this
-    connection has written before and between heartbeats; False sends the call down
-    the transactional path. A function, not a method: the hot path skips the error
-    mapping wrapper every method gets (add_metric_value's own maps its errors)."""
-    eid = self._exp_ids.get(e)
-    if eid is None or self._closed:
-        return False
-    sid = self._series_ids.get((eid, n, s))
-    past = self._past_blocked.get(sid)
-    now = now_ms()
-    conn = self.connection
-    if past is None or now - self._beats.get(eid, 0) >= HEARTBEAT_EVERY_MS or conn.in_transaction:
-        return False
-    writer = self._writer
-
-    # Autocommit for this one statement: no BEGIN/COMMIT round trips, the INSERT is its own commit.
-    conn.isolation_level = None
-    try:
-        try:
-            ok = writer.append(sid, step, now, v)
-        except sqlite3.OperationalError as err:
-            if not is_busy(err):
-                raise
-            ok = with_busy_retry(conn, lambda: writer.append(sid, step, now, v))
-    finally:
-        conn.isolation_level = "DEFERRED"
-    if not ok:
-        return False
-    self._wal_guard.after_commit()
-    if past + 1 < BLOCK_SIZE:
-        self._past_blocked[sid] = past + 1
-    else:
-        # 64 points past the last block: fold them in and close a block, as a batch would.
-        try:
-            self._past_blocked[sid] = self._write(lambda: writer.fold(sid))
-        except Exception:
-            # The point is committed and must not be reported lost; the next call folds.
-            self._past_blocked.pop(sid, None)
-    return True
 
 
 # SQLite's own failures (disk full, busy, read-only, I/O, corrupt) leave every method as mldb exceptions.

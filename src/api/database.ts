@@ -18,9 +18,8 @@ import { ParamRows } from '../store/param-rows.js'
 import { BLOCK_SIZE, foldTails, fromSql, type NewPoint, type Point, type PointWriter, pointWriter, StaleIdError } from '../store/points.js'
 import { firstStepWithValue } from '../store/series-lookup.js'
 import { SeriesRows } from '../store/series-rows.js'
-import { mapSqliteErrors, sqliteCode, sqliteError } from '../store/sqlite-errors.js'
+import { mapSqliteErrors, sqliteError } from '../store/sqlite-errors.js'
 import { decodeStoredJson } from '../store/stored-json.js'
-import { immediateTransactions, type Transact } from '../store/transaction.js'
 import type { ExperimentSummary, FileRecord, Json, SeriesSummary, StatusChange } from '../store/types.js'
 import { WalGuard } from '../store/wal-guard.js'
 import { createSweep, getSweep, listSweeps, type Sweep, type SweepSummary } from '../sweep/sweep.js'
@@ -58,6 +57,7 @@ import {
   seriesParts,
   toJsonValue,
 } from './validate.js'
+import { WriteTransactions } from './write-transactions.js'
 
 /** Options for `new Database()`. */
 /** With a team server (`server`/`token`, MLDB_SERVER/MLDB_TOKEN or the config file) a background sender pushes the file to it (src/sync). */
@@ -131,10 +131,9 @@ export class Database {
   private readonly ids = new IdCache()
   /** when this connection last beat each experiment, and the timers of those it holds active */
   private readonly heartbeats: Heartbeats
-  /** how many of our own transactions are open (write, db.transaction): their rollback, not each nested call, drops the cached ids */
-  private ownTransactions = 0
+  /** the write transactions (undefined when opened read-only) */
+  private readonly txs: WriteTransactions | undefined
   // The SQL lives in src/store; each of these prepares its statements once, on first use.
-  private readonly transact: Transact
   private readonly expRows: ExperimentRows
   private readonly seriesRows: SeriesRows
   private readonly paramRows: ParamRows
@@ -171,7 +170,13 @@ export class Database {
     if (this.durability === 'power') this.sqlite.pragma(`synchronous = ${SYNCHRONOUS.power}`)
     this.writer = options.readonly ? undefined : pointWriter(this.sqlite)
     this.walGuard = options.readonly ? undefined : new WalGuard(this.sqlite, this.path, this.busyTimeoutMs)
-    this.transact = immediateTransactions(this.sqlite)
+    this.txs = options.readonly
+      ? undefined
+      : new WriteTransactions(
+          this.sqlite,
+          () => this.ids.forget(),
+          () => this.walGuard?.afterCommit(),
+        )
     this.heartbeats = new Heartbeats((name) => this.timerBeat(name))
     this.expRows = new ExperimentRows(this.sqlite)
     this.seriesRows = new SeriesRows(this.sqlite)
@@ -193,47 +198,11 @@ export class Database {
     if (this.closed) throw new MldbError(`the database ${this.path} is closed; open a new Database`)
   }
 
-  /**
-   * Runs fn as one write transaction: better-sqlite3's `BEGIN IMMEDIATE`,
-   * retried while another process holds the lock. Inside a transaction the
-   * caller opened (db.transaction(), or one on db.sqlite) it is a savepoint of
-   * it: a refused call undoes only its own rows, and the caller's commit makes
-   * the rest durable (docs/schema.md, "Transactions").
-   */
+  /** Runs fn as one write call (write-transactions.ts: its own transaction, or a savepoint of the caller's). */
   private write<T>(fn: () => T): T {
     this.open()
-    if (!this.writer) throw new MldbError(`${this.path} was opened read-only; open it without { readonly: true } to write`)
-    if (this.sqlite.inTransaction) {
-      // db.transaction() drops the cached ids if it rolls back; a transaction opened on db.sqlite
-      // directly may still roll back unseen, so what this call cached is not kept past it.
-      if (this.ownTransactions > 0) return this.transact(fn)
-      try {
-        return this.transact(fn)
-      } finally {
-        this.ids.forget()
-      }
-    }
-    const once = (): T => {
-      // Calls nested in fn (createRun's setParams...) are savepoints of this transaction, which forgets on rollback.
-      this.ownTransactions++
-      try {
-        const result = this.transact(fn)
-        this.walGuard?.afterCommit()
-        return result
-      } catch (e) {
-        this.ids.forget()
-        throw e
-      } finally {
-        this.ownTransactions--
-      }
-    }
-    try {
-      return withBusyRetry(once)
-    } catch (e) {
-      // An id we had cached is gone (another process purged the experiment): once more, from the names.
-      if (e instanceof StaleIdError || sqliteCode(e) === 'SQLITE_CONSTRAINT_FOREIGNKEY') return withBusyRetry(once)
-      throw e
-    }
+    if (!this.txs) throw new MldbError(`${this.path} was opened read-only; open it without { readonly: true } to write`)
+    return this.txs.write(fn)
   }
 
   /**
@@ -248,39 +217,8 @@ export class Database {
    */
   transaction<T>(fn: () => T): T {
     this.open()
-    if (typeof fn !== 'function') throw new ValidationError(`transaction takes a function, got ${describe(fn)}`, 'fn')
-    if (!this.writer) throw new MldbError(`${this.path} was opened read-only; open it without { readonly: true } to write`)
-    const outermost = !this.sqlite.inTransaction
-    let began = false
-    const body = (): T => {
-      began = true
-      const result = fn()
-      if (typeof (result as { then?: unknown } | null)?.then === 'function')
-        throw new ValidationError('transaction takes a synchronous function; await outside it, or write in several transactions', 'fn')
-      return result
-    }
-    let failed: { error: unknown } | undefined
-    this.ownTransactions++
-    try {
-      // Only BEGIN IMMEDIATE is retried while busy (fn has not run yet): fn itself runs once.
-      const result = withBusyRetry(() => {
-        if (failed) throw failed
-        try {
-          return this.transact(body)
-        } catch (e) {
-          if (began) failed = { error: e }
-          throw e
-        }
-      })
-      if (outermost) this.walGuard?.afterCommit()
-      return result
-    } catch (e) {
-      // What the rolled-back transaction cached may be other rows' ids by now.
-      this.ids.forget()
-      throw failed ? failed.error : e
-    } finally {
-      this.ownTransactions--
-    }
+    if (!this.txs) throw new MldbError(`${this.path} was opened read-only; open it without { readonly: true } to write`)
+    return this.txs.transaction(fn)
   }
 
   /** Checks the changes of an UPDATE of one experiment row by id; a row gone means a stale cached id. */

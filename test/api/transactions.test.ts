@@ -80,6 +80,20 @@ describe('db.transaction', () => {
     ])
   })
 
+  it('inside a transaction opened on db.sqlite, keeps no id past that transaction', () => {
+    expect(() =>
+      ctx.db.sqlite.transaction(() => {
+        ctx.db.transaction(() => ctx.db.addMetricValue('outer', 'loss', 0, 1))
+        throw new Error('outer abort')
+      })(),
+    ).toThrow('outer abort')
+    // SQLite hands the rolled-back row's id to the next experiment: a kept id would write into it.
+    ctx.db.setExpStatus('taken-id', 'TRAINING')
+    ctx.db.setParams('outer', { lr: 1 })
+    expect(ctx.db.getParams('taken-id')).toEqual({})
+    expect(ctx.db.getParams('outer')).toEqual({ lr: 1 })
+  })
+
   it('refuses an async function, writing nothing', () => {
     expect(() =>
       ctx.db.transaction((async () => {
