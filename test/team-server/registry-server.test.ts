@@ -1,12 +1,17 @@
 import { createHash } from 'node:crypto'
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Hono } from 'hono'
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
+import { Database } from '../../src/index.js'
 import { parseJsonNumbers } from '../../src/json.js'
+import { ServerUnreachableError } from '../../src/registry/server-unreachable.js'
 import { createServerApp } from '../../src/server/server-app.js'
 import { hashToken } from '../../src/server/tokens.js'
+import { mldb, ok } from '../cli/helpers.js'
 import { tempDir } from '../helpers/tmp.js'
-import { BACKENDS } from './backends.js'
+import { BACKENDS, freshPgUrl, freshSqlitePath } from './backends.js'
+import { type ServerProcess, startServerProcess } from './server-process.js'
 
 const START = 'start-token-for-tests'
 // biome-ignore lint/suspicious/noExplicitAny: the answers' JSON, read field by field in assertions
@@ -100,5 +105,73 @@ describe.each(BACKENDS)('the model registry on mldb server ($name)', (backend) =
     await req('POST', '/api/models/iris/versions', w(evidence('w1')))
     expect((await req('GET', '/api/models/iris/versions/1', undefined, 'viewer-token')).status).toBe(200)
     expect((await req('POST', '/api/models/iris/aliases', w({ alias: 'champion', version: 1 }), 'viewer-token')).status).toBe(403)
+  })
+})
+
+describe.each([
+  ['a SQLite file', () => freshSqlitePath()],
+  ['PostgreSQL', () => freshPgUrl()],
+])('two machines share the registry through mldb server on %s', (_what, freshDb) => {
+  const machines = tempDir('mldb-registry-machines-')
+  const servers: ServerProcess[] = []
+  afterAll(() => {
+    for (const s of servers) s.child.kill('SIGKILL')
+    machines.cleanup()
+  })
+
+  it('registers on machine A (bytes uploaded), pulls on machine B with its sha256 checked, and `model path` fetches it there', async () => {
+    const a = join(machines.dir, `a-${_what.length}`)
+    const b = join(machines.dir, `b-${_what.length}`)
+    mkdirSync(a)
+    mkdirSync(b)
+    const server = await startServerProcess(machines.dir, freshDb(), join(machines.dir, `art-${_what.length}`))
+    servers.push(server)
+    const env = { MLDB_SERVER: server.base, MLDB_TOKEN: server.token, MLDB_SYNC_WAIT_MS: '0' }
+    const weights = join(a, 'model.bin')
+    writeFileSync(weights, 'weights of machine A')
+    ok(a, ['file', 'run-a', weights, '--kind', 'model'], { env })
+    ok(a, ['log', 'run-a', 'valid/loss', '0.25', '--step', '0'], { env })
+    expect(ok(a, ['model', 'register', 'iris', 'run-a', weights, '--alias', 'champion'], { env })).toMatch(/registered iris\/1 from run-a/)
+    // machine B has no local file at all: it reads and pulls from the server
+    const shown = JSON.parse(ok(b, ['model', 'show', 'iris@champion', '--json'], { env }))
+    expect(shown).toMatchObject({ name: 'iris', version: 1, aliases: ['champion'], path: weights, registeredBy: expect.stringContaining('@') })
+    const pulled = ok(b, ['model', 'pull', 'iris@champion'], { env }).trim()
+    expect(pulled).toBe(join(b, '.mldb', 'models', 'iris', '1', 'model.bin'))
+    expect(readFileSync(pulled, 'utf8')).toBe('weights of machine A')
+    const out = join(b, 'serve')
+    expect(ok(b, ['model', 'pull', 'iris/1', '--out', out], { env }).trim()).toBe(join(out, 'model.bin'))
+    // the tests' machines share one disk: A's file must be gone for B to need the server's copy
+    expect(ok(b, ['model', 'path', 'iris@champion'], { env }).trim()).toBe(weights)
+    rmSync(weights)
+    expect(ok(b, ['model', 'path', 'iris@champion'], { env }).trim()).toBe(pulled)
+    // an alias moved on B is what A reads next
+    writeFileSync(weights, 'weights of machine A, retrained')
+    ok(a, ['file', 'run-a', weights, '--kind', 'model'], { env })
+    ok(a, ['model', 'register', 'iris', 'run-a', weights], { env })
+    ok(b, ['model', 'alias', 'iris', 'champion', '2'], { env })
+    expect(JSON.parse(ok(a, ['model', 'show', 'iris@champion', '--json'], { env })).version).toBe(2)
+    expect(JSON.parse(ok(a, ['model', 'history', 'iris', '--json'], { env })).map((h: J) => [h.from, h.to])).toEqual([
+      [null, 1],
+      [1, 2],
+    ])
+  })
+})
+
+describe('a direct registry call without a reachable server', () => {
+  it('throws ServerUnreachableError saying it cannot be deferred, and the CLI says so in one line', () => {
+    const t = tempDir('mldb-registry-down-')
+    const weights = join(t.dir, 'model.bin')
+    writeFileSync(weights, 'w')
+    {
+      using db = new Database({ path: join(t.dir, 'a.db'), server: 'http://127.0.0.1:1/', token: 't', syncWaitMs: 0 })
+      db.addFile('run-a', weights, { kind: 'model' })
+      expect(() => db.registerModel('iris', { exp: 'run-a', file: weights })).toThrow(ServerUnreachableError)
+      expect(() => db.getModelVersion('iris@champion')).toThrow(/cannot be deferred like logging/)
+    }
+    const r = mldb(t.dir, ['model', 'pull', 'iris@champion'], { env: { MLDB_SERVER: 'http://127.0.0.1:1/', MLDB_TOKEN: 't' } })
+    expect(r.status).toBe(1)
+    expect(r.stderr.trim().split('\n')).toHaveLength(1)
+    expect(r.stderr).toMatch(/needs the team server http:\/\/127.0.0.1:1\/, which did not answer.*cannot be deferred/)
+    t.cleanup()
   })
 })

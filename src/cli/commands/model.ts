@@ -1,4 +1,5 @@
 import type { Command } from 'commander'
+import type { Database } from '../../api/database.js'
 import { MldbError } from '../../errors.js'
 import { pullModel } from '../../registry/pull.js'
 import { check } from '../../registry/registry.js'
@@ -15,6 +16,26 @@ function teamServer(what: string): RemoteRegistry {
   const t = resolveSyncTarget({})
   if (!t) throw new UsageError(`${what} needs a team server: set MLDB_SERVER and MLDB_TOKEN (or "server" and "token" in ~/.mldb_config.json)`)
   return new RemoteRegistry(t.server, t.token)
+}
+
+/** What the read commands ask of the registry. */
+type ModelReader = Pick<Database, 'listModels' | 'getModelVersion' | 'listModelVersions' | 'getModelHistory'> & Disposable
+
+/**
+ * The registry the read commands show: with a team server and no --db, the
+ * server's (a machine that only pulls models needs no local file); else the file's.
+ */
+function openModels(dbOption: string | undefined): ModelReader {
+  const t = dbOption === undefined ? resolveSyncTarget({}) : undefined
+  if (!t) return openForRead(dbOption)
+  const r = new RemoteRegistry(t.server, t.token)
+  return {
+    listModels: () => r.list(),
+    getModelVersion: (ref) => r.get(ref),
+    listModelVersions: (name) => (name === undefined ? r.list().flatMap((m) => r.versions(m.name)) : r.versions(name)),
+    getModelHistory: (name) => r.history(name),
+    [Symbol.dispose]() {},
+  }
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value]
@@ -89,7 +110,7 @@ export function registerModel(program: Command): void {
     .description('list registered models with their latest version and aliases')
     .option('--json', 'print JSON')
     .action((opts: { db?: string; json?: boolean }) => {
-      using db = openForRead(opts.db)
+      using db = openModels(opts.db)
       const models = db.listModels()
       if (opts.json) return printJson(models)
       if (models.length === 0) return out(color.dim('no registered models; register one with `mldb model register NAME EXP FILE`'))
@@ -114,7 +135,7 @@ export function registerModel(program: Command): void {
     .argument('<ref>', 'NAME, NAME@ALIAS or NAME/VERSION')
     .option('--json', 'print JSON')
     .action((ref: string, opts: { db?: string; json?: boolean }) => {
-      using db = openForRead(opts.db)
+      using db = openModels(opts.db)
       if (ref.includes('@') || ref.includes('/')) {
         const v = db.getModelVersion(ref)
         return opts.json ? printJson(v) : printVersion(v)
@@ -156,7 +177,7 @@ export function registerModel(program: Command): void {
     .argument('<name>', 'the model')
     .option('--json', 'print JSON')
     .action((name: string, opts: { db?: string; json?: boolean }) => {
-      using db = openForRead(opts.db)
+      using db = openModels(opts.db)
       const history = db.getModelHistory(name)
       if (opts.json) return printJson(history)
       printTable(
