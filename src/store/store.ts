@@ -11,6 +11,7 @@ import type { SweepSummary, TrialInfo } from '../sweep/trial-logic.js'
 import type { Bucket, DownsampleOptions } from './downsample.js'
 import type { ListOptions } from './experiments.js'
 import type { Point } from './points.js'
+import type { ProjectActivity } from './project-activity.js'
 import type { ExperimentSummary, FileRecord, Json, SeriesSummary, StatusChange } from './types.js'
 
 /**
@@ -131,6 +132,8 @@ export interface Store {
   downsample(name: string, series: string, options?: DownsampleOptions): Promise<Bucket[]>
   /** Project names with their experiment counts. */
   listProjects(): Promise<{ name: string; experiments: number }[]>
+  /** projects with experiments, the most recently active first (the dashboard opens on the first) */
+  listProjectActivity(): Promise<ProjectActivity[]>
   /** A file record of a live experiment by id. */
   getFile(id: number): Promise<FileRecord | undefined>
 

@@ -94,6 +94,14 @@ export function registryWriteRoutes(store: Store, options: { readRoutes: boolean
       const model = (await store.registry.list()).find((m) => m.name === name)
       return jsonResponse(c, { model, versions, history: await store.registry.history(name) })
     })
+    // The experiment page's "registered as" list (on a file: routes/models.ts).
+    app.get('/experiments/:name/models', async (c) => {
+      parseQuery(c, z.strictObject({}))
+      const exp = c.req.param('name')
+      const models = await store.registry.list()
+      const versions = (await Promise.all(models.map((m) => store.registry.versions(m.name)))).flat().filter((v) => v.exp === exp)
+      return jsonResponse(c, { versions })
+    })
   }
   return app
 }

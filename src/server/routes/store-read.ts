@@ -54,7 +54,9 @@ export function storeReadRoutes(store: Store, options: { localFiles: boolean }):
   })
 
   app.get('/projects', async (c) => {
-    parseQuery(c, z.strictObject({}))
+    const q = parseQuery(c, z.strictObject({ by: z.enum(['name', 'activity']).default('name') }))
+    // by=activity: the most recently active first, with `latestAt` (as on a file: routes/experiments.ts)
+    if (q.by === 'activity') return jsonResponse(c, { projects: await store.listProjectActivity() })
     const projects = await store.listProjects()
     return jsonResponse(c, { projects: projects.map((p) => ({ name: p.name, count: p.experiments })) })
   })

@@ -7,6 +7,7 @@ import { bindNow, LOST_AFTER_MS, parseSeriesKey, STATUS_SQL } from '../../query/
 import type { Bucket, DownsampleOptions } from '../downsample.js'
 import type { ListOptions } from '../experiments.js'
 import type { Point } from '../points.js'
+import type { ProjectActivity } from '../project-activity.js'
 import { groupPoints } from '../remote-points.js'
 import { ACTIVE, FINAL } from '../sqlite/sqlite-store.js'
 import {
@@ -424,6 +425,18 @@ export class PostgresStore implements Store {
   async downsample(name: string, series: string, options: DownsampleOptions = {}): Promise<Bucket[]> {
     const sid = await this.findSeries(name, series)
     return this.read(() => pgDownsample(this.pool, sid, options))
+  }
+
+  async listProjectActivity(): Promise<ProjectActivity[]> {
+    // The rule of src/store/project-activity.ts (SQLite), in PostgreSQL.
+    const r = await this.read(() =>
+      this.pool.query(
+        `SELECT p.name, count(e.id)::int AS count, max(GREATEST(e.updated_at, coalesce(e.heartbeat_at, 0)))::float8 AS "latestAt"
+         FROM projects p JOIN experiments e ON e.project_id = p.id AND e.deleted_at IS NULL
+         GROUP BY p.id ORDER BY "latestAt" DESC, p.name COLLATE "C"`,
+      ),
+    )
+    return r.rows as ProjectActivity[]
   }
 
   async listProjects(): Promise<{ name: string; experiments: number }[]> {

@@ -11,6 +11,7 @@ import type { ListOptions } from '../experiments.js'
 import { listExperimentsJson } from '../experiments-json.js'
 import { FileRows, fileFromRow } from '../file-rows.js'
 import { type Point, type PointWriter, pointWriter } from '../points.js'
+import { listProjectActivity, type ProjectActivity } from '../project-activity.js'
 import { listProjects } from '../projects.js'
 import { groupPoints } from '../remote-points.js'
 import { firstStepWithValue, liveSeriesNames } from '../series-lookup.js'
@@ -201,6 +202,10 @@ export class SqliteStore implements Store {
 
   async downsample(name: string, series: string, options: DownsampleOptions = {}): Promise<Bucket[]> {
     return this.db.downsample(name, series, options)
+  }
+
+  async listProjectActivity(): Promise<ProjectActivity[]> {
+    return listProjectActivity(this.db.sqlite)
   }
 
   async listProjects(): Promise<{ name: string; experiments: number }[]> {
