@@ -42,7 +42,7 @@ const QUICK: Sizes = {
   percall_n: 2000,
   percall_max_s: 3,
   batched_n: 20_000,
-  worker_n: 200,
+  worker_n: 1000,
   worker_max_s: 3,
   bytes_n: 20_000,
   runs: 1000,
