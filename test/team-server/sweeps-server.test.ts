@@ -1,11 +1,15 @@
-import { join } from 'node:path'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import type { Hono } from 'hono'
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { parseJsonNumbers } from '../../src/json.js'
 import { createServerApp } from '../../src/server/server-app.js'
 import { hashToken } from '../../src/server/tokens.js'
+import { buildCli, ok } from '../cli/helpers.js'
 import { tempDir } from '../helpers/tmp.js'
-import { BACKENDS } from './backends.js'
+import { BACKENDS, freshPgUrl, freshSqlitePath } from './backends.js'
+import { mldbAsync, type ServerProcess, startServerProcess } from './server-process.js'
 
 const START = 'start-token-for-tests'
 // biome-ignore lint/suspicious/noExplicitAny: the answers' JSON, read field by field in assertions
@@ -116,5 +120,63 @@ describe.each(BACKENDS)('sweeps on mldb server ($name)', (backend) => {
     expect((await req('POST', '/api/sweeps/ok/trials/x/end', w({ status: 'COMPLETE' }))).status).toBe(400)
     expect((await req('POST', '/api/sweeps/ok/claim', w({ uuid: 'uuid-viewer' }), 'viewer-token')).status).toBe(403)
     expect((await req('GET', '/api/sweeps/ok', undefined, 'viewer-token')).status).toBe(200)
+  })
+})
+
+describe.each([
+  ['a SQLite file', () => freshSqlitePath()],
+  ['PostgreSQL', () => freshPgUrl()],
+])('mldb sweep agent on two machines through mldb server on %s', (what, freshDb) => {
+  const machines = tempDir('mldb-sweep-machines-')
+  const servers: ServerProcess[] = []
+  afterAll(() => {
+    for (const s of servers) s.child.kill('SIGKILL')
+    machines.cleanup()
+  })
+
+  it('hands each trial to one agent, and each trial logs into its one experiment on the server', async () => {
+    const tag = what.length
+    const [a, b] = [join(machines.dir, `a-${tag}`), join(machines.dir, `b-${tag}`)]
+    mkdirSync(a)
+    mkdirSync(b)
+    const server = await startServerProcess(machines.dir, freshDb(), join(machines.dir, `art-${tag}`))
+    servers.push(server)
+    const index = pathToFileURL(join(dirname(buildCli()), '..', 'index.js')).href
+    const program = join(machines.dir, `train-${tag}.mjs`)
+    writeFileSync(
+      program,
+      `import { Database } from '${index}'
+const x = Number(process.argv.find((a) => a.startsWith('--x=')).slice(4))
+const db = new Database({ syncWaitMs: 20000 })
+db.addMetricValue(process.env.MLDB_EXP, 'objective', 0, x * x)
+db.close()
+`,
+    )
+    const config = join(machines.dir, `grid-${tag}.json`)
+    const values = [1, 2, 3, 4, 5, 6]
+    writeFileSync(config, JSON.stringify({ name: 'grid2', method: 'grid', metric: { name: 'objective' }, parameters: { x: { values } }, program }))
+    const env = { MLDB_SERVER: server.base, MLDB_TOKEN: server.token }
+    expect(ok(a, ['sweep', 'create', config], { env }).trim()).toBe('grid2')
+    const runs = await Promise.all([mldbAsync(a, ['sweep', 'agent', 'grid2'], env), mldbAsync(b, ['sweep', 'agent', 'grid2'], env)])
+    expect(runs.map((r) => [r.status, r.stderr])).toEqual([
+      [0, ''],
+      [0, ''],
+    ])
+    const claimed = runs.map((r) => [...r.stdout.matchAll(/^trial (\d+) COMPLETE/gm)].map((m) => Number(m[1])))
+    expect(claimed.flat().sort()).toEqual([0, 1, 2, 3, 4, 5])
+    const get = async (path: string) => (await (await fetch(new URL(path, server.base), { headers: { authorization: `Bearer ${server.token}` } })).json()) as J
+    const view = await get('/api/sweeps/grid2')
+    expect(view.sweep).toMatchObject({ trials: 6, complete: 6, best: { value: 1, params: { x: 1 } } })
+    expect(view.trials.map((t: J) => t.value).sort((x: number, y: number) => x - y)).toEqual(values.map((x) => x * x))
+    // the programs' points reach the trials' own experiments (the sync sender, not a renamed copy)
+    let names: string[] = []
+    for (let i = 0; i < 120; i++) {
+      const list = await get('/api/experiments?limit=100')
+      names = list.experiments.map((e: J) => e.name)
+      const synced = await Promise.all(view.trials.map(async (t: J) => (await get(`/api/experiments/${t.exp}/series`)).series?.length ?? 0))
+      if (synced.every((n: number) => n > 0)) break
+      await new Promise((r) => setTimeout(r, 500))
+    }
+    expect(names.sort()).toEqual(view.trials.map((t: J) => t.exp).sort())
   })
 })
