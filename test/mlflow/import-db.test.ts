@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Database } from '../../src/index.js'
 import { createApp } from '../../src/server/app.js'
 import { buildCli, mldb, ok, tempHome } from '../cli/helpers.js'
+import { canStartPostgres, type Postgres, startPostgres } from '../helpers/postgres.js'
 import { runPy } from './venv.js'
 
 /** What MLflow's own client read from the store it wrote (make_store.py). */
@@ -47,19 +48,69 @@ const asLogged = (v: number | string) =>
           ? 'NaN'
           : v
 
-describe.each([
+// MLflow on PostgreSQL where this machine can start one (CI installs it; psycopg2 is in the MLflow venv)
+const sources: [string, string][] = [
   ['mlflow.db', 'sqlite'],
   ['mlruns/', 'files'],
-])('mldb import %s (a real store written by MLflow 3)', (source, kind) => {
+  ...(canStartPostgres() ? [['postgresql://…', 'postgres'] as [string, string]] : []),
+]
+
+describe.each(sources)('mldb import %s (a real store written by MLflow 3)', (source, kind) => {
   const t = tempHome()
   let expected: Expected
   let store: string
+  let pg: Postgres | undefined
   beforeAll(async () => {
     buildCli()
-    expected = await runPy<Expected>('make_store.py', [kind, join(t.home, 'src')])
-    store = join(t.home, 'src', source)
+    if (kind === 'postgres') {
+      pg = startPostgres()
+      store = (pg as Postgres).createDatabase('mlflow')
+      expected = await runPy<Expected>('make_store.py', [store, join(t.home, 'src')])
+    } else {
+      expected = await runPy<Expected>('make_store.py', [kind, join(t.home, 'src')])
+      store = join(t.home, 'src', source)
+    }
   }, 600_000)
-  afterAll(() => t.cleanup())
+  afterAll(() => {
+    pg?.stop()
+    t.cleanup()
+  })
+
+  it.runIf(kind === 'postgres')("refuses a PostgreSQL database that is not MLflow's in one line, writing nothing", () => {
+    const r = mldb(t.home, ['import', (pg as Postgres).url('postgres'), '--db', join(t.home, 'other.db')])
+    expect(r.status).not.toBe(0)
+    expect(r.stderr.trim().split('\n')).toHaveLength(1)
+    expect(r.stderr).toMatch(/is not an MLflow tracking database/)
+    expect(r.stderr).not.toMatch(/at .*\.js/)
+  })
+
+  it.runIf(kind === 'postgres')(
+    'imports what the same MLflow script wrote into mlflow.db alike (names, statuses, params, points, trash)',
+    async () => {
+      await runPy<Expected>('make_store.py', ['sqlite', join(t.home, 'lite')])
+      const shape = (file: string, from: string) => {
+        ok(t.home, ['import', from, '--db', file])
+        const db = new Database({ path: file })
+        try {
+          const all = [...db.listExperiments({}), ...db.listExperiments({ trashed: true }).map((e) => ({ ...e, name: `trash:${e.name}` }))]
+          return all
+            .map((e) => {
+              // points of live experiments (the trash is read by name only)
+              const points = e.name.startsWith('trash:')
+                ? Object.keys(e.series).sort()
+                : db.getSeries(e.name).map((x) => [x.key, db.getMetricValues(e.name, x.name, { split: x.split }).map((p) => [p.step, p.value])])
+              // a taken name gets 8 hex of its run id, which differs between the two stores
+              return [e.name.replace(/-[0-9a-f]{8}$/, '-<run id>'), e.project, e.status, e.params, points]
+            })
+            .sort((a, b) => String(a[0]).localeCompare(String(b[0])))
+        } finally {
+          db.close()
+        }
+      }
+      expect(shape(join(t.home, 'from-pg.db'), store)).toEqual(shape(join(t.home, 'from-sqlite.db'), join(t.home, 'lite', 'mlflow.db')))
+    },
+    300_000,
+  )
 
   it('brings every field MLflow reads, and a second import doubles nothing', async () => {
     const out = JSON.parse(ok(t.home, ['import', store, '--db', t.db, '--json'])) as { experiments: string[]; alreadyImported: number }

@@ -11,12 +11,13 @@ const ROOT = resolve(import.meta.dirname, '..', '..')
  * The Python of a virtual environment with MLflow from PyPI: `.venv-mlflow`
  * when .ci/run made it, else `test-output/venv-mlflow`, created once here.
  * mlflow-skinny has the client and, with SQLAlchemy and Alembic, the SQL store
- * that writes a real `mlflow.db`.
+ * that writes a real `mlflow.db` (and, with psycopg2, MLflow's store on PostgreSQL).
  */
 export function mlflowPython(): string {
   for (const dir of [join(ROOT, '.venv-mlflow'), join(ROOT, 'test-output', 'venv-mlflow')]) {
     const py = join(dir, 'bin', 'python')
-    if (existsSync(py) && spawnSync(py, ['-c', `import mlflow, sqlalchemy, alembic; assert mlflow.__version__ == "${MLFLOW_VERSION}"`]).status === 0) return py
+    if (existsSync(py) && spawnSync(py, ['-c', `import mlflow, sqlalchemy, alembic, psycopg2; assert mlflow.__version__ == "${MLFLOW_VERSION}"`]).status === 0)
+      return py
   }
   const dir = join(ROOT, 'test-output', 'venv-mlflow')
   const run = (cmd: string, args: string[]) => {
@@ -24,7 +25,7 @@ export function mlflowPython(): string {
     if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed:\n${r.stdout}\n${r.stderr}`)
   }
   run('python3', ['-m', 'venv', dir])
-  run(join(dir, 'bin', 'pip'), ['install', '--quiet', `mlflow-skinny==${MLFLOW_VERSION}`, 'sqlalchemy', 'alembic'])
+  run(join(dir, 'bin', 'pip'), ['install', '--quiet', `mlflow-skinny==${MLFLOW_VERSION}`, 'sqlalchemy', 'alembic', 'psycopg2-binary'])
   return join(dir, 'bin', 'python')
 }
 

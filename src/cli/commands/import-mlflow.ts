@@ -1,7 +1,8 @@
 import { statSync } from 'node:fs'
 import { isMlflowDb, readMlflowDb } from '../../api/mlflow-db-import.js'
 import { isMlflowStore, readMlflowStore } from '../../api/mlflow-import.js'
-import { writeMlflowSource } from '../../api/mlflow-import-write.js'
+import { type MlflowSource, writeMlflowSource } from '../../api/mlflow-import-write.js'
+import { readMlflowPostgres } from '../../api/mlflow-pg-import.js'
 import { openForWrite } from '../db.js'
 import { printJson } from '../output.js'
 
@@ -15,7 +16,19 @@ export function importMlflowSource(path: string, opts: { db?: string; json?: boo
   const isDir = statSync(path).isDirectory()
   if (isDir ? !isMlflowStore(path) : !isMlflowDb(path)) return false
   // read and checked before the database is opened: a bad source writes nothing
-  const source = isDir ? readMlflowStore(path) : readMlflowDb(path)
+  writeSource(isDir ? readMlflowStore(path) : readMlflowDb(path), opts)
+  return true
+}
+
+/**
+ * `mldb import postgresql://…`: MLflow's tracking database on PostgreSQL,
+ * read whole (in one read-only snapshot) before mldb's file is opened.
+ */
+export async function importMlflowPostgres(url: string, opts: { db?: string; json?: boolean }): Promise<void> {
+  writeSource(await readMlflowPostgres(url), opts)
+}
+
+function writeSource(source: MlflowSource, opts: { db?: string; json?: boolean }): void {
   const db = openForWrite(opts.db)
   try {
     const r = writeMlflowSource(db, source)
@@ -29,5 +42,4 @@ export function importMlflowSource(path: string, opts: { db?: string; json?: boo
   } finally {
     db.close()
   }
-  return true
 }

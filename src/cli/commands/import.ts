@@ -3,19 +3,21 @@ import type { Command } from 'commander'
 import { checkBundle, type ExperimentBundle, existingNames, writeBundles } from '../../api/import-bundle.js'
 import { readExportFile } from '../../api/import-records.js'
 import { isMlflowStore } from '../../api/mlflow-import.js'
+import { isPostgresUrl } from '../../api/mlflow-pg-import.js'
 import { MldbError, NotFoundError } from '../../errors.js'
 import { openForWrite, withDb } from '../db.js'
 import { printJson } from '../output.js'
 import { progress } from '../progress.js'
-import { importMlflowSource } from './import-mlflow.js'
+import { importMlflowPostgres, importMlflowSource } from './import-mlflow.js'
 
 /** `mldb import FILE|DIR`: an `mldb export` file, or an MLflow `mlruns/` folder. */
 export function registerImport(program: Command): void {
   withDb(program.command('import'))
     .description('import an `mldb export` file (JSONL or CSV) or an MLflow file store folder (mlruns/)')
-    .argument('<path>', 'the file or folder')
+    .argument('<path>', 'the file or folder, or postgresql://… (an MLflow tracking database)')
     .option('--json', 'print what was imported as JSON')
     .action((path: string, opts: { db?: string; json?: boolean }) => {
+      if (isPostgresUrl(path)) return importMlflowPostgres(path, opts)
       if (!existsSync(path)) throw new NotFoundError(`${path} does not exist; give an \`mldb export\` file or an MLflow mlruns/ folder`, 'file', path)
       const isDir = statSync(path).isDirectory()
       if (importMlflowSource(path, opts)) return

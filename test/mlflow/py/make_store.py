@@ -2,6 +2,7 @@
 client reads back from it, as JSON, for the import tests to compare with.
 
 usage: make_store.py sqlite|files DIR    (write a store, then read it)
+       make_store.py postgresql://... DIR  (the same into MLflow's store on PostgreSQL)
        make_store.py read DIR              (read an mlruns/ folder only)
 """
 import json
@@ -17,6 +18,9 @@ os.chdir(out)
 if kind in ("files", "read"):
     os.environ["MLFLOW_ALLOW_FILE_STORE"] = "true"
     uri = "file:" + (out if kind == "read" else os.path.join(out, "mlruns"))
+elif kind.startswith("postgresql://"):
+    # MLflow's SQL store on PostgreSQL; SQLAlchemy 2.1 reads a bare postgresql:// as psycopg 3
+    uri = kind.replace("postgresql://", "postgresql+psycopg2://", 1)
 else:
     uri = "sqlite:///" + os.path.join(out, "mlflow.db")
 
