@@ -97,7 +97,7 @@ def main():
         while done < n:
             a.log(run, "loss", done, loss_at(done))
             done += 1
-            if done % 50 == 0 and time.perf_counter() - t > max_s:
+            if time.perf_counter() - t > max_s:  # every call: the slowest stores take seconds per call under 16 writers
                 break
         seconds = time.perf_counter() - t
         a.finish(run)
@@ -137,7 +137,7 @@ def main():
             except Exception as e:  # noqa: BLE001
                 errors += 1
                 first_error = first_error or repr(e)[:200]
-            if step % 50 == 0 and time.perf_counter() - t > max_s:
+            if time.perf_counter() - t > max_s:
                 break
         try:
             a.finish(run)
