@@ -21,8 +21,9 @@ from .files import check_kind, sha256_file, stat_file
 from .durability import SYNCHRONOUS, check_durability, configured_durability
 from .points import OPEN_TAILS, PointWriter, from_sql
 from .registry import Registry
+from .remote import routed_registry
 from .stored_json import decode_stored_json, stored_json_columns_sql
-from .sync import start_sync
+from .sync import resolve_sync_target, start_sync
 from .sql_files import sql
 from .sqlite_errors import map_sqlite_errors
 from .transactions import Transaction, Transactions
@@ -135,7 +136,13 @@ class Database:
             db.add_loss_value('20260803_091702_TestModel', 'train', 0, 0.93)
     """
 
-    def __init__(self, path=None, busy_timeout_ms=None, directions=None, durability=None, server=None, token=None, sync_wait_s=None):
+    def __init__(self, path=None, busy_timeout_ms=None, directions=None, durability=None, server=None, token=None, sync_wait_s=None,
+                 clock=None):
+        if clock is not None and not callable(clock):
+            raise ValidationError("clock must be a function returning ms since 1970, got %s" % describe(clock), "clock")
+        #: the time (ms since 1970) this connection writes and judges LOST by: ``clock`` when given
+        #: (tests move time on with it instead of editing the file's columns), else the wall clock
+        self._now = now_ms if clock is None else (lambda: int(clock()))
         self.path = resolve_db_path(path)[0]
         # which way series are optimised, by key or name; wins over the config file's "directions"
         self._directions = check_directions(directions, "directions")
@@ -162,7 +169,9 @@ class Database:
         self._checked_names = {}
         self._beats = {}
         self._closed = False
-        self._registry = Registry(self)
+        # With a team server the registry and sweep claims go to it directly (remote.py), not through the sender.
+        self._server_target = None if self.path == ":memory:" else resolve_sync_target(server, token)
+        self._registry = routed_registry(Registry(self), self._server_target)
         # With a team server (server/token, MLDB_SERVER/MLDB_TOKEN or the config file), a daemon
         # thread pushes what is logged; close() waits for it at most sync_wait_s (default 5 s).
         self._sync = start_sync(self.path, server, token, sync_wait_s)
@@ -284,7 +293,7 @@ class Database:
     # ------------------------------------------------------------ experiments
 
     def _project_id(self, project):
-        self.connection.execute(sql("experiments/project-ensure"), (project, now_ms()))
+        self.connection.execute(sql("experiments/project-ensure"), (project, self._now()))
         return self.connection.execute(sql("experiments/project-id"), (project,)).fetchone()[0]
 
     def _ensure_exp(self, name, status="TRAINING", project="default"):
@@ -300,7 +309,7 @@ class Database:
                 )
             self._ids.exps[name] = row[0]
             return row[0]
-        now = now_ms()
+        now = self._now()
         cur = self.connection.execute(
             sql("experiments/insert"),
             {
@@ -340,7 +349,7 @@ class Database:
 
         def write():
             eid = self._ensure_exp(name, st, proj)
-            now = now_ms()
+            now = self._now()
             self._set_status(eid, st, now)
 
         self._write(write)
@@ -356,7 +365,7 @@ class Database:
     def get_exp_status(self, exp):
         """The status; LOST when an active experiment's heartbeat is over a minute old."""
         eid = self._exp_id(exp)
-        return self.connection.execute(bind_now("SELECT %s FROM experiments e WHERE e.id = ?" % STATUS_SQL, now_ms()), (eid,)).fetchone()[0]
+        return self.connection.execute(bind_now("SELECT %s FROM experiments e WHERE e.id = ?" % STATUS_SQL, self._now()), (eid,)).fetchone()[0]
 
     def get_status_history(self, exp):
         """Every status the experiment had, oldest first: ``[{'status', 'time'}]``."""
@@ -370,7 +379,7 @@ class Database:
 
         def write():
             eid = self._ensure_exp(name)
-            now = now_ms()
+            now = self._now()
             self.connection.execute(sql("experiments/heartbeat"), {"now": now, "id": eid})
             self._beats[eid] = now
 
@@ -414,7 +423,7 @@ class Database:
 
         def write():
             eid = self._ensure_exp(e)
-            now = now_ms()
+            now = self._now()
             sid = self._series_id(eid, n, s)
             self._ids.past_blocked[sid] = self._writer.write_one(sid, step, now, v)
             self._maybe_beat(eid, now)
@@ -431,7 +440,7 @@ class Database:
         e = check_exp_name(exp)
         if isinstance(points, (str, bytes, dict)) or not hasattr(points, "__iter__"):
             raise ValidationError("log_batch takes a list of points, got %s" % describe(points), "points")
-        now = now_ms()
+        now = self._now()
         groups = {}
         # Validate everything before writing anything.
         for p in points:
@@ -521,7 +530,7 @@ class Database:
 
     def _touch(self, eid):
         # updated_at tells live dashboards (/api/changes) that something changed.
-        self.connection.execute(sql("experiments/touch"), {"now": now_ms(), "id": eid})
+        self.connection.execute(sql("experiments/touch"), {"now": self._now(), "id": eid})
 
     def get_params(self, exp):
         """The hyperparameters as Python values."""
@@ -559,7 +568,7 @@ class Database:
 
     def _put_notes(self, eid, notes):
         """Writes checked notes. Inside a write."""
-        self.connection.execute(sql("experiments/set-notes"), {"notes": notes, "now": now_ms(), "id": eid})
+        self.connection.execute(sql("experiments/set-notes"), {"notes": notes, "now": self._now(), "id": eid})
 
     def get_notes(self, exp):
         """The notes ('' when none)."""
@@ -583,7 +592,7 @@ class Database:
             cur = self.connection.execute(
                 "INSERT INTO file_pointers (experiment_id, path, kind, step, size, mtime, sha256, meta, created_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (eid, full, k, st, size, mtime, sha, meta_json, now_ms()),
+                (eid, full, k, st, size, mtime, sha, meta_json, self._now()),
             )
             return cur.lastrowid
 
@@ -648,7 +657,7 @@ class Database:
                                 order_by="min(metrics.valid/loss)", limit=10)
         """
         self._open()
-        now = now_ms()
+        now = self._now()
         conds = ["e.deleted_at IS NOT NULL" if trashed else "e.deleted_at IS NULL"]
         args = []
         if project is not None:
@@ -896,7 +905,7 @@ class Database:
                 raise NotFoundError('MLDB_EXP names "%s", which is not a live experiment; unset MLDB_EXP' % name,
                                     "experiment", name)
             self.connection.execute(sql("experiments/set-owner"), {"host": socket.gethostname(), "pid": os.getpid(), "id": row[0]})
-            self._set_status(row[0], st, now_ms())
+            self._set_status(row[0], st, self._now())
             if param_entries:
                 self._put_params(row[0], name, param_entries)
             if tag_entries:

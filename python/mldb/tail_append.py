@@ -4,7 +4,6 @@ as src/api/database.ts's ``append``."""
 
 import sqlite3
 
-from .clock import now_ms
 from .connection import is_busy, with_busy_retry
 from .points import BLOCK_SIZE
 
@@ -22,7 +21,7 @@ def append(db, e, n, s, step, v):
         return False
     sid = db._ids.series.get((eid, n, s))
     past = db._ids.past_blocked.get(sid)
-    now = now_ms()
+    now = db._now()
     conn = db.connection
     if past is None or now - db._beats.get(eid, 0) >= HEARTBEAT_EVERY_MS or conn.in_transaction:
         return False

@@ -75,6 +75,12 @@ export interface DatabaseOptions extends SyncOptions {
    * or `'power'` (a power cut too, synchronous=FULL: an fsync per commit); wins over the config file's `durability`
    */
   durability?: Durability
+  /**
+   * the time, in ms since 1970, that this connection writes (created, updated,
+   * heartbeat and point times) and judges LOST by; `Date.now` unless given.
+   * Tests pass their own to move time on instead of editing the file's columns.
+   */
+  clock?: () => number
 }
 
 /** A value for `logBatch`. */
@@ -148,6 +154,8 @@ export class Database {
   /** @internal how long one attempt waits for a lock, for the message of DatabaseBusyError */
   readonly busyTimeoutMs: number
   private readonly directions: Directions
+  /** the connection's clock (options.clock, else Date.now) */
+  private readonly now: () => number
 
   constructor(options: DatabaseOptions = {}) {
     checkOptions('new Database', options, {
@@ -160,7 +168,12 @@ export class Database {
       syncWaitMs: optInt(0),
       maxUploadBytes: optInt(0),
       durability: optAny,
+      clock: optAny,
     })
+    if (options.clock !== undefined && typeof options.clock !== 'function')
+      throw new ValidationError(`options.clock must be a function returning ms since 1970, got ${describe(options.clock)}`, 'clock')
+    const clock = options.clock
+    this.now = clock ? () => Math.trunc(clock()) : Date.now
     this.path = resolveDbPath(options.path).path
     this.directions = checkDirections(options.directions, 'options.directions')
     this.busyTimeoutMs = options.busyTimeoutMs ?? 10_000
@@ -240,11 +253,11 @@ export class Database {
       this.ids.setExperiment(name, row.id)
       return row.id
     }
-    const now = Date.now()
+    const now = this.now()
     const active = ACTIVE.has(status)
     const id = this.expRows.insert({
       name,
-      projectId: this.expRows.projectId(project, Date.now()),
+      projectId: this.expRows.projectId(project, this.now()),
       status,
       now,
       startedAt: active ? now : null,
@@ -278,7 +291,7 @@ export class Database {
     const project = options.project === undefined ? 'default' : checkProjectName(options.project)
     this.write(() => {
       const id = this.ensureExp(name, st, project)
-      const now = Date.now()
+      const now = this.now()
       this.updatedExp(this.expRows.setStatus(id, st, now, ACTIVE.has(st), FINAL.has(st)))
       this.heartbeats.wrote(id, now)
     })
@@ -307,7 +320,7 @@ export class Database {
   private timerBeat(name: string): boolean {
     if (this.closed) return false
     try {
-      this.write(() => this.updatedExp(this.expRows.heartbeatByName(name, Date.now())))
+      this.write(() => this.updatedExp(this.expRows.heartbeatByName(name, this.now())))
       return true
     } catch (e) {
       return e instanceof DatabaseBusyError
@@ -317,7 +330,7 @@ export class Database {
   /** The status, LOST when an active experiment's heartbeat is over a minute old. */
   getExpStatus(exp: string): string {
     const id = this.expId(exp)
-    return this.expRows.derivedStatus(id, Date.now())
+    return this.expRows.derivedStatus(id, this.now())
   }
 
   /** Every status the experiment had, oldest first. */
@@ -331,7 +344,7 @@ export class Database {
     const name = checkExpName(exp)
     this.write(() => {
       const id = this.ensureExp(name)
-      const now = Date.now()
+      const now = this.now()
       this.updatedExp(this.expRows.heartbeat(id, now))
       this.heartbeats.wrote(id, now)
     })
@@ -369,7 +382,7 @@ export class Database {
     if (this.append(e, n, split, step, v)) return
     this.write(() => {
       const id = this.ensureExp(e)
-      const now = Date.now()
+      const now = this.now()
       const sid = this.seriesId(id, n, split)
       this.ids.setPastBlocked(sid, (this.writer as PointWriter).writeOne(sid, { step, time: now, value: v }))
       this.maybeBeat(id, now)
@@ -388,7 +401,7 @@ export class Database {
     const sid = this.ids.seriesId(expId, name, split)
     if (sid === undefined) return false
     const past = this.ids.pastBlocked(sid)
-    const time = Date.now()
+    const time = this.now()
     if (past === undefined || this.heartbeats.due(expId, time)) return false
     const writer = this.writer as PointWriter
     if (!withBusyRetry(() => writer.append(sid, { step, time, value }))) return false
@@ -426,7 +439,7 @@ export class Database {
   logBatch(exp: string, points: readonly BatchPoint[]): void {
     const e = checkExpName(exp)
     if (!Array.isArray(points)) throw new ValidationError(`logBatch takes an array of points, got ${describe(points)}`, 'points')
-    const now = Date.now()
+    const now = this.now()
     // Validate everything before writing anything.
     const groups = new Map<string, { name: string; split: string; points: NewPoint[] }>()
     for (const p of points) {
@@ -525,7 +538,7 @@ export class Database {
       for (const [k, v] of entries) this.paramRows.addParam(id, k, v)
       checkRowCount(countRows(this.sqlite, 'params', id), 'params', e)
       // updated_at tells live dashboards (/api/changes) that something changed.
-      this.updatedExp(this.expRows.touch(id, Date.now()))
+      this.updatedExp(this.expRows.touch(id, this.now()))
     })
   }
 
@@ -551,7 +564,7 @@ export class Database {
       const id = this.ensureExp(e)
       for (const [k, v] of entries) this.paramRows.setTag(id, k, v)
       checkRowCount(countRows(this.sqlite, 'tags', id), 'tags', e)
-      this.updatedExp(this.expRows.touch(id, Date.now()))
+      this.updatedExp(this.expRows.touch(id, this.now()))
     })
   }
 
@@ -566,7 +579,7 @@ export class Database {
     if (typeof notes !== 'string') throw new ValidationError(`notes must be a string, got ${describe(notes)}`, 'notes')
     if (notes.length > 1_000_000) throw new ValidationError('notes are over 1,000,000 characters; keep long text in a file and addFile it', 'notes')
     this.write(() => {
-      const now = Date.now()
+      const now = this.now()
       this.updatedExp(this.expRows.setNotes(this.expId(exp), notes, now))
     })
   }
@@ -595,7 +608,7 @@ export class Database {
     const sha = options.hash ? sha256File(st.path) : null
     return this.write(() => {
       const id = this.ensureExp(e)
-      const row = this.fileRows.insert(id, { path: st.path, kind, step, size: st.size, mtime: st.mtime, sha256: sha, meta, createdAt: Date.now() })
+      const row = this.fileRows.insert(id, { path: st.path, kind, step, size: st.size, mtime: st.mtime, sha256: sha, meta, createdAt: this.now() })
       return fileFromRow({ ...row, experiment: e })
     })
   }
@@ -678,20 +691,20 @@ export class Database {
   listExperiments(options: ListOptions = {}): ExperimentSummary[] {
     checkListOptions('listExperiments', options)
     this.open()
-    return listExperiments(this.sqlite, options)
+    return listExperiments(this.sqlite, options, this.now())
   }
 
   /** How many experiments match, without fetching them. */
   countExperiments(options: ListOptions = {}): number {
     checkListOptions('countExperiments', options)
     this.open()
-    return countExperiments(this.sqlite, options)
+    return countExperiments(this.sqlite, options, this.now())
   }
 
   /** One experiment with its status history and files. */
   getExperiment(exp: string): ExperimentDetail {
     const id = this.expId(exp)
-    const [summary] = listExperiments(this.sqlite, { ids: [id] })
+    const [summary] = listExperiments(this.sqlite, { ids: [id] }, this.now())
     if (!summary) throw new NotFoundError(`no experiment named "${exp}"`, 'experiment', exp)
     return { ...summary, statusHistory: this.getStatusHistory(exp), files: this.getFiles(exp) }
   }
@@ -781,7 +794,7 @@ export class Database {
   /** Moves an experiment to the trash (kept, hidden from listings). */
   trashExperiment(exp: string): void {
     this.write(() => {
-      const now = Date.now()
+      const now = this.now()
       this.updatedExp(this.expRows.trash(this.expId(exp), now))
     })
     this.ids.forgetExperiment(exp)
@@ -790,7 +803,7 @@ export class Database {
   /** Brings an experiment back from the trash. */
   restoreExperiment(exp: string): void {
     const name = checkExpName(exp)
-    const changed = this.write(() => this.expRows.restore(name, Date.now()))
+    const changed = this.write(() => this.expRows.restore(name, this.now()))
     if (changed === 0) throw new NotFoundError(`no experiment named "${name}" in the trash; see it with \`mldb ls --trash\``, 'experiment', name)
   }
 
