@@ -59,8 +59,11 @@ export function chartLines(exps: readonly ExperimentSummary[], groupBy?: string)
     for (const key of keys) {
       const s = e.series[key]
       if (!s) continue
-      // machine series (cpu, memory, gpu from the integrations) chart apart from the model's
-      const chart = s.split === SYSTEM_SPLIT ? `${SYSTEM_SPLIT}/${s.name}` : s.name
+      // machine series (cpu, memory, gpu from the integrations) chart apart from the model's;
+      // such a chart holds one split, so its lines are solid and named by run alone
+      const system = s.split === SYSTEM_SPLIT
+      const chart = system ? `${SYSTEM_SPLIT}/${s.name}` : s.name
+      const split = system ? '' : s.split
       let list = byName.get(chart)
       if (!list) {
         list = []
@@ -70,9 +73,9 @@ export function chartLines(exps: readonly ExperimentSummary[], groupBy?: string)
         id: `${e.name}\u0000${key}`,
         exp: e.name,
         key,
-        split: s.split,
-        label: s.split ? `${short[i]} · ${s.split}` : (short[i] as string),
-        fullLabel: s.split ? `${e.name} · ${s.split}` : e.name,
+        split,
+        label: split ? `${short[i]} · ${split}` : (short[i] as string),
+        fullLabel: split ? `${e.name} · ${split}` : e.name,
         color,
         lastStep: s.lastStep,
         t0: e.startedAt ?? e.createdAt,
