@@ -21,8 +21,9 @@ from .files import check_kind, sha256_file, stat_file
 from .durability import SYNCHRONOUS, check_durability, configured_durability
 from .points import OPEN_TAILS, PointWriter, from_sql
 from .registry import Registry
+from .remote import routed_registry
 from .stored_json import decode_stored_json, stored_json_columns_sql
-from .sync import start_sync
+from .sync import resolve_sync_target, start_sync
 from .sql_files import sql
 from .sqlite_errors import map_sqlite_errors
 from .transactions import Transaction, Transactions
@@ -168,7 +169,9 @@ class Database:
         self._checked_names = {}
         self._beats = {}
         self._closed = False
-        self._registry = Registry(self)
+        # With a team server the registry and sweep claims go to it directly (remote.py), not through the sender.
+        self._server_target = None if self.path == ":memory:" else resolve_sync_target(server, token)
+        self._registry = routed_registry(Registry(self), self._server_target)
         # With a team server (server/token, MLDB_SERVER/MLDB_TOKEN or the config file), a daemon
         # thread pushes what is logged; close() waits for it at most sync_wait_s (default 5 s).
         self._sync = start_sync(self.path, server, token, sync_wait_s)

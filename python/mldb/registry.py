@@ -319,8 +319,8 @@ class Registry:
             )
         return matches[-1]
 
-    def register(self, name, exp=None, file=None, aliases=None, description=None, tags=None, best=None, goal=None,
-                 where=None, project=None):
+    def _prepare(self, name, exp, file, aliases, description, tags, best, goal, where, project):
+        """Checks a registration and finds (and hashes) its file; reads only."""
         model = check_model_name(name)
         alias_list = _check_aliases(aliases)
         desc = _check_description(description)
@@ -347,6 +347,53 @@ class Registry:
             )
         # hashed outside the transaction: model weights take seconds to read
         sha = recorded_sha or sha256_file(path)
+        return model, alias_list, desc, tag_map, exp_name, eid, fid, path, size, sha
+
+    def _evidence(self, eid):
+        """The experiment's params and series summaries: the evidence a version keeps."""
+        conn = self._conn
+        params = {}
+        for k, v in conn.execute("SELECT key, value FROM params WHERE experiment_id = ? ORDER BY key", (eid,)):
+            params[k] = json.loads(v)
+        metrics = []
+        # Points logged one call at a time may still be in a series' tail (migration 006).
+        for (sid,) in conn.execute("SELECT id FROM series WHERE experiment_id = ? AND tail = 1", (eid,)).fetchall():
+            self.db._writer.fold(sid)
+        for s_name, split, count, last_step, last, lo, hi in conn.execute(
+            "SELECT name, split, count, last_step, last_value, min_value, max_value FROM series"
+            " WHERE experiment_id = ? ORDER BY split, name",
+            (eid,),
+        ):
+            metrics.append(
+                {
+                    "name": s_name,
+                    "split": split,
+                    "count": count,
+                    "lastStep": last_step,
+                    "last": _json_number(float("nan") if count == 0 else _from_sql(last)),
+                    "min": _json_number(_from_sql(lo)),
+                    "max": _json_number(_from_sql(hi)),
+                }
+            )
+        return params, metrics
+
+    def remote_registration(self, name, exp=None, file=None, aliases=None, description=None, tags=None, best=None,
+                            goal=None, where=None, project=None):
+        """What a registration sends to a team server (POST /api/models/NAME/versions, without the
+        write id): the checked names and the evidence gathered here; writes nothing."""
+        model, alias_list, desc, tag_map, exp_name, eid, _fid, path, size, sha = self._prepare(
+            name, exp, file, aliases, description, tags, best, goal, where, project)
+        params, metrics = self.db._write(lambda: self._evidence(eid))  # folding a series' tail writes
+        body = {"exp": exp_name, "path": path, "sha256": sha, "size": size, "params": params, "metrics": metrics,
+                "aliases": alias_list, "description": desc, "by": who()}
+        if tags is not None:
+            body["tags"] = tag_map
+        return model, body
+
+    def register(self, name, exp=None, file=None, aliases=None, description=None, tags=None, best=None, goal=None,
+                 where=None, project=None):
+        model, alias_list, desc, tag_map, exp_name, eid, fid, path, size, sha = self._prepare(
+            name, exp, file, aliases, description, tags, best, goal, where, project)
         by = who()
         conn = self._conn
 
@@ -375,29 +422,7 @@ class Registry:
                 "UPDATE registered_models SET last_version = last_version + 1, updated_at = ? WHERE id = ?", (now, model_id)
             )
             version = conn.execute("SELECT last_version FROM registered_models WHERE id = ?", (model_id,)).fetchone()[0]
-            params = {}
-            for k, v in conn.execute("SELECT key, value FROM params WHERE experiment_id = ? ORDER BY key", (eid,)):
-                params[k] = json.loads(v)
-            metrics = []
-            # Points logged one call at a time may still be in a series' tail (migration 006).
-            for (sid,) in conn.execute("SELECT id FROM series WHERE experiment_id = ? AND tail = 1", (eid,)).fetchall():
-                self.db._writer.fold(sid)
-            for s_name, split, count, last_step, last, lo, hi in conn.execute(
-                "SELECT name, split, count, last_step, last_value, min_value, max_value FROM series"
-                " WHERE experiment_id = ? ORDER BY split, name",
-                (eid,),
-            ):
-                metrics.append(
-                    {
-                        "name": s_name,
-                        "split": split,
-                        "count": count,
-                        "lastStep": last_step,
-                        "last": _json_number(float("nan") if count == 0 else _from_sql(last)),
-                        "min": _json_number(_from_sql(lo)),
-                        "max": _json_number(_from_sql(hi)),
-                    }
-                )
+            params, metrics = self._evidence(eid)
             conn.execute(
                 "INSERT INTO model_versions (model_id, version, experiment_id, file_id, exp_name, path, sha256, size,"
                 " params, metrics, description, registered_at, registered_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -360,6 +360,14 @@ class Sweep:
 
 def create_sweep(db, raw):
     config = parse_sweep_config(raw)
+    target = getattr(db, "_server_target", None)
+    if target is not None:
+        # With a team server the sweep lives there: agents on every machine claim its trials from it.
+        from .remote import RemoteSweep, _Http
+
+        http = _Http(*target)
+        http.request("creating a sweep", "POST", "/api/sweeps", dict(http.write_id(), config=raw))
+        return RemoteSweep(db, config["name"], target)
     conn = db.connection
 
     def write():
@@ -378,6 +386,11 @@ def create_sweep(db, raw):
 def get_sweep(db, name):
     if not isinstance(name, str):
         raise ValidationError("a sweep name must be a string, got %r" % (name,), "name")
+    target = getattr(db, "_server_target", None)
+    if target is not None:
+        from .remote import RemoteSweep
+
+        return RemoteSweep(db, name, target)
     db._open()
     row = db.connection.execute("SELECT id, config FROM sweeps WHERE name = ?", (name,)).fetchone()
     if row is None:
