@@ -11,7 +11,6 @@ import type { BestExperiment, FileProblem, ListQuery, Reader } from './reader.js
 
 /** The read commands on a database file: the synchronous API, opened read-only. */
 export class FileReader implements Reader {
-  readonly server = undefined
   readonly db: Database
 
   constructor(dbOption: string | undefined) {

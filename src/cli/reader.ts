@@ -4,7 +4,7 @@
 // the same way, so `mldb --server URL ls` prints what `mldb ls` prints on a file.
 
 import type { Command } from 'commander'
-import type { ExperimentDetail } from '../api/database.js'
+import type { Database, ExperimentDetail } from '../api/database.js'
 import type { Direction } from '../api/direction.js'
 import type { ExportOptions } from '../api/export.js'
 import type { ExportRecord } from '../api/records.js'
@@ -25,7 +25,7 @@ export interface ListQuery {
 }
 
 /** What Database.bestExperiment returns when an experiment has the series. */
-export type BestExperiment = NonNullable<ReturnType<import('../api/database.js').Database['bestExperiment']>>
+export type BestExperiment = NonNullable<ReturnType<Database['bestExperiment']>>
 
 /** A recorded file's state as the read commands print it. */
 export type FileProblem = 'missing' | 'changed' | null
@@ -55,8 +55,6 @@ export interface Reader extends Disposable {
   modelFiles(name: string): Promise<FileRecord[]>
   /** Every record of `mldb export`; a file's are read synchronously (as fast as before), a server's streamed. */
   exportRecords(options: ExportOptions, onExperiment: () => void): Iterable<ExportRecord> | AsyncIterable<ExportRecord>
-  /** A team server's URL, undefined for a file. */
-  readonly server: string | undefined
 }
 
 /** Adds `--db PATH` and `--server URL` to a read command. */

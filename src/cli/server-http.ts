@@ -29,7 +29,10 @@ async function failure(server: string, path: string, res: Response): Promise<Err
       `the mldb server at ${server} refused the token (${said ?? 'unauthorized'}); set MLDB_TOKEN or "token" in ~/.mldb_config.json to a token from \`mldb token create\``,
     )
   }
-  if (res.status === 403) return new MldbError(`the mldb server at ${server} refused to read ${path} (${said ?? 'forbidden'}); ask for a token that may read`)
+  if (res.status === 403)
+    return new MldbError(
+      `the mldb server at ${server} refused to read ${path} (${said ?? 'forbidden'}); set MLDB_TOKEN or "token" in ~/.mldb_config.json to a token from \`mldb token create\``,
+    )
   if (res.status === 404 && (said === undefined || said.startsWith('no API route'))) {
     return new MldbError(
       `the server at ${server} has no read route ${path}: it is not an mldb server, or an older one; upgrade it, or read a file with --db PATH`,

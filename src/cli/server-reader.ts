@@ -38,7 +38,7 @@ export class ServerReader implements Reader {
   private readonly totals = new Map<string, number>()
 
   constructor(
-    readonly server: string,
+    private readonly server: string,
     private readonly token: string | undefined,
   ) {}
 

@@ -1,10 +1,13 @@
 import type { Command } from 'commander'
+import type { Bucket } from '../../store/downsample.js'
 import { duration, formatBytes, formatNumber, formatParam, relativeTime, sparkline } from '../format.js'
 import { color, colorStatus, out, printJson, printTable } from '../output.js'
 import { openReader, withSource } from '../reader.js'
 
 /** How many characters a sparkline in `mldb show` takes. */
 const SPARK_WIDTH = 24
+/** Sparklines asked of a server at once. */
+const SPARKS_AT_ONCE = 8
 
 /** `mldb show EXP`: everything about one experiment; each series' best is its min or max, as the series is optimised. */
 export function registerShow(program: Command): void {
@@ -57,8 +60,11 @@ export function registerShow(program: Command): void {
       }
       const series = Object.values(d.series)
       if (series.length) {
-        // a server answers each sparkline in its own request: ask for them all at once
-        const sparks = await Promise.all(series.map((s) => db.downsample(d.name, s.key, SPARK_WIDTH)))
+        // a server answers each sparkline in its own request: a few at a time, not hundreds of connections at once
+        const sparks: Bucket[][] = []
+        for (let i = 0; i < series.length; i += SPARKS_AT_ONCE) {
+          sparks.push(...(await Promise.all(series.slice(i, i + SPARKS_AT_ONCE).map((s) => db.downsample(d.name, s.key, SPARK_WIDTH)))))
+        }
         out()
         printTable(
           ['series', 'count', 'steps', 'last', 'best', 'min', 'max', 'trend'],

@@ -9,7 +9,7 @@ import type { ExportRecord } from '../../api/records.js'
 import { checkSeriesName, checkSplit } from '../../api/validate.js'
 import { toJson } from '../../json.js'
 import { isBlankFilter, parseSeriesKey, seriesField } from '../../query/filter.js'
-import type { Store } from '../../store/store.js'
+import type { Store, StoredExperiment } from '../../store/store.js'
 import type { ExperimentSummary, SeriesSummary } from '../../store/types.js'
 import { jsonResponse } from '../errors.js'
 import { parseQuery } from '../validate.js'
@@ -41,13 +41,13 @@ function byteOrder(a: string, b: string): number {
  * page: `afterStep` pages by step, so a page that ends inside a step is read
  * again from that step, with a larger page when one step fills a whole page.
  */
-async function* seriesPoints(store: Store, exp: string, key: string): AsyncGenerator<{ step: number; time: number; value: number }> {
+async function* seriesPages(store: Store, exp: string, key: string): AsyncGenerator<readonly { step: number; time: number; value: number }[]> {
   let after = -1
   let limit = POINT_PAGE
   for (;;) {
     const page = await store.getPoints(exp, key, { afterStep: after, limit })
     if (page.length < limit) {
-      yield* page
+      yield page
       return
     }
     const lastStep = (page.at(-1) as { step: number }).step
@@ -56,40 +56,53 @@ async function* seriesPoints(store: Store, exp: string, key: string): AsyncGener
       limit *= 2
       continue
     }
-    yield* whole
+    yield whole
     after = lastStep - 1
     limit = POINT_PAGE
   }
 }
 
-/** The records `mldb export` writes for one experiment, in the order of src/api/export.ts. */
-async function* experimentRecords(store: Store, e: ExperimentSummary): AsyncGenerator<ExportRecord> {
+/** A number as toJson writes it: NaN and ±Infinity as strings. */
+const numberJson = (v: number): string => (Number.isFinite(v) ? String(v) : `"${v}"`)
+
+/**
+ * The lines `mldb export` writes for one experiment, in the order of
+ * src/api/export.ts, as text: a point line is its series' prefix plus three
+ * numbers, as toJson would write the record (millions of them, so no object each).
+ */
+async function* experimentLines(store: Store, e: ExperimentSummary, detail: Promise<StoredExperiment>): AsyncGenerator<string> {
   const base = { experiment: e.name, project: e.project }
-  yield {
-    record: 'experiment',
-    ...base,
-    status: e.storedStatus,
-    createdAt: e.createdAt,
-    startedAt: e.startedAt,
-    endedAt: e.endedAt,
-    updatedAt: e.updatedAt,
-    heartbeatAt: e.heartbeatAt,
-    host: e.host,
-    pid: e.pid,
-    notes: e.notes,
-  }
-  const detail = await store.getExperiment(e.name)
-  for (const h of detail.statusHistory) yield { record: 'status', ...base, status: h.status, time: h.time }
-  for (const key of Object.keys(e.params).sort(byteOrder)) yield { record: 'param', ...base, key, value: e.params[key] ?? null }
-  for (const key of Object.keys(e.tags).sort(byteOrder)) yield { record: 'tag', ...base, key, value: e.tags[key] ?? '' }
-  for (const f of detail.files) {
+  const head: ExportRecord[] = [
+    {
+      record: 'experiment',
+      ...base,
+      status: e.storedStatus,
+      createdAt: e.createdAt,
+      startedAt: e.startedAt,
+      endedAt: e.endedAt,
+      updatedAt: e.updatedAt,
+      heartbeatAt: e.heartbeatAt,
+      host: e.host,
+      pid: e.pid,
+      notes: e.notes,
+    },
+  ]
+  const { statusHistory, files } = await detail
+  for (const h of statusHistory) head.push({ record: 'status', ...base, status: h.status, time: h.time })
+  for (const key of Object.keys(e.params).sort(byteOrder)) head.push({ record: 'param', ...base, key, value: e.params[key] ?? null })
+  for (const key of Object.keys(e.tags).sort(byteOrder)) head.push({ record: 'tag', ...base, key, value: e.tags[key] ?? '' })
+  for (const f of files) {
     const { path, kind, step, size, mtime, sha256, meta, createdAt } = f
-    yield { record: 'file', ...base, path, kind, step, size, mtime, sha256, meta, createdAt }
+    head.push({ record: 'file', ...base, path, kind, step, size, mtime, sha256, meta, createdAt })
   }
-  const series = Object.values(e.series).sort((a: SeriesSummary, b: SeriesSummary) => byteOrder(a.split, b.split) || byteOrder(a.name, b.name))
+  yield head.map((r) => `${toJson(r)}\n`).join('')
+  const series = Object.values(e.series).sort((a, b) => byteOrder(a.split, b.split) || byteOrder(a.name, b.name))
   for (const s of series) {
-    for await (const p of seriesPoints(store, e.name, s.key)) {
-      yield { record: 'point', ...base, series: s.name, split: s.split, step: p.step, time: p.time, value: p.value }
+    const prefix = toJson({ record: 'point', ...base, series: s.name, split: s.split }).slice(0, -1)
+    for await (const page of seriesPages(store, e.name, s.key)) {
+      let text = ''
+      for (const p of page) text += `${prefix},"step":${p.step},"time":${p.time},"value":${numberJson(p.value)}}\n`
+      yield text
     }
   }
 }
@@ -141,8 +154,19 @@ export function cliReadRoutes(store: Store): Hono {
     // The listing first: a bad filter is a 400 before anything is streamed.
     const exps = await store.listExperiments({ where: q.where, project: q.project, orderBy: 'created asc' })
     async function* lines(): AsyncGenerator<string> {
+      // the next experiment's history and files are read while this one's points stream
+      const detail = (i: number) => {
+        const p = exps[i] ? store.getExperiment(exps[i].name) : Promise.resolve(undefined)
+        p.catch(() => {}) // awaited (and its failure reported) when its turn comes
+        return p as Promise<StoredExperiment>
+      }
       try {
-        for (const e of exps) for await (const r of experimentRecords(store, e)) yield `${toJson(r)}\n`
+        let next = detail(0)
+        for (const [i, e] of exps.entries()) {
+          const mine = next
+          next = detail(i + 1)
+          yield* experimentLines(store, e, mine)
+        }
         yield '{"record":"end"}\n'
       } catch (e) {
         yield `${toJson({ record: 'error', message: (e as Error).message })}\n`
