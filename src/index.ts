@@ -28,6 +28,7 @@ export {
 export { type TfjsCallbackOptions, type TfjsFitCallback, tfjsCallback } from './integrations/tfjs.js'
 export { LOST_AFTER_MS, parseSeriesKey } from './query/filter.js'
 export { parseModelRef } from './registry/names.js'
+export { ServerUnreachableError } from './registry/server-unreachable.js'
 export type { AliasChange, ModelCheck, ModelMetric, ModelState, ModelVersion, RegisteredModel, RegisterModelOptions } from './registry/types.js'
 export type { Bucket, DownsampleOptions } from './store/downsample.js'
 export type { ListOptions } from './store/experiments.js'

@@ -29,6 +29,7 @@ from .errors import (
     SqliteFailure,
     ValidationError,
 )
+from .remote import ServerUnreachableError
 from .exp_name import exp_name
 from .files import FILE_KINDS
 from .media import artifact_dir, encode_png
@@ -55,6 +56,7 @@ __all__ = [
     "ReadOnlyDatabaseError",
     "Run",
     "SchemaVersionError",
+    "ServerUnreachableError",
     "SqliteFailure",
     "Sweep",
     "Trial",

@@ -60,12 +60,12 @@ function lastValue(db: Database, exp: string, metric: string): number | undefine
  * tagged it with, so the sync sender sends the program's logs to that same
  * experiment; heartbeats, the pruner and the trial's end go to the server.
  */
-async function remoteAgent(target: SyncTarget, name: string, command: string[], count: number, dbOption: string | undefined): Promise<void> {
+async function remoteAgent(target: SyncTarget, name: string, command: string[], count: number): Promise<void> {
   const remote = new RemoteSweeps(target.server, target.token)
   const { config } = await remote.get(name)
   if (trialArgv(config, {}, command) === undefined)
     throw new ValidationError(`sweep "${name}" has no program or command; give one after --, e.g. mldb sweep agent ${name} -- python train.py`, 'command')
-  using db = openForWrite(dbOption)
+  using db = openForWrite(undefined)
   const syncRows = new SyncRows(db.sqlite, target.server)
   let done = 0
   while (done < count) {
@@ -136,8 +136,8 @@ export function registerSweep(program: Command): void {
       if (opts.name) raw.name = opts.name
       else if (raw.name === undefined) raw.name = file.replace(/^.*[\\/]/, '').replace(/\.(ya?ml|json)$/i, '')
       if (opts.project) raw.project = opts.project
-      const server = resolveSyncTarget({})
-      // With a team server the sweep lives there: agents on every machine claim its trials from it.
+      const server = opts.db === undefined ? resolveSyncTarget({}) : undefined
+      // With a team server (and no --db) the sweep lives there: agents on every machine claim its trials from it.
       if (server) return void new RemoteSweeps(server.server, server.token).create(raw).then((v) => out(v.config.name))
       using db = openForWrite(opts.db)
       const s = db.createSweep(raw)
@@ -153,8 +153,9 @@ export function registerSweep(program: Command): void {
       const count = opts.count === undefined ? Number.POSITIVE_INFINITY : Number(opts.count)
       if (!(count >= 1) || !Number.isInteger(count === Number.POSITIVE_INFINITY ? 1 : count))
         throw new UsageError(`--count must be a whole number >= 1, got ${opts.count}`)
-      const server = resolveSyncTarget({})
-      if (server) return remoteAgent(server, name, command, count, opts.db)
+      // --db names a local file's sweep; else, with a team server, the sweep is the server's.
+      const server = opts.db === undefined ? resolveSyncTarget({}) : undefined
+      if (server) return remoteAgent(server, name, command, count)
       using db = openForWrite(opts.db)
       const s = db.getSweep(name)
       if (trialArgv(s.config, {}, command) === undefined)
