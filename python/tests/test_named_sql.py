@@ -49,13 +49,12 @@ def test_every_statement_is_the_repository_file_and_compiles_against_the_schema(
 def test_lost_after_ms_is_the_number_in_the_shared_rule(db_path):
     assert "(@now - %d)" % LOST_AFTER_MS in sql("status/derived")
     assert LOST_AFTER_MS == 60_000
-    with Database(db_path) as db:
+    now = [time.time_ns() // 1_000_000]
+    with Database(db_path, clock=lambda: now[0]) as db:
         db.set_exp_status("quiet", "TRAINING")
+        now[0] += 35_000
         db.set_exp_status("alive", "TRAINING")
-        now = time.time_ns() // 1_000_000
-        db.connection.execute("UPDATE experiments SET heartbeat_at = ? WHERE name = 'quiet'", (now - LOST_AFTER_MS - 5000,))
-        db.connection.execute("UPDATE experiments SET heartbeat_at = ? WHERE name = 'alive'", (now - LOST_AFTER_MS + 30000,))
-        db.commit()
+        now[0] += LOST_AFTER_MS - 30_000  # quiet's last sign of life is LOST_AFTER_MS + 5 s old, alive's younger
         assert db.get_exp_status("quiet") == "LOST"
         assert db.get_exp_status("alive") == "TRAINING"
         assert [e["name"] for e in db.list_experiments(where="status = 'LOST'")] == ["quiet"]

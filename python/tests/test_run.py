@@ -84,7 +84,8 @@ def test_a_killed_script_reads_as_lost_later(db_path):
     run_python(code)
     with Database(db_path) as db:
         assert db.get_exp_status("r") == "TRAINING"
-        db.connection.execute("UPDATE experiments SET heartbeat_at = heartbeat_at - 61000, updated_at = updated_at - 61000")
+    # a reader a minute and a second later
+    with Database(db_path, clock=lambda: time.time_ns() // 1_000_000 + 61_000) as db:
         assert db.get_exp_status("r") == "LOST"
 
 

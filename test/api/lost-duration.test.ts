@@ -15,20 +15,19 @@ const RAN = 600_000
 let started = 0
 
 beforeAll(() => {
-  {
-    using db = new Database({ path })
-    db.setExpStatus('lost-run', 'TRAINING')
-    db.setExpStatus('done-run', 'TRAINING')
-    db.setExpStatus('done-run', 'COMPLETE')
-    db.setExpStatus('live-run', 'TRAINING')
-  }
-  using db = new Database({ path })
+  // Written on a clock of the test's own, as the runs' processes would have: no column edited by hand.
   started = Date.now() - HOUR
-  db.sqlite
-    .prepare("UPDATE experiments SET started_at = ?, heartbeat_at = ?, updated_at = ? WHERE name = 'lost-run'")
-    .run(started, started + RAN, started + RAN)
+  let now = started
+  using db = new Database({ path, clock: () => now })
+  db.setExpStatus('lost-run', 'TRAINING')
+  db.setExpStatus('done-run', 'TRAINING')
+  db.setExpStatus('done-run', 'COMPLETE')
+  db.setExpStatus('live-run', 'TRAINING')
+  now = started + RAN
+  db.heartbeat('lost-run') // its last sign of life, ten minutes in
   // a run whose heartbeat is still fresh keeps counting up to now
-  db.sqlite.prepare("UPDATE experiments SET started_at = ?, heartbeat_at = ? WHERE name = 'live-run'").run(started, Date.now())
+  now = Date.now()
+  db.heartbeat('live-run')
 })
 afterAll(() => t.cleanup())
 

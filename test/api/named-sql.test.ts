@@ -46,12 +46,12 @@ describe('named SQL (sql/, shared with the Python client)', () => {
   it('writes the LOST rule once: LOST_AFTER_MS is the number in sql/status/derived.sql', () => {
     expect(sql('status/derived')).toContain(`(@now - ${LOST_AFTER_MS})`)
     expect(LOST_AFTER_MS).toBe(60_000)
-    using db = new Database({ path: join(t.dir, 'b.db') })
+    let now = Date.now()
+    using db = new Database({ path: join(t.dir, 'b.db'), clock: () => now })
     db.setExpStatus('quiet', 'TRAINING')
+    now += 35_000
     db.setExpStatus('alive', 'TRAINING')
-    const now = Date.now()
-    db.sqlite.prepare('UPDATE experiments SET heartbeat_at = ? WHERE name = ?').run(now - LOST_AFTER_MS - 5_000, 'quiet')
-    db.sqlite.prepare('UPDATE experiments SET heartbeat_at = ? WHERE name = ?').run(now - LOST_AFTER_MS + 30_000, 'alive')
+    now += LOST_AFTER_MS - 30_000 // quiet's last sign of life is LOST_AFTER_MS + 5 s old, alive's 30 s younger than that rule
     expect(db.getExpStatus('quiet')).toBe('LOST')
     expect(db.getExpStatus('alive')).toBe('TRAINING')
     expect(db.listExperiments({ where: "status = 'LOST'" }).map((e) => e.name)).toEqual(['quiet'])

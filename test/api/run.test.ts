@@ -26,17 +26,18 @@ describe('runs', () => {
   })
 
   it('reads LOST when an active experiment has not beaten for over a minute, and back when it does', () => {
-    const run = ctx.db.startRun({ name: 'r2', handleExit: false })
-    const old = Date.now() - LOST_AFTER_MS - 5000
-    ctx.db.sqlite.prepare('UPDATE experiments SET heartbeat_at = ?, updated_at = ? WHERE name = ?').run(old, old, 'r2')
-    expect(ctx.db.getExpStatus('r2')).toBe('LOST')
-    expect(ctx.db.listExperiments({ status: 'LOST' }).map((e) => e.name)).toEqual(['r2'])
-    expect(ctx.db.listExperiments({ where: "status = 'LOST'" }).map((e) => e.name)).toEqual(['r2'])
-    ctx.db.heartbeat('r2')
-    expect(ctx.db.getExpStatus('r2')).toBe('TRAINING')
+    let now = Date.now()
+    using db = new Database({ path: join(ctx.dir, 'clock.db'), clock: () => now })
+    const run = db.startRun({ name: 'r2', handleExit: false })
+    now += LOST_AFTER_MS + 5000
+    expect(db.getExpStatus('r2')).toBe('LOST')
+    expect(db.listExperiments({ status: 'LOST' }).map((e) => e.name)).toEqual(['r2'])
+    expect(db.listExperiments({ where: "status = 'LOST'" }).map((e) => e.name)).toEqual(['r2'])
+    db.heartbeat('r2')
+    expect(db.getExpStatus('r2')).toBe('TRAINING')
     run.finish()
-    ctx.db.sqlite.prepare('UPDATE experiments SET heartbeat_at = ?, updated_at = ? WHERE name = ?').run(old, old, 'r2')
-    expect(ctx.db.getExpStatus('r2')).toBe('COMPLETE')
+    now += LOST_AFTER_MS + 5000
+    expect(db.getExpStatus('r2')).toBe('COMPLETE')
   })
 
   it('moves experiments to the trash and back, and purges them for good', () => {
