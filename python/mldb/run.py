@@ -10,6 +10,7 @@ import traceback
 
 from .connection import connect
 from .database import Database, now_ms
+from .sql_files import sql
 from .errors import ValidationError
 from .exp_name import exp_name
 from .validate import check_split, check_step, describe
@@ -71,7 +72,8 @@ class _Heartbeat(threading.Thread):
             conn = connect(self.path)
             while not self.stopped.wait(self.every):
                 try:
-                    conn.execute("UPDATE experiments SET heartbeat_at = ? WHERE name = ?", (now_ms(), self.exp))
+                    # the beat both clients write (sql/experiments/heartbeat-by-name.sql): a trashed run is left alone
+                    conn.execute(sql("experiments/heartbeat-by-name"), {"now": now_ms(), "name": self.exp})
                 except Exception:  # a busy moment; the next beat tries again
                     pass
         except Exception:
