@@ -101,7 +101,8 @@ const KEY = "(CASE WHEN s.split = '' THEN s.name ELSE s.split || '/' || s.name E
 
 const SERIES_JSON = fields([
   ['name', str('s.name')],
-  ['split', str('s.split')],
+  // most series have no split: spare that to_json call
+  ['split', `(CASE WHEN s.split = '' THEN '""' ELSE to_json(s.split)::text END)`],
   ['key', str(KEY)],
   ['count', int('s.count')],
   ['firstStep', int('s.first_step')],
