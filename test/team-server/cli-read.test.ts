@@ -114,6 +114,11 @@ async function writeData(base: string): Promise<void> {
     if (e.status !== 'TRAINING') await send(base, 'POST', `api/experiments/${encodeURIComponent(e.name)}/status`, { ...id(), status: e.status })
   }
   await send(base, 'POST', 'api/experiments/alpha/notes', { ...id(), notes: 'first try\nwith two lines' })
+  // a series longer than the server's export page (100,000 points) whose page ends inside a step logged three times
+  await send(base, 'POST', 'api/experiments', { ...id(), name: 'epsilon', project: 'big' })
+  const long = Array.from({ length: 100_002 }, (_, i) => ({ name: 'dup', split: 'steps', step: Math.min(i, 99_999), value: i, time: T0 + i }))
+  await send(base, 'POST', 'api/experiments/epsilon/points', { ...id(), points: long.slice(0, 60_000) })
+  await send(base, 'POST', 'api/experiments/epsilon/points', { ...id(), points: long.slice(60_000) })
   await send(base, 'PUT', `api/artifacts/${model.sha256}`, model.bytes)
   const file = (f: ReturnType<typeof realFile>, kind: string, step: number | null, sha = true) => ({
     ...id(),
@@ -168,11 +173,14 @@ const COMMANDS: string[][] = [
   ['best', 'valid/loss', '--where', 'params.bs = 64', '--json'],
   ['best', 'train/loss', '--where', "status = 'KILLED'"],
   ['best', 'acc'],
+  ['best', 'valid/loss', '--where', 'params.lr <'],
+  ['best', 'valid/loss', '--where', 'params.nope > 1'],
   ['compare', 'alpha', 'beta', 'gamma'],
   ['compare', 'alpha', 'beta', '--json'],
   ['export'],
   ['export', '--format', 'csv'],
   ['export', '--project', 'mnist'],
+  ['export', '--project', 'big'],
   ['export', '--where', 'params.lr >= 0.05', '--format', 'csv'],
 ]
 
@@ -229,7 +237,7 @@ describe.each(BACKENDS.map((b) => b.name))('mldb --server URL on %s', (backendNa
     expect(JSON.parse((await run(['config', '--json', '--db', reference], { MLDB_SERVER: url })).stdout).readServer).toBeNull()
     const viaEnv = await run(['ls', '--json'], { MLDB_SERVER: url, MLDB_TOKEN: TOKEN })
     expect(viaEnv.status).toBe(0)
-    expect(JSON.parse(viaEnv.stdout).map((e: { name: string }) => e.name)).toEqual(['delta run', 'gamma', 'beta', 'alpha'])
+    expect(JSON.parse(viaEnv.stdout).map((e: { name: string }) => e.name)).toEqual(['epsilon', 'delta run', 'gamma', 'beta', 'alpha'])
     // a script that sets MLDB_SERVER to sync still reads its own file with --db or MLDB_DB_PATH
     const mine = join(t.home, `mine-${backendName}`)
     const own = join(mine, '.mldb', 'mldb.db')
@@ -315,6 +323,33 @@ describe('mldb --server URL when the server is not there', () => {
           ),
         )
       }
+    } finally {
+      other.close()
+    }
+  })
+
+  it('a 403 or a 503 is one line naming the server and what to do (exit 1)', async () => {
+    let status = 403
+    const other = createServer((_req, res) => {
+      res.writeHead(status, { 'content-type': 'application/json' })
+      res.end(
+        JSON.stringify({
+          error: { code: status === 403 ? 'forbidden' : 'unavailable', message: status === 403 ? 'not from this host' : 'PostgreSQL is unreachable' },
+        }),
+      )
+    })
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve))
+    try {
+      const url = `http://127.0.0.1:${(other.address() as AddressInfo).port}/`
+      const forbidden = await run(['--server', url, 'show', 'alpha'])
+      expect(forbidden).toMatchObject({ status: 1, stdout: '' })
+      expect(forbidden.stderr).toBe(
+        `mldb: the mldb server at ${url} refused to read /api/experiments/alpha (not from this host); set MLDB_TOKEN or "token" in ~/.mldb_config.json to a token from \`mldb token create\`\n`,
+      )
+      status = 503
+      const down = await run(['--server', url, 'compare', 'alpha', 'beta'])
+      expect(down).toMatchObject({ status: 1, stdout: '' })
+      expect(down.stderr).toBe(`mldb: the mldb server at ${url} is unavailable (PostgreSQL is unreachable); try again shortly\n`)
     } finally {
       other.close()
     }
