@@ -221,10 +221,14 @@ class RemoteSweep:
         t = self.http.request('claiming a trial of sweep "%s"' % self.name, "POST", self._path("/claim"), body)["trial"]
         if t is None:
             return None
-        self.db._create_run(t["exp"], self.project, "TRAINING", params=t["params"],
-                            tags={"mldb.sweep": self.name, "mldb.trial": str(t["number"])})
-        eid = self.db._exp_id(t["exp"])
-        self.db._write(lambda: add_experiment(self.db.connection, self.server, eid, claim_uuid, t["exp"]))
+
+        def create():
+            # One transaction: the sender must never see the experiment without its uuid (it would give it another).
+            self.db._create_run(t["exp"], self.project, "TRAINING", params=t["params"],
+                                tags={"mldb.sweep": self.name, "mldb.trial": str(t["number"])})
+            add_experiment(self.db.connection, self.server, self.db._exp_id(t["exp"]), claim_uuid, t["exp"])
+
+        self.db._write(create)
         return Trial(self, t["number"], t["exp"], t["params"])
 
     def _prune_decision(self, trial):
@@ -246,6 +250,10 @@ class RemoteSweep:
         self.db.set_exp_status(trial.exp, status)
         self.http.request("ending trial %d of sweep \"%s\"" % (trial.number, self.name), "POST",
                           self._path("/trials/%d/end" % trial.number), body)
+
+    def stop(self):
+        """Stops handing out trials, on the server (running ones go on)."""
+        self.http.request('stopping sweep "%s"' % self.name, "POST", self._path("/stop"), self.http.write_id())
 
     def trials(self):
         return self._view()["trials"]

@@ -2,11 +2,12 @@
 a real `mldb server` directly (not through the sync sender), so two machines (two
 local files) see one numbering of versions, one alias, and never the same trial."""
 
+import json
 import os
 import re
 import shutil
 import subprocess
-import sys
+import urllib.request
 
 import pytest
 
@@ -44,7 +45,7 @@ def server(tmp_path):
 
 
 def machine(tmp_path, name, url):
-    return Database(str(tmp_path / (name + ".db")), server=url, token="team-token", sync_wait_s=0)
+    return Database(str(tmp_path / (name + ".db")), server=url, token="team-token", sync_wait_s=30)
 
 
 def test_two_machines_share_versions_and_aliases(tmp_path, server):
@@ -96,6 +97,11 @@ def test_two_machines_never_get_the_same_trial(tmp_path, server):
     assert all(n.startswith("g-") for n in mine) and len(mine) == 3
     a.close()
     b.close()
+    # the senders brought each trial's points to its own experiment on the server: no renamed second copy
+    req = urllib.request.Request(server + "api/experiments?limit=100", headers={"Authorization": "Bearer team-token"})
+    with urllib.request.urlopen(req) as res:
+        listed = json.loads(res.read())["experiments"]
+    assert sorted(e["name"] for e in listed) == ["g-%d" % i for i in range(5)]
 
 
 def test_without_a_reachable_server_a_direct_call_raises_and_says_it_cannot_be_deferred(tmp_path):

@@ -72,13 +72,16 @@ async function remoteAgent(target: SyncTarget, name: string, command: string[], 
     const trial = await remote.claim(name)
     if (!trial) break
     done++
-    db.createRun(trial.exp, {
-      project: config.project,
-      status: 'TRAINING',
-      params: trial.params,
-      tags: { 'mldb.sweep': name, 'mldb.trial': String(trial.number) },
+    // One transaction: the sender must never see the experiment without its uuid (it would give it another).
+    db.transaction(() => {
+      db.createRun(trial.exp, {
+        project: config.project,
+        status: 'TRAINING',
+        params: trial.params,
+        tags: { 'mldb.sweep': name, 'mldb.trial': String(trial.number) },
+      })
+      syncRows.addExperiment(db.getExperiment(trial.exp).id, trial.uuid, trial.exp)
     })
-    syncRows.addExperiment(db.getExperiment(trial.exp).id, trial.uuid, trial.exp)
     const argv = trialArgv(config, trial.params, command) as string[]
     out(color.dim(`trial ${trial.number} (${trial.exp}, from ${target.server}): ${argv.join(' ')}`))
     const env = { ...process.env, MLDB_SWEEP: name, MLDB_EXP: trial.exp, MLDB_DB_PATH: db.path }
