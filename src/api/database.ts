@@ -6,7 +6,7 @@ import { compileFilter, isBlankFilter, parseSeriesKey, seriesField } from '../qu
 import { Registry } from '../registry/registry.js'
 import { type RegistryApi, routedRegistry } from '../registry/routed-registry.js'
 import type { AliasChange, ModelCheck, ModelVersion, RegisteredModel, RegisterModelOptions } from '../registry/types.js'
-import { busySeconds, openSqlite, type Sqlite, withBusyRetry } from '../store/connection.js'
+import { busySeconds, openSqlite, type Sqlite } from '../store/connection.js'
 import { prepareAllowingDoubleQuotedStrings } from '../store/double-quoted-strings.js'
 import { type Bucket, type DownsampleOptions, downsample } from '../store/downsample.js'
 import { ExperimentRows } from '../store/experiment-rows.js'
@@ -15,7 +15,7 @@ import { fieldNames } from '../store/field-names.js'
 import { FileRows, fileFromRow } from '../store/file-rows.js'
 import { countRows } from '../store/limit-counts.js'
 import { ParamRows } from '../store/param-rows.js'
-import { BLOCK_SIZE, foldTails, fromSql, type NewPoint, type Point, type PointWriter, pointWriter, StaleIdError } from '../store/points.js'
+import { foldTails, fromSql, type NewPoint, type Point, type PointWriter, pointWriter } from '../store/points.js'
 import { firstStepWithValue } from '../store/series-lookup.js'
 import { SeriesRows } from '../store/series-rows.js'
 import { mapSqliteErrors, sqliteError } from '../store/sqlite-errors.js'
@@ -28,6 +28,7 @@ import { type BestFiles, pickBestFiles } from './best-files.js'
 import { checkDirections, configuredDirections, type Direction, type Directions, seriesDirection } from './direction.js'
 import { checkDurability, configuredDurability, type Durability, SYNCHRONOUS } from './durability.js'
 import { firstFreeName } from './exp-name.js'
+import { ACTIVE, ExperimentWrites, FINAL } from './experiment-writes.js'
 import { checkKind, type FileKind, fileProblem, sha256File, statFile } from './files.js'
 import { Heartbeats } from './heartbeats.js'
 import { IdCache } from './id-cache.js'
@@ -113,9 +114,6 @@ export interface ExperimentDetail extends ExperimentSummary {
   files: FileRecord[]
 }
 
-const FINAL = new Set(['COMPLETE', 'FAILED', 'KILLED', 'PRUNED'])
-const ACTIVE = new Set(['TRAINING', 'VALIDATING'])
-
 /**
  * The model database: one SQLite file, safe for many processes at once.
  * Every write is its own short transaction and is durable when the call returns.
@@ -137,6 +135,8 @@ export class Database {
   private readonly ids = new IdCache()
   /** when this connection last beat each experiment, and the timers of those it holds active */
   private readonly heartbeats: Heartbeats
+  /** the write helpers (experiment-writes.ts): ids found or created, points, logging's heartbeat */
+  private readonly writes: ExperimentWrites
   /** the write transactions (undefined when opened read-only) */
   private readonly txs: WriteTransactions | undefined
   // The SQL lives in src/store; each of these prepares its statements once, on first use.
@@ -194,6 +194,17 @@ export class Database {
     this.expRows = new ExperimentRows(this.sqlite)
     this.seriesRows = new SeriesRows(this.sqlite)
     this.paramRows = new ParamRows(this.sqlite)
+    this.writes = new ExperimentWrites({
+      writer: this.writer,
+      ids: this.ids,
+      heartbeats: this.heartbeats,
+      expRows: this.expRows,
+      seriesRows: this.seriesRows,
+      now: this.now,
+      write: (fn) => this.write(fn),
+      canAppend: () => !this.closed && !this.sqlite.inTransaction,
+      afterCommit: () => this.walGuard?.afterCommit(),
+    })
     this.fileRows = new FileRows(this.sqlite)
     const localRegistry = new Registry({
       sqlite: this.sqlite,
@@ -234,40 +245,7 @@ export class Database {
     return this.txs.transaction(fn)
   }
 
-  /** Checks the changes of an UPDATE of one experiment row by id; a row gone means a stale cached id. */
-  private updatedExp(changes: number): void {
-    if (changes === 0) throw new StaleIdError('experiment')
-  }
-
   // ---------------------------------------------------------------- experiments
-
-  /** The id of a live experiment, created (TRAINING, in `project`) when new. Inside a write. */
-  private ensureExp(name: string, status = 'TRAINING', project = 'default'): number {
-    const cached = this.ids.experiment(name)
-    if (cached !== undefined) return cached
-    const row = this.expRows.byName(name)
-    if (row) {
-      if (row.deleted_at !== null) {
-        throw new ValidationError(`experiment "${name}" is in the trash; restore it (mldb restore) or use another name`, 'experiment')
-      }
-      this.ids.setExperiment(name, row.id)
-      return row.id
-    }
-    const now = this.now()
-    const active = ACTIVE.has(status)
-    const id = this.expRows.insert({
-      name,
-      projectId: this.expRows.projectId(project, this.now()),
-      status,
-      now,
-      startedAt: active ? now : null,
-      endedAt: FINAL.has(status) ? now : null,
-      host: hostname(),
-      pid: process.pid,
-    })
-    this.ids.setExperiment(name, id)
-    return id
-  }
 
   /** The id of an existing live experiment, or NotFoundError. Never cached: readers must see purges and trash. */
   private expId(exp: unknown): number {
@@ -290,9 +268,9 @@ export class Database {
     const st = checkStatus(status)
     const project = options.project === undefined ? 'default' : checkProjectName(options.project)
     this.write(() => {
-      const id = this.ensureExp(name, st, project)
+      const id = this.writes.ensureExp(name, st, project)
       const now = this.now()
-      this.updatedExp(this.expRows.setStatus(id, st, now, ACTIVE.has(st), FINAL.has(st)))
+      this.writes.updated(this.expRows.setStatus(id, st, now, ACTIVE.has(st), FINAL.has(st)))
       this.heartbeats.wrote(id, now)
     })
     if (ACTIVE.has(st)) this.keepBeating(name)
@@ -320,7 +298,7 @@ export class Database {
   private timerBeat(name: string): boolean {
     if (this.closed) return false
     try {
-      this.write(() => this.updatedExp(this.expRows.heartbeatByName(name, this.now())))
+      this.write(() => this.writes.updated(this.expRows.heartbeatByName(name, this.now())))
       return true
     } catch (e) {
       return e instanceof DatabaseBusyError
@@ -343,29 +321,14 @@ export class Database {
   heartbeat(exp: string): void {
     const name = checkExpName(exp)
     this.write(() => {
-      const id = this.ensureExp(name)
+      const id = this.writes.ensureExp(name)
       const now = this.now()
-      this.updatedExp(this.expRows.heartbeat(id, now))
+      this.writes.updated(this.expRows.heartbeat(id, now))
       this.heartbeats.wrote(id, now)
     })
   }
 
-  /** Logging counts as a sign of life, at most every 10 s per experiment. */
-  private maybeBeat(id: number, now: number): void {
-    if (!this.heartbeats.due(id, now)) return
-    this.updatedExp(this.expRows.heartbeatAndTouch(id, now))
-    this.heartbeats.wrote(id, now)
-  }
-
   // ---------------------------------------------------------------- points
-
-  private seriesId(expId: number, name: string, split: string): number {
-    const cached = this.ids.seriesId(expId, name, split)
-    if (cached !== undefined) return cached
-    const id = this.seriesRows.ensure(expId, name, split)
-    this.ids.setSeries(expId, name, split, id)
-    return id
-  }
 
   /**
    * Adds one value of the series (`name`, split). Durable when it returns.
@@ -379,47 +342,8 @@ export class Database {
     const [n, split] = seriesParts(checkSeriesName(name), checkSplit(options.split))
     const step = checkStep(epoch)
     const v = checkValue(n, value)
-    if (this.append(e, n, split, step, v)) return
-    this.write(() => {
-      const id = this.ensureExp(e)
-      const now = this.now()
-      const sid = this.seriesId(id, n, split)
-      this.ids.setPastBlocked(sid, (this.writer as PointWriter).writeOne(sid, { step, time: now, value: v }))
-      this.maybeBeat(id, now)
-    })
-  }
-
-  /**
-   * The one-page path of addMetricValue: a single autocommit INSERT into the
-   * series' tail (durable when it returns, like any commit). Only for a series
-   * this connection has written before, outside a caller's transaction and
-   * between heartbeats; false sends the call down the transactional path.
-   */
-  private append(exp: string, name: string, split: string, step: number, value: number): boolean {
-    const expId = this.ids.experiment(exp)
-    if (expId === undefined || this.closed || this.sqlite.inTransaction) return false
-    const sid = this.ids.seriesId(expId, name, split)
-    if (sid === undefined) return false
-    const past = this.ids.pastBlocked(sid)
-    const time = this.now()
-    if (past === undefined || this.heartbeats.due(expId, time)) return false
-    const writer = this.writer as PointWriter
-    if (!withBusyRetry(() => writer.append(sid, { step, time, value }))) return false
-    this.walGuard?.afterCommit()
-    // 64 points past the last block: fold them in and close a block, as a batch would.
-    if (past + 1 < BLOCK_SIZE) this.ids.setPastBlocked(sid, past + 1)
-    else {
-      try {
-        this.ids.setPastBlocked(
-          sid,
-          this.write(() => writer.fold(sid)),
-        )
-      } catch {
-        // The point is committed and must not be reported lost; the next call folds in a transaction.
-        this.ids.dropPastBlocked(sid)
-      }
-    }
-    return true
+    if (this.writes.append(e, n, split, step, v)) return
+    this.write(() => this.writes.logOne(e, n, split, step, v))
   }
 
   /**
@@ -458,14 +382,7 @@ export class Database {
       g.points.push({ step, time: Math.trunc(time), value })
     }
     if (groups.size === 0) return
-    this.write(() => {
-      const id = this.ensureExp(e)
-      for (const g of groups.values()) {
-        const sid = this.seriesId(id, g.name, g.split)
-        this.ids.setPastBlocked(sid, (this.writer as PointWriter).writeMany(sid, g.points))
-      }
-      this.maybeBeat(id, now)
-    })
+    this.write(() => this.writes.logMany(e, groups.values(), now))
   }
 
   private findSeries(exp: string, name: string, split: string): number {
@@ -528,7 +445,7 @@ export class Database {
     const e = checkExpName(exp)
     const entries = Object.entries(checkRecord('params', params)).map(([k, v]) => [checkKey('param key', k), toJsonValue(k, v)] as const)
     this.write(() => {
-      const id = this.ensureExp(e)
+      const id = this.writes.ensureExp(e)
       for (const [k, v] of entries) {
         const old = this.paramRows.param(id, k)
         if (old !== undefined && old !== v) {
@@ -538,7 +455,7 @@ export class Database {
       for (const [k, v] of entries) this.paramRows.addParam(id, k, v)
       checkRowCount(countRows(this.sqlite, 'params', id), 'params', e)
       // updated_at tells live dashboards (/api/changes) that something changed.
-      this.updatedExp(this.expRows.touch(id, this.now()))
+      this.writes.updated(this.expRows.touch(id, this.now()))
     })
   }
 
@@ -561,10 +478,10 @@ export class Database {
     const e = checkExpName(exp)
     const entries = Object.entries(checkRecord('tags', tags)).map(([k, v]) => [checkKey('tag key', k), checkTagValue(k, v)] as const)
     this.write(() => {
-      const id = this.ensureExp(e)
+      const id = this.writes.ensureExp(e)
       for (const [k, v] of entries) this.paramRows.setTag(id, k, v)
       checkRowCount(countRows(this.sqlite, 'tags', id), 'tags', e)
-      this.updatedExp(this.expRows.touch(id, this.now()))
+      this.writes.updated(this.expRows.touch(id, this.now()))
     })
   }
 
@@ -580,7 +497,7 @@ export class Database {
     if (notes.length > 1_000_000) throw new ValidationError('notes are over 1,000,000 characters; keep long text in a file and addFile it', 'notes')
     this.write(() => {
       const now = this.now()
-      this.updatedExp(this.expRows.setNotes(this.expId(exp), notes, now))
+      this.writes.updated(this.expRows.setNotes(this.expId(exp), notes, now))
     })
   }
 
@@ -607,7 +524,7 @@ export class Database {
     const st = statFile(path)
     const sha = options.hash ? sha256File(st.path) : null
     return this.write(() => {
-      const id = this.ensureExp(e)
+      const id = this.writes.ensureExp(e)
       const row = this.fileRows.insert(id, { path: st.path, kind, step, size: st.size, mtime: st.mtime, sha256: sha, meta, createdAt: this.now() })
       return fileFromRow({ ...row, experiment: e })
     })
@@ -795,7 +712,7 @@ export class Database {
   trashExperiment(exp: string): void {
     this.write(() => {
       const now = this.now()
-      this.updatedExp(this.expRows.trash(this.expId(exp), now))
+      this.writes.updated(this.expRows.trash(this.expId(exp), now))
     })
     this.ids.forgetExperiment(exp)
   }
@@ -950,8 +867,8 @@ export class Database {
       const name = options.uniqueName ? firstFreeName(base, taken) : base
       if (!options.uniqueName && taken(name))
         throw new ValidationError(`an experiment named "${name}" already exists; a run needs a new name (expName() makes one)`, 'name')
-      const id = this.ensureExp(name, st, p)
-      this.updatedExp(this.expRows.setOwner(id, hostname(), process.pid))
+      const id = this.writes.ensureExp(name, st, p)
+      this.writes.updated(this.expRows.setOwner(id, hostname(), process.pid))
       // Each joins this transaction and validates before it writes.
       if (options.params) this.setParams(name, options.params)
       if (options.tags) this.setTags(name, options.tags)
@@ -970,7 +887,7 @@ export class Database {
     this.write(() => {
       const id = this.expRows.liveId(name)
       if (id === undefined) throw new NotFoundError(`MLDB_EXP names "${name}", which is not a live experiment; unset MLDB_EXP`, 'experiment', name)
-      this.updatedExp(this.expRows.setOwner(id, hostname(), process.pid))
+      this.writes.updated(this.expRows.setOwner(id, hostname(), process.pid))
       if (options.params) this.setParams(name, options.params)
       if (options.tags) this.setTags(name, options.tags)
       this.setExpStatus(name, st)
