@@ -4,6 +4,7 @@ import { MldbError, NotFoundError, ValidationError } from '../errors.js'
 import { parseJsonNumbers, toJson } from '../json.js'
 import { ServerUnreachableError, unreachableMessage } from '../registry/server-unreachable.js'
 import type { ClaimedTrial, SweepView, TrialEnd } from '../store/store.js'
+import type { SweepSummary } from './trial-logic.js'
 
 /**
  * A sweep on a team server, as an agent on any machine uses it: the next
@@ -87,6 +88,16 @@ export class RemoteSweeps {
 
   async shouldPrune(name: string, number: number): Promise<boolean> {
     return (await this.request(`asking the pruner of sweep "${name}"`, 'GET', this.path(name, `/trials/${number}/prune`))).prune === true
+  }
+
+  /** Every sweep with its counts and best trial, newest first. */
+  async list(): Promise<SweepSummary[]> {
+    return (await this.request('listing sweeps', 'GET', '/api/sweeps')).sweeps as SweepSummary[]
+  }
+
+  /** Stops handing out trials (running ones go on). */
+  async stop(name: string): Promise<void> {
+    await this.request(`stopping sweep "${name}"`, 'POST', this.path(name, '/stop'), this.id())
   }
 
   /** Creates the sweep on the server from a config (W&B's format or camelCase). */

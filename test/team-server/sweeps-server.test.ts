@@ -168,6 +168,9 @@ db.close()
     const view = await get('/api/sweeps/grid2')
     expect(view.sweep).toMatchObject({ trials: 6, complete: 6, best: { value: 1, params: { x: 1 } } })
     expect(view.trials.map((t: J) => t.value).sort((x: number, y: number) => x - y)).toEqual(values.map((x) => x * x))
+    // any machine reads the sweep from the server, as on a file
+    expect(JSON.parse(ok(b, ['sweep', 'show', 'grid2', '--json'], { env }))).toMatchObject({ trials: expect.any(Array), complete: 6 })
+    expect(ok(a, ['sweep', 'ls'], { env })).toMatch(/grid2 .* 6 /)
     // the programs' points reach the trials' own experiments (the sync sender, not a renamed copy)
     let names: string[] = []
     for (let i = 0; i < 120; i++) {

@@ -3,6 +3,7 @@ import type { Command } from 'commander'
 import type { Database } from '../../api/database.js'
 import { MldbError, ValidationError } from '../../errors.js'
 import { parseSeriesKey } from '../../query/filter.js'
+import type { SweepView } from '../../store/store.js'
 import { trialArgv } from '../../sweep/agent-command.js'
 import { loadSweepFile } from '../../sweep/load-config.js'
 import { RemoteSweeps } from '../../sweep/remote-sweeps.js'
@@ -42,6 +43,12 @@ function runTrial(argv: string[], env: NodeJS.ProcessEnv, onTick: () => boolean)
       resolve({ code, signal, stopped })
     })
   })
+}
+
+/** The team server's sweeps when one is configured and no --db names a local file. */
+function remoteSweeps(dbOption: string | undefined): RemoteSweeps | undefined {
+  const t = dbOption === undefined ? resolveSyncTarget({}) : undefined
+  return t && new RemoteSweeps(t.server, t.token)
 }
 
 /** The last value the trial logged to its metric in the local file (the server may not have it yet). */
@@ -195,9 +202,14 @@ export function registerSweep(program: Command): void {
   withDb(sweep.command('ls'))
     .description('the sweeps with their counts and best value')
     .option('--json', 'print JSON')
-    .action((opts: { db?: string; json?: boolean }) => {
-      using db = openForRead(opts.db)
-      const all = db.listSweeps()
+    .action(async (opts: { db?: string; json?: boolean }) => {
+      const remote = remoteSweeps(opts.db)
+      let all: SweepSummary[]
+      if (remote) all = await remote.list()
+      else {
+        using db = openForRead(opts.db)
+        all = db.listSweeps()
+      }
       if (opts.json) return printJson(all)
       if (all.length === 0) return out(color.dim('no sweeps yet; create one with `mldb sweep create sweep.yaml`'))
       printTable(
@@ -221,11 +233,17 @@ export function registerSweep(program: Command): void {
     .description('one sweep: its trials, the best so far and how many were pruned')
     .argument('<name>', 'the sweep')
     .option('--json', 'print JSON')
-    .action((name: string, opts: { db?: string; json?: boolean }) => {
-      using db = openForRead(opts.db)
-      const s = db.getSweep(name)
-      const summary = s.summary()
-      const trials = s.trials()
+    .action(async (name: string, opts: { db?: string; json?: boolean }) => {
+      const remote = remoteSweeps(opts.db)
+      let view: SweepView
+      if (remote) view = await remote.get(name)
+      else {
+        using db = openForRead(opts.db)
+        const local = db.getSweep(name)
+        view = { sweep: local.summary(), config: local.config, trials: local.trials() }
+      }
+      const { sweep: summary, config, trials } = view
+      const s = { name: config.name, project: config.project, config }
       if (opts.json) return printJson({ ...summary, config: s.config, trials })
       out(`${color.bold(s.name)}  ${summary.state}  ${color.dim(`project ${s.project}, ${s.config.method}, ${s.config.metric.goal} ${s.config.metric.name}`)}`)
       out(
@@ -258,9 +276,13 @@ export function registerSweep(program: Command): void {
   withDb(sweep.command('stop'))
     .description('stop handing out trials (running ones go on)')
     .argument('<name>', 'the sweep')
-    .action((name: string, opts: { db?: string }) => {
-      using db = openForWrite(opts.db)
-      db.getSweep(name).stop()
+    .action(async (name: string, opts: { db?: string }) => {
+      const remote = remoteSweeps(opts.db)
+      if (remote) await remote.stop(name)
+      else {
+        using db = openForWrite(opts.db)
+        db.getSweep(name).stop()
+      }
       out(`sweep ${name} stopped`)
     })
 }
