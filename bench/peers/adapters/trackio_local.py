@@ -1,7 +1,7 @@
 """trackio, local only: TRACKIO_DIR inside the benchmark's folder, no Space, no
 Hub. trackio.init/log/finish write; reading goes through trackio.SQLiteStorage
-(exported by the package; the dashboard's own reader), as trackio has no
-public metrics-reading call besides it."""
+(exported by the package; the dashboard's own reader), as trackio's public
+Api() gives runs and configs but no metrics."""
 
 import os
 
@@ -55,18 +55,17 @@ def fill_runs(folder, indices, run_params, run_metrics):
 
 
 def _runs_with_last():
-    configs = SQLiteStorage.get_all_run_configs(PROJECT)
     out = []
-    for name in SQLiteStorage.get_runs(PROJECT):
+    for run in trackio.Api().runs(PROJECT):  # public: names and configs
         last = {}
-        for row in SQLiteStorage.get_logs(PROJECT, name):
+        for row in SQLiteStorage.get_logs(PROJECT, run.name):
             last.update(row)
-        out.append((configs.get(name) or {}, last))
+        out.append((run.config or {}, last))
     return out
 
 
 def list_runs(folder):
-    return {"runs": len(_runs_with_last()), "how": "SQLiteStorage.get_all_run_configs + get_logs per run"}
+    return {"runs": len(_runs_with_last()), "how": "trackio.Api().runs() configs + SQLiteStorage.get_logs per run"}
 
 
 def filter_runs(folder, f):
