@@ -7,12 +7,13 @@ import { BLOCK_SIZE, type NewPoint } from '../points.js'
  * in step, in the caller's transaction: the same rules as PointWriter
  * (src/store/points.ts) for SQLite — duplicate steps take the next seq, blocks
  * of at least 64 points never split a step, a point at or before blocked_until
- * widens its block. Round trips are what a batch costs here, so a batch takes
- * three whatever its size: lock every series row it touches (FOR UPDATE, in id
- * order, so concurrent batches of one series apply one after the other and two
- * batches never deadlock), read the points still past the last block, then one
- * statement per series for its points, closed blocks, summary and the
- * experiment's heartbeat. Statements are prepared once per connection (named).
+ * widens its block. Round trips are what a batch costs here, so a batch of one
+ * series takes two whatever its size: lock every series row it touches (FOR
+ * UPDATE, in id order, so concurrent batches of one series apply one after the
+ * other and two batches never deadlock) together with the points still past
+ * their last block, then one statement per series for its points, closed
+ * blocks, summary and the experiment's heartbeat. Statements are prepared once
+ * per connection (named).
  */
 
 /** The points of one series in a batch. */
@@ -63,35 +64,45 @@ export async function writePgBatch(client: PoolClient, batches: readonly SeriesB
     return
   }
   const ids = [...new Set(todo.map((b) => b.seriesId))].sort((a, b) => a - b)
+  // The lock also reads each series' points past blocked_until (fewer than 64): one round trip less.
+  // Those come from the statement's snapshot, taken before a wait for the lock, while the row is the
+  // latest committed; a count other than `unblocked` means another batch landed meanwhile: read again.
   const locked = await client.query({
     name: 'mldb-lock-series',
-    text: 'SELECT id, blocked_until, unblocked, last_step FROM series WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE',
+    text: `SELECT s.id, s.blocked_until, s.unblocked, s.last_step, q.steps, q.times, q.vals
+           FROM series s CROSS JOIN LATERAL (
+             SELECT array_agg(p.step::float8 ORDER BY p.step, p.seq) AS steps, array_agg(p.time::float8 ORDER BY p.step, p.seq) AS times,
+                    array_agg(p.value ORDER BY p.step, p.seq) AS vals
+             FROM points p WHERE p.series_id = s.id AND p.step > coalesce(s.blocked_until, -1)) q
+           WHERE s.id = ANY($1::bigint[]) ORDER BY s.id FOR UPDATE OF s`,
     values: [pgNumbers(ids)],
   })
-  const states = new Map((locked.rows as SeriesState[]).map((s) => [s.id, s]))
+  const states = new Map<number, SeriesState>()
+  const seen = new Map<number, NewPoint[]>()
+  for (const row of locked.rows as (SeriesState & { steps: number[] | null; times: number[] | null; vals: number[] | null })[]) {
+    const { steps, times, vals, ...state } = row
+    states.set(state.id, state)
+    seen.set(
+      state.id,
+      (steps ?? []).map((step, i) => ({ step, time: (times as number[])[i] as number, value: (vals as number[])[i] as number })),
+    )
+  }
   for (const id of ids) if (!states.has(id)) throw new Error(`BUG: series ${id} is gone inside its transaction`)
-  // The points past blocked_until are read only for series whose batch closes a block.
-  const needPending = todo.filter((b) => {
-    const s = states.get(b.seriesId) as SeriesState
-    const fresh = s.blocked_until === null ? b.points.length : b.points.filter((p) => p.step > (s.blocked_until as number)).length
-    return s.unblocked + fresh >= BLOCK_SIZE
-  })
-  const pending = needPending.length
-    ? await readPending(
-        client,
-        needPending.map((b) => states.get(b.seriesId) as SeriesState),
-      )
-    : new Map()
+  const stale = [...states.values()].filter((st) => (seen.get(st.id) as NewPoint[]).length !== st.unblocked)
+  const pending = stale.length ? new Map([...seen, ...(await readPending(client, stale))]) : seen
   for (const [i, b] of todo.entries()) {
     const s = states.get(b.seriesId) as SeriesState
-    await writeSeries(client, s, b.points, pending.get(b.seriesId), i === todo.length - 1 ? beat : undefined)
+    // the stored points past the last block matter only when the batch closes one
+    const fresh = s.blocked_until === null ? b.points.length : b.points.filter((p) => p.step > (s.blocked_until as number)).length
+    const closes = s.unblocked + fresh >= BLOCK_SIZE
+    await writeSeries(client, s, b.points, closes ? pending.get(b.seriesId) : undefined, i === todo.length - 1 ? beat : undefined)
   }
 }
 
 /**
  * The points past blocked_until of each series, in table order (fewer than 64
- * each). One statement per series: a join over unnest() gets a generic plan
- * that scans the whole table once the statement is prepared.
+ * each), read after the series' lock. One statement per series: a join over
+ * unnest() gets a generic plan that scans the whole table once prepared.
  */
 async function readPending(client: PoolClient, states: readonly SeriesState[]): Promise<Map<number, NewPoint[]>> {
   const out = new Map<number, NewPoint[]>()
