@@ -15,8 +15,9 @@ from .filter import LOST_AFTER_MS, STATUS_SQL, bind_now, compile_filter, compile
 from .filter_text import is_blank
 from .exp_name import first_free_name
 from .clock import now_ms
+from .experiment_writes import ACTIVE, FINAL, ensure_exp, maybe_beat, project_id, series_id
 from .id_cache import IdCache
-from .tail_append import HEARTBEAT_EVERY_MS, append as _append
+from .tail_append import append as _append
 from .files import check_kind, sha256_file, stat_file
 from .durability import SYNCHRONOUS, check_durability, configured_durability
 from .points import OPEN_TAILS, PointWriter, from_sql
@@ -48,8 +49,6 @@ from .validate import (
     to_json_value,
 )
 
-FINAL = frozenset(("COMPLETE", "FAILED", "KILLED", "PRUNED"))
-ACTIVE = frozenset(("TRAINING", "VALIDATING"))
 
 _FILE_COLUMNS = "f.id, e.name, f.path, f.kind, f.step, f.size, f.mtime, f.sha256, f.meta, f.created_at"
 _SERIES_COLUMNS = "name, split, count, first_step, last_step, last_time, last_value, min_value, max_value, nan_count"
@@ -293,38 +292,11 @@ class Database:
     # ------------------------------------------------------------ experiments
 
     def _project_id(self, project):
-        self.connection.execute(sql("experiments/project-ensure"), (project, self._now()))
-        return self.connection.execute(sql("experiments/project-id"), (project,)).fetchone()[0]
+        return project_id(self, project)
 
     def _ensure_exp(self, name, status="TRAINING", project="default"):
-        """The id of a live experiment, created (TRAINING, in project) when new. Inside a write."""
-        cached = self._ids.exps.get(name)
-        if cached is not None:
-            return cached
-        row = self.connection.execute(sql("experiments/by-name"), (name,)).fetchone()
-        if row:
-            if row[1] is not None:
-                raise ValidationError(
-                    'experiment "%s" is in the trash; restore it (mldb restore) or use another name' % name, "experiment"
-                )
-            self._ids.exps[name] = row[0]
-            return row[0]
-        now = self._now()
-        cur = self.connection.execute(
-            sql("experiments/insert"),
-            {
-                "name": name,
-                "project_id": self._project_id(project),
-                "status": status,
-                "now": now,
-                "started_at": now if status in ACTIVE else None,
-                "ended_at": now if status in FINAL else None,
-                "host": socket.gethostname(),
-                "pid": os.getpid(),
-            },
-        )
-        self._ids.exps[name] = cur.lastrowid
-        return cur.lastrowid
+        """The id of a live experiment, created (TRAINING, in project) when new. Inside a write (experiment_writes.py)."""
+        return ensure_exp(self, name, status, project)
 
     def _exp_id(self, exp):
         """The id of an existing live experiment, or NotFoundError."""
@@ -386,23 +358,12 @@ class Database:
         self._write(write)
 
     def _maybe_beat(self, eid, now):
-        # Logging counts as a sign of life, at most every 10 s per experiment.
-        if now - self._beats.get(eid, 0) < HEARTBEAT_EVERY_MS:
-            return
-        self.connection.execute(sql("experiments/heartbeat-and-touch"), {"now": now, "id": eid})
-        self._beats[eid] = now
+        maybe_beat(self, eid, now)
 
     # ------------------------------------------------------------ points
 
     def _series_id(self, eid, name, split):
-        key = (eid, name, split)
-        cached = self._ids.series.get(key)
-        if cached is not None:
-            return cached
-        self.connection.execute(sql("series/ensure"), (eid, name, split))
-        sid = self.connection.execute(sql("series/id"), (eid, name, split)).fetchone()[0]
-        self._ids.series[key] = sid
-        return sid
+        return series_id(self, eid, name, split)
 
     def add_metric_value(self, exp, name, epoch, value, split=""):
         """Adds one value of the series (name, split); durable when it returns.
