@@ -69,7 +69,7 @@ function writeWithTypeScript(path: string): void {
 }
 
 /** Every row a writer leaves, host and pid aside. */
-function rows(path: string): Record<string, unknown[]> {
+function rows(path: string): { experiments: unknown[]; history: unknown[]; params: unknown[]; series: unknown[]; points: unknown[] } {
   const db = new BetterSqlite3(path, { readonly: true })
   try {
     const q = (sql: string) => db.prepare(sql).raw().all()
