@@ -31,7 +31,8 @@ export function openForRead(dbOption: string | undefined): Database {
   assertNotForeign(resolved.path)
   noteDatabasePath(resolved.path)
   try {
-    return new Database({ path: resolved.path, readonly: true })
+    // The command chose this file over any team server (read-target.ts): its registry is the file's too.
+    return new Database({ path: resolved.path, readonly: true, server: '' })
   } catch (e) {
     // A file from an older mldb: its migrations only add, so a read command
     // upgrades it (once, read-write) rather than sending the user off to find a
@@ -39,7 +40,7 @@ export function openForRead(dbOption: string | undefined): Database {
     if (e instanceof SchemaVersionError && e.found > 0 && e.found < e.supported) {
       try {
         new Database({ path: resolved.path, server: '' }).close()
-        return new Database({ path: resolved.path, readonly: true })
+        return new Database({ path: resolved.path, readonly: true, server: '' })
       } catch (upgrade) {
         throw readOpenError(resolved.path, upgrade)
       }

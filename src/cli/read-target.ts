@@ -27,3 +27,14 @@ export function readTarget(opts: { db?: string | undefined; server?: string | un
   const target = resolveSyncTarget({}, rest)
   return target ? { kind: 'server', ...target } : { kind: 'file', db: undefined }
 }
+
+/**
+ * The team server a command that may run on either reads and writes (sweeps, the
+ * registry), by the same order as {@link readTarget}; undefined: the file.
+ *
+ * @example serverOrFile(opts.db)?.server // 'http://gpu-box:5757/' when MLDB_SERVER is set and no file is named
+ */
+export function serverOrFile(db: string | undefined, env: NodeJS.ProcessEnv = process.env): SyncTarget | undefined {
+  const t = readTarget({ db }, env)
+  return t.kind === 'server' ? { server: t.server, token: t.token } : undefined
+}

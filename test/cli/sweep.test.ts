@@ -51,6 +51,10 @@ parameters:
     expect(shown.complete).toBe(2)
     expect(shown.best.value).toBe(Math.min(...shown.trials.map((t) => t.value)))
     expect(ok(h.home, ['sweep', 'ls'], { env })).toMatch(/sweep\s+hpo\s+bayes\s+valid\/loss \(min\)\s+RUNNING\s+2\/3/)
+    // a file named by MLDB_DB_PATH wins over a configured team server, as for `mldb ls`
+    const withServer = { ...env, MLDB_SERVER: 'http://127.0.0.1:9/', MLDB_TOKEN: 'x' }
+    expect(ok(h.home, ['sweep', 'ls'], { env: withServer })).toMatch(/sweep\s+hpo\s+bayes/)
+    expect(ok(h.home, ['model', 'ls'], { env: withServer })).toBeDefined()
     // the rest of the cap, then nothing
     ok(h.home, ['sweep', 'agent', 'sweep'], { env })
     expect(ok(h.home, ['sweep', 'agent', 'sweep'], { env })).toMatch(/sweep sweep: 3 trials/)

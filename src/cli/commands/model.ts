@@ -10,6 +10,7 @@ import { openForRead, openForWrite, withDb } from '../db.js'
 import { UsageError } from '../errors.js'
 import { formatBytes, formatNumber, formatParam, relativeTime } from '../format.js'
 import { color, out, printJson, printTable } from '../output.js'
+import { serverOrFile } from '../read-target.js'
 
 /** The configured team server's registry, or a usage error saying how to configure one. */
 function teamServer(what: string): RemoteRegistry {
@@ -26,7 +27,7 @@ type ModelReader = Pick<Database, 'listModels' | 'getModelVersion' | 'listModelV
  * server's (a machine that only pulls models needs no local file); else the file's.
  */
 function openModels(dbOption: string | undefined): ModelReader {
-  const t = dbOption === undefined ? resolveSyncTarget({}) : undefined
+  const t = serverOrFile(dbOption)
   if (!t) return openForRead(dbOption)
   const r = new RemoteRegistry(t.server, t.token)
   return {
@@ -207,8 +208,8 @@ export function registerModel(program: Command): void {
     )
     .argument('<ref>', 'NAME@ALIAS, NAME/VERSION or NAME')
     .action((ref: string, opts: { db?: string }) => {
-      const server = resolveSyncTarget({})
-      if (server && opts.db === undefined) {
+      const server = serverOrFile(opts.db)
+      if (server) {
         // The version may come from another machine: its recorded path is there, the bytes are on the server.
         const remote = new RemoteRegistry(server.server, server.token)
         const v = check(remote.get(ref))

@@ -8,12 +8,13 @@ import { trialArgv } from '../../sweep/agent-command.js'
 import { loadSweepFile } from '../../sweep/load-config.js'
 import { RemoteSweeps } from '../../sweep/remote-sweeps.js'
 import type { SweepSummary } from '../../sweep/sweep.js'
-import { resolveSyncTarget, type SyncTarget } from '../../sync/server-config.js'
+import type { SyncTarget } from '../../sync/server-config.js'
 import { SyncRows } from '../../sync/sync-rows.js'
 import { openForRead, openForWrite, withDb } from '../db.js'
 import { UsageError } from '../errors.js'
 import { formatNumber, formatParam, relativeTime } from '../format.js'
 import { color, colorStatus, out, printJson, printTable } from '../output.js'
+import { serverOrFile } from '../read-target.js'
 
 const HEARTBEAT_MS = 15_000
 const PRUNE_POLL_MS = 1_000
@@ -47,7 +48,7 @@ function runTrial(argv: string[], env: NodeJS.ProcessEnv, onTick: () => boolean)
 
 /** The team server's sweeps when one is configured and no --db names a local file. */
 function remoteSweeps(dbOption: string | undefined): RemoteSweeps | undefined {
-  const t = dbOption === undefined ? resolveSyncTarget({}) : undefined
+  const t = serverOrFile(dbOption)
   return t && new RemoteSweeps(t.server, t.token)
 }
 
@@ -146,7 +147,7 @@ export function registerSweep(program: Command): void {
       if (opts.name) raw.name = opts.name
       else if (raw.name === undefined) raw.name = file.replace(/^.*[\\/]/, '').replace(/\.(ya?ml|json)$/i, '')
       if (opts.project) raw.project = opts.project
-      const server = opts.db === undefined ? resolveSyncTarget({}) : undefined
+      const server = serverOrFile(opts.db)
       // With a team server (and no --db) the sweep lives there: agents on every machine claim its trials from it.
       if (server) return void new RemoteSweeps(server.server, server.token).create(raw).then((v) => out(v.config.name))
       using db = openForWrite(opts.db)
@@ -164,7 +165,7 @@ export function registerSweep(program: Command): void {
       if (!(count >= 1) || !Number.isInteger(count === Number.POSITIVE_INFINITY ? 1 : count))
         throw new UsageError(`--count must be a whole number >= 1, got ${opts.count}`)
       // --db names a local file's sweep; else, with a team server, the sweep is the server's.
-      const server = opts.db === undefined ? resolveSyncTarget({}) : undefined
+      const server = serverOrFile(opts.db)
       if (server) return remoteAgent(server, name, command, count)
       using db = openForWrite(opts.db)
       const s = db.getSweep(name)
