@@ -1,4 +1,6 @@
 import { z } from 'zod'
+import { aliasBody, registerBody } from './routes/registry-write.js'
+import { claimBody, createSweepBody, endBody } from './routes/sweeps-write.js'
 import { createExperimentBody, fileBody, notesBody, paramsBody, pointsBody, statusBody, tagsBody } from './routes/write-schemas.js'
 
 const body = (schema: z.ZodType) => ({
@@ -81,6 +83,53 @@ export function openApiDocument(): Record<string, unknown> {
       '/api/experiments/{name}/tags': write('set tags', tagsBody),
       '/api/experiments/{name}/notes': write('replace the notes', notesBody),
       '/api/experiments/{name}/files': write('record a file; upload its bytes to /api/artifacts/{sha256}', fileBody),
+      '/api/downsample': read('one chart panel: the downsampled series of many experiments (lines as columns; missing pairs listed)', [
+        q('exp', 'an experiment (repeat for more)', true),
+        q('series', 'split/name (repeat for more)', true),
+        q('buckets', 'default 600'),
+        q('from', ''),
+        q('to', ''),
+        q('bands', 'min/max columns, default 1'),
+        q('times', 'wall-time column, default 1'),
+        q('digits', 'significant digits of values'),
+      ]),
+      '/api/changes': read('experiments changed since a time (ms), and names moved to the trash', [q('since', 'ms', true)]),
+      '/api/series-names': read('every live series key (mldb --server URL best)'),
+      '/api/best': read('the best experiments by a series (mldb --server URL best)', [q('series', 'split/name', true)]),
+      '/api/export': read('experiments with their series as JSON lines, streamed; the last line is {"record":"end"} (mldb --server URL export)'),
+      '/api/models': read('registered models with their latest version and aliases'),
+      '/api/models/{name}': read("one model's versions and alias history", [nameParam]),
+      '/api/models/{name}/versions': {
+        post: {
+          summary: "register a version (its file's bytes first uploaded to /api/artifacts/{sha256}); a retry returns the same version",
+          parameters: [nameParam],
+          requestBody: body(registerBody),
+          responses: { '200': ok('{ version }'), ...errors },
+        },
+      },
+      '/api/models/{name}/versions/{ref}': read('one version: a number, an alias, or latest', [
+        nameParam,
+        { name: 'ref', in: 'path', required: true, schema: { type: 'string' } },
+      ]),
+      '/api/models/{name}/aliases': write('point an alias at a version (null removes it), recorded in the history', aliasBody),
+      '/api/experiments/{name}/models': read("the versions registered from an experiment's files", [nameParam]),
+      '/api/sweeps': {
+        ...read('sweeps with their counts and best values'),
+        post: { summary: 'create a sweep from a W&B-style config', requestBody: body(createSweepBody), responses: { '200': ok('{ sweep }'), ...errors } },
+      },
+      '/api/sweeps/{name}': read('one sweep with its config and trials', [nameParam]),
+      '/api/sweeps/{name}/claim': write(
+        'claim the next trial (one transaction: two machines never get the same one); a retry returns the same trial',
+        claimBody,
+      ),
+      '/api/sweeps/{name}/trials/{number}/end': {
+        post: {
+          summary: 'end a trial: COMPLETE, PRUNED or FAILED',
+          parameters: [nameParam, { name: 'number', in: 'path', required: true, schema: { type: 'integer' } }],
+          requestBody: body(endBody),
+          responses: { '200': ok('{ ok, duplicate }'), ...errors },
+        },
+      },
       '/api/artifacts/{sha256}': {
         put: {
           summary: "upload a file's bytes, named by their sha256 (kept once however often uploaded)",
