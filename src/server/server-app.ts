@@ -18,7 +18,6 @@ import { storeDownsampleRoutes } from './routes/downsample-store.js'
 import { eventRoutes } from './routes/events.js'
 import { experimentRoutes } from './routes/experiments.js'
 import { fileRoutes } from './routes/files.js'
-import { modelRoutes } from './routes/models.js'
 import { registryWriteRoutes } from './routes/registry-write.js'
 import { seriesBatchRoutes } from './routes/series-batch.js'
 import { storeReadRoutes } from './routes/store-read.js'
@@ -103,8 +102,9 @@ export function createServerApp(options: ServerAppOptions): Hono {
     writeRoutes(store, () => state && state.localWrites++),
   )
   app.route('/api', artifactRoutes(store, options.artifactsDir, options.maxArtifactBytes))
-  // The registry's and sweeps' writes on any store; on PostgreSQL their reads too (on a file, modelRoutes/sweepRoutes below).
-  app.route('/api', registryWriteRoutes(store, { readRoutes: !state }))
+  // The registry's and sweeps' writes on any store, and the registry's reads: a version's file is on the
+  // machine that registered it, so the server answers from its artifact store (on a file too); sweeps' reads on a file below.
+  app.route('/api', registryWriteRoutes(store, { readRoutes: true, artifactsDir: options.artifactsDir }))
   app.route('/api', sweepWriteRoutes(store, { readRoutes: !state }))
   // A recorded path names a file on the client's machine: only artifacts are linked and served.
   app.route('/api', storeReadRoutes(store, { localFiles: false }))
@@ -112,7 +112,6 @@ export function createServerApp(options: ServerAppOptions): Hono {
   if (state) {
     app.route('/api', experimentRoutes(state)) // PATCH of notes and tags from the dashboard
     app.route('/api', fileRoutes(state, { artifactsDir: options.artifactsDir }))
-    app.route('/api', modelRoutes(state))
     app.route('/api', eventRoutes(state))
     app.route('/api', directionRoutes(state))
     app.route('/api', seriesBatchRoutes(state))

@@ -20,7 +20,8 @@ type J = any
 describe.each(BACKENDS)('the model registry on mldb server ($name)', (backend) => {
   async function setup() {
     const fresh = await backend.fresh()
-    const app: Hono = createServerApp({ store: fresh.store, artifactsDir: join(tempDir().dir, 'artifacts'), maxArtifactBytes: 1 << 20, startToken: START })
+    const artifacts = join(tempDir().dir, 'artifacts')
+    const app: Hono = createServerApp({ store: fresh.store, artifactsDir: artifacts, maxArtifactBytes: 1 << 20, startToken: START })
     const req = async (method: string, path: string, body?: unknown, token = START) => {
       const headers: Record<string, string> = { authorization: `Bearer ${token}` }
       let payload: BodyInit | undefined
@@ -33,7 +34,7 @@ describe.each(BACKENDS)('the model registry on mldb server ($name)', (backend) =
       const text = await res.text()
       return { status: res.status, body: (text.startsWith('{') ? parseJsonNumbers(text) : { text }) as Record<string, J> }
     }
-    return { fresh, req }
+    return { fresh, req, artifacts }
   }
   let seq = 0
   const w = (extra: Record<string, unknown>, client = 'machine-a') => ({ client, seq: ++seq, ...extra })
@@ -47,6 +48,18 @@ describe.each(BACKENDS)('the model registry on mldb server ($name)', (backend) =
     params: { lr: 0.01 },
     metrics: [{ name: 'loss', split: 'valid', count: 3, lastStep: 2, last: 0.25, min: 'NaN', max: 0.9 }],
     by: 'ann@gpu1',
+  })
+
+  it("marks a version ok while the artifact store holds its bytes and missing once they are gone (the Models page's state)", async () => {
+    const { req, artifacts } = await setup()
+    expect((await req('PUT', `/api/artifacts/${sha('w9')}`, bytes('w9'))).status).toBe(201)
+    expect((await req('POST', '/api/experiments', w({ name: 'run-1' }))).status).toBeLessThan(300)
+    expect((await req('POST', '/api/models/kept/versions', w(evidence('w9')))).status).toBe(201)
+    const state = async () => ((await req('GET', '/api/models/kept?verify=true')).body.versions as { state: string }[]).map((v) => v.state)
+    expect(await state()).toEqual(['ok'])
+    expect(((await req('GET', '/api/experiments/run-1/models')).body.versions as { state: string }[]).map((v) => v.state)).toEqual(['ok'])
+    rmSync(join(artifacts, sha('w9').slice(0, 2)), { recursive: true, force: true })
+    expect(await state()).toEqual(['missing'])
   })
 
   it('numbers versions once, keeps the evidence, moves aliases with their history, and answers a retry with the same version', async () => {

@@ -1,9 +1,12 @@
+import { statSync } from 'node:fs'
 import { Hono } from 'hono'
 import { z } from 'zod'
 import { ValidationError } from '../../errors.js'
+import type { ModelState, ModelVersion } from '../../registry/types.js'
 import type { Store } from '../../store/store.js'
 import { jsonResponse } from '../errors.js'
 import { parseJsonBody, parseQuery } from '../validate.js'
+import { artifactPath } from './artifacts.js'
 import { pointValue, writeId } from './write-schemas.js'
 
 const metric = z.strictObject({
@@ -52,9 +55,9 @@ function refOf(name: string, ref: string): string {
  * `readRoutes`: also GET /models and /models/{name}, which the SQLite-only
  * dashboard routes serve otherwise.
  *
- * @example app.route('/api', registryWriteRoutes(store, { readRoutes: store.kind === 'postgres' }))
+ * @example app.route('/api', registryWriteRoutes(store, { readRoutes: true, artifactsDir }))
  */
-export function registryWriteRoutes(store: Store, options: { readRoutes: boolean }): Hono {
+export function registryWriteRoutes(store: Store, options: { readRoutes: boolean; artifactsDir: string }): Hono {
   const app = new Hono()
 
   app.post('/models/:name/versions', async (c) => {
@@ -83,24 +86,34 @@ export function registryWriteRoutes(store: Store, options: { readRoutes: boolean
   })
 
   if (options.readRoutes) {
+    // ?verify=true (the Models page's button) asks the same: the artifact store hash-checked the bytes when they came.
+    const stateQuery = z.strictObject({ verify: z.enum(['true', 'false']).optional() })
+    // On a team server a version's file lives on the machine that registered it; what the
+    // server can vouch for is its artifact store: 'ok' when it holds a file of that sha256 and
+    // size (registering requires the upload; the upload checked the hash), else 'missing'.
+    const stored = (v: ModelVersion): ModelState => {
+      const st = statSync(artifactPath(options.artifactsDir, v.sha256), { throwIfNoEntry: false })
+      return st?.isFile() && st.size === v.size ? 'ok' : 'missing'
+    }
+    const withState = (versions: ModelVersion[]) => versions.map((v) => ({ ...v, state: stored(v) }))
     app.get('/models', async (c) => {
-      parseQuery(c, z.strictObject({}))
+      parseQuery(c, stateQuery)
       return jsonResponse(c, { models: await store.registry.list() })
     })
     app.get('/models/:name', async (c) => {
-      parseQuery(c, z.strictObject({}))
+      parseQuery(c, stateQuery)
       const name = c.req.param('name')
       const versions = await store.registry.versions(name)
       const model = (await store.registry.list()).find((m) => m.name === name)
-      return jsonResponse(c, { model, versions, history: await store.registry.history(name) })
+      return jsonResponse(c, { model, versions: withState(versions), history: await store.registry.history(name) })
     })
     // The experiment page's "registered as" list (on a file: routes/models.ts).
     app.get('/experiments/:name/models', async (c) => {
-      parseQuery(c, z.strictObject({}))
+      parseQuery(c, stateQuery)
       const exp = c.req.param('name')
       const models = await store.registry.list()
       const versions = (await Promise.all(models.map((m) => store.registry.versions(m.name)))).flat().filter((v) => v.exp === exp)
-      return jsonResponse(c, { versions })
+      return jsonResponse(c, { versions: withState(versions) })
     })
   }
   return app
