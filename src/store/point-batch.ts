@@ -2,7 +2,7 @@ import { BLOCK_SIZE, type NewPoint } from './points.js'
 
 /**
  * The pure arithmetic of a batch of points, shared by the writers of both
- * backends (PostgreSQL's pg-points.ts; SQLite's PointWriter does the same sums):
+ * backends (PostgreSQL's pg-points.ts and SQLite's PointWriter in points.ts):
  * what the batch adds to its series' summary, and how points past
  * blocked_until are cut into downsampling blocks.
  */

@@ -1,6 +1,7 @@
 import type { Statement } from 'better-sqlite3'
 import { sql } from '../named-sql.js'
 import { type Sqlite, withShortBusyWait } from './connection.js'
+import { batchSummary } from './point-batch.js'
 import { sqliteCode } from './sqlite-errors.js'
 
 /** A value to write: step, wall time in ms, value (NaN allowed). */
@@ -177,29 +178,15 @@ export class PointWriter {
     if (points.length === 0) return folded
     const state = this.readState.get(seriesId) as { blocked_until: number | null; unblocked: number }
     const bu = state.blocked_until
-    // Points still past the last block, read before this batch lands (fewer than 64).
-    const fresh: NewPoint[] = []
-    let min = Number.POSITIVE_INFINITY
-    let max = Number.NEGATIVE_INFINITY
-    let nan = 0
-    let first = points[0] as NewPoint
-    let last = first
-    for (const p of points) {
-      if (Number.isNaN(p.value)) nan++
-      else {
-        if (p.value < min) min = p.value
-        if (p.value > max) max = p.value
-      }
-      if (p.step < first.step) first = p
-      if (p.step >= last.step) last = p
-      if (bu === null || p.step > bu) fresh.push(p)
-    }
+    // This batch's points past the last block.
+    const fresh = bu === null ? points : points.filter((p) => p.step > bu)
+    const { first, last, min, max, nan } = batchSummary(points)
+    // Points already past the last block, read before this batch lands (fewer than 64).
     const pending = state.unblocked + fresh.length >= BLOCK_SIZE ? this.pending(seriesId, bu) : undefined
     for (const p of points) {
       this.insertPoint(seriesId, p)
       if (bu !== null && p.step <= bu) this.widenBlock.run({ id: seriesId, step: p.step, time: p.time, value: p.value })
     }
-    const any = nan < points.length
     this.updateMany.run({
       id: seriesId,
       n: points.length,
@@ -207,8 +194,8 @@ export class PointWriter {
       last_step: last.step,
       last_time: last.time,
       last_value: last.value,
-      min: any ? min : null,
-      max: any ? max : null,
+      min: min ?? null,
+      max: max ?? null,
       nan,
       past: fresh.length,
     })
