@@ -345,7 +345,7 @@ class Sender:
                 creating.add(ack["e"])
         out, points, writes = [], 0, 0
         for e in experiments(self.conn, self.server, None):
-            n = sum(count_after(self.conn, sid, step, seq) for sid, _, _, step, seq in series_state(self.conn, self.server, e["id"]))
+            n = sum(count_after(self.conn, sid, step, seq) for sid, _, _, step, seq, _ in series_state(self.conn, self.server, e["id"]))
             n += late_count(self.conn, self.server, e["id"])
             w = waiting.get(e["id"], 0) + (0 if (e["sync"] and e["sync"]["created"]) or e["id"] in creating else 1)
             if n or w:

@@ -38,15 +38,7 @@ def _kv(conn, table, exp_id):
 
 def experiments(conn, server, since=None):
     """Live experiments (all, or touched since ``since`` ms) with their sync rows."""
-    rows = conn.execute(
-        """SELECT e.id, e.name, p.name, e.host, e.pid, e.notes,
-                  s.experiment_id, s.uuid, s.remote_name, s.created, s.status_id, s.params, s.tags, s.notes, s.file_id
-           FROM experiments e JOIN projects p ON p.id = e.project_id
-           LEFT JOIN sync_experiments s ON s.server = ? AND s.experiment_id = e.id
-           WHERE e.deleted_at IS NULL AND (? IS NULL OR e.updated_at >= ? OR COALESCE(e.heartbeat_at, 0) >= ? OR s.experiment_id IS NULL)
-           ORDER BY e.id""",
-        (server, since, since, since),
-    ).fetchall()
+    rows = conn.execute(sql("sync/experiments"), (server, since, since, since)).fetchall()
     out = []
     for r in rows:
         sync = None
@@ -65,17 +57,12 @@ def add_experiment(conn, server, exp_id, uuid, name):
 
 
 def series_state(conn, server, exp_id):
-    return conn.execute(
-        """SELECT s.id, s.name, s.split, COALESCE(ss.step, -1), COALESCE(ss.seq, -1)
-           FROM series s LEFT JOIN sync_series ss ON ss.server = ? AND ss.series_id = s.id WHERE s.experiment_id = ? ORDER BY s.id""",
-        (server, exp_id),
-    ).fetchall()
+    """An experiment's series as (id, name, split, step, seq, count) with what the server acknowledged."""
+    return conn.execute(sql("sync/series-state"), (server, exp_id)).fetchall()
 
 
 def count_after(conn, series_id, step, seq):
-    return conn.execute(
-        "SELECT count(*) FROM points WHERE series_id = ? AND (step > ? OR (step = ? AND seq > ?))", (series_id, step, step, seq)
-    ).fetchone()[0]
+    return conn.execute(sql("sync/count-after"), (series_id, step, step, seq)).fetchone()[0]
 
 
 def _parsed(stored):
@@ -138,13 +125,10 @@ def plan_experiment(conn, server, exp, max_upload_bytes):
     # A points write is kept in the outbox as its range, not its body (a few bytes, not ~300 KB).
     budget = POINTS_PER_WRITE
     series, start = [], []
-    for sid, _, _, step, seq in series_state(conn, server, exp["id"]):
+    for sid, _, _, step, seq, _ in series_state(conn, server, exp["id"]):
         if budget <= 0:
             break
-        got = conn.execute(
-            "SELECT step, seq FROM points WHERE series_id = ? AND (step > ? OR (step = ? AND seq > ?)) ORDER BY step, seq LIMIT ?",
-            (sid, step, step, seq, budget),
-        ).fetchall()
+        got = conn.execute(sql("sync/keys-after"), (sid, step, step, seq, budget)).fetchall()
         if not got:
             continue
         budget -= len(got)
@@ -153,11 +137,7 @@ def plan_experiment(conn, server, exp, max_upload_bytes):
     if series:
         out.append((_exp_path(name, "points"), {}, {"t": "points", "e": exp["id"], "series": series, "from": start}, None))
     # Points logged behind what was already sent (noted by the points_behind_sync trigger) go by their keys.
-    late = conn.execute(
-        """SELECT l.series_id, l.step, l.seq FROM sync_late l JOIN series s ON s.id = l.series_id
-           WHERE l.server = ? AND s.experiment_id = ? ORDER BY l.series_id, l.step, l.seq LIMIT ?""",
-        (server, exp["id"], POINTS_PER_WRITE),
-    ).fetchall()
+    late = conn.execute(sql("sync/late-keys"), (server, exp["id"], POINTS_PER_WRITE)).fetchall()
     if late:
         out.append((_exp_path(name, "points"), {}, {"t": "late", "e": exp["id"], "keys": [list(k) for k in late]}, None))
     return out
@@ -171,17 +151,11 @@ def mark_sent(conn, server, ack):
     # In this transaction, every time (a no-op once it exists): a rolled-back first try must not leave it missing.
     conn.execute(sql("sync/late-trigger"))
     for sid, step, seq, _ in ack["series"]:
-        conn.execute(
-            """INSERT INTO sync_series (server, series_id, step, seq, count, sent_step, sent_seq) VALUES (?, ?, -1, -1, 0, ?, ?)
-               ON CONFLICT (server, series_id) DO UPDATE SET sent_step = excluded.sent_step, sent_seq = excluded.sent_seq""",
-            (server, sid, step, seq),
-        )
+        conn.execute(sql("sync/mark-sent"), (server, sid, step, seq))
 
 
 def late_count(conn, server, exp_id):
-    return conn.execute(
-        "SELECT count(*) FROM sync_late l JOIN series s ON s.id = l.series_id WHERE l.server = ? AND s.experiment_id = ?", (server, exp_id)
-    ).fetchone()[0]
+    return conn.execute(sql("sync/late-count"), (server, exp_id)).fetchone()[0]
 
 
 def points_body(conn, server, ack, stored):
@@ -204,16 +178,10 @@ def points_body(conn, server, ack, stored):
 
     if ack["t"] == "late":
         for sid, step, seq in ack["keys"]:
-            push(sid, conn.execute("SELECT step, seq, time, value FROM points WHERE series_id = ? AND step = ? AND seq = ?", (sid, step, seq)).fetchone())
+            push(sid, conn.execute(sql("sync/point-by-key"), (sid, step, seq)).fetchone())
     else:
         for (sid, last_step, last_seq, _), (step, seq) in zip(ack["series"], ack["from"]):
-            for p in conn.execute(
-                """SELECT step, seq, time, value FROM points p
-                   WHERE series_id = ? AND (step > ? OR (step = ? AND seq > ?)) AND (step < ? OR (step = ? AND seq <= ?))
-                     AND NOT EXISTS (SELECT 1 FROM sync_late l WHERE l.server = ? AND l.series_id = p.series_id AND l.step = p.step AND l.seq = p.seq)
-                   ORDER BY step, seq""",
-                (sid, step, step, seq, last_step, last_step, last_seq, server),
-            ).fetchall():
+            for p in conn.execute(sql("sync/points-in-range"), (sid, step, step, seq, last_step, last_step, last_seq, server)).fetchall():
                 push(sid, p)
     body["points"] = points
     return json.dumps(body, allow_nan=False)
@@ -244,11 +212,7 @@ def apply_ack(conn, server, ack):
         _update(conn, server, e, file_id=ack["id"])
     elif t == "points":
         for sid, step, seq, n in ack["series"]:
-            conn.execute(
-                """INSERT INTO sync_series (server, series_id, step, seq, count, sent_step, sent_seq) VALUES (?, ?, ?, ?, ?, ?, ?)
-                   ON CONFLICT (server, series_id) DO UPDATE SET step = excluded.step, seq = excluded.seq, count = count + excluded.count""",
-                (server, sid, step, seq, n, step, seq),
-            )
+            conn.execute(sql("sync/ack-series"), (server, sid, step, seq, n, step, seq))
     elif t == "late":
         for sid, step, seq in ack["keys"]:
-            conn.execute("DELETE FROM sync_late WHERE server = ? AND series_id = ? AND step = ? AND seq = ?", (server, sid, step, seq))
+            conn.execute(sql("sync/ack-late"), (server, sid, step, seq))

@@ -131,14 +131,8 @@ export class SyncRows {
 
   /** Live experiments (all, or those touched since `since` ms) with their sync rows. */
   experiments(since: number | undefined): LocalExperiment[] {
-    const rows = this.st(
-      `SELECT e.id, e.name, p.name AS project, e.host, e.pid, e.notes,
-              s.experiment_id AS s_id, s.uuid, s.remote_name, s.created, s.status_id, s.params, s.tags, s.notes AS s_notes, s.file_id
-       FROM experiments e JOIN projects p ON p.id = e.project_id
-       LEFT JOIN sync_experiments s ON s.server = ? AND s.experiment_id = e.id
-       WHERE e.deleted_at IS NULL AND (? IS NULL OR e.updated_at >= ? OR COALESCE(e.heartbeat_at, 0) >= ? OR s.experiment_id IS NULL)
-       ORDER BY e.id`,
-    ).all(this.server, since ?? null, since ?? null, since ?? null) as (Omit<LocalExperiment, 'sync'> & Record<string, unknown> & { s_id: number | null })[]
+    const rows = this.st(namedSql('sync/experiments')).all(this.server, since ?? null, since ?? null, since ?? null) as (Omit<LocalExperiment, 'sync'> &
+      Record<string, unknown> & { s_id: number | null })[]
     return rows.map((r) => ({
       id: r.id,
       name: r.name,
@@ -211,10 +205,7 @@ export class SyncRows {
   }
 
   series(experimentId: number): SyncedSeries[] {
-    return this.st(
-      `SELECT s.id, s.name, s.split, COALESCE(ss.step, -1) AS step, COALESCE(ss.seq, -1) AS seq, COALESCE(ss.count, 0) AS count
-       FROM series s LEFT JOIN sync_series ss ON ss.server = ? AND ss.series_id = s.id WHERE s.experiment_id = ? ORDER BY s.id`,
-    ).all(this.server, experimentId) as SyncedSeries[]
+    return this.st(namedSql('sync/series-state')).all(this.server, experimentId) as SyncedSeries[]
   }
 
   /**
@@ -222,9 +213,7 @@ export class SyncRows {
    * from one statement: two would let points committed in between make the count and the key disagree.
    */
   lastKeyWithin(seriesId: number, step: number, seq: number, limit: number): { step: number; seq: number; n: number } | undefined {
-    const keys = this.st('SELECT step, seq FROM points WHERE series_id = ? AND (step > ? OR (step = ? AND seq > ?)) ORDER BY step, seq LIMIT ?')
-      .raw()
-      .all(seriesId, step, step, seq, limit) as [number, number][]
+    const keys = this.st(namedSql('sync/keys-after')).raw().all(seriesId, step, step, seq, limit) as [number, number][]
     const last = keys[keys.length - 1]
     return last ? { step: last[0], seq: last[1], n: keys.length } : undefined
   }
@@ -235,17 +224,14 @@ export class SyncRows {
 
   countAfter(seriesId: number, step: number, seq: number): number {
     return (
-      this.st('SELECT count(*) AS n FROM points WHERE series_id = ? AND (step > ? OR (step = ? AND seq > ?))').get(seriesId, step, step, seq) as {
+      this.st(namedSql('sync/count-after')).get(seriesId, step, step, seq) as {
         n: number
       }
     ).n
   }
 
   ackSeries(seriesId: number, step: number, seq: number, n: number): void {
-    this.st(
-      `INSERT INTO sync_series (server, series_id, step, seq, count, sent_step, sent_seq) VALUES (?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (server, series_id) DO UPDATE SET step = excluded.step, seq = excluded.seq, count = count + excluded.count`,
-    ).run(this.server, seriesId, step, seq, n, step, seq)
+    this.st(namedSql('sync/ack-series')).run(this.server, seriesId, step, seq, n, step, seq)
   }
 
   /**
@@ -256,49 +242,31 @@ export class SyncRows {
   markSent(seriesId: number, step: number, seq: number): void {
     // In this transaction, every time (a no-op once it exists): a rolled-back first try must not leave it missing.
     this.sqlite.exec(namedSql('sync/late-trigger'))
-    this.st(
-      `INSERT INTO sync_series (server, series_id, step, seq, count, sent_step, sent_seq) VALUES (?, ?, -1, -1, 0, ?, ?)
-       ON CONFLICT (server, series_id) DO UPDATE SET sent_step = excluded.sent_step, sent_seq = excluded.sent_seq`,
-    ).run(this.server, seriesId, step, seq)
+    this.st(namedSql('sync/mark-sent')).run(this.server, seriesId, step, seq)
   }
 
   /** The points of a range write: after `from`, up to and including `to`, less those noted late (sent apart). */
   pointsInRange(seriesId: number, from: [number, number], to: [number, number]): LocalPoint[] {
-    return this.st(
-      `SELECT step, seq, time, value FROM points p
-       WHERE series_id = ? AND (step > ? OR (step = ? AND seq > ?)) AND (step < ? OR (step = ? AND seq <= ?))
-         AND NOT EXISTS (SELECT 1 FROM sync_late l WHERE l.server = ? AND l.series_id = p.series_id AND l.step = p.step AND l.seq = p.seq)
-       ORDER BY step, seq`,
-    ).all(seriesId, from[0], from[0], from[1], to[0], to[0], to[1], this.server) as LocalPoint[]
+    return this.st(namedSql('sync/points-in-range')).all(seriesId, from[0], from[0], from[1], to[0], to[0], to[1], this.server) as LocalPoint[]
   }
 
   /** Keys of an experiment's points logged behind what was sent (at most `limit`). */
   lateKeys(experimentId: number, limit: number): [number, number, number][] {
-    return this.st(
-      `SELECT l.series_id, l.step, l.seq FROM sync_late l JOIN series s ON s.id = l.series_id
-       WHERE l.server = ? AND s.experiment_id = ? ORDER BY l.series_id, l.step, l.seq LIMIT ?`,
-    )
-      .raw()
-      .all(this.server, experimentId, limit) as [number, number, number][]
+    return this.st(namedSql('sync/late-keys')).raw().all(this.server, experimentId, limit) as [number, number, number][]
   }
 
   /** How many of an experiment's late points wait to be sent. */
   lateCount(experimentId: number): number {
-    return (
-      this.st('SELECT count(*) AS n FROM sync_late l JOIN series s ON s.id = l.series_id WHERE l.server = ? AND s.experiment_id = ?').get(
-        this.server,
-        experimentId,
-      ) as { n: number }
-    ).n
+    return (this.st(namedSql('sync/late-count')).get(this.server, experimentId) as { n: number }).n
   }
 
   /** One stored point by its key. */
   point(seriesId: number, step: number, seq: number): LocalPoint | undefined {
-    return this.st('SELECT step, seq, time, value FROM points WHERE series_id = ? AND step = ? AND seq = ?').get(seriesId, step, seq) as LocalPoint | undefined
+    return this.st(namedSql('sync/point-by-key')).get(seriesId, step, seq) as LocalPoint | undefined
   }
 
   /** Forgets a late point once the server acknowledged it. */
   ackLate(seriesId: number, step: number, seq: number): void {
-    this.st('DELETE FROM sync_late WHERE server = ? AND series_id = ? AND step = ? AND seq = ?').run(this.server, seriesId, step, seq)
+    this.st(namedSql('sync/ack-late')).run(this.server, seriesId, step, seq)
   }
 }

@@ -1,0 +1,5 @@
+-- Records the frontier of a range write handed to the outbox (before it is acknowledged); the
+-- points_behind_sync trigger (late-trigger.sql) notes later points at or behind it.
+-- Parameters: server, series id, step, seq.
+INSERT INTO sync_series (server, series_id, step, seq, count, sent_step, sent_seq) VALUES (?, ?, -1, -1, 0, ?, ?)
+ON CONFLICT (server, series_id) DO UPDATE SET sent_step = excluded.sent_step, sent_seq = excluded.sent_seq
