@@ -23,6 +23,7 @@ from urllib.parse import quote, urlsplit
 from .config import config_file_path, read_config_file
 from .connection import open_sqlite
 from .errors import ConfigError
+from .sql_files import sql
 from .sync_plan import UUID_TAG, add_experiment, apply_ack, count_after, experiments, late_count, mark_sent, plan_experiment, points_body, series_state
 
 LEASE_MS = 15000
@@ -119,13 +120,13 @@ class Sender:
             raise
 
     def _server_row(self):
-        self.conn.execute("INSERT OR IGNORE INTO sync_servers (server, client, next_seq) VALUES (?, ?, 1)", (self.server, str(uuidlib.uuid4())))
-        return self.conn.execute("SELECT client, next_seq, lease_owner, lease_until FROM sync_servers WHERE server = ?", (self.server,)).fetchone()
+        self.conn.execute(sql("sync/server-ensure"), (self.server, str(uuidlib.uuid4())))
+        return self.conn.execute(sql("sync/server-row"), (self.server,)).fetchone()
 
     def _lease(self):
         # Most rounds find the lease ours for a while yet: a read, so an idle sender never takes the write lock.
-        held = self.conn.execute("SELECT client, lease_owner, lease_until FROM sync_servers WHERE server = ?", (self.server,)).fetchone()
-        if held and held[1] == self.owner and (held[2] or 0) - time.time() * 1000 > LEASE_MS / 2:
+        held = self.conn.execute(sql("sync/server-row"), (self.server,)).fetchone()
+        if held and held[2] == self.owner and (held[3] or 0) - time.time() * 1000 > LEASE_MS / 2:
             self.client = held[0]
             return True
 
@@ -137,13 +138,13 @@ class Sender:
             if other and (until or 0) > now and not _owner_gone(owner):
                 return False
             if other or (until or 0) - now < LEASE_MS / 2:
-                self.conn.execute("UPDATE sync_servers SET lease_owner = ?, lease_until = ? WHERE server = ?", (self.owner, now + LEASE_MS, self.server))
+                self.conn.execute(sql("sync/set-lease"), (self.owner, now + LEASE_MS, self.server))
             return True
 
         return self._tx(take)
 
     def _outbox(self):
-        return self.conn.execute("SELECT seq, method, path, body, ack, error FROM sync_outbox WHERE server = ? ORDER BY seq", (self.server,)).fetchall()
+        return self.conn.execute(sql("sync/outbox"), (self.server,)).fetchall()
 
     # ------------------------------------------------------------ HTTP
 
@@ -217,12 +218,11 @@ class Sender:
                 for w in writes:
                     if w[3]:
                         add_experiment(self.conn, self.server, *w[3])
-                self.conn.execute("UPDATE sync_servers SET next_seq = ? WHERE server = ?", (first + len(writes), self.server))
+                self.conn.execute(sql("sync/set-next-seq"), (first + len(writes), self.server))
                 for i, (path, body, ack, _) in enumerate(writes):
                     b = dict(client=self.client, seq=first + i, **body)
                     self.conn.execute(
-                        "INSERT INTO sync_outbox (server, seq, method, path, body, ack) VALUES (?, ?, 'POST', ?, ?, ?)",
-                        (self.server, first + i, path, json.dumps(b, allow_nan=False), json.dumps(ack)),
+                        sql("sync/outbox-add"), (self.server, first + i, "POST", path, json.dumps(b, allow_nan=False), json.dumps(ack))
                     )
                     mark_sent(self.conn, self.server, ack)
                 return len(writes)
@@ -247,7 +247,7 @@ class Sender:
                     self.warn("mldb: %s refused a write (%s: %s); it stays in the local file, and `mldb sync --pending` lists it" % (self.server, path, r.message))
 
                 def fail():
-                    self.conn.execute("UPDATE sync_outbox SET error = ? WHERE server = ? AND seq = ?", (r.message, self.server, seq))
+                    self.conn.execute(sql("sync/outbox-fail"), (r.message, self.server, seq))
                     apply_ack(self.conn, self.server, ack)
 
                 self._tx(fail)
@@ -276,7 +276,7 @@ class Sender:
                 self.warn('mldb: the server already has another experiment named "%s" (from another machine); this one is sent as "%s"' % (ack["name"], rename))
 
                 def renamed():
-                    self.conn.execute("DELETE FROM sync_outbox WHERE server = ? AND seq = ?", (self.server, seq))
+                    self.conn.execute(sql("sync/outbox-delete"), (self.server, seq))
                     self.conn.execute("UPDATE sync_experiments SET remote_name = ? WHERE server = ? AND experiment_id = ?", (rename, self.server, ack["e"]))
 
                 self._tx(renamed)
@@ -284,7 +284,7 @@ class Sender:
 
         def acked():
             # Another sender that took over a lapsed lease may have recorded this write already: record it once.
-            if self.conn.execute("DELETE FROM sync_outbox WHERE server = ? AND seq = ?", (self.server, seq)).rowcount != 1:
+            if self.conn.execute(sql("sync/outbox-delete"), (self.server, seq)).rowcount != 1:
                 return False
             apply_ack(self.conn, self.server, ack)
             return True
@@ -358,7 +358,7 @@ class Sender:
         try:
             def release():
                 if self._server_row()[2] == self.owner:
-                    self.conn.execute("UPDATE sync_servers SET lease_owner = NULL, lease_until = NULL WHERE server = ?", (self.server,))
+                    self.conn.execute(sql("sync/set-lease"), (None, None, self.server))
 
             self._tx(release)
         except sqlite3.Error:

@@ -51,7 +51,7 @@ def experiments(conn, server, since=None):
 def add_experiment(conn, server, exp_id, uuid, name):
     """Records a new experiment's uuid and server name (with its creation write)."""
     conn.execute(
-        "INSERT OR IGNORE INTO sync_experiments (server, experiment_id, uuid, remote_name) VALUES (?, ?, ?, ?)",
+        sql("sync/experiment-add"),
         (server, exp_id, uuid, name),
     )
 
@@ -77,7 +77,7 @@ def plan_experiment(conn, server, exp, max_upload_bytes):
     params = _kv(conn, "params", exp["id"])
     tags = _kv(conn, "tags", exp["id"])
     statuses = conn.execute(
-        "SELECT id, status FROM status_history WHERE experiment_id = ? AND id > ? ORDER BY id LIMIT 100",
+        sql("sync/status-changes"),
         (exp["id"], 0 if not sync["created"] else sync["status_id"]),
     ).fetchall()
     if not sync["created"]:
@@ -107,7 +107,7 @@ def plan_experiment(conn, server, exp, max_upload_bytes):
     if exp["notes"] != sync["notes"]:
         out.append((_exp_path(name, "notes"), {"notes": exp["notes"]}, {"t": "notes", "e": exp["id"], "notes": exp["notes"]}, None))
     for fid, path, kind, step, size, mtime, sha, meta in conn.execute(
-        "SELECT id, path, kind, step, size, mtime, sha256, meta FROM file_pointers WHERE experiment_id = ? AND id > ? ORDER BY id LIMIT 20",
+        sql("sync/files-after"),
         (exp["id"], sync["file_id"]),
     ).fetchall():
         ack = {"t": "file", "e": exp["id"], "id": fid}

@@ -85,8 +85,8 @@ export class SyncRows {
 
   /** This file's client id on the server and the row's lease, creating the row on first use. */
   serverRow(): { client: string; next_seq: number; lease_owner: string | null; lease_until: number | null } {
-    this.st('INSERT OR IGNORE INTO sync_servers (server, client, next_seq) VALUES (?, ?, 1)').run(this.server, randomUUID())
-    return this.st('SELECT client, next_seq, lease_owner, lease_until FROM sync_servers WHERE server = ?').get(this.server) as {
+    this.st(namedSql('sync/server-ensure')).run(this.server, randomUUID())
+    return this.st(namedSql('sync/server-row')).get(this.server) as {
       client: string
       next_seq: number
       lease_owner: string | null
@@ -96,37 +96,35 @@ export class SyncRows {
 
   /** The server's row without creating it (a plain read). */
   peekServer(): { client: string; lease_owner: string | null; lease_until: number | null } | undefined {
-    return this.st('SELECT client, lease_owner, lease_until FROM sync_servers WHERE server = ?').get(this.server) as
-      | { client: string; lease_owner: string | null; lease_until: number | null }
-      | undefined
+    return this.st(namedSql('sync/server-row')).get(this.server) as { client: string; lease_owner: string | null; lease_until: number | null } | undefined
   }
 
   setLease(owner: string | null, until: number | null): void {
-    this.st('UPDATE sync_servers SET lease_owner = ?, lease_until = ? WHERE server = ?').run(owner, until, this.server)
+    this.st(namedSql('sync/set-lease')).run(owner, until, this.server)
   }
 
   /** Takes the next sequence numbers for n writes. */
   takeSeqs(n: number): number {
     const first = this.serverRow().next_seq
-    this.st('UPDATE sync_servers SET next_seq = ? WHERE server = ?').run(first + n, this.server)
+    this.st(namedSql('sync/set-next-seq')).run(first + n, this.server)
     return first
   }
 
   outbox(): OutboxRow[] {
-    return this.st('SELECT seq, method, path, body, ack, error FROM sync_outbox WHERE server = ? ORDER BY seq').all(this.server) as OutboxRow[]
+    return this.st(namedSql('sync/outbox')).all(this.server) as OutboxRow[]
   }
 
   addOutbox(seq: number, method: string, path: string, body: string, ack: string): void {
-    this.st('INSERT INTO sync_outbox (server, seq, method, path, body, ack) VALUES (?, ?, ?, ?, ?, ?)').run(this.server, seq, method, path, body, ack)
+    this.st(namedSql('sync/outbox-add')).run(this.server, seq, method, path, body, ack)
   }
 
   /** Whether the row was there (false: another sender recorded it first). */
   deleteOutbox(seq: number): boolean {
-    return this.st('DELETE FROM sync_outbox WHERE server = ? AND seq = ?').run(this.server, seq).changes === 1
+    return this.st(namedSql('sync/outbox-delete')).run(this.server, seq).changes === 1
   }
 
   failOutbox(seq: number, error: string): void {
-    this.st('UPDATE sync_outbox SET error = ? WHERE server = ? AND seq = ?').run(error, this.server, seq)
+    this.st(namedSql('sync/outbox-fail')).run(error, this.server, seq)
   }
 
   /** Live experiments (all, or those touched since `since` ms) with their sync rows. */
@@ -159,12 +157,7 @@ export class SyncRows {
 
   /** Gives an experiment its uuid and server name (its own name unless it clashed). */
   addExperiment(experimentId: number, uuid: string, remoteName: string): void {
-    this.st('INSERT OR IGNORE INTO sync_experiments (server, experiment_id, uuid, remote_name) VALUES (?, ?, ?, ?)').run(
-      this.server,
-      experimentId,
-      uuid,
-      remoteName,
-    )
+    this.st(namedSql('sync/experiment-add')).run(this.server, experimentId, uuid, remoteName)
   }
 
   updateExperiment(experimentId: number, set: Partial<Omit<SyncedExperiment, 'experiment_id' | 'uuid'>>): void {
@@ -176,7 +169,7 @@ export class SyncRows {
   }
 
   statusChanges(experimentId: number, afterId: number): { id: number; status: string }[] {
-    return this.st('SELECT id, status FROM status_history WHERE experiment_id = ? AND id > ? ORDER BY id LIMIT 100').all(experimentId, afterId) as {
+    return this.st(namedSql('sync/status-changes')).all(experimentId, afterId) as {
       id: number
       status: string
     }[]
@@ -198,10 +191,7 @@ export class SyncRows {
     experimentId: number,
     afterId: number,
   ): { id: number; path: string; kind: string; step: number | null; size: number; mtime: number; sha256: string | null; meta: string | null }[] {
-    return this.st('SELECT id, path, kind, step, size, mtime, sha256, meta FROM file_pointers WHERE experiment_id = ? AND id > ? ORDER BY id LIMIT 20').all(
-      experimentId,
-      afterId,
-    ) as ReturnType<SyncRows['files']>
+    return this.st(namedSql('sync/files-after')).all(experimentId, afterId) as ReturnType<SyncRows['files']>
   }
 
   series(experimentId: number): SyncedSeries[] {
