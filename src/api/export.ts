@@ -1,6 +1,6 @@
 import { exportRows } from '../store/export-rows.js'
 import { fromSql } from '../store/points.js'
-import type { Json } from '../store/types.js'
+import type { ExperimentSummary, Json } from '../store/types.js'
 import type { Database } from './database.js'
 import type { ExportRecord } from './records.js'
 
@@ -8,6 +8,24 @@ import type { ExportRecord } from './records.js'
 export interface ExportOptions {
   where?: string | undefined
   project?: string | undefined
+}
+
+/** The first record of an experiment in an export (the stored status, not the derived one). */
+export function experimentRecord(e: ExperimentSummary): ExportRecord {
+  return {
+    record: 'experiment',
+    experiment: e.name,
+    project: e.project,
+    status: e.storedStatus,
+    createdAt: e.createdAt,
+    startedAt: e.startedAt,
+    endedAt: e.endedAt,
+    updatedAt: e.updatedAt,
+    heartbeatAt: e.heartbeatAt,
+    host: e.host,
+    pid: e.pid,
+    notes: e.notes,
+  }
 }
 
 /**
@@ -24,19 +42,7 @@ export function* exportRecords(db: Database, options: ExportOptions = {}, onExpe
   let done = 0
   for (const e of exps) {
     const base = { experiment: e.name, project: e.project }
-    yield {
-      record: 'experiment',
-      ...base,
-      status: e.storedStatus,
-      createdAt: e.createdAt,
-      startedAt: e.startedAt,
-      endedAt: e.endedAt,
-      updatedAt: e.updatedAt,
-      heartbeatAt: e.heartbeatAt,
-      host: e.host,
-      pid: e.pid,
-      notes: e.notes,
-    }
+    yield experimentRecord(e)
     for (const h of q.history(e.id)) yield { record: 'status', ...base, status: h.status, time: h.time }
     for (const p of q.params(e.id)) yield { record: 'param', ...base, key: p.key, value: JSON.parse(p.value) as Json }
     for (const t of q.tags(e.id)) yield { record: 'tag', ...base, key: t.key, value: t.value }

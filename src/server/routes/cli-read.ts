@@ -5,6 +5,7 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
 import { pickBestFiles } from '../../api/best-files.js'
+import { experimentRecord } from '../../api/export.js'
 import type { ExportRecord } from '../../api/records.js'
 import { checkSeriesName, checkSplit } from '../../api/validate.js'
 import { toJson } from '../../json.js'
@@ -72,21 +73,7 @@ const numberJson = (v: number): string => (Number.isFinite(v) ? String(v) : `"${
  */
 async function* experimentLines(store: Store, e: ExperimentSummary, detail: Promise<StoredExperiment>): AsyncGenerator<string> {
   const base = { experiment: e.name, project: e.project }
-  const head: ExportRecord[] = [
-    {
-      record: 'experiment',
-      ...base,
-      status: e.storedStatus,
-      createdAt: e.createdAt,
-      startedAt: e.startedAt,
-      endedAt: e.endedAt,
-      updatedAt: e.updatedAt,
-      heartbeatAt: e.heartbeatAt,
-      host: e.host,
-      pid: e.pid,
-      notes: e.notes,
-    },
-  ]
+  const head: ExportRecord[] = [experimentRecord(e)]
   const { statusHistory, files } = await detail
   for (const h of statusHistory) head.push({ record: 'status', ...base, status: h.status, time: h.time })
   for (const key of Object.keys(e.params).sort(byteOrder)) head.push({ record: 'param', ...base, key, value: e.params[key] ?? null })
