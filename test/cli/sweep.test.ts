@@ -54,7 +54,7 @@ parameters:
     // a file named by MLDB_DB_PATH wins over a configured team server, as for `mldb ls`
     const withServer = { ...env, MLDB_SERVER: 'http://127.0.0.1:9/', MLDB_TOKEN: 'x' }
     expect(ok(h.home, ['sweep', 'ls'], { env: withServer })).toMatch(/sweep\s+hpo\s+bayes/)
-    expect(ok(h.home, ['model', 'ls'], { env: withServer })).toBeDefined()
+    expect(ok(h.home, ['model', 'ls'], { env: withServer })).toMatch(/no registered models/)
     // the rest of the cap, then nothing
     ok(h.home, ['sweep', 'agent', 'sweep'], { env })
     expect(ok(h.home, ['sweep', 'agent', 'sweep'], { env })).toMatch(/sweep sweep: 3 trials/)
