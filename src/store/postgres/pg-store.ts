@@ -21,6 +21,7 @@ import {
   type WriteId,
   type WriteResult,
 } from '../store.js'
+import { BEFORE_FIRST_STEP } from '../steps.js'
 import { decodeStoredJson } from '../stored-json.js'
 import type { ExperimentSummary, FileRecord, Json, SeriesSummary, StatusChange } from '../types.js'
 import { pgDownsample } from './pg-downsample.js'
@@ -50,7 +51,7 @@ export function redactUrl(url: string): string {
 }
 
 /** SQLSTATE classes and socket errors that mean "the server is not there right now". */
-function isUnavailable(e: unknown): boolean {
+export function isUnavailable(e: unknown): boolean {
   const code = (e as { code?: string }).code ?? ''
   if (['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EPIPE', 'ENOENT', 'EAI_AGAIN', 'EHOSTUNREACH'].includes(code)) return true
   if (code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03') return true
@@ -59,7 +60,7 @@ function isUnavailable(e: unknown): boolean {
 }
 
 /** What the caller sees: an MldbError as is, an outage as StoreUnavailableError, anything else as DatabaseError. */
-function mapError(e: unknown, where: string): Error {
+export function mapError(e: unknown, where: string): Error {
   if (e instanceof MldbError) return e
   if (isUnavailable(e)) return new StoreUnavailableError(`PostgreSQL at ${where} is unreachable (${(e as Error).message}); retry shortly`)
   return new DatabaseError(`PostgreSQL at ${where}: ${(e as Error).message}`)
@@ -416,7 +417,7 @@ export class PostgresStore implements Store {
     const r = await this.read(() =>
       this.pool.query({
         text: 'SELECT step, time, value FROM points WHERE series_id = $1 AND step > $2 ORDER BY step, seq LIMIT $3',
-        values: [sid, options.afterStep ?? -1, options.limit ?? 100_000],
+        values: [sid, options.afterStep ?? BEFORE_FIRST_STEP, options.limit ?? 100_000],
       }),
     )
     return r.rows as Point[]
