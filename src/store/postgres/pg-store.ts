@@ -21,7 +21,6 @@ import {
   type WriteId,
   type WriteResult,
 } from '../store.js'
-import { BEFORE_FIRST_STEP } from '../steps.js'
 import { decodeStoredJson } from '../stored-json.js'
 import type { ExperimentSummary, FileRecord, Json, SeriesSummary, StatusChange } from '../types.js'
 import { pgDownsample } from './pg-downsample.js'
@@ -417,7 +416,7 @@ export class PostgresStore implements Store {
     const r = await this.read(() =>
       this.pool.query({
         text: 'SELECT step, time, value FROM points WHERE series_id = $1 AND step > $2 ORDER BY step, seq LIMIT $3',
-        values: [sid, options.afterStep ?? BEFORE_FIRST_STEP, options.limit ?? 100_000],
+        values: [sid, options.afterStep ?? -1, options.limit ?? 100_000],
       }),
     )
     return r.rows as Point[]
