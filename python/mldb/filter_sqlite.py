@@ -75,7 +75,8 @@ def compile_sqlite_filter(f):
 
 
 def compile_sqlite_order_by(order):
-    """``(sql, params)`` of the ORDER BY terms of a resolved sort key; empty values sort last."""
+    """``(sql, params)`` of the ORDER BY terms of a resolved sort key; empty values sort last,
+    ties newest row first (``e.id DESC``, as on PostgreSQL) whatever plan SQLite picks."""
     field = order["field"]
     kind = field["kind"]
     if kind == "param":
@@ -95,4 +96,4 @@ def compile_sqlite_order_by(order):
         expr = (ATTRIBUTE_SQL[field["name"]], [])
     else:
         _unresolved(field)
-    return ("%s IS NULL, %s %s" % (expr[0], expr[0], order["direction"].upper()), expr[1] + expr[1])
+    return ("%s IS NULL, %s %s, e.id DESC" % (expr[0], expr[0], order["direction"].upper()), expr[1] + expr[1])

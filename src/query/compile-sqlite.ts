@@ -88,7 +88,9 @@ export function compileSqliteFilter(f: Filter): SqlFragment {
 }
 
 /**
- * The SQLite ORDER BY terms of a resolved sort key; empty values sort last either way.
+ * The SQLite ORDER BY terms of a resolved sort key; empty values sort last either way,
+ * and ties newest row first (`e.id DESC`, as on PostgreSQL), so that every client lists
+ * them in one order whatever plan SQLite picks.
  *
  * @example compileSqliteOrderBy(parseOrderBy('params.lr desc'))
  */
@@ -117,5 +119,5 @@ export function compileSqliteOrderBy(order: OrderBy): SqlFragment {
     default:
       return unresolved(field)
   }
-  return { sql: `${expr.sql} IS NULL, ${expr.sql} ${order.direction.toUpperCase()}`, params: [...expr.params, ...expr.params] }
+  return { sql: `${expr.sql} IS NULL, ${expr.sql} ${order.direction.toUpperCase()}, e.id DESC`, params: [...expr.params, ...expr.params] }
 }

@@ -8,6 +8,7 @@ import sys
 
 from mldb import Database, FilterSyntaxError, ValidationError
 from mldb.filter import compile_filter, field_names
+from mldb.filter_text import is_blank
 
 
 def number(v):
@@ -105,7 +106,7 @@ def listings(db, queries):
                 r = {"best": None if best is None else [best["name"], best["best"]]}
             else:
                 r = {"names": [e["name"] for e in db.list_experiments(where=where, order_by=q.get("order_by"), limit=q.get("limit"))]}
-            if where is not None and where.strip():
+            if where is not None and not is_blank(where):
                 r["sql"], r["params"] = compile_filter(where, field_names(db.connection))
         except FilterSyntaxError as e:
             r = {"error": str(e), "column": e.column}
@@ -119,7 +120,9 @@ def main():
         writer(path, int(sys.argv[3]), int(sys.argv[4]))
         return
     if cmd == "listings":
-        with Database(path) as db:
+        # an optional clock (ms), so that LOST and durations read the same in both clients
+        clock = (lambda: int(sys.argv[3])) if len(sys.argv) > 3 else None
+        with Database(path, clock=clock) as db:
             print(json.dumps(plain(listings(db, json.loads(sys.stdin.read()))), allow_nan=False))
         return
     exp = sys.argv[3]
