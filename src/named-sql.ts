@@ -27,9 +27,13 @@ export function sqlDir(): string {
 
 const cache = new Map<string, string>()
 
+/** `{folder/name}` inside a statement: the text of that named SQL (docs/schema.md, "Named SQL"). */
+const INCLUDE = /\{([a-z0-9-]+(?:\/[a-z0-9-]+)+)\}/g
+
 /**
  * The text of a named statement: the file without its whole-line `--` comments,
- * trimmed (docs/schema.md, "Named SQL"). Read once per process.
+ * trimmed, each `{folder/name}` replaced by that named SQL's text (docs/schema.md,
+ * "Named SQL"). Read once per process.
  *
  * @example db.prepare(sql('series/id')).get(experimentId, 'loss', 'train')
  */
@@ -41,7 +45,8 @@ export function sql(name: string, dialect: SqlDialect = 'sqlite'): string {
   const variant = join(dir, 'pg', `${name}.sql`)
   const file = dialect === 'postgres' && existsSync(variant) ? variant : join(dir, `${name}.sql`)
   if (!existsSync(file)) throw new Error(`mldb: no named SQL "${name}" in ${dir}`)
-  const text = stripComments(readFileSync(file, 'utf8'))
+  // `{status/derived}` stands for the text of that named expression, so a statement reads the LOST rule from its one file.
+  const text = stripComments(readFileSync(file, 'utf8')).replace(INCLUDE, (_, inner: string) => sql(inner, dialect))
   cache.set(key, text)
   return text
 }

@@ -5,8 +5,12 @@ built package carries a copy made by setup.py; a source checkout (``PYTHONPATH=p
 reads the repository's folder directly."""
 
 import os
+import re
 
 _cache = {}
+
+#: ``{folder/name}`` inside a statement: the text of that named SQL (docs/schema.md, "Named SQL").
+_INCLUDE = re.compile(r"\{([a-z0-9-]+(?:/[a-z0-9-]+)+)\}")
 
 
 def sql_dir():
@@ -24,7 +28,8 @@ def strip_comments(text):
 
 
 def sql(name):
-    """The text of a named statement, read once per process: ``conn.execute(sql('series/id'), (eid, 'loss', 'train'))``."""
+    """The text of a named statement, each ``{folder/name}`` in it replaced by that named SQL; read once per
+    process: ``conn.execute(sql('series/id'), (eid, 'loss', 'train'))``."""
     text = _cache.get(name)
     if text is None:
         path = os.path.join(sql_dir(), *name.split("/")) + ".sql"
@@ -32,5 +37,7 @@ def sql(name):
             raise RuntimeError("mldb: no named SQL %r in %s" % (name, sql_dir()))
         with open(path, "rb") as f:
             text = strip_comments(f.read().decode("utf-8"))
+        # {status/derived} stands for that expression, so a statement reads the LOST rule from its one file
+        text = _INCLUDE.sub(lambda m: sql(m.group(1)), text)
         _cache[name] = text
     return text

@@ -2,7 +2,7 @@ import { hostname } from 'node:os'
 import type { Database } from '../api/database.js'
 import { describe } from '../api/validate.js'
 import { MldbError, NotFoundError, ValidationError } from '../errors.js'
-import { LOST_AFTER_MS, parseSeriesKey } from '../query/filter.js'
+import { parseSeriesKey } from '../query/filter.js'
 import { withBusyRetry } from '../store/connection.js'
 import { ExperimentRows } from '../store/experiment-rows.js'
 import { ParamRows } from '../store/param-rows.js'
@@ -61,9 +61,9 @@ export class Sweep {
     this.claimTx = db.sqlite.transaction((origin: TrialOrigin) => this.claim(origin))
   }
 
-  /** The trials with the experiment's stored status and the metric's value. */
-  private trialRows(): TrialRow[] {
-    return this.rows.trials(this.id, this.series.name, this.series.split)
+  /** The trials with the experiment's status (LOST derived at `now`) and the metric's value. */
+  private trialRows(now = Date.now()): TrialRow[] {
+    return this.rows.trials(this.id, this.series.name, this.series.split, now)
   }
 
   /** Inside BEGIN IMMEDIATE: the rules of docs/schema.md, "Sweeps". */
@@ -72,24 +72,19 @@ export class Sweep {
     if (!row) throw new NotFoundError(`the sweep "${this.name}" was deleted`, 'sweep', this.name)
     if (row.state !== 'RUNNING') return null
     const now = Date.now()
-    for (const lost of this.rows.lost(this.id, now - LOST_AFTER_MS)) {
+    for (const lost of this.rows.lost(this.id, now)) {
       this.exps.setStatus(lost.experiment_id, 'FAILED', now, false, true)
       this.exps.setNotes(lost.experiment_id, 'LOST: its worker stopped beating; marked FAILED by the sweep', now)
       if (this.config.requeueLost) this.rows.setRequeue(this.id, lost.number, 1)
     }
-    const number = this.rows.nextNumber(this.id)
-    const plan = planTrial(
-      this.config,
-      {
-        number,
-        counted: this.rows.counted(this.id),
-        nextGridIndex: this.config.method === 'grid' ? this.rows.nextGridIndex(this.id) : 0,
-        pending: this.config.requeueLost ? this.rows.pendingRequeue(this.id) : undefined,
-        trials: this.config.method === 'bayes' ? this.trialRows() : [],
-      },
-      now,
-      LOST_AFTER_MS,
-    )
+    const { number, counted, grid } = this.rows.claimState(this.id)
+    const plan = planTrial(this.config, {
+      number,
+      counted,
+      nextGridIndex: grid,
+      pending: this.config.requeueLost ? this.rows.pendingRequeue(this.id) : undefined,
+      trials: this.config.method === 'bayes' ? this.trialRows(now) : [],
+    })
     if (!plan) return null
     if (plan.requeued !== undefined) this.rows.setRequeue(this.id, plan.requeued, 2)
     const { params, gridIndex } = plan
@@ -138,7 +133,7 @@ export class Sweep {
 
   /** Every trial, by number. */
   trials(): TrialInfo[] {
-    return trialInfos(this.trialRows(), Date.now(), LOST_AFTER_MS)
+    return trialInfos(this.trialRows())
   }
 
   /** The best COMPLETE trial by the metric's goal, or undefined. */
@@ -148,7 +143,7 @@ export class Sweep {
 
   /** Counts, state and best so far. */
   summary(): SweepSummary {
-    return summarize(this.config, this.rows.byName(this.name), this.trialRows(), Date.now(), LOST_AFTER_MS)
+    return summarize(this.config, this.rows.byName(this.name), this.trialRows())
   }
 
   /** Stops handing out trials (running ones go on). */
@@ -184,7 +179,7 @@ export class Sweep {
     const spec = this.config.earlyTerminate
     if (!spec) return false
     const { name, split } = this.series
-    const expId = this.db.sqlite.prepare('SELECT experiment_id FROM trials WHERE sweep_id = ? AND number = ?').pluck().get(this.id, trial.number) as number
+    const expId = (this.rows.trialExperiment(this.id, trial.number) as { id: number }).id
     const goal = this.config.metric.goal
     return shouldPrune(spec, {
       goal,

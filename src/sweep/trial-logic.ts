@@ -10,14 +10,13 @@ import { type Observation, sampleTpe } from './tpe.js'
  * rows their own way and decide here, so a trial is sampled the same on both.
  */
 
-/** A trial with what samplers, pruners and listings read (the columns of SweepRows.trials). */
+/** A trial with what samplers, pruners and listings read (the columns of sql/sweeps/trials.sql). */
 export interface TrialState {
   number: number
   exp: string
   params: string
+  /** the experiment's status as readers see it: LOST already derived by the query (sql/status/derived.sql) */
   status: string
-  heartbeat_at: number | null
-  updated_at: number
   /** trials.value, else the last value of the metric's series (null: none yet, or NaN) */
   value: number | null
   last_step: number | null
@@ -80,11 +79,6 @@ export type TrialPlan = { params: FlatParams; gridIndex: number | null; requeued
 
 export const ACTIVE_TRIAL: ReadonlySet<string> = new Set(['TRAINING', 'VALIDATING'])
 
-/** A trial's status with LOST derived (active, no heartbeat for lostAfterMs). */
-export function trialStatus(r: Pick<TrialState, 'status' | 'heartbeat_at' | 'updated_at'>, now: number, lostAfterMs: number): string {
-  return ACTIVE_TRIAL.has(r.status) && (r.heartbeat_at ?? r.updated_at) < now - lostAfterMs ? 'LOST' : r.status
-}
-
 /** Lower is better: the value, negated when the goal is maximize; null for none or NaN. */
 export function trialLoss(config: SweepConfig, v: number | null): number | null {
   if (v === null || Number.isNaN(v)) return null
@@ -92,10 +86,10 @@ export function trialLoss(config: SweepConfig, v: number | null): number | null 
 }
 
 /** What the TPE sampler learns from: complete and pruned trials with a value, running ones as pending. */
-export function observations(config: SweepConfig, trials: TrialState[], now: number, lostAfterMs: number): Observation[] {
+export function observations(config: SweepConfig, trials: TrialState[]): Observation[] {
   const out: Observation[] = []
   for (const r of trials) {
-    const st = trialStatus(r, now, lostAfterMs)
+    const st = r.status
     const state = st === 'COMPLETE' ? 'complete' : st === 'PRUNED' ? 'pruned' : ACTIVE_TRIAL.has(st) ? 'running' : undefined
     if (!state) continue
     const loss = trialLoss(config, r.value)
@@ -110,7 +104,7 @@ export function observations(config: SweepConfig, trials: TrialState[], now: num
  * trial waiting to be re-run first, then null at the run cap, then the grid's
  * next point, a random draw or TPE (seeded by the sweep's seed and the number).
  */
-export function planTrial(config: SweepConfig, s: ClaimState, now: number, lostAfterMs: number): TrialPlan {
+export function planTrial(config: SweepConfig, s: ClaimState): TrialPlan {
   const pending = config.requeueLost ? s.pending : undefined
   if (!pending && config.runCap !== null && s.counted >= config.runCap) return null
   if (pending) return { params: JSON.parse(pending.params) as FlatParams, gridIndex: pending.grid_index, requeued: pending.number }
@@ -119,17 +113,16 @@ export function planTrial(config: SweepConfig, s: ClaimState, now: number, lostA
     return { params: gridPoint(config.parameters, s.nextGridIndex), gridIndex: s.nextGridIndex, requeued: undefined }
   }
   const rng = new Rng(seedFor(config.seed, s.number))
-  const params =
-    config.method === 'random' ? sampleRandom(config.parameters, rng) : sampleTpe(config.parameters, observations(config, s.trials, now, lostAfterMs), rng)
+  const params = config.method === 'random' ? sampleRandom(config.parameters, rng) : sampleTpe(config.parameters, observations(config, s.trials), rng)
   return { params, gridIndex: null, requeued: undefined }
 }
 
 /** The trials as listings show them. */
-export function trialInfos(trials: TrialState[], now: number, lostAfterMs: number): TrialInfo[] {
+export function trialInfos(trials: TrialState[]): TrialInfo[] {
   return trials.map((r) => ({
     number: r.number,
     exp: r.exp,
-    status: trialStatus(r, now, lostAfterMs),
+    status: r.status,
     params: nestParams(JSON.parse(r.params) as FlatParams),
     value: r.value,
     step: r.last_step,
@@ -147,14 +140,8 @@ export function bestTrial(config: SweepConfig, trials: TrialState[]): BestTrial 
 }
 
 /** Counts, state and best so far. */
-export function summarize(
-  config: SweepConfig,
-  row: { state: string; created_at: number } | undefined,
-  trials: TrialState[],
-  now: number,
-  lostAfterMs: number,
-): SweepSummary {
-  const count = (f: (s: string) => boolean) => trials.filter((r) => f(trialStatus(r, now, lostAfterMs))).length
+export function summarize(config: SweepConfig, row: { state: string; created_at: number } | undefined, trials: TrialState[]): SweepSummary {
+  const count = (f: (s: string) => boolean) => trials.filter((r) => f(r.status)).length
   return {
     name: config.name,
     project: config.project,

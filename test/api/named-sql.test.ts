@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { Database, LOST_AFTER_MS } from '../../src/index.js'
 import { sql, stripComments } from '../../src/named-sql.js'
 import { bindNow } from '../../src/query/filter.js'
+import { listingSql } from '../../src/store/listing-sql.js'
 import { tempDir } from '../helpers/tmp.js'
 
 const root = resolve(import.meta.dirname, '../..')
@@ -17,6 +18,18 @@ function names(dir = sqlRoot): string[] {
     if (statSync(full).isDirectory()) return f === 'pg' && dir === sqlRoot ? [] : names(full)
     return f.endsWith('.sql') ? [relative(sqlRoot, full).slice(0, -4)] : []
   })
+}
+
+/** A file's text as docs/schema.md says a client reads it: comments dropped, `{folder/name}` replaced by that file's text. */
+function expected(name: string): string {
+  return stripComments(readFileSync(join(sqlRoot, `${name}.sql`), 'utf8')).replace(/\{([a-z0-9/-]+)\}/g, (_, inner: string) => expected(inner))
+}
+
+/** Every name a client passes to sql('...') / sql("...") in its source, as `folder/name`. */
+function namesUsed(dir: string, ending: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith(ending) && !f.includes('node_modules') && !f.includes('__pycache__'))
+    .flatMap((f) => [...readFileSync(join(dir, f), 'utf8').matchAll(/\bsql\(\s*['"]([a-z0-9-]+(?:\/[a-z0-9-]+)+)['"]/g)].map((m) => m[1] as string))
 }
 
 describe('named SQL (sql/, shared with the Python client)', () => {
@@ -34,13 +47,30 @@ describe('named SQL (sql/, shared with the Python client)', () => {
     expect(all).toEqual(expect.arrayContaining(['points/append-tail', 'series/add-one', 'points/block-widen', 'experiments/set-status', 'params/insert']))
     for (const name of all) {
       const text = sql(name)
-      expect(text, name).toBe(stripComments(readFileSync(join(sqlRoot, `${name}.sql`), 'utf8')))
+      expect(text, name).toBe(expected(name))
       expect(text, name).not.toMatch(/;\s*$/)
-      // status/derived is an expression over `experiments e`; the rest are whole statements.
-      const statement = name === 'status/derived' ? bindNow(`SELECT ${text} FROM experiments e`, 0) : text
-      expect(raw.prepare(statement).reader, name).toBe(statement.startsWith('SELECT'))
+      // status/derived is an expression over `experiments e`; the rest are whole statements
+      // (a write with RETURNING answers rows, as a SELECT does).
+      // a listing's @where and @order are the client's own SQL (docs/schema.md)
+      const statement =
+        name === 'status/derived'
+          ? bindNow(`SELECT ${text} FROM experiments e`, 0)
+          : name.startsWith('listing/')
+            ? listingSql(name, { where: '1', order: 'e.id' }, 0)
+            : text
+      expect(raw.prepare(statement).reader, name).toBe(statement.startsWith('SELECT') || /\bRETURNING\b/.test(statement))
     }
     raw.close()
+  })
+
+  it('has a file for every statement either client names, the registry and sweeps among them', () => {
+    const all = new Set(names())
+    const used = [...namesUsed(join(root, 'src'), '.ts'), ...namesUsed(join(root, 'python', 'mldb'), '.py')]
+    expect(used).toEqual(expect.arrayContaining(['registry/next-version', 'registry/alias-set', 'sweeps/lost', 'sweeps/trials']))
+    expect(used.filter((n) => !all.has(n))).toEqual([])
+    // the sweep's LOST query and its trials read the one LOST expression
+    expect(sql('sweeps/lost')).toContain(sql('status/derived'))
+    expect(sql('sweeps/trials')).toContain(sql('status/derived'))
   })
 
   it('writes the LOST rule once: LOST_AFTER_MS is the number in sql/status/derived.sql', () => {

@@ -1,6 +1,7 @@
 import type pg from 'pg'
 import { NotFoundError, ValidationError } from '../../errors.js'
-import { LOST_AFTER_MS, parseSeriesKey } from '../../query/filter.js'
+import { sql } from '../../named-sql.js'
+import { bindNow, parseSeriesKey } from '../../query/filter.js'
 import { parseSweepConfig, type SweepConfig } from '../../sweep/config.js'
 import { type PruneContext, shouldPrune } from '../../sweep/pruners.js'
 import { nestParams } from '../../sweep/space.js'
@@ -25,14 +26,6 @@ async function rows<T>(c: Q, sql: string, params: unknown[] = []): Promise<T[]> 
 
 const SWEEP = 'SELECT s.id, s.name, p.name AS project, s.config, s.state, s.created_at FROM sweeps s JOIN projects p ON p.id = s.project_id'
 
-// As src/store/sweep-rows.ts: the value is trials.value, else the series' last point (NaN read as none).
-const LAST_POINT = 'FROM points p WHERE p.series_id = s.id ORDER BY p.step DESC, p.seq DESC LIMIT 1'
-const TRIALS = `SELECT t.number, e.name AS exp, t.params, e.status, e.heartbeat_at, e.updated_at,
-    coalesce(t.value, (SELECT NULLIF(p.value, 'NaN') ${LAST_POINT})) AS value, (SELECT p.step ${LAST_POINT}) AS last_step
-  FROM trials t JOIN experiments e ON e.id = t.experiment_id
-  LEFT JOIN series s ON s.experiment_id = t.experiment_id AND s.name = $2 AND s.split = $3
-  WHERE t.sweep_id = $1`
-
 async function sweepRow(c: Q, name: string, lock = false): Promise<SweepRow> {
   if (typeof name !== 'string' || name === '') throw new ValidationError('a sweep name must be a non-empty string', 'name')
   const [row] = await rows<SweepRow>(c, `${SWEEP} WHERE s.name = $1${lock ? ' FOR UPDATE OF s' : ''}`, [name])
@@ -44,9 +37,10 @@ function configOf(row: SweepRow): SweepConfig {
   return JSON.parse(row.config) as SweepConfig
 }
 
-async function trialRows(c: Q, row: SweepRow): Promise<TrialState[]> {
+/** The trials as sql/pg/sweeps/trials.sql reads them, LOST derived at `now`. */
+async function trialRows(c: Q, row: SweepRow, now = Date.now()): Promise<TrialState[]> {
   const { name, split } = parseSeriesKey(configOf(row).metric.name)
-  return rows<TrialState>(c, `${TRIALS} ORDER BY t.number`, [row.id, name, split])
+  return rows<TrialState>(c, bindNow(sql('sweeps/trials', 'postgres'), now), [row.id, name, split])
 }
 
 async function trialExp(c: Q, row: SweepRow, number: number): Promise<{ id: number; name: string }> {
@@ -73,8 +67,7 @@ export class PgSweepStore implements SweepStore {
   private async view(c: Q, row: SweepRow): Promise<SweepView> {
     const config = configOf(row)
     const trials = await trialRows(c, row)
-    const now = Date.now()
-    return { sweep: summarize(config, row, trials, now, LOST_AFTER_MS), config, trials: trialInfos(trials, now, LOST_AFTER_MS) }
+    return { sweep: summarize(config, row, trials), config, trials: trialInfos(trials) }
   }
 
   async create(id: WriteId, raw: unknown): Promise<WriteResult & { sweep: SweepView }> {
@@ -113,12 +106,7 @@ export class PgSweepStore implements SweepStore {
     if (row.state !== 'RUNNING') return null
     const config = configOf(row)
     const now = Date.now()
-    const lost = await rows<{ number: number; experiment_id: number }>(
-      c,
-      `SELECT t.number, t.experiment_id FROM trials t JOIN experiments e ON e.id = t.experiment_id
-       WHERE t.sweep_id = $1 AND e.status IN ('TRAINING', 'VALIDATING') AND coalesce(e.heartbeat_at, e.updated_at) < $2`,
-      [row.id, now - LOST_AFTER_MS],
-    )
+    const lost = await rows<{ number: number; experiment_id: number }>(c, bindNow(sql('sweeps/lost', 'postgres'), now), [row.id])
     for (const l of lost) {
       await c.query("UPDATE experiments SET status = 'FAILED', ended_at = $1, updated_at = $1, notes = $2 WHERE id = $3", [
         now,
@@ -140,18 +128,13 @@ export class PgSweepStore implements SweepStore {
           [row.id],
         )
       : []
-    const plan = planTrial(
-      config,
-      {
-        number: agg.number,
-        counted: agg.counted,
-        nextGridIndex: agg.grid,
-        pending,
-        trials: config.method === 'bayes' ? await trialRows(c, row) : [],
-      },
-      now,
-      LOST_AFTER_MS,
-    )
+    const plan = planTrial(config, {
+      number: agg.number,
+      counted: agg.counted,
+      nextGridIndex: agg.grid,
+      pending,
+      trials: config.method === 'bayes' ? await trialRows(c, row, now) : [],
+    })
     if (!plan) return null
     if (plan.requeued !== undefined) await c.query('UPDATE trials SET requeue = 2 WHERE sweep_id = $1 AND number = $2', [row.id, plan.requeued])
     const number = agg.number

@@ -6,6 +6,7 @@ import { createSweep, getSweep, listSweeps, type Sweep, Trial } from '../../swee
 import type { SweepSummary } from '../../sweep/trial-logic.js'
 import { ExperimentRows } from '../experiment-rows.js'
 import type { ClaimedTrial, RegistryStore, RemoteTrialOrigin, SweepStore, SweepView, TrialEnd, WriteId, WriteResult } from '../store.js'
+import { SweepRows } from '../sweep-rows.js'
 
 /**
  * The team server's registry and sweeps on a SQLite file: the local Registry
@@ -103,13 +104,7 @@ export class SqliteSweepStore implements SweepStore {
     const got = once(this.db, id, () => sweep.claimFor({ host: origin.host, pid: origin.pid, tags: { 'mldb.uuid': origin.uuid } }))
     if (!got.duplicate) return { duplicate: false, trial: got.value ?? null }
     // A retry: the trial whose experiment carries this uuid (none: the first attempt found the sweep ended).
-    const exp = this.db.sqlite
-      .prepare(
-        `SELECT e.name FROM trials t JOIN experiments e ON e.id = t.experiment_id JOIN tags g ON g.experiment_id = e.id
-         WHERE t.sweep_id = ? AND g.key = 'mldb.uuid' AND g.value = ?`,
-      )
-      .pluck()
-      .get(sweep.id, origin.uuid) as string | undefined
+    const exp = new SweepRows(this.db.sqlite).byUuid(sweep.id, origin.uuid)?.exp
     const t = exp === undefined ? undefined : sweep.trials().find((x) => x.exp === exp)
     return { duplicate: true, trial: t ? { number: t.number, exp: t.exp, params: t.params } : null }
   }

@@ -1,0 +1,6 @@
+-- The median pruner's comparison: the value at exactly @step (the last logged there) of each
+-- trial whose experiment's status is @status (COMPLETE); a NULL row (NaN, or none) is left out.
+SELECT (SELECT p.value FROM points p WHERE p.series_id = s.id AND p.step = @step ORDER BY p.seq DESC LIMIT 1) AS v
+  FROM trials t JOIN experiments e ON e.id = t.experiment_id
+  JOIN series s ON s.experiment_id = t.experiment_id AND s.name = @name AND s.split = @split
+  WHERE t.sweep_id = @sweep AND e.status = @status
