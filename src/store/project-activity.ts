@@ -1,3 +1,4 @@
+import { sql } from '../named-sql.js'
 import type { Sqlite } from './connection.js'
 
 /** A project with its experiment count and when any of its experiments last changed. */
@@ -15,11 +16,5 @@ export interface ProjectActivity {
  * @example listProjectActivity(db.sqlite)[0]?.name // 'resnet-sweep'
  */
 export function listProjectActivity(db: Sqlite): ProjectActivity[] {
-  return db
-    .prepare(
-      `SELECT p.name AS name, count(e.id) AS count, max(max(e.updated_at, coalesce(e.heartbeat_at, 0))) AS latestAt
-       FROM projects p JOIN experiments e ON e.project_id = p.id AND e.deleted_at IS NULL
-       GROUP BY p.id ORDER BY latestAt DESC, p.name`,
-    )
-    .all() as ProjectActivity[]
+  return db.prepare(sql('listing/project-activity')).all() as ProjectActivity[]
 }

@@ -1,3 +1,4 @@
+import { sql } from '../named-sql.js'
 import type { Sqlite } from './connection.js'
 
 /** A project with its number of live experiments. */
@@ -8,11 +9,5 @@ export interface ProjectCount {
 
 /** Projects that hold at least one live experiment, by name. */
 export function listProjects(db: Sqlite): ProjectCount[] {
-  return db
-    .prepare(
-      `SELECT p.name AS name, count(e.id) AS count FROM projects p
-       JOIN experiments e ON e.project_id = p.id AND e.deleted_at IS NULL
-       GROUP BY p.id ORDER BY p.name`,
-    )
-    .all() as ProjectCount[]
+  return db.prepare(sql('listing/projects')).all() as ProjectCount[]
 }
