@@ -1,7 +1,7 @@
 """The model registry (migration 002): named models, numbered versions that each
 point to one recorded file of one experiment, and aliases whose every move is
 kept. The rules a client must follow are in docs/schema.md; the TypeScript client
-implements the same ones in src/registry/.
+implements the same ones in src/registry/, and both run the statements of sql/registry/.
 
 A version copies its evidence at registration (path, sha256, size, the
 experiment's params and series summaries), so it outlives its experiment.
@@ -17,6 +17,7 @@ import socket
 from .errors import NotFoundError, ValidationError
 from .files import sha256_file, mtime_ms
 from .js_json import js_stringify
+from .sql_files import sql
 
 MAX_MODEL_NAME = 128
 MAX_ALIAS = 64
@@ -25,15 +26,6 @@ _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*\Z")
 _ALIAS = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*\Z")
 _NUMBER_KEYS = ("last", "min", "max")
 
-_MODEL_COLUMNS = (
-    "m.id, m.name, m.description, m.tags, m.last_version, m.created_at, m.updated_at,"
-    " (SELECT count(*) FROM model_versions v WHERE v.model_id = m.id),"
-    " (SELECT max(version) FROM model_versions v WHERE v.model_id = m.id)"
-)
-_VERSION_COLUMNS = (
-    "m.name, v.version, v.experiment_id, v.file_id, v.exp_name, v.path, v.sha256, v.size,"
-    " v.params, v.metrics, v.description, v.registered_at, v.registered_by, v.model_id"
-)
 
 
 def _show(v):
@@ -176,7 +168,7 @@ class Registry:
 
     def _model_row(self, name):
         self.db._open()
-        row = self._conn.execute("SELECT %s FROM registered_models m WHERE m.name = ?" % _MODEL_COLUMNS, (name,)).fetchone()
+        row = self._conn.execute(sql("registry/models"), {"name": name}).fetchone()
         if not row:
             raise NotFoundError(
                 'no registered model named "%s" in %s; see them with `mldb model ls`' % (name, self.db.path), "model", name
@@ -184,26 +176,22 @@ class Registry:
         return row
 
     def _aliases(self, model_id):
-        return self._conn.execute(
-            "SELECT alias, version FROM model_aliases WHERE model_id = ? ORDER BY alias", (model_id,)
-        ).fetchall()
+        return self._conn.execute(sql("registry/aliases"), {"model_id": model_id}).fetchall()
 
     def _alias(self, model_id, alias):
-        row = self._conn.execute(
-            "SELECT version FROM model_aliases WHERE model_id = ? AND alias = ?", (model_id, alias)
-        ).fetchone()
+        row = self._conn.execute(sql("registry/alias"), {"model_id": model_id, "alias": alias}).fetchone()
         return None if row is None else row[0]
 
     def _version_row(self, model_id, version):
         return self._conn.execute(
-            "SELECT %s FROM model_versions v JOIN registered_models m ON m.id = v.model_id"
-            " WHERE v.model_id = ? AND v.version = ?" % _VERSION_COLUMNS,
-            (model_id, version),
+            sql("registry/versions"), {"model_id": model_id, "version": version, "experiment_id": None}
         ).fetchone()
 
     def _to_version(self, r, aliases):
+        """A row of registry/versions: id, name, version, experiment_id, file_id, exp_name, path,
+        sha256, size, params, metrics, description, registered_at, registered_by, model_id."""
         metrics = {}
-        for m in json.loads(r[9]):
+        for m in json.loads(r[10]):
             for k in _NUMBER_KEYS:
                 m[k] = _revive_number(m[k])
             key = "%s/%s" % (m["split"], m["name"]) if m["split"] else m["name"]
@@ -217,20 +205,20 @@ class Registry:
                 "max": m["max"],
             }
         return {
-            "name": r[0],
-            "version": r[1],
-            "aliases": [a for a, v in aliases if v == r[1]],
-            "path": r[5],
-            "sha256": r[6],
-            "size": r[7],
-            "exp": r[4],
-            "exp_exists": r[2] is not None,
-            "file_id": r[3],
-            "params": json.loads(r[8]),
+            "name": r[1],
+            "version": r[2],
+            "aliases": [a for a, v in aliases if v == r[2]],
+            "path": r[6],
+            "sha256": r[7],
+            "size": r[8],
+            "exp": r[5],
+            "exp_exists": r[3] is not None,
+            "file_id": r[4],
+            "params": json.loads(r[9]),
             "metrics": metrics,
-            "description": r[10],
-            "registered_at": r[11],
-            "registered_by": r[12],
+            "description": r[11],
+            "registered_at": r[12],
+            "registered_by": r[13],
         }
 
     def _to_model(self, m):
@@ -249,9 +237,9 @@ class Registry:
         cache = {}
         out = []
         for r in rows:
-            if r[13] not in cache:
-                cache[r[13]] = self._aliases(r[13])
-            out.append(self._to_version(r, cache[r[13]]))
+            if r[14] not in cache:
+                cache[r[14]] = self._aliases(r[14])
+            out.append(self._to_version(r, cache[r[14]]))
         return out
 
     # ------------------------------------------------------------ registering
@@ -353,17 +341,13 @@ class Registry:
         """The experiment's params and series summaries: the evidence a version keeps."""
         conn = self._conn
         params = {}
-        for k, v in conn.execute("SELECT key, value FROM params WHERE experiment_id = ? ORDER BY key", (eid,)):
+        for k, v in conn.execute(sql("params/all"), (eid,)):
             params[k] = json.loads(v)
         metrics = []
         # Points logged one call at a time may still be in a series' tail (migration 006).
         for (sid,) in conn.execute("SELECT id FROM series WHERE experiment_id = ? AND tail = 1", (eid,)).fetchall():
             self.db._writer.fold(sid)
-        for s_name, split, count, last_step, last, lo, hi in conn.execute(
-            "SELECT name, split, count, last_step, last_value, min_value, max_value FROM series"
-            " WHERE experiment_id = ? ORDER BY split, name",
-            (eid,),
-        ):
+        for s_name, split, count, _first, last_step, _time, last, lo, hi, _nans in conn.execute(sql("series/summaries"), (eid,)):
             metrics.append(
                 {
                     "name": s_name,
@@ -403,30 +387,28 @@ class Registry:
             now = now_ms()
             if not conn.execute("SELECT 1 FROM file_pointers WHERE id = ?", (fid,)).fetchone():
                 raise NotFoundError("the file record of %s was removed meanwhile; register again" % path, "file", path)
-            row = conn.execute("SELECT id, tags FROM registered_models WHERE name = ?", (model,)).fetchone()
+            row = conn.execute(sql("registry/models"), {"name": model}).fetchone()
             if row:
                 model_id = row[0]
                 if tags is not None:
-                    merged = dict(json.loads(row[1]))
+                    merged = dict(json.loads(row[3]))
                     merged.update(tag_map)
                     conn.execute(
-                        "UPDATE registered_models SET tags = ?, updated_at = ? WHERE id = ?",
-                        (js_stringify(merged), now, model_id),
+                        sql("registry/model-update"),
+                        {"description": row[2], "tags": js_stringify(merged), "now": now, "id": model_id},
                     )
             else:
                 model_id = conn.execute(
-                    "INSERT INTO registered_models (name, description, tags, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
-                    (model, desc, js_stringify(tag_map), now, now),
-                ).lastrowid
-            conn.execute(
-                "UPDATE registered_models SET last_version = last_version + 1, updated_at = ? WHERE id = ?", (now, model_id)
-            )
-            version = conn.execute("SELECT last_version FROM registered_models WHERE id = ?", (model_id,)).fetchone()[0]
+                    sql("registry/model-insert"),
+                    {"name": model, "description": desc, "tags": js_stringify(tag_map), "now": now},
+                ).fetchone()[0]
+            version = conn.execute(sql("registry/next-version"), {"now": now, "id": model_id}).fetchone()[0]
             params, metrics = self._evidence(eid)
             conn.execute(
-                "INSERT INTO model_versions (model_id, version, experiment_id, file_id, exp_name, path, sha256, size,"
-                " params, metrics, description, registered_at, registered_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (model_id, version, eid, fid, exp_name, path, sha, size, js_stringify(params), js_stringify(metrics), desc, now, by),
+                sql("registry/version-insert"),
+                {"model_id": model_id, "version": version, "experiment_id": eid, "file_id": fid, "exp_name": exp_name,
+                 "path": path, "sha256": sha, "size": size, "params": js_stringify(params),
+                 "metrics": js_stringify(metrics), "description": desc, "registered_at": now, "registered_by": by},
             )
             for a in alias_list:
                 self._set_alias_row(model_id, a, version, now, by)
@@ -441,19 +423,16 @@ class Registry:
         previous = self._alias(model_id, alias)
         if previous == version:
             return
-        self._conn.execute(
-            "INSERT INTO model_aliases (model_id, alias, version, updated_at) VALUES (?, ?, ?, ?)"
-            " ON CONFLICT DO UPDATE SET version = excluded.version, updated_at = excluded.updated_at",
-            (model_id, alias, version, now),
-        )
+        self._conn.execute(sql("registry/alias-set"), {"model_id": model_id, "alias": alias, "version": version, "now": now})
         self._history_row(model_id, alias, previous, version, now, by)
 
     def _history_row(self, model_id, alias, from_version, to_version, now, by):
         self._conn.execute(
-            "INSERT INTO model_alias_history (model_id, alias, from_version, to_version, time, who) VALUES (?, ?, ?, ?, ?, ?)",
-            (model_id, alias, from_version, to_version, now, by),
+            sql("registry/alias-history-add"),
+            {"model_id": model_id, "alias": alias, "from_version": from_version, "to_version": to_version, "now": now,
+             "who": by},
         )
-        self._conn.execute("UPDATE registered_models SET updated_at = ? WHERE id = ?", (now, model_id))
+        self._conn.execute(sql("registry/model-touch"), {"now": now, "id": model_id})
 
     def set_alias(self, name, alias, version):
         n, a, v = check_model_name(name), check_alias(alias), check_version(version)
@@ -484,7 +463,7 @@ class Registry:
                 raise NotFoundError(
                     'model "%s" has no alias "%s"; see its aliases with `mldb model show %s`' % (n, a, n), "alias", "%s@%s" % (n, a)
                 )
-            self._conn.execute("DELETE FROM model_aliases WHERE model_id = ? AND alias = ?", (m[0], a))
+            self._conn.execute(sql("registry/alias-delete"), {"model_id": m[0], "alias": a})
             self._history_row(m[0], a, previous, None, now_ms(), by)
 
         self.db._write(write)
@@ -501,8 +480,8 @@ class Registry:
             merged = dict(json.loads(m[3]))
             merged.update(tag_map)
             self._conn.execute(
-                "UPDATE registered_models SET description = ?, tags = ?, updated_at = ? WHERE id = ?",
-                (m[2] if desc is None else desc, js_stringify(merged), now_ms(), m[0]),
+                sql("registry/model-update"),
+                {"description": m[2] if desc is None else desc, "tags": js_stringify(merged), "now": now_ms(), "id": m[0]},
             )
 
         self.db._write(write)
@@ -536,31 +515,22 @@ class Registry:
 
     def list(self):
         self.db._open()
-        rows = self._conn.execute("SELECT %s FROM registered_models m ORDER BY m.name" % _MODEL_COLUMNS).fetchall()
+        rows = self._conn.execute(sql("registry/models"), {"name": None}).fetchall()
         return [self._to_model(m) for m in rows]
 
     def versions(self, name=None, exp=None):
         self.db._open()
-        conds, args = [], []
+        filters = {"model_id": None, "version": None, "experiment_id": None}
         if name is not None:
-            conds.append("v.model_id = ?")
-            args.append(self._model_row(check_model_name(name))[0])
+            filters["model_id"] = self._model_row(check_model_name(name))[0]
         if exp is not None:
-            conds.append("v.experiment_id = ?")
-            args.append(self.db._exp_id(exp))
-        rows = self._conn.execute(
-            "SELECT %s FROM model_versions v JOIN registered_models m ON m.id = v.model_id%s ORDER BY m.name, v.version"
-            % (_VERSION_COLUMNS, " WHERE " + " AND ".join(conds) if conds else ""),
-            args,
-        ).fetchall()
+            filters["experiment_id"] = self.db._exp_id(exp)
+        rows = self._conn.execute(sql("registry/versions"), filters).fetchall()
         return self._with_aliases(rows)
 
     def history(self, name):
         m = self._model_row(check_model_name(name))
-        rows = self._conn.execute(
-            "SELECT alias, from_version, to_version, time, who FROM model_alias_history WHERE model_id = ? ORDER BY time, id",
-            (m[0],),
-        ).fetchall()
+        rows = self._conn.execute(sql("registry/history"), {"model_id": m[0]}).fetchall()
         return [{"alias": a, "from": f, "to": t, "time": tm, "who": w} for a, f, t, tm, w in rows]
 
     def verify(self, ref):

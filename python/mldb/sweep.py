@@ -1,6 +1,7 @@
 """Sweeps: hyperparameter searches whose trials are ordinary experiments, claimed
 through the database by the rules of docs/schema.md ("Sweeps"), the same rules
-the TypeScript client keeps, so Python and TypeScript workers share one sweep.
+the TypeScript client keeps, so Python and TypeScript workers share one sweep. Both
+run the statements of sql/sweeps/; the LOST rule is sql/status/derived.sql.
 
 Python asks sample grid, random and bayes (TPE, mldb/sweep_tpe.py) sweeps.
 
@@ -20,25 +21,14 @@ import socket
 
 from .errors import MldbError, NotFoundError, ValidationError
 from .filter_parse import parse_series_key
-from .filter_status import LOST_AFTER_MS
 from .js_json import js_stringify
+from .sql_files import sql
 from .sweep_config import parse_sweep_config
 from .sweep_space import grid_point, grid_size, nest_params, sample_random
 from .sweep_tpe import sample_tpe
 
 _ACTIVE = ("TRAINING", "VALIDATING")
-
-# The series' last point is read from points, not from the summary columns, which a
-# writer may bring up to date later than the point itself.
-_LAST_POINT = "FROM points p WHERE p.series_id = s.id ORDER BY p.step DESC, p.seq DESC LIMIT 1"
-_TRIALS = (
-    "SELECT t.number, t.experiment_id, e.name, t.params, t.grid_index, t.requeue, e.status, e.heartbeat_at,"
-    " e.updated_at, coalesce(t.value, (SELECT p.value " + _LAST_POINT + ")), (SELECT p.step " + _LAST_POINT + "),"
-    " t.created_at"
-    " FROM trials t JOIN experiments e ON e.id = t.experiment_id"
-    " LEFT JOIN series s ON s.experiment_id = t.experiment_id AND s.name = ? AND s.split = ?"
-    " WHERE t.sweep_id = ?"
-)
+_LOST_NOTE = "LOST: its worker stopped beating; marked FAILED by the sweep"
 
 
 def _now():
@@ -50,11 +40,6 @@ def _now():
 def seed_for(sweep_seed, number):
     """The seed of one trial's draws: reproducible from the sweep's seed and the trial number."""
     return (sweep_seed * 1_000_003 + number * 7_919 + 17) % (2 ** 32)
-
-
-def _status(row, now):
-    status, beat, updated = row[6], row[7], row[8]
-    return "LOST" if status in _ACTIVE and (beat if beat is not None else updated) < now - LOST_AFTER_MS else status
 
 
 class Trial:
@@ -125,19 +110,26 @@ class Sweep:
 
     # ------------------------------------------------------------ reading
 
-    def _rows(self):
+    def _rows(self, now=None):
+        """The rows of sweeps/trials: number, experiment_id, exp, params, grid_index, requeue, status (LOST
+        derived at now), heartbeat_at, updated_at, value, last_step, created_at."""
         name, split = self.series
-        return self.db.connection.execute(_TRIALS + " ORDER BY t.number", (name, split, self.id)).fetchall()
+        args = {"sweep": self.id, "name": name, "split": split, "now": _now() if now is None else now}
+        return self.db.connection.execute(sql("sweeps/trials"), args).fetchall()
+
+    def _state(self):
+        row = self.db.connection.execute(sql("sweeps/rows"), {"name": self.name}).fetchone()
+        return None if row is None else row[4]
 
     def _loss(self, v):
         if v is None or v != v:
             return None
         return v if self.config["metric"]["goal"] == "minimize" else -v
 
-    def _observations(self, rows, now):
+    def _observations(self, rows):
         out = []
         for r in rows:
-            st = _status(r, now)
+            st = r[6]
             state = {"COMPLETE": "complete", "PRUNED": "pruned"}.get(st, "running" if st in _ACTIVE else None)
             if state is None:
                 continue
@@ -150,8 +142,7 @@ class Sweep:
 
     def trials(self):
         """Every trial as a dict: number, exp, status (LOST derived), params, value, step."""
-        now = _now()
-        return [{"number": r[0], "exp": r[2], "status": _status(r, now), "params": nest_params(json.loads(r[3])),
+        return [{"number": r[0], "exp": r[2], "status": r[6], "params": nest_params(json.loads(r[3])),
                  "value": r[9], "step": r[10]} for r in self._rows()]
 
     def best(self):
@@ -169,11 +160,10 @@ class Sweep:
     def summary(self):
         """Counts, state and best so far (as `mldb sweep show`)."""
         rows = self._rows()
-        now = _now()
-        sts = [_status(r, now) for r in rows]
-        state = self.db.connection.execute("SELECT state FROM sweeps WHERE id = ?", (self.id,)).fetchone()
+        sts = [r[6] for r in rows]
+        state = self._state()
         return {"name": self.name, "project": self.project, "method": self.config["method"],
-                "metric": self.config["metric"], "state": state[0] if state else "DELETED",
+                "metric": self.config["metric"], "state": state or "DELETED",
                 "run_cap": self.config.get("runCap"), "trials": len(rows),
                 "running": sum(s in _ACTIVE for s in sts), "complete": sts.count("COMPLETE"),
                 "pruned": sts.count("PRUNED"), "failed": sum(s in ("FAILED", "KILLED", "LOST") for s in sts),
@@ -184,39 +174,30 @@ class Sweep:
     def _claim(self):
         """Inside BEGIN IMMEDIATE: the rules of docs/schema.md, "Sweeps"."""
         conn = self.db.connection
-        row = conn.execute("SELECT state FROM sweeps WHERE id = ?", (self.id,)).fetchone()
-        if row is None:
+        state = self._state()
+        if state is None:
             raise NotFoundError('the sweep "%s" was deleted' % self.name, "sweep", self.name)
-        if row[0] != "RUNNING":
+        if state != "RUNNING":
             return None
         now = _now()
         cfg = self.config
-        lost = conn.execute(
-            "SELECT t.number, t.experiment_id FROM trials t JOIN experiments e ON e.id = t.experiment_id"
-            " WHERE t.sweep_id = ? AND e.status IN ('TRAINING', 'VALIDATING')"
-            " AND coalesce(e.heartbeat_at, e.updated_at) < ?", (self.id, now - LOST_AFTER_MS)).fetchall()
-        for number, eid in lost:
-            conn.execute("UPDATE experiments SET status = 'FAILED', updated_at = ?, heartbeat_at = ?, ended_at = ?,"
-                         " notes = ? WHERE id = ?",
-                         (now, now, now, "LOST: its worker stopped beating; marked FAILED by the sweep", eid))
+        for number, eid in conn.execute(sql("sweeps/lost"), {"sweep": self.id, "now": now}).fetchall():
+            conn.execute(sql("experiments/set-status"), {"status": "FAILED", "now": now, "active": 0, "final": 1, "id": eid})
+            conn.execute(sql("experiments/set-notes"), {"notes": _LOST_NOTE, "now": now, "id": eid})
             if cfg.get("requeueLost"):
-                conn.execute("UPDATE trials SET requeue = 1 WHERE sweep_id = ? AND number = ?", (self.id, number))
+                conn.execute(sql("sweeps/set-requeue"), {"requeue": 1, "sweep": self.id, "number": number})
         pending = None
         if cfg.get("requeueLost"):
-            pending = conn.execute("SELECT number, params, grid_index FROM trials WHERE sweep_id = ? AND requeue = 1"
-                                   " ORDER BY number LIMIT 1", (self.id,)).fetchone()
-        counted = conn.execute("SELECT count(*) FROM trials WHERE sweep_id = ? AND requeue = 0", (self.id,)).fetchone()[0]
+            pending = conn.execute(sql("sweeps/pending-requeue"), {"sweep": self.id}).fetchone()
+        number, counted, next_grid = conn.execute(sql("sweeps/claim-state"), {"sweep": self.id}).fetchone()
         if pending is None and cfg.get("runCap") is not None and counted >= cfg["runCap"]:
             return None
-        number = conn.execute("SELECT coalesce(max(number) + 1, 0) FROM trials WHERE sweep_id = ?",
-                              (self.id,)).fetchone()[0]
         grid_index = None
         if pending is not None:
             params, grid_index = json.loads(pending[1]), pending[2]
-            conn.execute("UPDATE trials SET requeue = 2 WHERE sweep_id = ? AND number = ?", (self.id, pending[0]))
+            conn.execute(sql("sweeps/set-requeue"), {"requeue": 2, "sweep": self.id, "number": pending[0]})
         elif cfg["method"] == "grid":
-            grid_index = conn.execute("SELECT coalesce(max(grid_index) + 1, 0) FROM trials WHERE sweep_id = ?",
-                                      (self.id,)).fetchone()[0]
+            grid_index = next_grid
             if grid_index >= grid_size(cfg["parameters"]):
                 return None
             params = grid_point(cfg["parameters"], grid_index)
@@ -225,22 +206,18 @@ class Sweep:
             if cfg["method"] == "random":
                 params = sample_random(cfg["parameters"], rng)
             else:
-                params = sample_tpe(cfg["parameters"], self._observations(self._rows(), now), rng)
+                params = sample_tpe(cfg["parameters"], self._observations(self._rows(now)), rng)
         exp = "%s-%d" % (self.name, number)
-        if conn.execute("SELECT 1 FROM experiments WHERE name = ?", (exp,)).fetchone():
+        if conn.execute(sql("experiments/by-name"), (exp,)).fetchone():
             exp = "%s-%s" % (exp, "%06x" % random.randrange(16 ** 6))
-        cur = conn.execute(
-            "INSERT INTO experiments (name, project_id, status, created_at, started_at, ended_at, updated_at,"
-            " heartbeat_at, host, pid) VALUES (?, ?, 'TRAINING', ?, ?, NULL, ?, ?, ?, ?)",
-            (exp, self.db._project_id(self.project), now, now, now, now, socket.gethostname(), os.getpid()))
+        cur = conn.execute(sql("experiments/insert"), {
+            "name": exp, "project_id": self.db._project_id(self.project), "status": "TRAINING", "now": now,
+            "started_at": now, "ended_at": None, "host": socket.gethostname(), "pid": os.getpid()})
         eid = cur.lastrowid
-        for k, v in nest_params(params).items():
-            conn.execute("INSERT OR IGNORE INTO params (experiment_id, key, value) VALUES (?, ?, ?)",
-                         (eid, k, js_stringify(v)))
-        for k, v in (("mldb.sweep", self.name), ("mldb.trial", str(number))):
-            conn.execute("INSERT INTO tags (experiment_id, key, value) VALUES (?, ?, ?)", (eid, k, v))
-        conn.execute("INSERT INTO trials (sweep_id, number, experiment_id, params, grid_index, created_at)"
-                     " VALUES (?, ?, ?, ?, ?, ?)", (self.id, number, eid, js_stringify(params), grid_index, now))
+        conn.executemany(sql("params/insert"), [(eid, k, js_stringify(v)) for k, v in nest_params(params).items()])
+        conn.executemany(sql("params/set-tag"), [(eid, "mldb.sweep", self.name), (eid, "mldb.trial", str(number))])
+        conn.execute(sql("sweeps/trial-insert"), {"sweep": self.id, "number": number, "experiment_id": eid,
+                                                  "params": js_stringify(params), "grid_index": grid_index, "now": now})
         return number, exp, params
 
     def ask(self):
@@ -255,8 +232,8 @@ class Sweep:
 
     def stop(self):
         """Stops handing out trials (running ones go on)."""
-        self.db._write(lambda: self.db.connection.execute("UPDATE sweeps SET state = 'STOPPED', updated_at = ?"
-                                                          " WHERE id = ?", (_now(), self.id)))
+        self.db._write(lambda: self.db.connection.execute(sql("sweeps/set-state"),
+                                                          {"state": "STOPPED", "now": _now(), "id": self.id}))
 
     def optimize(self, objective, n_trials=None):
         """Optuna-style loop: asks up to n_trials trials, calls objective(trial) and
@@ -286,15 +263,16 @@ class Sweep:
         db = self.db
 
         def write():
+            conn = db.connection
             if set_value:
-                db.connection.execute("UPDATE trials SET value = ? WHERE sweep_id = ? AND number = ?",
-                                      (None if value != value else value, self.id, trial.number))
-            if note:
-                db._put_notes(db._exp_id(trial.exp), note)
+                conn.execute(sql("sweeps/set-value"),
+                             {"value": None if value != value else value, "sweep": self.id, "number": trial.number})
+            eid = conn.execute(sql("sweeps/trial-experiment"), {"sweep": self.id, "number": trial.number}).fetchone()[0]
             now = _now()
-            db.connection.execute(
-                "UPDATE experiments SET status = ?, updated_at = ?, heartbeat_at = ?, ended_at = ? WHERE name = ?",
-                (status, now, now, now, trial.exp))
+            if note:  # added below the notes already there, as TypeScript does
+                old = conn.execute(sql("experiments/notes"), (eid,)).fetchone()[0]
+                conn.execute(sql("experiments/set-notes"), {"notes": old + "\n" + note if old else note, "now": now, "id": eid})
+            conn.execute(sql("experiments/set-status"), {"status": status, "now": now, "active": 0, "final": 1, "id": eid})
 
         db._write(write)
 
@@ -309,22 +287,16 @@ class Sweep:
         def better(a, b):
             return a < b if goal == "minimize" else a > b
 
-        eid = conn.execute("SELECT experiment_id FROM trials WHERE sweep_id = ? AND number = ?",
-                           (self.id, trial.number)).fetchone()[0]
-        own = conn.execute(
-            "SELECT p.step, p.value FROM points p JOIN series s ON s.id = p.series_id WHERE s.experiment_id = ?"
-            " AND s.name = ? AND s.split = ? AND p.value IS NOT NULL ORDER BY p.step, p.seq", (eid, name, split)).fetchall()
+        eid = conn.execute(sql("sweeps/trial-experiment"), {"sweep": self.id, "number": trial.number}).fetchone()[0]
+        own = conn.execute(sql("sweeps/series-values"), {"experiment_id": eid, "name": name, "split": split}).fetchall()
         if not own:
             return False
         step = own[-1][0]
         if spec["type"] == "median":
             if step < spec["nWarmupSteps"] or (step - spec["nWarmupSteps"]) % spec["intervalSteps"]:
                 return False
-            others = [r[0] for r in conn.execute(
-                "SELECT (SELECT p.value FROM points p WHERE p.series_id = s.id AND p.step = ? ORDER BY p.seq DESC LIMIT 1)"
-                " FROM trials t JOIN experiments e ON e.id = t.experiment_id JOIN series s ON"
-                " s.experiment_id = t.experiment_id AND s.name = ? AND s.split = ?"
-                " WHERE t.sweep_id = ? AND e.status = 'COMPLETE'", (step, name, split, self.id)) if r[0] is not None]
+            others = [r[0] for r in conn.execute(sql("sweeps/values-at"), {
+                "sweep": self.id, "name": name, "split": split, "step": step, "status": "COMPLETE"}) if r[0] is not None]
             if not others or len(others) < spec["nStartupTrials"]:
                 return False
             others.sort()
@@ -344,13 +316,9 @@ class Sweep:
         if not mine:
             return False
         my_best = min(mine) if goal == "minimize" else max(mine)
-        agg = "min" if goal == "minimize" else "max"
-        others = [r[0] for r in conn.execute(
-            "SELECT %s(p.value) FROM trials t JOIN series s ON s.experiment_id = t.experiment_id AND s.name = ?"
-            " AND s.split = ? JOIN points p ON p.series_id = s.id AND p.step <= ? WHERE t.sweep_id = ?"
-            " AND t.number <> ? AND EXISTS (SELECT 1 FROM points q WHERE q.series_id = s.id AND q.step >= ?)"
-            " GROUP BY s.id" % agg,
-            (name, split, bracket, self.id, trial.number, bracket)) if r[0] is not None]
+        others = [r[0] for r in conn.execute(sql("sweeps/best-up-to"), {
+            "sweep": self.id, "name": name, "split": split, "step": bracket, "except": trial.number,
+            "max": 0 if goal == "minimize" else 1}) if r[0] is not None]
         ranked = sorted(others + [my_best], reverse=goal != "minimize")
         if len(ranked) < spec["eta"]:
             return False
@@ -371,14 +339,12 @@ def create_sweep(db, raw):
     conn = db.connection
 
     def write():
-        if conn.execute("SELECT 1 FROM sweeps WHERE name = ?", (config["name"],)).fetchone():
+        if conn.execute(sql("sweeps/rows"), {"name": config["name"]}).fetchone():
             raise ValidationError('a sweep named "%s" already exists; reopen it with get_sweep or pick another name'
                                   % config["name"], "name")
         now = _now()
-        cur = conn.execute("INSERT INTO sweeps (name, project_id, config, state, created_at, updated_at)"
-                           " VALUES (?, ?, ?, 'RUNNING', ?, ?)",
-                           (config["name"], db._project_id(config["project"]), json.dumps(config), now, now))
-        return cur.lastrowid
+        return conn.execute(sql("sweeps/insert"), {"name": config["name"], "project_id": db._project_id(config["project"]),
+                                                   "config": json.dumps(config), "now": now}).fetchone()[0]
 
     return Sweep(db, db._write(write), config)
 
@@ -392,17 +358,17 @@ def get_sweep(db, name):
 
         return RemoteSweep(db, name, target)
     db._open()
-    row = db.connection.execute("SELECT id, config FROM sweeps WHERE name = ?", (name,)).fetchone()
+    row = db.connection.execute(sql("sweeps/rows"), {"name": name}).fetchone()
     if row is None:
         raise NotFoundError('no sweep named "%s" in %s; see the sweeps with `mldb sweep ls`' % (name, db.path),
                             "sweep", name)
-    return Sweep(db, row[0], json.loads(row[1]))
+    return Sweep(db, row[0], json.loads(row[3]))
 
 
 def list_sweeps(db):
     db._open()
-    rows = db.connection.execute("SELECT id, config FROM sweeps ORDER BY created_at DESC, id DESC").fetchall()
-    return [Sweep(db, r[0], json.loads(r[1])).summary() for r in rows]
+    rows = db.connection.execute(sql("sweeps/rows"), {"name": None}).fetchall()
+    return [Sweep(db, r[0], json.loads(r[3])).summary() for r in rows]
 
 
 __all__ = ["Sweep", "Trial", "create_sweep", "get_sweep", "list_sweeps", "MldbError"]

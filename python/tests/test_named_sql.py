@@ -2,6 +2,7 @@
 read by Python from the one place they are kept, and shipped inside a built package."""
 
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -23,6 +24,13 @@ def repo_sql_files():
     return sorted(found)
 
 
+def expected_text(name):
+    """A file's text as docs/schema.md says a client reads it: comments dropped, ``{folder/name}`` replaced."""
+    with open(os.path.join(REPO_SQL, name + ".sql"), "rb") as f:
+        text = strip_comments(f.read().decode("utf-8"))
+    return re.sub(r"\{([a-z0-9/-]+)\}", lambda m: expected_text(m.group(1)), text)
+
+
 class _AnyName(dict):
     """Binds None to every named parameter, so a statement can be EXPLAINed without values."""
 
@@ -36,14 +44,26 @@ def test_every_statement_is_the_repository_file_and_compiles_against_the_schema(
     names = [f[:-4] for f in repo_sql_files() if not f.startswith("pg" + os.sep)]
     assert "points/append-tail" in names and "experiments/set-status" in names
     for name in names:
-        with open(os.path.join(REPO_SQL, name + ".sql"), "rb") as f:
-            assert sql(name) == strip_comments(f.read().decode("utf-8")), name
+        assert sql(name) == expected_text(name), name
         text = sql(name)
         if name == "status/derived":
             text = "SELECT %s FROM experiments e" % text.replace("@now", "0")
         args = _AnyName() if "@" in text else (None,) * text.count("?")
         conn.execute("EXPLAIN " + text, args).fetchall()
     conn.close()
+
+
+def test_every_name_the_python_client_runs_has_a_file():
+    used = set()
+    for folder, _, files in os.walk(os.path.join(PYTHON_DIR, "mldb")):
+        for f in files:
+            if f.endswith(".py"):
+                with open(os.path.join(folder, f), encoding="utf-8") as src:
+                    used |= set(re.findall(r"\bsql\(\s*['\"]([a-z0-9-]+(?:/[a-z0-9-]+)+)['\"]", src.read()))
+    assert {"registry/next-version", "registry/alias-set", "sweeps/lost", "sweeps/trials"} <= used
+    missing = [n for n in sorted(used) if not os.path.isfile(os.path.join(REPO_SQL, n + ".sql"))]
+    assert missing == []
+    assert sql("status/derived") in sql("sweeps/lost")  # the sweep's LOST query reads the one rule
 
 
 def test_lost_after_ms_is_the_number_in_the_shared_rule(db_path):
