@@ -2,7 +2,7 @@
 stated in Unicode code points: Python's ``str`` indexes code points, so columns are
 plain indexes plus one."""
 
-import unicodedata
+from .filter_letters import category_class
 
 #: The limits of one filter, the same as src/query/limits.ts.
 FILTER_LIMITS = {"length": 10_000, "depth": 32, "terms": 256, "in_values": 1_000}
@@ -33,13 +33,13 @@ def is_blank(s):
 
 
 def ident_start(c):
-    """Whether a code point may start a field name: a letter (general category L) or ``_``."""
-    return c == "_" or unicodedata.category(c)[0] == "L"
+    """Whether a code point may start a field name: a letter (general category L, Unicode 17.0) or ``_``."""
+    return c == "_" or category_class(c) == "L"
 
 
 def ident_part(c):
     """Whether a code point may continue a field name: letters, digits (category N) and ``_ . - / :``."""
-    return c in "_.-/:" or unicodedata.category(c)[0] in "LN"
+    return c in "_.-/:" or category_class(c) != ""
 
 
 def quote_key(key):

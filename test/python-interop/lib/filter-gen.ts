@@ -182,6 +182,7 @@ export class FilterGen {
       return this.chance(0.4) ? `${this.word(this.pick(['min', 'max', 'count', 'last']))}(${metric})` : metric
     }
     // short forms: a param, a series, both (dup), neither
+    if (this.chance(0.05)) return `${this.word('params')}.${this.codePoint()}${this.chance(0.5) ? this.codePoint() : ''}`
     const bare = this.pick(['lr', 'opt', 'valid/loss', 'rmse', 'dup', 'nothing', 'gross', 'model.depth', '学习率', 'genauigkeit_ü'])
     return this.chance(0.3) ? `${this.word(this.pick(['min', 'max', 'count']))}(${bare})` : bare
   }
@@ -235,9 +236,12 @@ export class FilterGen {
     if (!this.chance(0.2)) return text
     const cps = Array.from(text)
     const at = this.int(cps.length + 1)
-    switch (this.int(4)) {
+    switch (this.int(5)) {
       case 0:
         cps.splice(at, 1)
+        break
+      case 4:
+        cps.splice(at, 0, this.codePoint())
         break
       case 1:
         cps.splice(at, 0, this.pick([';', '#', '?', '~', '`', "'", '"', '(', ')', ',', '\u200b', '\ufeff', '😀', '\u0000', '.', '-', 'é', '!', '&&']))
@@ -249,6 +253,18 @@ export class FilterGen {
         cps.splice(at, 0, ` ${this.pick(['and', 'or', 'not', 'in', 'is', 'like', '1', "'x'"])} `)
     }
     return cps.join('')
+  }
+
+  /**
+   * Any code point but a lone surrogate, mostly from the planes in use: letters and
+   * digits of every script and Unicode version, marks, symbols, unassigned ones.
+   */
+  codePoint(): string {
+    const r = this.int(4)
+    // letters of Unicode 15-17 (U+A7CB, U+1E030, U+11380), which older Unicode tables lack
+    if (r === 0) return this.pick(['\ua7cb', '\u{1e030}', '\u{11380}', '\u0c5c', '\u{16d40}', '\u{1e4f0}'])
+    const cp = r === 1 ? this.int(0x3000) : r === 2 ? this.int(0x10000) : this.int(0x40000)
+    return cp >= 0xd800 && cp <= 0xdfff ? 'x' : String.fromCodePoint(cp)
   }
 
   /** A sort key: a field and maybe a direction. */
