@@ -23,8 +23,9 @@ from .durability import SYNCHRONOUS, check_durability, configured_durability
 from .points import OPEN_TAILS, PointWriter, from_sql
 from .registry import Registry
 from .remote import routed_registry
-from .stored_json import decode_stored_json, stored_json_columns_sql
+from .stored_json import JSON_MAX_BYTES, decode_stored_json
 from .sync import resolve_sync_target, start_sync
+from .listing_sql import listing_sql
 from .sql_files import sql
 from .sqlite_errors import map_sqlite_errors
 from .transactions import Transaction, Transactions
@@ -42,6 +43,7 @@ from .validate import (
     check_split,
     check_status,
     check_step,
+    check_step_cursor,
     check_value,
     describe,
     series_parts,
@@ -50,13 +52,20 @@ from .validate import (
 )
 
 
-_FILE_COLUMNS = "f.id, e.name, f.path, f.kind, f.step, f.size, f.mtime, f.sha256, f.meta, f.created_at"
-_SERIES_COLUMNS = "name, split, count, first_step, last_step, last_time, last_value, min_value, max_value, nan_count"
-
-
 def _last_beat(r):
     """A listing row's last sign of life (heartbeat, else last update): where a LOST run's duration stops, as in TypeScript."""
     return r[9] if r[9] is not None else r[8]
+
+
+def _parse_summary(text):
+    """An experiment_lists summary ``[params, tags, series rows]`` (migration 008), or None
+    when there is none or it is nested too deep for Python's parser (read the tables then)."""
+    if text is None:
+        return None
+    try:
+        return json.loads(text)
+    except RecursionError:
+        return None
 
 
 def _file_from_row(r):
@@ -376,8 +385,8 @@ class Database:
             if len(self._checked_names) < 10_000:
                 self._checked_names[key] = checked
         e, n, s = checked
-        # The common types skip the general checks (same rules: an int step >= 0, a float value).
-        step = epoch if type(epoch) is int and 0 <= epoch <= MAX_SAFE_INTEGER else check_step(epoch)
+        # The common types skip the general checks (same rules: a safe int step, a float value).
+        step = epoch if type(epoch) is int and -MAX_SAFE_INTEGER <= epoch <= MAX_SAFE_INTEGER else check_step(epoch)
         v = value if type(value) is float else check_value(n, value)
         if _append(self, e, n, s, step, v):
             return
@@ -450,7 +459,7 @@ class Database:
         sid = self._find_series(exp, name, split)
         rows = self.connection.execute(
             sql("series/points"),
-            (sid, -1 if after_step is None else check_step(after_step), -1 if limit is None else int(limit)),
+            (sid, check_step_cursor(after_step), -1 if limit is None else int(limit)),
         ).fetchall()
         return [{"step": s, "time": t, "value": from_sql(v)} for s, t, v in rows]
 
@@ -550,18 +559,11 @@ class Database:
 
         def write():
             eid = self._ensure_exp(e)
-            cur = self.connection.execute(
-                "INSERT INTO file_pointers (experiment_id, path, kind, step, size, mtime, sha256, meta, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (eid, full, k, st, size, mtime, sha, meta_json, self._now()),
-            )
-            return cur.lastrowid
+            cur = self.connection.execute(sql("files/insert"), (eid, full, k, st, size, mtime, sha, meta_json, self._now()))
+            return cur.fetchone()[0]
 
         fid = self._write(write)
-        row = self.connection.execute(
-            "SELECT %s FROM file_pointers f JOIN experiments e ON e.id = f.experiment_id WHERE f.id = ?" % _FILE_COLUMNS,
-            (fid,),
-        ).fetchone()
+        row = self.connection.execute(sql("files/by-id"), (fid,)).fetchone()
         return _file_from_row(row)
 
     def log_image(self, exp, name, step, image):
@@ -596,11 +598,7 @@ class Database:
         """The files of an experiment, optionally of one kind, in the order recorded."""
         eid = self._exp_id(exp)
         k = None if kind is None else check_kind(kind)
-        rows = self.connection.execute(
-            "SELECT %s FROM file_pointers f JOIN experiments e ON e.id = f.experiment_id"
-            " WHERE f.experiment_id = :id AND (:kind IS NULL OR f.kind = :kind) ORDER BY f.id" % _FILE_COLUMNS,
-            {"id": eid, "kind": k},
-        ).fetchall()
+        rows = self.connection.execute(sql("files/of-experiment"), {"id": eid, "kind": k}).fetchall()
         return [_file_from_row(r) for r in rows]
 
     # ------------------------------------------------------------ reading many
@@ -635,8 +633,8 @@ class Database:
             conds.append("e.id = ?")
             args.append(_id)
         if where is not None and not is_blank(_check_text("where", where)):
-            sql, params = compile_filter(where, field_names(self.connection))
-            conds.append(sql)
+            cond, params = compile_filter(where, field_names(self.connection))
+            conds.append(cond)
             args.extend(params)
         order = ("e.created_at DESC, e.id DESC", [])
         if order_by is not None and not is_blank(_check_text("order_by", order_by, "metrics.valid/loss desc")):
@@ -646,18 +644,12 @@ class Database:
         offset = check_optional_int("offset", offset)
         args.append(-1 if limit is None else limit)
         args.append(0 if offset is None else offset)
-        sql = bind_now(
-            "SELECT e.id, e.name, p.name, %s, e.status, e.created_at, e.started_at, e.ended_at, e.updated_at,"
-            " e.heartbeat_at, e.host, e.pid, e.notes, e.deleted_at"
-            " FROM experiments e JOIN projects p ON p.id = e.project_id WHERE %s"
-            " ORDER BY %s LIMIT ? OFFSET ?" % (STATUS_SQL, " AND ".join(conds), order[0]),
-            now,
-        )
+        text = listing_sql("listing/experiments", now, where=" AND ".join(conds), order=order[0])
         # After the filter compiled (a rejected call writes nothing): points logged one call at a time into the summaries.
         self._fold_tails()
-        rows = self.connection.execute(sql, args).fetchall()
+        rows = self.connection.execute(text, args).fetchall()
         out = []
-        by_id = {}
+        from_tables = {}
         for r in rows:
             started, ended = r[6], r[7]
             s = {
@@ -680,30 +672,31 @@ class Database:
                 "tags": {},
                 "series": {},
             }
-            by_id[r[0]] = s
+            summary = _parse_summary(r[14])
+            if summary is None:
+                from_tables[r[0]] = s
+            else:
+                s["params"], s["tags"] = summary[0], summary[1]
+                for row in summary[2]:
+                    one = _series_from_row(row)
+                    s["series"][one["key"]] = one
             out.append(s)
-        ids = list(by_id)
-        for chunk in (ids[i : i + 500] for i in range(0, len(ids), 500)):
-            marks = ",".join("?" * len(chunk))
-            for eid, k, v, nbytes in self.connection.execute(
-                "SELECT experiment_id, key, %s FROM params WHERE experiment_id IN (%s) ORDER BY key"
-                % (stored_json_columns_sql("value"), marks),
-                chunk,
-            ):
-                # a value written before the limits existed shows as a marker (stored_json.py), never an error
-                by_id[eid]["params"][k] = decode_stored_json(v, nbytes)
-            for eid, k, v in self.connection.execute(
-                "SELECT experiment_id, key, value FROM tags WHERE experiment_id IN (%s) ORDER BY key" % marks, chunk
-            ):
-                by_id[eid]["tags"][k] = v
-            for r in self.connection.execute(
-                "SELECT experiment_id, %s FROM series WHERE experiment_id IN (%s) ORDER BY experiment_id, split, name"
-                % (_SERIES_COLUMNS, marks),
-                chunk,
-            ):
-                summary = _series_from_row(r[1:])
-                by_id[r[0]]["series"][summary["key"]] = summary
+        if from_tables:
+            self._summaries_from_tables(from_tables)
         return out
+
+    def _summaries_from_tables(self, by_id):
+        """Fills params, tags and series of the listed experiments whose experiment_lists row
+        is missing (a write dropped it; Python leaves rebuilding it to the TypeScript client)."""
+        ids = {"ids": json.dumps(list(by_id)), "max_bytes": JSON_MAX_BYTES}
+        for eid, k, v, nbytes in self.connection.execute(sql("listing/params-of"), ids):
+            # a value written before the limits existed shows as a marker (stored_json.py), never an error
+            by_id[eid]["params"][k] = decode_stored_json(v, nbytes)
+        for eid, k, v in self.connection.execute(sql("listing/tags-of"), {"ids": ids["ids"]}):
+            by_id[eid]["tags"][k] = v
+        for r in self.connection.execute(sql("listing/series-of"), {"ids": ids["ids"]}):
+            summary = _series_from_row(r[1:])
+            by_id[r[0]]["series"][summary["key"]] = summary
 
     def series_direction(self, key):
         """The direction series ``key`` is optimised in: this connection's ``directions``,

@@ -8,10 +8,10 @@ series' tail in one autocommit INSERT (one page), folded into the summary later
 import math
 
 from .sql_files import sql
+from .validate import BEFORE_FIRST_STEP
 
 #: Points per closed block in point_blocks (see migrations/001-initial.sql).
 BLOCK_SIZE = 64
-_MIN_SAFE_INTEGER = -(2**53 - 1)
 
 
 def from_sql(v):
@@ -105,7 +105,7 @@ class PointWriter:
         if state is None:
             return 0
         last_step, blocked_until, unblocked, _ = state
-        tail = self.conn.execute(_READ_TAIL, (series_id, -1 if last_step is None else last_step)).fetchall()
+        tail = self.conn.execute(_READ_TAIL, (series_id, BEFORE_FIRST_STEP if last_step is None else last_step)).fetchall()
         if tail:
             lo = math.inf
             hi = -math.inf
@@ -209,7 +209,7 @@ class PointWriter:
 
     def _pending(self, series_id, blocked_until):
         rows = self.conn.execute(
-            _READ_PENDING, (series_id, _MIN_SAFE_INTEGER if blocked_until is None else blocked_until)
+            _READ_PENDING, (series_id, BEFORE_FIRST_STEP if blocked_until is None else blocked_until)
         ).fetchall()
         return [(step, t, from_sql(v)) for step, t, v in rows]
 

@@ -12,6 +12,13 @@ from .stored_json import JSON_MAX_BYTES, JSON_MAX_DEPTH, JSON_MAX_ITEMS, MAX_PAR
 # Control characters make names unprintable in the shell and the dashboard.
 _CONTROL = re.compile("[\u0000-\u001f\u007f]")
 MAX_SAFE_INTEGER = 2**53 - 1
+#: A step is any safe integer, negative ones included (MLflow logs step -1 for an
+#: evaluation before training). BEFORE_FIRST_STEP lies below every step: the cursor
+#: "from the start" (after_step, a series' tail, sync frontiers); -2**53 is exact in
+#: JavaScript numbers, SQLite and PostgreSQL. docs/schema.md, "Steps".
+MIN_STEP = -MAX_SAFE_INTEGER
+MAX_STEP = MAX_SAFE_INTEGER
+BEFORE_FIRST_STEP = -(2**53)
 # What JavaScript's String.prototype.trim removes (str.strip() differs on U+0085 and U+FEFF).
 _JS_SPACE = "\t\n\v\f\r \u00a0\u1680" + "".join(chr(c) for c in range(0x2000, 0x200B)) + "\u2028\u2029\u202f\u205f\u3000\ufeff"
 
@@ -119,17 +126,34 @@ def series_parts(name, split):
     return name[slash + 1 :], name[:slash]
 
 
+def _as_int(value):
+    """An int, a float with no fraction (3.0 counts, as in JavaScript) or an index type; None otherwise."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    if hasattr(value, "__index__"):
+        return value.__index__()
+    return None
+
+
 def check_step(value):
-    """A step is the epoch or iteration: an integer >= 0 (3.0 counts, as in JavaScript)."""
-    step = None
-    if not isinstance(value, bool):
-        if isinstance(value, float):
-            if value.is_integer():
-                step = int(value)
-        elif hasattr(value, "__index__"):
-            step = value.__index__()
-    if step is None or step < 0 or step > MAX_SAFE_INTEGER:
-        raise ValidationError("step must be an integer >= 0 (the epoch or iteration), got %s" % describe(value), "step")
+    """A step is the epoch or iteration: any safe integer, negative ones included."""
+    step = _as_int(value)
+    if step is None or step < MIN_STEP or step > MAX_STEP:
+        raise ValidationError(
+            "step must be an integer from %d to %d (the epoch or iteration), got %s" % (MIN_STEP, MAX_STEP, describe(value)), "step"
+        )
+    return step
+
+
+def check_step_cursor(value, what="after_step"):
+    """A cursor such as after_step: a step, or BEFORE_FIRST_STEP (what None means)."""
+    if value is None:
+        return BEFORE_FIRST_STEP
+    step = _as_int(value)
+    if step is None or step < BEFORE_FIRST_STEP or step > MAX_STEP:
+        raise ValidationError("%s must be an integer step (omit it to start before the first step), got %s" % (what, describe(value)), what)
     return step
 
 

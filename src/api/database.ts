@@ -19,6 +19,7 @@ import { foldTails, fromSql, type NewPoint, type Point, type PointWriter, pointW
 import { firstStepWithValue } from '../store/series-lookup.js'
 import { SeriesRows } from '../store/series-rows.js'
 import { mapSqliteErrors, sqliteError } from '../store/sqlite-errors.js'
+import { BEFORE_FIRST_STEP } from '../store/steps.js'
 import { decodeStoredJson } from '../store/stored-json.js'
 import type { ExperimentSummary, FileRecord, Json, SeriesSummary, StatusChange } from '../store/types.js'
 import { WalGuard } from '../store/wal-guard.js'
@@ -54,6 +55,7 @@ import {
   optBool,
   optFinite,
   optInt,
+  optStepCursor,
   optString,
   seriesParts,
   toJsonValue,
@@ -403,9 +405,9 @@ export class Database {
    * `afterStep` returns only points past that step, for live updates.
    */
   getMetricValues(exp: string, name: string, options: { split?: string; afterStep?: number; limit?: number } = {}): Point[] {
-    checkOptions('getMetricValues', options, { split: optAny, afterStep: optInt(-1), limit: optInt(0) })
+    checkOptions('getMetricValues', options, { split: optAny, afterStep: optStepCursor, limit: optInt(0) })
     const sid = this.findSeries(exp, name, options.split ?? '')
-    const rows = this.seriesRows.points(sid, options.afterStep ?? -1, options.limit ?? -1)
+    const rows = this.seriesRows.points(sid, options.afterStep ?? BEFORE_FIRST_STEP, options.limit ?? -1)
     return rows.map(([step, time, value]) => ({ step, time, value: fromSql(value) }))
   }
 

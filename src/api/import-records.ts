@@ -102,7 +102,7 @@ function addRecord(bundles: Map<string, ExperimentBundle>, rec: Fields, fail: (m
       const step = num(rec.step)
       const value = num(rec.value)
       const time = rec.time === undefined || rec.time === '' ? Date.now() : num(rec.time)
-      if (step === undefined || !Number.isSafeInteger(step) || step < 0) fail(`step ${JSON.stringify(rec.step)} is not an integer >= 0`)
+      if (step === undefined || !Number.isSafeInteger(step)) fail(`step ${JSON.stringify(rec.step)} is not an integer (negative ones allowed)`)
       if (value === undefined) fail(`value ${JSON.stringify(rec.value)} is not a number (NaN, Infinity, -Infinity allowed)`)
       if (time === undefined || !Number.isFinite(time)) fail(`time ${JSON.stringify(rec.time)} is not ms since 1970`)
       const series = str(rec.series)

@@ -1,5 +1,6 @@
 import { ValidationError } from '../errors.js'
 import { EXPERIMENT_LIMITS } from '../store/limit-counts.js'
+import { isStepCursor, MAX_STEP, MIN_STEP } from '../store/steps.js'
 import { JSON_LIMITS } from '../store/stored-json.js'
 
 // Control characters make names unprintable in the shell and the dashboard.
@@ -90,12 +91,22 @@ export function seriesParts(name: string, split: string): [name: string, split: 
   return [name.slice(slash + 1), name.slice(0, slash)]
 }
 
-/** A step is the epoch or iteration: an integer >= 0. */
+/**
+ * A step is the epoch or iteration: any safe integer, negative ones included
+ * (MLflow logs step -1 for an evaluation before training; src/store/steps.ts).
+ */
 export function checkStep(value: unknown): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-    throw new ValidationError(`step must be an integer >= 0 (the epoch or iteration), got ${describe(value)}`, 'step')
+  if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
+    throw new ValidationError(`step must be an integer from ${MIN_STEP} to ${MAX_STEP} (the epoch or iteration), got ${describe(value)}`, 'step')
   }
   return value
+}
+
+/** An optional cursor field such as afterStep: a step, or BEFORE_FIRST_STEP (the default, "from the start"). */
+export const optStepCursor: FieldCheck = (v, what) => {
+  if (v !== undefined && !isStepCursor(v)) {
+    throw new ValidationError(`${what} must be an integer step (omit it to start before the first step), got ${describe(v)}`, what)
+  }
 }
 
 /** A value is any JS number, NaN and ±Infinity included. */

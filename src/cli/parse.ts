@@ -3,10 +3,17 @@ import { parseNumberText } from '../api/records.js'
 import type { Json } from '../store/types.js'
 import { UsageError } from './errors.js'
 
-/** A commander argument parser for integers >= 0 (steps, limits). */
+/** A commander argument parser for integers >= 0 (limits, counts). */
 export function parseCount(value: string): number {
   const n = Number(value)
   if (value.trim() === '' || !Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError('expected an integer >= 0.')
+  return n
+}
+
+/** A commander argument parser for a step: any safe integer, negative ones included (`--step -1` or `--step=-1`). */
+export function parseStep(value: string): number {
+  const n = Number(value)
+  if (value.trim() === '' || !Number.isSafeInteger(n)) throw new InvalidArgumentError('expected an integer (negative steps allowed).')
   return n
 }
 

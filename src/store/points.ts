@@ -3,6 +3,7 @@ import { sql } from '../named-sql.js'
 import { type Sqlite, withShortBusyWait } from './connection.js'
 import { batchSummary } from './point-batch.js'
 import { sqliteCode } from './sqlite-errors.js'
+import { BEFORE_FIRST_STEP } from './steps.js'
 
 /** A value to write: step, wall time in ms, value (NaN allowed). */
 export interface NewPoint {
@@ -125,7 +126,7 @@ export class PointWriter {
   fold(seriesId: number): number {
     const state = this.readFold.get(seriesId) as FoldState | undefined
     if (!state) return 0
-    const tail = this.readTail.all(seriesId, state.last_step ?? -1) as [number, number, number | null][]
+    const tail = this.readTail.all(seriesId, state.last_step ?? BEFORE_FIRST_STEP) as [number, number, number | null][]
     let unblocked = state.unblocked
     if (tail.length > 0) {
       let min = Number.POSITIVE_INFINITY
@@ -206,7 +207,7 @@ export class PointWriter {
   }
 
   private pending(seriesId: number, blockedUntil: number | null): NewPoint[] {
-    const rows = this.readTail.all(seriesId, blockedUntil ?? Number.MIN_SAFE_INTEGER) as [number, number, number | null][]
+    const rows = this.readTail.all(seriesId, blockedUntil ?? BEFORE_FIRST_STEP) as [number, number, number | null][]
     return rows.map(([step, time, value]) => ({ step, time, value: fromSql(value) }))
   }
 

@@ -2,6 +2,7 @@
 // (series summary columns, point_blocks) from the points, so they lose nothing.
 import type { Sqlite } from './connection.js'
 import { BLOCK_SIZE } from './points.js'
+import { BEFORE_FIRST_STEP } from './steps.js'
 
 /** Problems PRAGMA integrity_check and foreign_key_check report ('ok' gives none). */
 export function integrityProblems(db: Sqlite): string[] {
@@ -111,7 +112,7 @@ export function seriesMismatches(db: Sqlite, onSeries?: () => void): SeriesMisma
 function mismatchOf(db: Sqlite, s: SeriesRow): SeriesMismatch | undefined {
   const blockSum = db.prepare('SELECT coalesce(sum(count), 0) FROM point_blocks WHERE series_id = ?').pluck()
   const covered = db.prepare('SELECT count(*) FROM points WHERE series_id = ? AND step <= ?').pluck()
-  const a = actualSummary(db, s.id, s.tail ? (s.last_step ?? -1) : undefined)
+  const a = actualSummary(db, s.id, s.tail ? (s.last_step ?? BEFORE_FIRST_STEP) : undefined)
   const problems: string[] = []
   const cmp = (what: string, stored: number | null, actual: number | null) => {
     if (stored !== actual) problems.push(`${what} is ${stored ?? 'empty'} but the points say ${actual ?? 'empty'}`)

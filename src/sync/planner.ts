@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto'
 import { existsSync, readFileSync, statSync } from 'node:fs'
+import { BEFORE_FIRST_STEP } from '../store/steps.js'
 import type { LocalExperiment, LocalPoint, SyncRows } from './sync-rows.js'
 
 /** The tag that carries an experiment's uuid on the server, so two machines' same-named experiments never merge. */
@@ -150,7 +151,7 @@ export function pointsBody(rows: SyncRows, ack: Extract<Ack, { t: 'points' | 'la
   } else {
     ack.series.forEach(([id, lastStep, lastSeq], i) => {
       const s = rows.seriesName(id)
-      for (const p of rows.pointsInRange(id, ack.from[i] ?? [-1, -1], [lastStep, lastSeq])) push(s, p)
+      for (const p of rows.pointsInRange(id, ack.from[i] ?? [BEFORE_FIRST_STEP, -1], [lastStep, lastSeq])) push(s, p)
     })
   }
   return JSON.stringify({ ...(JSON.parse(stored) as Record<string, unknown>), points })

@@ -36,7 +36,7 @@ export interface LocalExperiment {
   sync: SyncedExperiment | undefined
 }
 
-/** One series with the last point acknowledged ((-1, -1) before any). */
+/** One series with the last point acknowledged ((BEFORE_FIRST_STEP, -1) before any). */
 export interface SyncedSeries {
   id: number
   name: string

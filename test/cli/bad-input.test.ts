@@ -86,9 +86,9 @@ describe('failed operations exit 1 with one line', () => {
     const bad = join(t.home, 'bad.jsonl')
     writeFileSync(
       bad,
-      '{"record":"point","experiment":"new","series":"loss","step":0,"time":1,"value":1}\n{"record":"point","experiment":"new","series":"loss","step":-1,"time":1,"value":1}\n',
+      '{"record":"point","experiment":"new","series":"loss","step":0,"time":1,"value":1}\n{"record":"point","experiment":"new","series":"loss","step":-1.5,"time":1,"value":1}\n',
     )
-    fails(['import', bad, ...db], 1, /^mldb: .*bad\.jsonl line 2: step -1 is not an integer >= 0$/m)
+    fails(['import', bad, ...db], 1, /^mldb: .*bad\.jsonl line 2: step -1\.5 is not an integer \(negative ones allowed\)$/m)
   })
   it('a missing file to record', () => fails(['file', 'exp', join(t.home, 'nope.bin'), ...db], 1, /^mldb: file .*nope\.bin does not exist/))
   it('reading a database that does not exist creates nothing', () => {
@@ -105,7 +105,7 @@ describe('usage errors exit 2 with one line', () => {
   it('missing --step', () => fails(['log', 'exp', 'loss', '1', ...db], 2, /^mldb: required option '--step <n>' not specified$/m))
   it('bad number', () => {
     fails(['log', 'exp', 'loss', 'abc', '--step', '1', ...db], 2, /^mldb: value "abc" is not a number/)
-    fails(['log', 'exp', 'loss', '1', '--step', '1.5', ...db], 2, /^mldb: option '--step <n>' argument '1\.5' is invalid\. expected an integer >= 0\.$/m)
+    fails(['log', 'exp', 'loss', '1', '--step', '1.5', ...db], 2, /^mldb: option '--step <n>' argument '1\.5' is invalid\. expected an integer \(negative steps allowed\)\.$/m)
     fails(['ls', '--limit', 'ten', ...db], 2, /^mldb: option '-n, --limit <n>' argument 'ten' is invalid/)
   })
   it('bad key=value', () => fails(['param', 'exp', 'lr', ...db], 2, /^mldb: expected key=value, got "lr"$/m))

@@ -117,7 +117,7 @@ describe.each(BACKENDS)('mldb server on $name', (backend) => {
       expect(r.status).toBe(400)
       expect((r.body.error as { message: string }).message).toMatch(field)
     }
-    await bad('/api/experiments/e/points', w({ points: [{ name: 'x', step: -1, value: 1 }] }), /points\.0\.step/)
+    await bad('/api/experiments/e/points', w({ points: [{ name: 'x', step: 1.5, value: 1 }] }), /points\.0\.step/)
     await bad('/api/experiments/e/points', w({ points: [{ name: 'x', step: 1, value: 'nan' }] }), /points\.0\.value/)
     await bad('/api/experiments/e/points', { seq: 1, points: [] }, /"client"/)
     await bad('/api/experiments/e/status', w({ status: 'X', extra: 1 }), /"extra"/)

@@ -3,7 +3,7 @@ import { FILE_KINDS, type FileKind, statFile } from '../../api/files.js'
 import { openForWrite, withDb } from '../db.js'
 import { UsageError } from '../errors.js'
 import { printJson } from '../output.js'
-import { parseCount } from '../parse.js'
+import { parseStep } from '../parse.js'
 
 /** `mldb file EXP PATH --kind model`: records a pointer to a file on disk. */
 export function registerFile(program: Command): void {
@@ -12,7 +12,7 @@ export function registerFile(program: Command): void {
     .argument('<experiment>', 'the experiment name (created when new)')
     .argument('<path>', 'the file')
     .option('-k, --kind <kind>', `one of ${FILE_KINDS.join(', ')}`, 'other')
-    .option('--step <n>', 'the step the file belongs to', parseCount)
+    .option('--step <n>', 'the step the file belongs to (an integer; negative ones allowed)', parseStep)
     .option('--hash', 'compute and store its sha256')
     .option('--json', 'print the record as JSON')
     .action((exp: string, path: string, opts: { db?: string; kind: string; step?: number; hash?: boolean; json?: boolean }) => {

@@ -3,7 +3,7 @@ import { trashState } from '../../api/trash-lookup.js'
 import { NotFoundError } from '../../errors.js'
 import { openForWrite, withDb } from '../db.js'
 import { UsageError } from '../errors.js'
-import { parseCount, parseValue } from '../parse.js'
+import { parseStep, parseValue } from '../parse.js'
 
 /** `mldb log EXP NAME VALUE --step N`: one point from a shell script. */
 export function registerLog(program: Command): void {
@@ -12,7 +12,7 @@ export function registerLog(program: Command): void {
     .argument('<experiment>', 'the experiment name')
     .argument('<name>', 'the series name, e.g. loss or acc')
     .argument('<value>', 'a number, nan, inf or -inf')
-    .requiredOption('--step <n>', 'the step (epoch or iteration), an integer >= 0', parseCount)
+    .requiredOption('--step <n>', 'the step (epoch or iteration), an integer; negative ones allowed', parseStep)
     .option('--split <split>', "the split, e.g. train or valid (default: none; for loss use 'train'/'valid')")
     .option('--create', 'create the experiment when there is none of that name')
     // so that `-inf` and `-1.5` reach us as the value instead of as unknown options

@@ -56,9 +56,9 @@ export function checkEntityKey(path: string, key: string): void {
 }
 
 /**
- * One metric: its key as checkEntityKey, a timestamp >= 0 (as MLflow), and a
- * step >= 0 — MLflow takes negative steps, mldb's series do not (steps are
- * epochs in every client and reader), so those are refused naming the metric.
+ * One metric: its key as checkEntityKey and a timestamp >= 0 (as MLflow). Any
+ * step the wire parses (a safe integer) is kept, negative ones included, as
+ * MLflow keeps them (docs/schema.md, "Steps").
  */
 export function checkMetric(path: string, m: WireMetric): void {
   checkEntityKey(path ? `${path}.key` : 'key', m.key)
@@ -66,11 +66,6 @@ export function checkMetric(path: string, m: WireMetric): void {
     throw new MlflowApiError(
       'INVALID_PARAMETER_VALUE',
       `Invalid value ${m.timestamp} for parameter '${path ? `${path}.` : ''}timestamp' supplied: metric '${m.key}' (value=${m.value}). Timestamp must be a nonnegative long (64-bit integer) `,
-    )
-  if (m.step < 0)
-    throw new MlflowApiError(
-      'INVALID_PARAMETER_VALUE',
-      `Invalid value ${m.step} for parameter '${path ? `${path}.` : ''}step' supplied: metric '${m.key}' (value=${m.value}). mldb stores steps >= 0 (an epoch or iteration); log this metric at a step >= 0.`,
     )
 }
 

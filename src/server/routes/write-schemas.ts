@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { MAX_STEP, MIN_STEP } from '../../store/steps.js'
 
 /**
  * The bodies of the write API, one zod schema each: the server checks input
@@ -43,7 +44,7 @@ export const pointsBody = z.strictObject({
       z.strictObject({
         name: z.string().min(1).max(256),
         split: z.string().max(64).default(''),
-        step: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+        step: z.number().int().min(MIN_STEP).max(MAX_STEP).describe('any safe integer, negative ones included'),
         value: pointValue,
         time: z.number().int().min(0).optional().describe('ms since 1970; default: when the server received it'),
       }),
@@ -55,7 +56,7 @@ export const fileBody = z.strictObject({
   ...writeId,
   path: z.string().min(1).max(4096).describe("the path on the client's machine"),
   kind: z.enum(['model', 'checkpoint', 'image', 'plot', 'data', 'other']).default('other'),
-  step: z.number().int().min(0).nullable().default(null),
+  step: z.number().int().min(MIN_STEP).max(MAX_STEP).nullable().default(null),
   size: z.number().int().min(0),
   mtime: z.number().int().min(0),
   sha256: z
@@ -86,7 +87,7 @@ function fastPoint(p: unknown): PointsBodyPoint | undefined {
   const { name, split, step, value, time } = o
   if (typeof name !== 'string' || name.length < 1 || name.length > 256) return undefined
   if (split !== undefined && (typeof split !== 'string' || split.length > 64)) return undefined
-  if (typeof step !== 'number' || !Number.isSafeInteger(step) || step < 0) return undefined
+  if (typeof step !== 'number' || !Number.isSafeInteger(step)) return undefined
   let v: number
   if (typeof value === 'number' && Number.isFinite(value)) v = value
   else if (typeof value === 'string' && Object.hasOwn(SPECIAL_VALUES, value)) v = SPECIAL_VALUES[value] as number

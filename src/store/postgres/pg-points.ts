@@ -2,6 +2,7 @@ import type { PoolClient } from 'pg'
 import { sql } from '../../named-sql.js'
 import { batchSummary, cutBlocks } from '../point-batch.js'
 import { BLOCK_SIZE, type NewPoint } from '../points.js'
+import { BEFORE_FIRST_STEP } from '../steps.js'
 
 /**
  * Writes batches of points on PostgreSQL and keeps `series` and `point_blocks`
@@ -59,7 +60,7 @@ export async function writePgBatch(client: PoolClient, batches: readonly SeriesB
   if (todo.length === 0) {
     await client.query({
       name: 'mldb-beat',
-      text: 'UPDATE experiments SET heartbeat_at = $1, updated_at = $1 WHERE id = $2',
+      text: sql('experiments/heartbeat-and-touch', 'postgres'),
       values: [beat.now, beat.experimentId],
     })
     return
@@ -74,7 +75,7 @@ export async function writePgBatch(client: PoolClient, batches: readonly SeriesB
            FROM series s CROSS JOIN LATERAL (
              SELECT array_agg(p.step::float8 ORDER BY p.step, p.seq) AS steps, array_agg(p.time::float8 ORDER BY p.step, p.seq) AS times,
                     array_agg(p.value ORDER BY p.step, p.seq) AS vals
-             FROM points p WHERE p.series_id = s.id AND p.step > coalesce(s.blocked_until, -1)) q
+             FROM points p WHERE p.series_id = s.id AND p.step > coalesce(s.blocked_until, ${BEFORE_FIRST_STEP})) q
            WHERE s.id = ANY($1::bigint[]) ORDER BY s.id FOR UPDATE OF s`,
     values: [pgNumbers(ids)],
   })
@@ -111,7 +112,7 @@ async function readPending(client: PoolClient, states: readonly SeriesState[]): 
     const r = await client.query({
       name: 'mldb-pending',
       text: 'SELECT step, time, value FROM points WHERE series_id = $1 AND step > $2 ORDER BY step, seq',
-      values: [s.id, s.blocked_until ?? Number.MIN_SAFE_INTEGER],
+      values: [s.id, s.blocked_until ?? BEFORE_FIRST_STEP],
     })
     out.set(s.id, r.rows as NewPoint[])
   }

@@ -3,6 +3,7 @@ import { checkKind } from '../../api/files.js'
 import { checkExpName, checkKey, checkProjectName, checkRowCount, checkStatus, checkTagValue, toJsonValue } from '../../api/validate.js'
 import { DatabaseError, MldbError, NotFoundError, ValidationError } from '../../errors.js'
 import { parseJsonNumbers } from '../../json.js'
+import { sql } from '../../named-sql.js'
 import { bindNow, LOST_AFTER_MS, parseSeriesKey, STATUS_SQL } from '../../query/filter.js'
 import type { Bucket, DownsampleOptions } from '../downsample.js'
 import type { ListOptions } from '../experiments.js'
@@ -10,6 +11,7 @@ import type { Point } from '../points.js'
 import type { ProjectActivity } from '../project-activity.js'
 import { groupPoints } from '../remote-points.js'
 import { ACTIVE, FINAL } from '../sqlite/sqlite-store.js'
+import { BEFORE_FIRST_STEP } from '../steps.js'
 import {
   type NewRemoteExperiment,
   type RemoteFile,
@@ -230,13 +232,7 @@ export class PostgresStore implements Store {
     return await this.plain(id, async (c) => {
       const expId = await this.expId(c, name)
       const now = Date.now()
-      await c.query(
-        `UPDATE experiments SET status = $1, updated_at = $2, heartbeat_at = $2,
-           started_at = CASE WHEN started_at IS NULL AND $3 THEN $2 ELSE started_at END,
-           ended_at = CASE WHEN $4 THEN $2 ELSE NULL END
-         WHERE id = $5`,
-        [st, now, ACTIVE.has(st), FINAL.has(st), expId],
-      )
+      await c.query(sql('experiments/set-status', 'postgres'), [st, now, ACTIVE.has(st), FINAL.has(st), expId])
     })
   }
 
@@ -360,16 +356,7 @@ export class PostgresStore implements Store {
 
   async changedSince(since: number, now: number): Promise<{ ids: number[]; trashed: string[] }> {
     // The rule of src/store/changes.ts (SQLite), in PostgreSQL.
-    const ids = await this.read(() =>
-      this.pool.query(
-        `SELECT e.id FROM experiments e
-         WHERE e.deleted_at IS NULL AND (
-           e.updated_at > $1 OR e.heartbeat_at > $1 OR e.created_at > $1
-           OR (e.status IN ('TRAINING', 'VALIDATING') AND coalesce(e.heartbeat_at, e.updated_at) + ${LOST_AFTER_MS} BETWEEN $1 AND $2)
-           OR e.id IN (SELECT experiment_id FROM series WHERE last_time > $1))`,
-        [since, now],
-      ),
-    )
+    const ids = await this.read(() => this.pool.query(sql('status/changed-experiments', 'postgres'), [since, now, LOST_AFTER_MS]))
     const trashed = await this.read(() => this.pool.query('SELECT name FROM experiments WHERE deleted_at > $1', [since]))
     return { ids: ids.rows.map((r) => r.id as number), trashed: trashed.rows.map((r) => r.name as string) }
   }
@@ -416,7 +403,7 @@ export class PostgresStore implements Store {
     const r = await this.read(() =>
       this.pool.query({
         text: 'SELECT step, time, value FROM points WHERE series_id = $1 AND step > $2 ORDER BY step, seq LIMIT $3',
-        values: [sid, options.afterStep ?? -1, options.limit ?? 100_000],
+        values: [sid, options.afterStep ?? BEFORE_FIRST_STEP, options.limit ?? 100_000],
       }),
     )
     return r.rows as Point[]

@@ -197,7 +197,7 @@ export class SqliteStore implements Store {
 
   async getPoints(name: string, series: string, options: { afterStep?: number; limit?: number } = {}): Promise<Point[]> {
     const { name: metric, split } = parseSeriesKey(series)
-    return this.db.getMetricValues(name, metric, { split, afterStep: options.afterStep ?? -1, limit: options.limit ?? 100_000 })
+    return this.db.getMetricValues(name, metric, { split, afterStep: options.afterStep, limit: options.limit ?? 100_000 })
   }
 
   async downsample(name: string, series: string, options: DownsampleOptions = {}): Promise<Bucket[]> {

@@ -1,6 +1,6 @@
 """MLflow's validation as the official client meets it on an mldb server
 (MLFLOW_TRACKING_URI): each refused call raises INVALID_PARAMETER_VALUE and
-writes nothing; -0.0 reads back as 0.0; a repeated identical metric (a retry)
+writes nothing; negative steps are kept, as MLflow keeps them; -0.0 reads back as 0.0; a repeated identical metric (a retry)
 is kept once. Prints the run id and the refusals' messages as JSON."""
 import json
 import math
@@ -28,10 +28,9 @@ def refused(fn):
 
 
 messages = {
-    "negative_step": refused(lambda: client.log_metric(rid, "loss", 1.0, timestamp=now, step=-1)),
     # a batch with one bad metric writes none of it
-    "batch_negative_step": refused(
-        lambda: client.log_batch(rid, metrics=[Metric("loss", 0.5, now, 0), Metric("loss", 0.4, now, -2)], params=[Param("p", "1")])
+    "batch_negative_timestamp": refused(
+        lambda: client.log_batch(rid, metrics=[Metric("loss", 0.5, now, 0), Metric("loss", 0.4, -2, 0)], params=[Param("p", "1")])
     ),
     "negative_timestamp": refused(lambda: client.log_metric(rid, "loss", 1.0, timestamp=-5, step=0)),
     "bad_char": refused(lambda: client.log_metric(rid, "loss!", 1.0, timestamp=now, step=0)),
@@ -42,6 +41,11 @@ messages = {
 }
 got = client.get_run(rid)
 assert got.data.metrics == {} and got.data.params == {} and got.data.tags.get("k" * 251) is None, got.data
+
+# negative steps are MLflow's (an evaluation at step -1 before training): kept, read back in step order
+client.log_metric(rid, "pre", 0.25, timestamp=now, step=-1)
+client.log_batch(rid, metrics=[Metric("pre", 0.5, now, 0), Metric("pre", 0.4, now, -2)])
+assert [(m.step, m.value) for m in client.get_metric_history(rid, "pre")] == [(-2, 0.4), (-1, 0.25), (0, 0.5)]
 
 # -0.0 is stored as 0: it reads back as +0.0 everywhere
 client.log_metric(rid, "zero", -0.0, timestamp=now, step=0)
