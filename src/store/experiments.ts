@@ -1,8 +1,11 @@
-import { bindNow, compileFilter, compileOrderBy, isBlankFilter, type SqlFragment, STATUS_SQL } from '../query/filter.js'
+import { sql } from '../named-sql.js'
+import { compileFilter, compileOrderBy, isBlankFilter, type SqlFragment, STATUS_SQL } from '../query/filter.js'
 import type { Sqlite } from './connection.js'
-import { LIST_SUMMARY_SQL, refreshExperimentLists } from './experiment-lists.js'
+import { refreshExperimentLists } from './experiment-lists.js'
 import { fieldNames } from './field-names.js'
+import { listingSql } from './listing-sql.js'
 import { foldTails, fromSql } from './points.js'
+import { decodeStoredJson, JSON_LIMITS } from './stored-json.js'
 import type { ExperimentSummary, SeriesSummary } from './types.js'
 
 export interface ListOptions {
@@ -20,7 +23,7 @@ export interface ListOptions {
   ids?: number[] | undefined
 }
 
-/** A listing row: the experiment's columns, its experiment_lists summary, whether that was missing. */
+/** A row of sql/listing/experiments.sql: the experiment's columns, then its experiment_lists summary (null when missing). */
 type Row = [
   id: number,
   name: string,
@@ -36,9 +39,11 @@ type Row = [
   pid: number | null,
   notes: string,
   deletedAt: number | null,
-  summary: string,
-  stale: number,
+  summary: string | null,
 ]
+
+/** What a listing shows of an experiment besides its own columns: experiment_lists.summary's shape, parsed. */
+type Summary = [ExperimentSummary['params'], ExperimentSummary['tags'], SeriesRow[]]
 
 /** The WHERE clause and parameters for a listing; shared by list and count. `db` resolves short filter names (`lr`). */
 export function listWhere(options: ListOptions, db?: Sqlite): SqlFragment {
@@ -75,39 +80,32 @@ export function listWhere(options: ListOptions, db?: Sqlite): SqlFragment {
 }
 
 /**
- * Experiments with their params, tags and series summaries, in one query that
- * reads one experiment_lists row per experiment (migration 008) — built on the
- * fly for an experiment whose row the triggers dropped, then stored again when
- * the connection can write.
+ * Experiments with their params, tags and series summaries: one page of
+ * sql/listing/experiments.sql, which reads one experiment_lists row per
+ * experiment (migration 008). For an experiment whose row the triggers dropped,
+ * the tables are read instead (listing/params-of, tags-of, series-of, as the
+ * Python client does), and the rows are stored again when the connection can write.
  */
 export function listExperiments(db: Sqlite, options: ListOptions = {}, now = Date.now()): ExperimentSummary[] {
   const where = listWhere(options, db)
   const order = compileOrderBy(options.orderBy ?? '', fieldNames(db))
   // After the filter compiled: a rejected call writes nothing.
   foldTails(db)
-  const limit = options.limit ?? -1
-  const offset = options.offset ?? 0
-  const sql = bindNow(
-    `SELECT e.id, e.name, p.name, ${STATUS_SQL}, e.status, e.created_at, e.started_at, e.ended_at, e.updated_at,
-       e.heartbeat_at, e.host, e.pid, e.notes, e.deleted_at, coalesce(l.summary, ${LIST_SUMMARY_SQL}), l.summary IS NULL
-     FROM experiments e JOIN projects p ON p.id = e.project_id LEFT JOIN experiment_lists l ON l.experiment_id = e.id
-     WHERE ${where.sql} ORDER BY ${order.sql} LIMIT ? OFFSET ?`,
-    now,
-  )
+  const text = listingSql('listing/experiments', { where: where.sql, order: order.sql }, now)
   const rows = db
-    .prepare(sql)
+    .prepare(text)
     .raw()
-    .all(...where.params, ...order.params, limit, offset) as Row[]
-  let stale = false
+    .all(...where.params, ...order.params, options.limit ?? -1, options.offset ?? 0) as Row[]
+  const missing = rows.filter((r) => r[14] === null).map((r) => r[0])
+  const fromTables = missing.length > 0 ? summariesFromTables(db, missing) : undefined
   const out = rows.map((r) => {
-    if (r[15]) stale = true
-    const [params, tags, series] = JSON.parse(r[14]) as [ExperimentSummary['params'], ExperimentSummary['tags'], SeriesRow[]]
+    const [id, name, project, status, storedStatus, createdAt, startedAt, endedAt, updatedAt, heartbeatAt, host, pid, notes, deletedAt, summary] = r
+    const [params, tags, series] = summary === null ? (fromTables?.get(id) ?? [{}, {}, []]) : (JSON.parse(summary) as Summary)
     const byKey: ExperimentSummary['series'] = {}
     for (const row of series) {
       const s = seriesFromRow(row)
       byKey[s.key] = s
     }
-    const [id, name, project, status, storedStatus, createdAt, startedAt, endedAt, updatedAt, heartbeatAt, host, pid, notes, deletedAt] = r
     return {
       id,
       name,
@@ -124,13 +122,27 @@ export function listExperiments(db: Sqlite, options: ListOptions = {}, now = Dat
       pid,
       notes,
       deletedAt,
-      params,
-      tags,
+      params: params ?? {},
+      tags: tags ?? {},
       series: byKey,
     }
   })
-  // Keep what was built for the next listing (a no-op when nothing is missing or the connection is read-only).
-  if (stale) refreshExperimentLists(db)
+  // Keep what was missing for the next listing (a no-op when the connection is read-only or locked).
+  if (missing.length > 0) refreshExperimentLists(db)
+  return out
+}
+
+/** The summaries of experiments without an experiment_lists row, read from the params, tags and series tables. */
+function summariesFromTables(db: Sqlite, ids: number[]): Map<number, Summary> {
+  const out = new Map<number, Summary>(ids.map((id) => [id, [{}, {}, []]]))
+  const bind = { ids: JSON.stringify(ids), max_bytes: JSON_LIMITS.maxBytes }
+  const params = db.prepare(sql('listing/params-of')).raw().all(bind) as [number, string, string | null, number][]
+  // a value written before the limits existed shows as a marker (stored-json.ts), never an error
+  for (const [id, key, value, bytes] of params) (out.get(id) as Summary)[0][key] = decodeStoredJson(value, bytes)
+  const tags = db.prepare(sql('listing/tags-of')).raw().all({ ids: bind.ids }) as [number, string, string][]
+  for (const [id, key, value] of tags) (out.get(id) as Summary)[1][key] = value
+  const series = db.prepare(sql('listing/series-of')).raw().all({ ids: bind.ids }) as [number, ...SeriesRow][]
+  for (const [id, ...row] of series) (out.get(id) as Summary)[2].push(row)
   return out
 }
 
@@ -159,6 +171,5 @@ export function countExperiments(db: Sqlite, options: ListOptions = {}, now = Da
   const where = listWhere(options, db)
   // After the filter compiled: a rejected call writes nothing.
   foldTails(db)
-  const sql = bindNow(`SELECT count(*) AS n FROM experiments e JOIN projects p ON p.id = e.project_id WHERE ${where.sql}`, now)
-  return (db.prepare(sql).get(...where.params) as { n: number }).n
+  return (db.prepare(listingSql('listing/count', { where: where.sql }, now)).get(...where.params) as { n: number }).n
 }

@@ -1,3 +1,4 @@
+import { sql } from '../named-sql.js'
 import type { Sqlite } from './connection.js'
 import { Statements } from './statements.js'
 import { decodeStoredJson } from './stored-json.js'
@@ -23,9 +24,7 @@ export const fileFromRow = (r: FileRow): FileRecord => ({
   createdAt: r.created_at,
 })
 
-const COLUMNS = 'f.id, e.name AS experiment, f.path, f.kind, f.step, f.size, f.mtime, f.sha256, f.meta, f.created_at'
-
-/** The SQL of `file_pointers` rows: pointers to files on disk, never the files. */
+/** The SQL of `file_pointers` rows (sql/files/): pointers to files on disk, never the files. */
 export class FileRows {
   private readonly stmts: Statements
 
@@ -35,53 +34,29 @@ export class FileRows {
 
   /** Records a file pointer; returns its row without the experiment name, which the caller knows. */
   insert(experimentId: number, f: NewFile): Omit<FileRow, 'experiment'> {
-    return this.stmts
-      .get(
-        `INSERT INTO file_pointers (experiment_id, path, kind, step, size, mtime, sha256, meta, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id, path, kind, step, size, mtime, sha256, meta, created_at`,
-      )
-      .get(experimentId, f.path, f.kind, f.step, f.size, f.mtime, f.sha256, f.meta, f.createdAt) as Omit<FileRow, 'experiment'>
+    return this.stmts.get(sql('files/insert')).get(experimentId, f.path, f.kind, f.step, f.size, f.mtime, f.sha256, f.meta, f.createdAt) as Omit<
+      FileRow,
+      'experiment'
+    >
   }
 
   /** The files of an experiment, of one kind when `kind` is not null, in the order recorded. */
   ofExperiment(experimentId: number, kind: string | null): FileRow[] {
-    return this.stmts
-      .get(
-        `SELECT ${COLUMNS}
-       FROM file_pointers f JOIN experiments e ON e.id = f.experiment_id
-       WHERE f.experiment_id = ? AND (? IS NULL OR f.kind = ?) ORDER BY f.id`,
-      )
-      .all(experimentId, kind, kind) as FileRow[]
+    return this.stmts.get(sql('files/of-experiment')).all({ id: experimentId, kind }) as FileRow[]
   }
 
   /** A file of a live experiment by its id. */
   byId(fileId: number): FileRow | undefined {
-    return this.stmts
-      .get(
-        `SELECT ${COLUMNS}
-       FROM file_pointers f JOIN experiments e ON e.id = f.experiment_id WHERE f.id = ? AND e.deleted_at IS NULL`,
-      )
-      .get(fileId) as FileRow | undefined
+    return this.stmts.get(sql('files/by-id')).get(fileId) as FileRow | undefined
   }
 
   /** The files of every live experiment, or of one when experimentId is not null, in the order recorded. */
   ofLive(experimentId: number | null): FileRow[] {
-    return this.stmts
-      .get(
-        `SELECT ${COLUMNS}
-       FROM file_pointers f JOIN experiments e ON e.id = f.experiment_id
-       WHERE e.deleted_at IS NULL AND (? IS NULL OR f.experiment_id = ?) ORDER BY f.id`,
-      )
-      .all(experimentId, experimentId) as FileRow[]
+    return this.stmts.get(sql('files/of-live')).all({ id: experimentId }) as FileRow[]
   }
 
   /** Every file of an experiment, live or trashed (to report what a purge leaves on disk). */
   allOf(experimentId: number): FileRow[] {
-    return this.stmts
-      .get(
-        `SELECT ${COLUMNS}
-       FROM file_pointers f JOIN experiments e ON e.id = f.experiment_id WHERE f.experiment_id = ?`,
-      )
-      .all(experimentId) as FileRow[]
+    return this.stmts.get(sql('files/all-of')).all(experimentId) as FileRow[]
   }
 }

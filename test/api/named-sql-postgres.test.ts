@@ -2,6 +2,7 @@ import { readdirSync, statSync } from 'node:fs'
 import { join, relative, resolve } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { sql } from '../../src/named-sql.js'
+import { bindNow } from '../../src/query/filter.js'
 import { loadPgMigrations } from '../../src/store/postgres/pg-migrations.js'
 import { startPostgres } from '../helpers/postgres.js'
 
@@ -34,7 +35,8 @@ describe('named SQL for PostgreSQL (sql/pg/)', () => {
     names.forEach((name, i) => {
       // Every PostgreSQL variant replaces a SQLite text of the same name.
       expect(sql(name, 'postgres'), name).not.toBe(sql(name))
-      script += `PREPARE s${i} AS ${sql(name, 'postgres')};\n`
+      // a clock where @now stands, as the store writes it (status/derived inside a statement)
+      script += `PREPARE s${i} AS ${bindNow(sql(name, 'postgres'), 0)};\n`
     })
     pg.psql(script, 'named')
     // Without a variant the one text serves both.

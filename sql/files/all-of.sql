@@ -1,0 +1,3 @@
+-- Every file of experiment ?, live or trashed (what a purge leaves on disk).
+SELECT f.id, e.name AS experiment, f.path, f.kind, f.step, f.size, f.mtime, f.sha256, f.meta, f.created_at
+FROM file_pointers f JOIN experiments e ON e.id = f.experiment_id WHERE f.experiment_id = ?
