@@ -3,13 +3,13 @@ import type { Context } from 'hono'
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { configuredDirections, seriesDirection } from '../api/direction.js'
+import { PostgresStore } from '../store/postgres/pg-store.js'
 import { SqliteStore } from '../store/sqlite/sqlite-store.js'
 import { type Store, StoreUnavailableError } from '../store/store.js'
 import { ChangeFeed } from './change-feed.js'
 import { crossSiteWrites } from './cross-site.js'
 import { errorResponse, jsonResponse, toErrorResponse } from './errors.js'
 import { frameHeaders } from './frame-headers.js'
-import { mlflowError } from './mlflow/errors.js'
 import { mlflowRoutes } from './mlflow/index.js'
 import { openApiDocument } from './openapi.js'
 import { artifactRoutes } from './routes/artifacts.js'
@@ -84,15 +84,9 @@ export function createServerApp(options: ServerAppOptions): Hono {
   app.use('*', frameHeaders())
   app.use('*', tokenAuth({ store, startToken: options.startToken, open: options.open }))
   app.use('*', crossSiteWrites())
-  if (!state) {
-    // MLflow's REST API sits on the synchronous file API (docs/mlflow.md): on PostgreSQL say so, in MLflow's words,
-    // rather than a 404 that MLflow's client reads as "no such experiment".
-    const notServed = (c: Context) =>
-      mlflowError(c, 'NOT_IMPLEMENTED', "mldb server serves MLflow's REST API on a SQLite file only, not yet on PostgreSQL (docs/mlflow.md)")
-    for (const prefix of ['/api/2.0/mlflow', '/ajax-api/2.0/mlflow', '/api/2.0/mlflow-artifacts', '/ajax-api/2.0/mlflow-artifacts']) {
-      app.all(prefix, notServed)
-      app.all(`${prefix}/*`, notServed)
-    }
+  if (store instanceof PostgresStore) {
+    // MLflow's REST API (docs/mlflow.md) on PostgreSQL, before the body limit: its artifacts may be large.
+    app.route('/', mlflowRoutes({ pg: store, artifacts: join(options.artifactsDir, 'mlflow'), maxArtifactBytes: options.maxArtifactBytes }))
   }
   if (state) {
     // MLflow's REST API (docs/mlflow.md) on a file, before the body limit: its artifacts may be large.

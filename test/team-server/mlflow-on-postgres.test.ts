@@ -1,30 +1,104 @@
-// MLflow's REST API is served on a SQLite file only (docs/mlflow.md): on PostgreSQL an
-// MLflow client gets MLflow's NOT_IMPLEMENTED saying so, not a 404 it would read as
-// "no such experiment" (set_experiment would then try to create it, and fail oddly).
-import { describe, expect, it } from 'vitest'
+// MLflow's REST API on a team server on PostgreSQL: the official Python client runs the
+// same training flow as against a SQLite file (test/mlflow/py/training_flow.py asserts
+// what the client reads back), what it logs is ordinary mldb data on PostgreSQL, and what
+// an mldb client logged there is read by MLflow's client. The model registry is not served
+// on PostgreSQL yet: MLflow's NOT_IMPLEMENTED, which its client does not retry.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createServerApp } from '../../src/server/server-app.js'
+import type { Store } from '../../src/store/store.js'
 import { tempDir } from '../helpers/tmp.js'
+import { serveApp } from '../mlflow/server.js'
+import { mlflowPython, runPy } from '../mlflow/venv.js'
 import { BACKENDS } from './backends.js'
 
 const START = 'mlflow-pg-token'
 
-describe('MLflow routes on a team server on PostgreSQL', () => {
-  it("answer 501 NOT_IMPLEMENTED in MLflow's words, naming the docs", async () => {
-    const pg = BACKENDS.find((b) => b.name === 'postgres')
-    const fresh = await (pg as (typeof BACKENDS)[number]).fresh()
-    const app = createServerApp({ store: fresh.store, artifactsDir: tempDir().dir, maxArtifactBytes: 1024, startToken: START })
-    const headers = { authorization: `Bearer ${START}`, 'content-type': 'application/json' }
-    for (const [method, path] of [
-      ['GET', '/api/2.0/mlflow/experiments/get-by-name?experiment_name=x'],
-      ['POST', '/api/2.0/mlflow/runs/create'],
-      ['POST', '/ajax-api/2.0/mlflow/runs/search'],
-      ['PUT', '/api/2.0/mlflow-artifacts/artifacts/0/abc/model.pkl'],
-    ] as const) {
-      const res = await app.request(path, { method, headers, ...(method === 'GET' ? {} : { body: '{}' }) })
+describe("MLflow's official Python client against mldb server on PostgreSQL", () => {
+  let store: Store
+  let server: Awaited<ReturnType<typeof serveApp>>
+  let env: Record<string, string>
+  const get = async (path: string) => {
+    const res = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${START}` } })
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> }
+  }
+
+  beforeAll(async () => {
+    mlflowPython()
+    const pg = BACKENDS.find((b) => b.name === 'postgres') as (typeof BACKENDS)[number]
+    store = (await pg.fresh()).store
+    const app = createServerApp({ store, artifactsDir: tempDir('mldb-mlflow-pg-').dir, maxArtifactBytes: 2 ** 30, startToken: START })
+    server = await serveApp(app)
+    env = { MLFLOW_TRACKING_URI: server.url, MLFLOW_TRACKING_TOKEN: START }
+  }, 600_000)
+  afterAll(() => server?.close())
+
+  it('runs the whole training flow unchanged, and the server sees it as its own data', async () => {
+    const ids = await runPy<{ experiment_id: string; good: string; child: string }>('training_flow.py', [], env)
+    const exps = await store.listExperiments({ project: 'mlflow-flow', orderBy: 'name' })
+    expect(exps.map((e) => [e.name, e.status])).toEqual([
+      ['bad', 'FAILED'],
+      ['child', 'COMPLETE'],
+      ['good', 'COMPLETE'],
+    ])
+    const good = exps.find((e) => e.name === 'good')
+    // params stay MLflow's text, byte for byte
+    expect(good?.params).toMatchObject({ lr: '0.01', one: '1.0', big: '12345678901234567890', pad: ' 5 ', flag: 'true' })
+    expect(good?.series['train/loss']?.count).toBe(6)
+    expect((await store.getPoints('good', 'train/loss')).map((p) => [p.step, p.value])).toEqual([
+      [0, 1],
+      [1, 0.5],
+      [2, 1 / 3],
+      [2, 0.1],
+      [3, 0.25],
+      [4, 0.2],
+    ])
+    expect(exps.find((e) => e.name === 'child')?.tags['mlflow.parentRunId']).toBe(ids.good)
+    // the artifact proxy's uploads are file records of their run, as on a file
+    const files = (await store.getExperiment('good')).files
+    expect(files.map((f) => [f.kind, f.meta?.mlflowArtifact, f.size])).toEqual([
+      ['data', 'plots/hello.txt', 15],
+      ['model', 'MLmodel', 12],
+    ])
+    // mldb's filter language and the server's own /api see MLflow's data
+    expect((await store.listExperiments({ where: "params.lr = '0.01'" })).map((e) => e.name)).toEqual(['good'])
+    const listed = await get('/api/experiments?project=mlflow-flow')
+    expect(listed.status).toBe(200)
+    expect(JSON.stringify(listed.body)).toContain('"good"')
+  }, 300_000)
+
+  it("lets MLflow's client read an experiment an mldb client logged", async () => {
+    const w = (seq: number) => ({ client: 'mldb-client', seq })
+    await store.createExperiment(w(1), { name: 'made-by-mldb', project: 'vision', params: { lr: '0.1', layers: 3 }, tags: { team: 'a' } })
+    await store.logPoints(w(2), 'made-by-mldb', [
+      { name: 'loss', split: 'train', step: 0, value: 0.9, time: 1000 },
+      { name: 'loss', split: 'train', step: 1, value: Number.NaN, time: 2000 },
+      { name: 'loss', split: 'train', step: 2, value: 0.4, time: 3000 },
+    ])
+    await store.setStatus(w(3), 'made-by-mldb', 'COMPLETE')
+    const read = await runPy<{ status: string; params: Record<string, string>; tags: Record<string, string>; history: [number, number | null][] }>(
+      'read_mldb_flow.py',
+      ['vision', 'made-by-mldb'],
+      env,
+    )
+    expect(read).toMatchObject({ status: 'FINISHED', params: { lr: '0.1', layers: '3' }, tags: { team: 'a' } })
+    expect(read.history).toEqual([
+      [0, 0.9],
+      [1, null],
+      [2, 0.4],
+    ])
+  }, 300_000)
+
+  it("answers the model registry's routes with MLflow's NOT_IMPLEMENTED, naming the docs", async () => {
+    for (const path of ['/api/2.0/mlflow/registered-models/create', '/ajax-api/2.0/mlflow/model-versions/search']) {
+      const res = await fetch(`${server.url}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${START}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'iris' }),
+      })
       expect(res.status, path).toBe(501)
       const body = (await res.json()) as { error_code: string; message: string }
       expect(body.error_code).toBe('NOT_IMPLEMENTED')
-      expect(body.message).toContain('SQLite file only')
+      expect(body.message).toContain('docs/mlflow.md')
     }
   })
 })

@@ -4,9 +4,9 @@ import { dirname, join, resolve, sep } from 'node:path'
 import { Readable, Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import type { Context, Hono } from 'hono'
-import type { MlflowBackend } from './backend.js'
 import { invalidParam, MlflowApiError, toMlflowError } from './errors.js'
 import { endpoint, mlflowJson } from './handler.js'
+import type { MlflowTracking } from './tracking.js'
 import { optString, runIdOf } from './wire.js'
 
 /** An upload passed the server's --max-artifact-bytes. */
@@ -63,7 +63,7 @@ function runOfPath(path: string): { runId: string; rel: string } | undefined {
  * `/artifacts/list?run_id=` of the tracking API. An upload over `maxBytes`
  * is a 413 and leaves nothing on disk.
  */
-export function artifactEndpoints(proxy: Hono, tracking: Hono, backend: MlflowBackend, root: string, maxBytes: number): void {
+export function artifactEndpoints(proxy: Hono, tracking: Hono, backend: MlflowTracking, root: string, maxBytes: number): void {
   const fail = (c: Context) => (e: unknown) => toMlflowError(e, c)
 
   proxy.get('/artifacts', (c) =>
@@ -113,8 +113,8 @@ export function artifactEndpoints(proxy: Hono, tracking: Hono, backend: MlflowBa
       }
       const model = /^\/?[^/]+\/models\/(m-[0-9a-f]+)\/artifacts\/(.+)$/.exec(path)
       const run = model ? undefined : runOfPath(path)
-      if (model) backend.recordModelArtifact(model[1] as string, file, model[2] as string)
-      else if (run) backend.recordArtifact(run.runId, file, run.rel)
+      if (model) await backend.recordModelArtifact(model[1] as string, file, model[2] as string)
+      else if (run) await backend.recordArtifact(run.runId, file, run.rel)
       return mlflowJson(c, {})
     })().catch(fail(c)),
   )
@@ -130,7 +130,7 @@ export function artifactEndpoints(proxy: Hono, tracking: Hono, backend: MlflowBa
   )
 
   endpoint(tracking, '/artifacts/list', async (f) => {
-    const run = backend.getRun(runIdOf(f))
+    const run = await backend.getRun(runIdOf(f))
     const uri = run.info.artifact_uri
     const m = /^mlflow-artifacts:\/+(.*)$/.exec(uri)
     if (!m) throw invalidParam('run_id', run.info.run_id, `the run's artifacts are at ${uri}, outside this server`)

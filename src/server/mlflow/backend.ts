@@ -12,15 +12,31 @@ import { listExperiments } from '../../store/experiments.js'
 import { type MlflowProjectRow, MlflowRows, syntheticRunId } from '../../store/mlflow-rows.js'
 import type { ExperimentSummary, Json } from '../../store/types.js'
 import { MlflowApiError } from './errors.js'
-import { fromMlflowStatus, paramText, toMlflowStatus, type WireExperiment, type WireLoggedModel, type WireMetric, type WireRun } from './wire.js'
+import type { MlflowTracking, NewLoggedModel, NewMlflowRun, ViewType } from './tracking.js'
+import { fromMlflowStatus, paramText, type WireExperiment, type WireLoggedModel, type WireMetric, type WireRun } from './wire.js'
+import {
+  artifactBase,
+  artifactKind,
+  DEFAULT_PROJECT,
+  emptyName,
+  experimentNotActive,
+  nameTaken,
+  newLoggedModel,
+  newRunId,
+  noExperiment,
+  noLoggedModel,
+  noRun,
+  paramChanged,
+  projectIdOf,
+  projectNameOf,
+  runNames,
+  runNotActive,
+  toWireExperiment,
+  toWireRun,
+  wireExperimentId,
+} from './wire-rows.js'
 
-/** MLflow's view types: which lifecycle stages a search returns. */
-export type ViewType = 'ACTIVE_ONLY' | 'DELETED_ONLY' | 'ALL'
-
-/** MLflow's default experiment (id "0", "Default") is mldb's `default` project. */
-const DEFAULT_PROJECT = 'default'
-
-const lifecycle = (deletedAt: number | null) => (deletedAt === null ? 'active' : 'deleted')
+export type { ViewType } from './tracking.js'
 
 /**
  * MLflow's tracking calls over an mldb database.
@@ -29,7 +45,7 @@ const lifecycle = (deletedAt: number | null) => (deletedAt === null ? 'active' :
  * const b = new MlflowBackend(db)
  * const id = b.createExperiment('iris', undefined, {})
  */
-export class MlflowBackend {
+export class MlflowBackend implements MlflowTracking {
   readonly rows: MlflowRows
   private readonly exps: ExperimentRows
 
@@ -46,20 +62,11 @@ export class MlflowBackend {
   // ------------------------------------------------------------ experiments
 
   private wireId(p: MlflowProjectRow): string {
-    return p.name === DEFAULT_PROJECT ? '0' : String(p.id)
+    return wireExperimentId(p)
   }
 
   private wireExperiment(p: MlflowProjectRow): WireExperiment {
-    const tags = this.rows.projectTags(p.id)
-    return {
-      experiment_id: this.wireId(p),
-      name: p.name === DEFAULT_PROJECT ? 'Default' : p.name,
-      artifact_location: p.artifact_location ?? `mlflow-artifacts:/${this.wireId(p)}`,
-      lifecycle_stage: lifecycle(p.deleted_at),
-      creation_time: p.created_at,
-      last_update_time: p.updated_at ?? p.created_at,
-      tags: Object.entries(tags).map(([key, value]) => ({ key, value })),
-    }
+    return toWireExperiment(p, this.rows.projectTags(p.id))
   }
 
   private ensureDefault(): MlflowProjectRow {
@@ -72,26 +79,21 @@ export class MlflowBackend {
   /** The project behind an MLflow experiment id, or RESOURCE_DOES_NOT_EXIST. */
   private project(experimentId: string): MlflowProjectRow {
     if (experimentId === '0') return this.ensureDefault()
-    const n = /^[1-9][0-9]{0,15}$/.test(experimentId) ? Number(experimentId) : undefined
+    const n = projectIdOf(experimentId)
     const p = n === undefined ? undefined : this.rows.project(n)
-    if (!p) throw new MlflowApiError('RESOURCE_DOES_NOT_EXIST', `No Experiment with id=${experimentId} exists`)
+    if (!p) throw noExperiment(experimentId)
     return p
   }
 
   private projectNamed(name: string): MlflowProjectRow | undefined {
-    return this.rows.projectByName(name === 'Default' ? DEFAULT_PROJECT : name)
+    return this.rows.projectByName(projectNameOf(name))
   }
 
   createExperiment(name: string, artifactLocation: string | undefined, tags: Record<string, string>): string {
-    if (name.trim() === '')
-      throw new MlflowApiError('INVALID_PARAMETER_VALUE', "Invalid value '' for parameter 'name' supplied: the experiment name must not be empty")
+    if (name.trim() === '') throw emptyName()
     return this.tx(() => {
       const taken = this.projectNamed(name)
-      if (taken)
-        throw new MlflowApiError(
-          'RESOURCE_ALREADY_EXISTS',
-          `Experiment(name=${name}) already exists. Error: the name is taken (lifecycle ${lifecycle(taken.deleted_at)})`,
-        )
+      if (taken) throw nameTaken(name, taken.deleted_at)
       const id = this.rows.insertProject(name, Date.now(), artifactLocation ?? null)
       for (const [k, v] of Object.entries(tags)) this.rows.setProjectTag(id, k, v)
       return this.wireId(this.rows.project(id) as MlflowProjectRow)
@@ -166,31 +168,24 @@ export class MlflowBackend {
   /** The experiment behind a run id (live or deleted), or RESOURCE_DOES_NOT_EXIST. */
   private run(runId: string): { id: number; name: string; deleted_at: number | null; project_id: number } {
     const r = this.rows.experimentOfRun(runId)
-    if (!r) throw new MlflowApiError('RESOURCE_DOES_NOT_EXIST', `Run with id=${runId} not found`)
+    if (!r) throw noRun(runId)
     return r
   }
 
   private activeRun(runId: string): { id: number; name: string } {
     const r = this.run(runId)
-    if (r.deleted_at !== null) throw new MlflowApiError('INVALID_PARAMETER_VALUE', `The run ${runId} must be in the 'active' state. Current state is deleted.`)
+    if (r.deleted_at !== null) throw runNotActive(runId)
     return r
   }
 
-  createRun(r: {
-    experimentId: string
-    userId?: string | undefined
-    startTime?: number | undefined
-    runName?: string | undefined
-    tags: Record<string, string>
-  }): WireRun {
-    const runId = randomUUID().replaceAll('-', '')
+  createRun(r: NewMlflowRun): WireRun {
+    const runId = newRunId(randomUUID())
     const id = this.tx(() => {
       const p = this.project(r.experimentId)
-      if (p.deleted_at !== null)
-        throw new MlflowApiError('INVALID_PARAMETER_VALUE', `The experiment ${r.experimentId} must be in the 'active' state. Current state is deleted.`)
-      const runName = r.runName || r.tags['mlflow.runName'] || `run-${runId.slice(0, 8)}`
+      if (p.deleted_at !== null) throw experimentNotActive(r.experimentId)
+      const { runName, candidates } = runNames(r, runId)
       let name = runName
-      for (const candidate of [runName, `${runName}-${runId.slice(0, 8)}`, `${runName}-${runId}`]) {
+      for (const candidate of candidates) {
         name = candidate
         if (!this.exps.byName(name)) break
       }
@@ -207,8 +202,7 @@ export class MlflowBackend {
         host: 'mlflow client',
         pid: 0,
       })
-      const base = p.artifact_location ?? `mlflow-artifacts:/${this.wireId(p)}`
-      this.rows.setRun(id, runId, `${base}/${runId}/artifacts`, r.userId ?? null)
+      this.rows.setRun(id, runId, `${artifactBase(p)}/${runId}/artifacts`, r.userId ?? null)
       if (r.startTime !== undefined) this.rows.setRunTimes(id, { startedAt: r.startTime })
       this.db.setTags(name, { ...r.tags, 'mlflow.runName': runName })
       return id
@@ -252,12 +246,7 @@ export class MlflowBackend {
         const params: Record<string, Json> = {}
         for (const p of b.params) {
           const had = old[p.key]
-          if (had !== undefined && paramText(had) !== p.value) {
-            throw new MlflowApiError(
-              'INVALID_PARAMETER_VALUE',
-              `Changing param values is not allowed. Param with key='${p.key}' was already logged with value='${paramText(had)}' for run ID='${runId}'. Attempted logging new value '${p.value}'.`,
-            )
-          }
+          if (had !== undefined && paramText(had) !== p.value) throw paramChanged(p.key, had, p.value, runId)
           if (had === undefined) params[p.key] = p.value
         }
         this.db.setParams(r.name, params)
@@ -318,35 +307,13 @@ export class MlflowBackend {
 
   // ------------------------------------------------------------ logged models (MLflow 3)
 
-  createLoggedModel(m: {
-    experimentId: string
-    name?: string | undefined
-    modelType?: string | undefined
-    sourceRunId?: string | undefined
-    params: { key: string; value: string }[]
-    tags: { key: string; value: string }[]
-  }): WireLoggedModel {
+  createLoggedModel(m: NewLoggedModel): WireLoggedModel {
     return this.tx(() => {
       const p = this.project(m.experimentId)
       const run = m.sourceRunId ? this.activeRun(m.sourceRunId) : undefined
-      const modelId = `m-${randomUUID().replaceAll('-', '')}`
+      const modelId = `m-${newRunId(randomUUID())}`
       const now = Date.now()
-      const base = p.artifact_location ?? `mlflow-artifacts:/${this.wireId(p)}`
-      const model: WireLoggedModel = {
-        info: {
-          model_id: modelId,
-          experiment_id: this.wireId(p),
-          name: m.name || `model-${modelId.slice(2, 10)}`,
-          artifact_uri: `${base}/models/${modelId}/artifacts`,
-          creation_timestamp_ms: now,
-          last_updated_timestamp_ms: now,
-          status: 'LOGGED_MODEL_PENDING',
-          tags: m.tags,
-          ...(m.modelType ? { model_type: m.modelType } : {}),
-          ...(m.sourceRunId ? { source_run_id: m.sourceRunId } : {}),
-        },
-        data: { params: m.params, metrics: [] },
-      }
+      const model = newLoggedModel(p, m, modelId, now)
       this.rows.putLoggedModel(modelId, p.id, run?.id ?? null, now, JSON.stringify(model))
       return model
     })
@@ -354,7 +321,7 @@ export class MlflowBackend {
 
   getLoggedModel(modelId: string): WireLoggedModel {
     const row = this.rows.loggedModel(modelId)
-    if (!row) throw new MlflowApiError('RESOURCE_DOES_NOT_EXIST', `Logged model with ID '${modelId}' not found`)
+    if (!row) throw noLoggedModel(modelId)
     return JSON.parse(row.body) as WireLoggedModel
   }
 
@@ -362,7 +329,7 @@ export class MlflowBackend {
   updateLoggedModel(modelId: string, change: (m: WireLoggedModel) => void): WireLoggedModel {
     return this.tx(() => {
       const row = this.rows.loggedModel(modelId)
-      if (!row) throw new MlflowApiError('RESOURCE_DOES_NOT_EXIST', `Logged model with ID '${modelId}' not found`)
+      if (!row) throw noLoggedModel(modelId)
       const m = JSON.parse(row.body) as WireLoggedModel
       change(m)
       m.info.last_updated_timestamp_ms = Date.now()
@@ -372,8 +339,7 @@ export class MlflowBackend {
   }
 
   deleteLoggedModel(modelId: string): void {
-    if (this.tx(() => this.rows.deleteLoggedModel(modelId)) === 0)
-      throw new MlflowApiError('RESOURCE_DOES_NOT_EXIST', `Logged model with ID '${modelId}' not found`)
+    if (this.tx(() => this.rows.deleteLoggedModel(modelId)) === 0) throw noLoggedModel(modelId)
   }
 
   searchLoggedModels(experimentIds: readonly string[]): WireLoggedModel[] {
@@ -427,35 +393,8 @@ export class MlflowBackend {
       const e = byId.get(id)
       if (!e) continue
       const m = meta.get(id)
-      const p = projects.get(e.project)
-      const expId = p ? this.wireId(p) : '0'
-      const runId = m?.run_id ?? syntheticRunId(id)
-      const tags = { ...e.tags }
-      const runName = tags['mlflow.runName'] ?? e.name
-      tags['mlflow.runName'] = runName
       const inputs = m || this.hasInputs(id) ? this.rows.inputs(id) : []
-      const parse = (kind: string) => inputs.filter((i) => i.kind === kind).map((i) => JSON.parse(i.body) as unknown)
-      out.push({
-        info: {
-          run_id: runId,
-          run_uuid: runId,
-          run_name: runName,
-          experiment_id: expId,
-          user_id: m?.user_id ?? tags['mlflow.user'] ?? '',
-          status: toMlflowStatus(e.status),
-          start_time: e.startedAt ?? e.createdAt,
-          ...(e.endedAt !== null ? { end_time: e.endedAt } : {}),
-          artifact_uri: m?.artifact_uri ?? `mlflow-artifacts:/${expId}/${runId}/artifacts`,
-          lifecycle_stage: lifecycle(e.deletedAt),
-        },
-        data: {
-          metrics: Object.values(e.series).map((s) => ({ key: s.key, value: s.last, timestamp: s.lastTime ?? 0, step: s.lastStep ?? 0 })),
-          params: Object.entries(e.params).map(([key, v]) => ({ key, value: paramText(v) })),
-          tags: Object.entries(tags).map(([key, value]) => ({ key, value })),
-        },
-        inputs: { dataset_inputs: parse('dataset'), model_inputs: parse('model_input') },
-        outputs: { model_outputs: parse('model_output') },
-      })
+      out.push(toWireRun(e, m, projects.get(e.project), inputs))
     }
     return out
   }
@@ -463,13 +402,4 @@ export class MlflowBackend {
   private hasInputs(id: number): boolean {
     return this.db.sqlite.prepare('SELECT 1 FROM mlflow_run_inputs WHERE experiment_id = ? LIMIT 1').get(id) !== undefined
   }
-}
-
-/** mldb's file kind of an artifact, from its name. */
-function artifactKind(path: string): 'model' | 'image' | 'data' | 'other' {
-  const lower = path.toLowerCase()
-  if (/\.(png|jpe?g|gif|webp|svg)$/.test(lower)) return 'image'
-  if (/\.(pt|pth|pkl|onnx|safetensors|h5|ckpt|joblib)$/.test(lower) || /\/mlmodel$/i.test(lower)) return 'model'
-  if (/\.(csv|json|parquet|txt|npy|npz)$/.test(lower)) return 'data'
-  return 'other'
 }

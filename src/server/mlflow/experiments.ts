@@ -1,8 +1,8 @@
 import type { Hono } from 'hono'
-import type { MlflowBackend, ViewType } from './backend.js'
 import { invalidParam } from './errors.js'
 import { endpoint } from './handler.js'
 import { type Getter, matches, parseFilter, parseOrderBy, sortRows } from './search-filter.js'
+import type { MlflowTracking, ViewType } from './tracking.js'
 import { checkExperimentName, checkExperimentTag } from './validation.js'
 import { keyValues, offsetOf, optInt, optString, optStrings, pageToken, reqString, type WireExperiment } from './wire.js'
 
@@ -34,22 +34,22 @@ const experimentGetter: Getter<WireExperiment> = (e, entity, key) => {
  * MLflow's experiment endpoints: create, get, get-by-name, search, list (for
  * old clients), update, delete, restore, set-experiment-tag, delete-experiment-tag.
  */
-export function experimentEndpoints(app: Hono, backend: MlflowBackend): void {
-  endpoint(app, '/experiments/create', (f) => {
+export function experimentEndpoints(app: Hono, backend: MlflowTracking): void {
+  endpoint(app, '/experiments/create', async (f) => {
     const name = reqString(f, 'name')
     checkExperimentName(name)
     const tags = Object.fromEntries(keyValues(f, 'tags').map((t) => [t.key, t.value]))
     for (const [k, v] of Object.entries(tags)) checkExperimentTag(k, v)
-    return { experiment_id: backend.createExperiment(name, optString(f, 'artifact_location') || undefined, tags) }
+    return { experiment_id: await backend.createExperiment(name, optString(f, 'artifact_location') || undefined, tags) }
   })
-  endpoint(app, '/experiments/get', (f) => ({ experiment: backend.getExperiment(reqString(f, 'experiment_id')) }))
-  endpoint(app, '/experiments/get-by-name', (f) => ({ experiment: backend.getExperimentByName(reqString(f, 'experiment_name')) }))
-  endpoint(app, '/experiments/list', (f) => ({ experiments: backend.listExperiments(viewTypeOf(f, 'view_type')) }))
-  endpoint(app, '/experiments/search', (f) => {
+  endpoint(app, '/experiments/get', async (f) => ({ experiment: await backend.getExperiment(reqString(f, 'experiment_id')) }))
+  endpoint(app, '/experiments/get-by-name', async (f) => ({ experiment: await backend.getExperimentByName(reqString(f, 'experiment_name')) }))
+  endpoint(app, '/experiments/list', async (f) => ({ experiments: await backend.listExperiments(viewTypeOf(f, 'view_type')) }))
+  endpoint(app, '/experiments/search', async (f) => {
     const max = maxResultsOf(f, 1000, 50000)
     const clauses = parseFilter(optString(f, 'filter'))
     const order = parseOrderBy([...optStrings(f, 'order_by'), 'creation_time DESC', 'experiment_id'])
-    const all = backend.listExperiments(viewTypeOf(f, 'view_type')).filter((e) => matches(e, clauses, experimentGetter))
+    const all = (await backend.listExperiments(viewTypeOf(f, 'view_type'))).filter((e) => matches(e, clauses, experimentGetter))
     // experiment ids compare as numbers
     const byNumber: Getter<WireExperiment> = (e, entity, key) =>
       entity === 'attribute' && key === 'experiment_id' ? Number(e.experiment_id) : experimentGetter(e, entity, key)
@@ -58,26 +58,26 @@ export function experimentEndpoints(app: Hono, backend: MlflowBackend): void {
     const page = all.slice(offset, offset + max)
     return { experiments: page, ...(offset + max < all.length ? { next_page_token: pageToken(offset + max) } : {}) }
   })
-  endpoint(app, '/experiments/update', (f) => {
-    backend.renameExperiment(reqString(f, 'experiment_id'), reqString(f, 'new_name'))
+  endpoint(app, '/experiments/update', async (f) => {
+    await backend.renameExperiment(reqString(f, 'experiment_id'), reqString(f, 'new_name'))
     return {}
   })
-  endpoint(app, '/experiments/delete', (f) => {
-    backend.setExperimentDeleted(reqString(f, 'experiment_id'), true)
+  endpoint(app, '/experiments/delete', async (f) => {
+    await backend.setExperimentDeleted(reqString(f, 'experiment_id'), true)
     return {}
   })
-  endpoint(app, '/experiments/restore', (f) => {
-    backend.setExperimentDeleted(reqString(f, 'experiment_id'), false)
+  endpoint(app, '/experiments/restore', async (f) => {
+    await backend.setExperimentDeleted(reqString(f, 'experiment_id'), false)
     return {}
   })
-  endpoint(app, '/experiments/set-experiment-tag', (f) => {
+  endpoint(app, '/experiments/set-experiment-tag', async (f) => {
     const [key, value] = [reqString(f, 'key'), optString(f, 'value') ?? '']
     checkExperimentTag(key, value)
-    backend.setExperimentTag(reqString(f, 'experiment_id'), key, value)
+    await backend.setExperimentTag(reqString(f, 'experiment_id'), key, value)
     return {}
   })
-  endpoint(app, '/experiments/delete-experiment-tag', (f) => {
-    backend.deleteExperimentTag(reqString(f, 'experiment_id'), reqString(f, 'key'))
+  endpoint(app, '/experiments/delete-experiment-tag', async (f) => {
+    await backend.deleteExperimentTag(reqString(f, 'experiment_id'), reqString(f, 'key'))
     return {}
   })
 }

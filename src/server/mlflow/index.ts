@@ -2,6 +2,7 @@ import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import type { Database } from '../../api/database.js'
 import { toJson } from '../../json.js'
+import type { PostgresStore } from '../../store/postgres/pg-store.js'
 import { artifactEndpoints } from './artifacts.js'
 import { MlflowBackend } from './backend.js'
 import { mlflowError } from './errors.js'
@@ -9,12 +10,17 @@ import { experimentEndpoints } from './experiments.js'
 import { loggedModelEndpoints } from './logged-models.js'
 import { modelRegistryEndpoints } from './model-registry.js'
 import { multipartEndpoints } from './multipart.js'
+import { PgMlflowBackend } from './pg-backend.js'
 import { MlflowRegistry } from './registry-backend.js'
 import { runEndpoints } from './runs.js'
+import type { MlflowTracking } from './tracking.js'
 
 /** Options of `mlflowRoutes`. */
 export interface MlflowRoutesOptions {
-  db: Database
+  /** a SQLite file's Database (the dashboard, `mldb server` on a file) */
+  db?: Database | undefined
+  /** or the team server's store on PostgreSQL (then `artifacts` is required) */
+  pg?: PostgresStore | undefined
   /** the folder of uploaded artifacts; default `<database>-artifacts` beside the file */
   artifacts?: string | undefined
   /** the largest artifact upload in bytes (`--max-artifact-bytes`); default unlimited */
@@ -24,17 +30,25 @@ export interface MlflowRoutesOptions {
 /** The largest JSON body of a tracking call: a log-batch is at most 1,000 metrics + 100 params + 100 tags. */
 export const MLFLOW_MAX_BODY_BYTES = 32 * 1024 * 1024
 
+/** MLflow's model registry paths: on PostgreSQL not served yet (see docs/mlflow.md). */
+const REGISTRY_PREFIXES = ['/registered-models', '/model-versions']
+
 /**
  * MLflow's REST API over an mldb database, mounted by the server's app:
  * tracking under `/api/2.0/mlflow/` and `/ajax-api/2.0/mlflow/`, the artifact
  * proxy under `/api/2.0/mlflow-artifacts/`. `MLFLOW_TRACKING_URI=http://host:port`
- * then points MLflow's own clients at mldb.
+ * then points MLflow's own clients at mldb. On a SQLite file (`db`) every
+ * group is served; on PostgreSQL (`pg`) all but the model registry, which
+ * answers MLflow's NOT_IMPLEMENTED.
  *
  * @example app.route('/', mlflowRoutes({ db }))
  */
 export function mlflowRoutes(options: MlflowRoutesOptions): Hono {
-  const backend = new MlflowBackend(options.db)
-  const root = options.artifacts ?? `${options.db.path}-artifacts`
+  const { db, pg } = options
+  if (!db === !pg) throw new Error('BUG: mlflowRoutes takes a SQLite Database or a PostgresStore, one of them')
+  const backend: MlflowTracking = db ? new MlflowBackend(db) : new PgMlflowBackend(pg as PostgresStore)
+  const root = options.artifacts ?? `${db?.path}-artifacts`
+  if (!db && !options.artifacts) throw new Error('BUG: mlflowRoutes on PostgreSQL needs the artifacts folder')
   const tracking = new Hono()
   // Tracking bodies are JSON read whole; artifact uploads (the proxy) stream with their own limit.
   tracking.use(
@@ -50,7 +64,14 @@ export function mlflowRoutes(options: MlflowRoutesOptions): Hono {
   experimentEndpoints(tracking, backend)
   runEndpoints(tracking, backend)
   loggedModelEndpoints(tracking, backend)
-  modelRegistryEndpoints(tracking, new MlflowRegistry(options.db))
+  if (db) modelRegistryEndpoints(tracking, new MlflowRegistry(db))
+  else {
+    for (const prefix of REGISTRY_PREFIXES) {
+      tracking.all(`${prefix}/*`, (c) =>
+        mlflowError(c, 'NOT_IMPLEMENTED', "mldb server on PostgreSQL does not serve MLflow's model registry yet (docs/mlflow.md); a SQLite file does"),
+      )
+    }
+  }
   const proxy = new Hono()
   artifactEndpoints(proxy, tracking, backend, root, options.maxArtifactBytes ?? Number.POSITIVE_INFINITY)
   multipartEndpoints(proxy)

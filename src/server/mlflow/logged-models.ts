@@ -1,9 +1,9 @@
 import type { Hono } from 'hono'
-import type { MlflowBackend } from './backend.js'
 import { invalidParam } from './errors.js'
 import { maxResultsOf } from './experiments.js'
 import { endpoint } from './handler.js'
 import { type Getter, matches, parseFilter } from './search-filter.js'
+import type { MlflowTracking } from './tracking.js'
 import { keyValues, offsetOf, optString, optStrings, pageToken, reqString, type WireLoggedModel } from './wire.js'
 
 const STATUS: Record<string, string> = {
@@ -33,19 +33,19 @@ const idOf = (f: Record<string, unknown>, param: string | undefined) => param ??
  * finalize, delete, search, tags, params. The model's files go through the
  * artifact proxy and become model files of its source run.
  */
-export function loggedModelEndpoints(app: Hono, backend: MlflowBackend): void {
-  endpoint(app, '/logged-models/search', (f) => {
+export function loggedModelEndpoints(app: Hono, backend: MlflowTracking): void {
+  endpoint(app, '/logged-models/search', async (f) => {
     const max = maxResultsOf(f, 100, 10000)
     const clauses = parseFilter(optString(f, 'filter'))
-    const all = backend.searchLoggedModels(optStrings(f, 'experiment_ids')).filter((m) => matches(m, clauses, modelGetter))
+    const all = (await backend.searchLoggedModels(optStrings(f, 'experiment_ids'))).filter((m) => matches(m, clauses, modelGetter))
     const offset = offsetOf(optString(f, 'page_token'))
     return { models: all.slice(offset, offset + max), ...(offset + max < all.length ? { next_page_token: pageToken(offset + max) } : {}) }
   })
   endpoint(
     app,
     '/logged-models',
-    (f) => ({
-      model: backend.createLoggedModel({
+    async (f) => ({
+      model: await backend.createLoggedModel({
         experimentId: reqString(f, 'experiment_id'),
         name: optString(f, 'name'),
         modelType: optString(f, 'model_type'),
@@ -56,15 +56,15 @@ export function loggedModelEndpoints(app: Hono, backend: MlflowBackend): void {
     }),
     ['POST'],
   )
-  endpoint(app, '/logged-models/:model_id', (f, c) => ({ model: backend.getLoggedModel(idOf(f, c.req.param('model_id'))) }), ['GET'])
+  endpoint(app, '/logged-models/:model_id', async (f, c) => ({ model: await backend.getLoggedModel(idOf(f, c.req.param('model_id'))) }), ['GET'])
   endpoint(
     app,
     '/logged-models/:model_id',
-    (f, c) => {
+    async (f, c) => {
       const status = STATUS[String(f.status ?? '')]
       if (!status) throw invalidParam('status', f.status, 'expected LOGGED_MODEL_READY or LOGGED_MODEL_UPLOAD_FAILED')
       return {
-        model: backend.updateLoggedModel(idOf(f, c.req.param('model_id')), (m) => {
+        model: await backend.updateLoggedModel(idOf(f, c.req.param('model_id')), (m) => {
           m.info.status = status
         }),
       }
@@ -74,8 +74,8 @@ export function loggedModelEndpoints(app: Hono, backend: MlflowBackend): void {
   endpoint(
     app,
     '/logged-models/:model_id',
-    (f, c) => {
-      backend.deleteLoggedModel(idOf(f, c.req.param('model_id')))
+    async (f, c) => {
+      await backend.deleteLoggedModel(idOf(f, c.req.param('model_id')))
       return {}
     },
     ['DELETE'],
@@ -83,9 +83,9 @@ export function loggedModelEndpoints(app: Hono, backend: MlflowBackend): void {
   endpoint(
     app,
     '/logged-models/:model_id/tags',
-    (f, c) => {
+    async (f, c) => {
       const tags = keyValues(f, 'tags')
-      backend.updateLoggedModel(idOf(f, c.req.param('model_id')), (m) => {
+      await backend.updateLoggedModel(idOf(f, c.req.param('model_id')), (m) => {
         m.info.tags = [...m.info.tags.filter((t) => !tags.some((n) => n.key === t.key)), ...tags]
       })
       return {}
@@ -95,9 +95,9 @@ export function loggedModelEndpoints(app: Hono, backend: MlflowBackend): void {
   endpoint(
     app,
     '/logged-models/:model_id/tags/:tag_key',
-    (f, c) => {
+    async (f, c) => {
       const key = c.req.param('tag_key')
-      backend.updateLoggedModel(idOf(f, c.req.param('model_id')), (m) => {
+      await backend.updateLoggedModel(idOf(f, c.req.param('model_id')), (m) => {
         m.info.tags = m.info.tags.filter((t) => t.key !== key)
       })
       return {}
@@ -107,9 +107,9 @@ export function loggedModelEndpoints(app: Hono, backend: MlflowBackend): void {
   endpoint(
     app,
     '/logged-models/:model_id/params',
-    (f, c) => {
+    async (f, c) => {
       const params = keyValues(f, 'params')
-      backend.updateLoggedModel(idOf(f, c.req.param('model_id')), (m) => {
+      await backend.updateLoggedModel(idOf(f, c.req.param('model_id')), (m) => {
         m.data.params = [...m.data.params.filter((t) => !params.some((n) => n.key === t.key)), ...params]
       })
       return {}

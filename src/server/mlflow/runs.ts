@@ -1,9 +1,9 @@
 import type { Hono } from 'hono'
-import type { MlflowBackend } from './backend.js'
 import { invalidParam } from './errors.js'
 import { maxResultsOf, viewTypeOf } from './experiments.js'
 import { endpoint } from './handler.js'
 import { type Getter, matches, parseFilter, parseOrderBy, sortRows } from './search-filter.js'
+import type { MlflowBatch, MlflowTracking } from './tracking.js'
 import { checkBatch } from './validation.js'
 import { keyValues, metricOf, offsetOf, optInt, optObjects, optString, optStrings, pageToken, reqString, runIdOf, type WireRun } from './wire.js'
 
@@ -53,10 +53,10 @@ export const runGetter: Getter<WireRun> = (r, entity, key) => {
  * log-metric, log-parameter, set-tag, delete-tag, log-batch, log-inputs,
  * outputs, and metrics/get-history with paging.
  */
-export function runEndpoints(app: Hono, backend: MlflowBackend): void {
-  endpoint(app, '/runs/create', (f) => {
+export function runEndpoints(app: Hono, backend: MlflowTracking): void {
+  endpoint(app, '/runs/create', async (f) => {
     const tags = Object.fromEntries(keyValues(f, 'tags').map((t) => [t.key, t.value]))
-    const run = backend.createRun({
+    const run = await backend.createRun({
       experimentId: optString(f, 'experiment_id') || '0',
       userId: optString(f, 'user_id'),
       startTime: optInt(f, 'start_time'),
@@ -65,23 +65,23 @@ export function runEndpoints(app: Hono, backend: MlflowBackend): void {
     })
     return { run }
   })
-  endpoint(app, '/runs/get', (f) => ({ run: backend.getRun(runIdOf(f)) }))
-  endpoint(app, '/runs/update', (f) => {
-    const run = backend.updateRun(runIdOf(f), { status: optString(f, 'status'), endTime: optInt(f, 'end_time'), runName: optString(f, 'run_name') })
+  endpoint(app, '/runs/get', async (f) => ({ run: await backend.getRun(runIdOf(f)) }))
+  endpoint(app, '/runs/update', async (f) => {
+    const run = await backend.updateRun(runIdOf(f), { status: optString(f, 'status'), endTime: optInt(f, 'end_time'), runName: optString(f, 'run_name') })
     return { run_info: run.info }
   })
-  endpoint(app, '/runs/delete', (f) => {
-    backend.setRunDeleted(runIdOf(f), true)
+  endpoint(app, '/runs/delete', async (f) => {
+    await backend.setRunDeleted(runIdOf(f), true)
     return {}
   })
-  endpoint(app, '/runs/restore', (f) => {
-    backend.setRunDeleted(runIdOf(f), false)
+  endpoint(app, '/runs/restore', async (f) => {
+    await backend.setRunDeleted(runIdOf(f), false)
     return {}
   })
   // Each single write is a batch of one, so MLflow's checks (validation.ts) apply alike.
-  const log = (runId: string, b: Parameters<MlflowBackend['logBatch']>[1]) => {
+  const log = async (runId: string, b: MlflowBatch) => {
     checkBatch(b)
-    backend.logBatch(runId, b)
+    await backend.logBatch(runId, b)
     return {}
   }
   endpoint(app, '/runs/log-metric', (f) => log(runIdOf(f), { metrics: [metricOf(f)], params: [], tags: [] }))
@@ -89,33 +89,33 @@ export function runEndpoints(app: Hono, backend: MlflowBackend): void {
     log(runIdOf(f), { metrics: [], params: [{ key: reqString(f, 'key'), value: optString(f, 'value') ?? '' }], tags: [] }),
   )
   endpoint(app, '/runs/set-tag', (f) => log(runIdOf(f), { metrics: [], params: [], tags: [{ key: reqString(f, 'key'), value: optString(f, 'value') ?? '' }] }))
-  endpoint(app, '/runs/delete-tag', (f) => {
-    backend.deleteTag(runIdOf(f), reqString(f, 'key'))
+  endpoint(app, '/runs/delete-tag', async (f) => {
+    await backend.deleteTag(runIdOf(f), reqString(f, 'key'))
     return {}
   })
   endpoint(app, '/runs/log-batch', (f) =>
     log(runIdOf(f), { metrics: optObjects(f, 'metrics').map(metricOf), params: keyValues(f, 'params'), tags: keyValues(f, 'tags') }),
   )
-  endpoint(app, '/runs/log-inputs', (f) => {
-    backend.logInputs(runIdOf(f), optObjects(f, 'datasets'), optObjects(f, 'models'))
+  endpoint(app, '/runs/log-inputs', async (f) => {
+    await backend.logInputs(runIdOf(f), optObjects(f, 'datasets'), optObjects(f, 'models'))
     return {}
   })
-  endpoint(app, '/runs/outputs', (f) => {
-    backend.logOutputs(runIdOf(f), optObjects(f, 'models'))
+  endpoint(app, '/runs/outputs', async (f) => {
+    await backend.logOutputs(runIdOf(f), optObjects(f, 'models'))
     return {}
   })
-  endpoint(app, '/runs/search', (f) => {
+  endpoint(app, '/runs/search', async (f) => {
     const max = maxResultsOf(f, 1000, 50000)
     const clauses = parseFilter(optString(f, 'filter'))
     const order = parseOrderBy([...optStrings(f, 'order_by'), 'start_time DESC', 'run_id'])
-    const runs = backend.searchRuns(optStrings(f, 'experiment_ids'), viewTypeOf(f, 'run_view_type')).filter((r) => matches(r, clauses, runGetter))
+    const runs = (await backend.searchRuns(optStrings(f, 'experiment_ids'), viewTypeOf(f, 'run_view_type'))).filter((r) => matches(r, clauses, runGetter))
     sortRows(runs, order, runGetter)
     const offset = offsetOf(optString(f, 'page_token'))
     const page = runs.slice(offset, offset + max)
     return { runs: page, ...(offset + max < runs.length ? { next_page_token: pageToken(offset + max) } : {}) }
   })
-  endpoint(app, '/metrics/get-history', (f) => {
-    const all = backend.metricHistory(runIdOf(f), reqString(f, 'metric_key'))
+  endpoint(app, '/metrics/get-history', async (f) => {
+    const all = await backend.metricHistory(runIdOf(f), reqString(f, 'metric_key'))
     const max = optInt(f, 'max_results')
     if (max === undefined) return { metrics: all }
     if (max < 1 || max > 25000) throw invalidParam('max_results', max, 'expected 1 to 25000')
