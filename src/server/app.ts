@@ -1,6 +1,5 @@
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
-import { z } from 'zod'
 import type { Database } from '../api/database.js'
 import { busySeconds } from '../store/connection.js'
 import { sqliteError } from '../store/sqlite-errors.js'
@@ -22,7 +21,7 @@ import { sweepRoutes } from './routes/sweeps.js'
 import type { ServerState } from './state.js'
 import { defaultWebRoot, staticHandler } from './static.js'
 import { DEFAULT_STREAMS_PER_CLIENT, StreamLimiter } from './stream-limiter.js'
-import { parseQuery } from './validate.js'
+import { noQuery } from './validators.js'
 
 /** Notes may hold 1,000,000 characters of up to 4 UTF-8 bytes, plus tags. */
 const MAX_BODY_BYTES = 5 * 1024 * 1024
@@ -76,8 +75,7 @@ export function createApp(options: AppOptions): Hono {
     bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => errorResponse(c, 413, 'too_large', `the request body is over ${MAX_BODY_BYTES} bytes`) }),
   )
 
-  app.get('/api/health', (c) => {
-    parseQuery(c, z.strictObject({}))
+  app.get('/api/health', noQuery, (c) => {
     const version = options.db.sqlite.pragma('user_version', { simple: true }) as number
     // version: the schema's; package: the mldb release the header shows
     return jsonResponse(c, { ok: true, db: options.db.path, version, package: packageVersion() })

@@ -1,4 +1,5 @@
 import type { Context } from 'hono'
+import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { DatabaseBusyError, DatabaseError, MldbError, NotFoundError, SchemaVersionError, ValidationError } from '../errors.js'
 import { toJson } from '../json.js'
@@ -16,16 +17,18 @@ export type ErrorCode =
   | 'internal'
   | 'unavailable'
 
-/** An error that already knows its HTTP status and code (auth, file refusals, ...). */
-export class HttpError extends MldbError {
-  override name = 'HttpError'
-  constructor(
-    readonly status: ContentfulStatusCode,
-    readonly code: ErrorCode,
-    message: string,
-  ) {
-    super(message)
-  }
+/**
+ * The code of an HTTPException's status: the refusals a route throws (a bad
+ * query or body, a missing file, too many streams) carry a status only.
+ */
+const CODE_OF_STATUS: Partial<Record<number, ErrorCode>> = {
+  400: 'bad_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  413: 'too_large',
+  429: 'too_many_requests',
+  503: 'unavailable',
 }
 
 /**
@@ -43,12 +46,16 @@ export function errorResponse(c: Context, status: ContentfulStatusCode, code: Er
 }
 
 /**
- * Maps anything thrown by a handler to a JSON error. User mistakes (MldbError
+ * Maps anything thrown by a handler to a JSON error. Hono's HTTPException
+ * (validators.ts, file and stream refusals) and user mistakes (MldbError
  * subclasses) keep their message; anything else is a 500 whose stack goes to
  * stderr, not to the client.
  */
 export function toErrorResponse(err: unknown, c: Context): Response {
-  if (err instanceof HttpError) return errorResponse(c, err.status, err.code, err.message)
+  if (err instanceof HTTPException) {
+    const status = err.status as ContentfulStatusCode
+    return errorResponse(c, status, CODE_OF_STATUS[status] ?? (status >= 500 ? 'internal' : 'bad_request'), err.message)
+  }
   if (err instanceof NotFoundError) return errorResponse(c, 404, 'not_found', err.message)
   if (err instanceof ValidationError) return errorResponse(c, 400, 'bad_request', err.message)
   // Another process holds the lock (a long import, a stuck script): the server is fine, try again later.

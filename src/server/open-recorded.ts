@@ -1,5 +1,5 @@
 import { closeSync, constants, fstatSync, openSync, readlinkSync, realpathSync, statSync } from 'node:fs'
-import { HttpError } from './errors.js'
+import { HTTPException } from 'hono/http-exception'
 
 /** Where Linux shows what an open descriptor really is (a path checked beforehand can be swapped). */
 const PROC_FD = '/proc/self/fd'
@@ -10,9 +10,9 @@ export interface OpenedFile {
   size: number
 }
 
-const gone = (path: string) => new HttpError(404, 'not_found', `the recorded file ${path} is missing on disk`)
+const gone = (path: string) => new HTTPException(404, { message: `the recorded file ${path} is missing on disk` })
 const elsewhere = (path: string) =>
-  new HttpError(403, 'forbidden', `the recorded file ${path} now resolves elsewhere through a symbolic link; it is not served`)
+  new HTTPException(403, { message: `the recorded file ${path} now resolves elsewhere through a symbolic link; it is not served` })
 
 /** The path the kernel gives for an open descriptor, or undefined where there is no /proc. */
 function descriptorPath(fd: number): string | undefined {
@@ -42,12 +42,12 @@ export function openRecorded(path: string): OpenedFile {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code
     if (code === 'ENOENT' || code === 'ENOTDIR') throw gone(path)
-    if (code === 'ELOOP' || code === 'EMLINK') throw new HttpError(403, 'forbidden', `the recorded file ${path} is now a symbolic link; it is not served`)
-    throw new HttpError(403, 'forbidden', `the recorded file ${path} could not be opened (${code ?? 'error'})`)
+    if (code === 'ELOOP' || code === 'EMLINK') throw new HTTPException(403, { message: `the recorded file ${path} is now a symbolic link; it is not served` })
+    throw new HTTPException(403, { message: `the recorded file ${path} could not be opened (${code ?? 'error'})` })
   }
   try {
     const st = fstatSync(fd)
-    if (!st.isFile()) throw new HttpError(404, 'not_found', `the recorded file ${path} is no longer a regular file`)
+    if (!st.isFile()) throw new HTTPException(404, { message: `the recorded file ${path} is no longer a regular file` })
     const real = descriptorPath(fd)
     if (real !== undefined) {
       // Linux appends " (deleted)" once the opened file is unlinked.
@@ -61,7 +61,7 @@ export function openRecorded(path: string): OpenedFile {
         if (realpathSync(path) !== path) throw elsewhere(path)
         now = statSync(path)
       } catch (e) {
-        if (e instanceof HttpError) throw e
+        if (e instanceof HTTPException) throw e
         throw gone(path)
       }
       if (now.dev !== st.dev || now.ino !== st.ino) throw elsewhere(path)

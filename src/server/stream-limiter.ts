@@ -1,4 +1,4 @@
-import { HttpError } from './errors.js'
+import { HTTPException } from 'hono/http-exception'
 
 /** Open event streams one client may hold at once. */
 export const DEFAULT_STREAMS_PER_CLIENT = 16
@@ -8,7 +8,7 @@ export const DEFAULT_STREAMS_PER_CLIENT = 16
  * in many tabs, or a script) cannot hold hundreds of them.
  *
  * @example
- * const release = limiter.acquire('127.0.0.1') // throws HttpError 429 past the cap
+ * const release = limiter.acquire('127.0.0.1') // throws HTTPException 429 past the cap
  * release()
  */
 export class StreamLimiter {
@@ -20,11 +20,9 @@ export class StreamLimiter {
   acquire(client: string): () => void {
     const n = this.#open.get(client) ?? 0
     if (n >= this.perClient) {
-      throw new HttpError(
-        429,
-        'too_many_requests',
-        `this client already has ${n} open event streams (the limit is ${this.perClient}); close some tabs or poll /api/changes instead`,
-      )
+      throw new HTTPException(429, {
+        message: `this client already has ${n} open event streams (the limit is ${this.perClient}); close some tabs or poll /api/changes instead`,
+      })
     }
     this.#open.set(client, n + 1)
     let released = false

@@ -5,8 +5,9 @@ import { toJson } from '../../json.js'
 import { changesSince, type FeedSubscriber } from '../change-feed.js'
 import { clientAddress } from '../connection.js'
 import { jsonResponse } from '../errors.js'
+import { numParam } from '../query-params.js'
 import type { ServerState } from '../state.js'
-import { numParam, parseQuery } from '../validate.js'
+import { queryValidator } from '../validators.js'
 
 /**
  * Events queued for a client that does not read them; past this the stream is
@@ -22,13 +23,13 @@ export function eventRoutes(state: ServerState): Hono {
   const { db, feed, streams } = state
   const app = new Hono()
 
-  app.get('/changes', (c) => {
-    const q = parseQuery(c, changesQuery)
+  app.get('/changes', queryValidator(changesQuery), (c) => {
+    const q = c.req.valid('query')
     return jsonResponse(c, changesSince(db, q.since))
   })
 
-  app.get('/events', (c) => {
-    const q = parseQuery(c, z.strictObject({ since: sinceParam.optional() }))
+  app.get('/events', queryValidator(z.strictObject({ since: sinceParam.optional() })), (c) => {
+    const q = c.req.valid('query')
     const release = streams.acquire(clientAddress(c))
     return streamSSE(c, async (stream) => {
       let finish!: () => void

@@ -6,8 +6,9 @@ import { listProjectActivity } from '../../store/project-activity.js'
 import { listProjects } from '../../store/projects.js'
 import { jsonResponse } from '../errors.js'
 import { experimentView } from '../experiment-detail.js'
+import { boolParam, intParam } from '../query-params.js'
 import type { ServerState } from '../state.js'
-import { boolParam, intParam, parseJsonBody, parseQuery } from '../validate.js'
+import { jsonValidator, noQuery, queryValidator } from '../validators.js'
 
 /** The table loads every experiment at once; above this, page with offset. */
 export const MAX_LIMIT = 50_000
@@ -34,14 +35,14 @@ export function experimentRoutes(state: ServerState): Hono {
   const { db } = state
   const app = new Hono()
 
-  app.get('/projects', (c) => {
-    const q = parseQuery(c, z.strictObject({ by: z.enum(['name', 'activity']).default('name') }))
+  app.get('/projects', queryValidator(z.strictObject({ by: z.enum(['name', 'activity']).default('name') })), (c) => {
+    const q = c.req.valid('query')
     // by=activity: the most recently active first, with `latestAt` (the dashboard's table opens on the first)
     return jsonResponse(c, { projects: q.by === 'activity' ? listProjectActivity(db.sqlite) : listProjects(db.sqlite) })
   })
 
-  app.get('/experiments', (c) => {
-    const q = parseQuery(c, listQuery)
+  app.get('/experiments', queryValidator(listQuery), (c) => {
+    const q = c.req.valid('query')
     const options = { project: q.project, status: q.status, where: q.where, orderBy: q.orderBy, trashed: q.trashed }
     // The filter is compiled (and its syntax errors raised) before any row is read.
     // SQLite writes the rows' JSON (see experiments-json.ts): 10,000 rows in the time budget.
@@ -54,14 +55,13 @@ export function experimentRoutes(state: ServerState): Hono {
     return c.body(`{"total":${total},"experiments":${json}}`, 200, { 'content-type': 'application/json; charset=utf-8' })
   })
 
-  app.get('/experiments/:name', (c) => {
-    parseQuery(c, z.strictObject({}))
+  app.get('/experiments/:name', noQuery, (c) => {
     return jsonResponse(c, experimentView(db.getExperiment(c.req.param('name'))))
   })
 
-  app.patch('/experiments/:name', async (c) => {
+  app.patch('/experiments/:name', jsonValidator(patchBody), async (c) => {
     const name = c.req.param('name')
-    const body = await parseJsonBody(c, patchBody)
+    const body = c.req.valid('json')
     db.getExperiment(name) // 404 before anything is written (setTags would create it)
     // Every check the two API calls make is made first, so neither write can
     // be refused after the other landed.

@@ -1,12 +1,11 @@
 import { closeSync, constants, createReadStream, fstatSync, openSync } from 'node:fs'
 import { Readable } from 'node:stream'
 import { Hono } from 'hono'
-import { z } from 'zod'
-import { HttpError } from '../errors.js'
+import { HTTPException } from 'hono/http-exception'
 import { fileHeaders } from '../file-headers.js'
 import { openRecorded } from '../open-recorded.js'
 import type { ServerState } from '../state.js'
-import { parseQuery } from '../validate.js'
+import { noQuery } from '../validators.js'
 import { artifactPath } from './artifacts.js'
 
 /** Options of `fileRoutes`. */
@@ -21,7 +20,7 @@ export interface FileRoutesOptions {
 }
 
 const notHeld = (id: string) =>
-  new HttpError(404, 'not_found', `the server does not hold the bytes of file ${id}; upload them to PUT /api/artifacts/{sha256} with the file's record`)
+  new HTTPException(404, { message: `the server does not hold the bytes of file ${id}; upload them to PUT /api/artifacts/{sha256} with the file's record` })
 
 /** Opens a stored artifact of `size` bytes, or fails with a 404 (a missing or changed artifact is never served). */
 function openArtifact(dir: string, sha: string, size: number, id: string): { fd: number; size: number } {
@@ -51,13 +50,12 @@ export function fileRoutes(state: ServerState, options: FileRoutesOptions = {}):
   const stored = db.sqlite.prepare<[string], { size: number }>('SELECT size FROM artifacts WHERE sha256 = ?')
   const app = new Hono()
 
-  app.get('/files/:id', (c) => {
-    parseQuery(c, z.strictObject({}))
+  app.get('/files/:id', noQuery, (c) => {
     const idText = c.req.param('id')
-    if (!/^\d{1,15}$/.test(idText)) throw new HttpError(400, 'bad_request', `file id must be a positive integer, got "${idText}"`)
+    if (!/^\d{1,15}$/.test(idText)) throw new HTTPException(400, { message: `file id must be a positive integer, got "${idText}"` })
     // getFileById skips experiments in the trash.
     const rec = db.getFileById(Number(idText))
-    if (!rec) throw new HttpError(404, 'not_found', `no file with id ${idText} in this database`)
+    if (!rec) throw new HTTPException(404, { message: `no file with id ${idText} in this database` })
     let opened: { fd: number; size: number }
     if (options.artifactsDir !== undefined) {
       const held = rec.sha256 === null ? undefined : stored.get(rec.sha256)

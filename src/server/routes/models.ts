@@ -5,8 +5,9 @@ import type { Database } from '../../api/database.js'
 import { fileProblem } from '../../api/files.js'
 import type { ModelState, ModelVersion } from '../../registry/types.js'
 import { jsonResponse } from '../errors.js'
+import { boolParam } from '../query-params.js'
 import type { ServerState } from '../state.js'
-import { boolParam, parseQuery } from '../validate.js'
+import { noQuery, queryValidator } from '../validators.js'
 
 /** A version as the dashboard lists it, with how its file looks now. */
 export type ModelVersionView = ModelVersion & { state: ModelState }
@@ -42,21 +43,20 @@ export function modelRoutes(state: ServerState): Hono {
   const { db } = state
   const app = new Hono()
 
-  app.get('/models', (c) => {
-    parseQuery(c, z.strictObject({}))
+  app.get('/models', noQuery, (c) => {
     return jsonResponse(c, { models: db.listModels() })
   })
 
-  app.get('/models/:name', (c) => {
-    const q = parseQuery(c, verifyQuery)
+  app.get('/models/:name', queryValidator(verifyQuery), (c) => {
+    const q = c.req.valid('query')
     const name = c.req.param('name')
     const versions = db.listModelVersions(name) // 404 for an unknown model, 400 for a bad name
     const model = db.listModels().find((m) => m.name === name)
     return jsonResponse(c, { model, versions: view(db, versions, q.verify), history: db.getModelHistory(name) })
   })
 
-  app.get('/experiments/:name/models', (c) => {
-    const q = parseQuery(c, verifyQuery)
+  app.get('/experiments/:name/models', queryValidator(verifyQuery), (c) => {
+    const q = c.req.valid('query')
     return jsonResponse(c, { versions: view(db, db.listModelVersions(undefined, { exp: c.req.param('name') }), q.verify) })
   })
 

@@ -5,7 +5,7 @@ import { ValidationError } from '../../errors.js'
 import type { ModelState, ModelVersion } from '../../registry/types.js'
 import type { Store } from '../../store/store.js'
 import { jsonResponse } from '../errors.js'
-import { parseJsonBody, parseQuery } from '../validate.js'
+import { jsonValidator, noQuery, queryValidator } from '../validators.js'
 import { artifactPath } from './artifacts.js'
 import { pointValue, writeId } from './write-schemas.js'
 
@@ -60,8 +60,8 @@ function refOf(name: string, ref: string): string {
 export function registryWriteRoutes(store: Store, options: { readRoutes: boolean; artifactsDir: string }): Hono {
   const app = new Hono()
 
-  app.post('/models/:name/versions', async (c) => {
-    const b = await parseJsonBody(c, registerBody)
+  app.post('/models/:name/versions', jsonValidator(registerBody), async (c) => {
+    const b = c.req.valid('json')
     const size = await store.artifactSize(b.sha256)
     if (size === undefined)
       throw new ValidationError(`the server holds no bytes of ${b.sha256}; PUT the file to /api/artifacts/${b.sha256} first, then register`, 'sha256')
@@ -74,14 +74,13 @@ export function registryWriteRoutes(store: Store, options: { readRoutes: boolean
     return jsonResponse(c, { ok: true, duplicate: r.duplicate, version: r.version }, r.duplicate ? 200 : 201)
   })
 
-  app.post('/models/:name/aliases', async (c) => {
-    const b = await parseJsonBody(c, aliasBody)
+  app.post('/models/:name/aliases', jsonValidator(aliasBody), async (c) => {
+    const b = c.req.valid('json')
     const r = await store.registry.setAlias(b, c.req.param('name'), b.alias, b.version, b.by)
     return jsonResponse(c, { ok: true, duplicate: r.duplicate })
   })
 
-  app.get('/models/:name/versions/:ref', async (c) => {
-    parseQuery(c, z.strictObject({}))
+  app.get('/models/:name/versions/:ref', noQuery, async (c) => {
     return jsonResponse(c, { version: await store.registry.get(refOf(c.req.param('name'), c.req.param('ref'))) })
   })
 
@@ -96,20 +95,17 @@ export function registryWriteRoutes(store: Store, options: { readRoutes: boolean
       return st?.isFile() && st.size === v.size ? 'ok' : 'missing'
     }
     const withState = (versions: ModelVersion[]) => versions.map((v) => ({ ...v, state: stored(v) }))
-    app.get('/models', async (c) => {
-      parseQuery(c, stateQuery)
+    app.get('/models', queryValidator(stateQuery), async (c) => {
       return jsonResponse(c, { models: await store.registry.list() })
     })
-    app.get('/models/:name', async (c) => {
-      parseQuery(c, stateQuery)
+    app.get('/models/:name', queryValidator(stateQuery), async (c) => {
       const name = c.req.param('name')
       const versions = await store.registry.versions(name)
       const model = (await store.registry.list()).find((m) => m.name === name)
       return jsonResponse(c, { model, versions: withState(versions), history: await store.registry.history(name) })
     })
     // The experiment page's "registered as" list (on a file: routes/models.ts).
-    app.get('/experiments/:name/models', async (c) => {
-      parseQuery(c, stateQuery)
+    app.get('/experiments/:name/models', queryValidator(stateQuery), async (c) => {
       const exp = c.req.param('name')
       const models = await store.registry.list()
       const versions = (await Promise.all(models.map((m) => store.registry.versions(m.name)))).flat().filter((v) => v.exp === exp)

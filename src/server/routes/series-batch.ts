@@ -6,8 +6,8 @@ import { z } from 'zod'
 import { ValidationError } from '../../errors.js'
 import { parseSeriesKey } from '../../query/filter.js'
 import { downsampleManyJson, type SeriesRef } from '../../store/downsample-many.js'
+import { boolParam, intParam, numParam } from '../query-params.js'
 import type { ServerState } from '../state.js'
-import { boolParam, intParam, numParam } from '../validate.js'
 
 /** Experiments one request may name; a longer list is split by the client. */
 export const MAX_BATCH_EXPERIMENTS = 2_000

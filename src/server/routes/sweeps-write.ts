@@ -3,7 +3,7 @@ import { z } from 'zod'
 import { ValidationError } from '../../errors.js'
 import type { Store } from '../../store/store.js'
 import { jsonResponse } from '../errors.js'
-import { parseJsonBody, parseQuery } from '../validate.js'
+import { jsonValidator, noQuery } from '../validators.js'
 import { pointValue, writeId } from './write-schemas.js'
 
 /** POST /api/sweeps: a sweep config in W&B's format or camelCase (checked by the same parser as `mldb sweep create`). */
@@ -43,20 +43,20 @@ function trialNumber(n: string): number {
 export function sweepWriteRoutes(store: Store, options: { readRoutes: boolean }): Hono {
   const app = new Hono()
 
-  app.post('/sweeps', async (c) => {
-    const b = await parseJsonBody(c, createSweepBody)
+  app.post('/sweeps', jsonValidator(createSweepBody), async (c) => {
+    const b = c.req.valid('json')
     const r = await store.sweeps.create(b, b.config)
     return jsonResponse(c, { ok: true, duplicate: r.duplicate, ...r.sweep }, r.duplicate ? 200 : 201)
   })
 
-  app.post('/sweeps/:name/claim', async (c) => {
-    const b = await parseJsonBody(c, claimBody)
+  app.post('/sweeps/:name/claim', jsonValidator(claimBody), async (c) => {
+    const b = c.req.valid('json')
     const r = await store.sweeps.claim(b, c.req.param('name'), { uuid: b.uuid, host: b.host, pid: b.pid })
     return jsonResponse(c, { ok: true, duplicate: r.duplicate, trial: r.trial })
   })
 
-  app.post('/sweeps/:name/trials/:number/end', async (c) => {
-    const b = await parseJsonBody(c, endBody)
+  app.post('/sweeps/:name/trials/:number/end', jsonValidator(endBody), async (c) => {
+    const b = c.req.valid('json')
     const r = await store.sweeps.end(b, c.req.param('name'), trialNumber(c.req.param('number')), { status: b.status, value: b.value, note: b.note })
     return jsonResponse(c, { ok: true, duplicate: r.duplicate })
   })
@@ -66,24 +66,21 @@ export function sweepWriteRoutes(store: Store, options: { readRoutes: boolean })
     return jsonResponse(c, { ok: true })
   })
 
-  app.get('/sweeps/:name/trials/:number/prune', async (c) => {
-    parseQuery(c, z.strictObject({}))
+  app.get('/sweeps/:name/trials/:number/prune', noQuery, async (c) => {
     return jsonResponse(c, { prune: await store.sweeps.shouldPrune(c.req.param('name'), trialNumber(c.req.param('number'))) })
   })
 
-  app.post('/sweeps/:name/stop', async (c) => {
-    const b = await parseJsonBody(c, z.strictObject(writeId))
+  app.post('/sweeps/:name/stop', jsonValidator(z.strictObject(writeId)), async (c) => {
+    const b = c.req.valid('json')
     const r = await store.sweeps.stop(b, c.req.param('name'))
     return jsonResponse(c, { ok: true, duplicate: r.duplicate })
   })
 
   if (options.readRoutes) {
-    app.get('/sweeps', async (c) => {
-      parseQuery(c, z.strictObject({}))
+    app.get('/sweeps', noQuery, async (c) => {
       return jsonResponse(c, { sweeps: await store.sweeps.list() })
     })
-    app.get('/sweeps/:name', async (c) => {
-      parseQuery(c, z.strictObject({}))
+    app.get('/sweeps/:name', noQuery, async (c) => {
       return jsonResponse(c, await store.sweeps.get(c.req.param('name')))
     })
   }

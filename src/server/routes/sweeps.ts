@@ -1,8 +1,7 @@
 import { Hono } from 'hono'
-import { z } from 'zod'
 import { jsonResponse } from '../errors.js'
 import type { ServerState } from '../state.js'
-import { parseQuery } from '../validate.js'
+import { noQuery } from '../validators.js'
 
 /**
  * Sweeps, read-only: the list with counts and best values, and one sweep with
@@ -12,13 +11,11 @@ export function sweepRoutes(state: ServerState): Hono {
   const { db } = state
   const app = new Hono()
 
-  app.get('/sweeps', (c) => {
-    parseQuery(c, z.strictObject({}))
+  app.get('/sweeps', noQuery, (c) => {
     return jsonResponse(c, { sweeps: db.listSweeps() })
   })
 
-  app.get('/sweeps/:name', (c) => {
-    parseQuery(c, z.strictObject({}))
+  app.get('/sweeps/:name', noQuery, (c) => {
     const sweep = db.getSweep(c.req.param('name')) // 404 for an unknown sweep
     return jsonResponse(c, { sweep: sweep.summary(), config: sweep.config, trials: sweep.trials() })
   })
