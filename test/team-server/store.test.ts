@@ -67,6 +67,26 @@ describe.each(BACKENDS)('the store on $name', (backend) => {
     expect((await store.getPoints('e', 'rmse', { afterStep: 1 })).map((p) => p.step)).toEqual([2])
   })
 
+  it('keeps negative steps (MLflow logs step -1): step order, paging past them, summaries and blocks', async () => {
+    const { store } = await backend.fresh()
+    await store.createExperiment(id(), { name: 'e' })
+    await store.logPoints(id(), 'e', [pt('acc', '', 3, 0.9), pt('acc', '', -1, 0.1)])
+    await store.logPoints(id(), 'e', [pt('acc', '', 0, 0.5), pt('acc', '', -5, 0.05)])
+    expect((await store.getPoints('e', 'acc')).map((p) => p.step)).toEqual([-5, -1, 0, 3])
+    expect((await store.getPoints('e', 'acc', { afterStep: -5, limit: 2 })).map((p) => p.step)).toEqual([-1, 0])
+    expect((await store.getSeries('e'))[0]).toMatchObject({ count: 4, firstStep: -5, lastStep: 3, last: 0.9, min: 0.05 })
+    // 200 points from -150 close blocks; 100 more behind them widen the first; 3 buckets over -300..49
+    await store.logPoints(id(), 'e', Array.from({ length: 200 }, (_, i) => pt('loss', '', i - 150, i === 50 ? 1000 : i)))
+    await store.logPoints(id(), 'e', Array.from({ length: 100 }, (_, i) => pt('loss', '', i - 300, -1)))
+    const buckets = await store.downsample('e', 'loss', { buckets: 3 })
+    expect(buckets.map((b) => [b.step, b.count])).toEqual([
+      [-300, 100],
+      [-150, 84],
+      [-66, 116],
+    ])
+    expect(Math.max(...buckets.map((b) => b.max))).toBe(1000)
+  })
+
   it('a retried batch (same write id) lands once; a batch with a bad point writes nothing and its id stays free', async () => {
     const { store } = await backend.fresh()
     await store.createExperiment(id(), { name: 'e' })
