@@ -10,6 +10,7 @@ import type { ExportRecord } from '../../api/records.js'
 import { checkSeriesName, checkSplit } from '../../api/validate.js'
 import { toJson } from '../../json.js'
 import { isBlankFilter, parseSeriesKey, seriesField } from '../../query/filter.js'
+import { BEFORE_FIRST_STEP } from '../../store/steps.js'
 import type { Store, StoredExperiment } from '../../store/store.js'
 import type { ExperimentSummary, SeriesSummary } from '../../store/types.js'
 import { jsonResponse } from '../errors.js'
@@ -43,7 +44,7 @@ function byteOrder(a: string, b: string): number {
  * again from that step, with a larger page when one step fills a whole page.
  */
 async function* seriesPages(store: Store, exp: string, key: string): AsyncGenerator<readonly { step: number; time: number; value: number }[]> {
-  let after = -1
+  let after = BEFORE_FIRST_STEP
   let limit = POINT_PAGE
   for (;;) {
     const page = await store.getPoints(exp, key, { afterStep: after, limit })

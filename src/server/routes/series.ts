@@ -1,11 +1,11 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
 import { parseSeriesKey } from '../../query/filter.js'
+import { BEFORE_FIRST_STEP, MAX_STEP } from '../../store/steps.js'
 import { jsonResponse } from '../errors.js'
 import type { ServerState } from '../state.js'
 import { intParam, numParam, parseQuery } from '../validate.js'
 
-const MAX_STEP = Number.MAX_SAFE_INTEGER
 /** Raw points per request; a live client asks for what follows its last step, so this is rarely reached. */
 const MAX_POINTS = 1_000_000
 
@@ -13,7 +13,8 @@ const seriesKey = z.string().min(1, 'name a series such as "valid/loss" or "rmse
 
 const pointsQuery = z.strictObject({
   series: seriesKey,
-  after: intParam(-1, MAX_STEP).default(-1),
+  // omitted: from the start (BEFORE_FIRST_STEP); steps may be negative
+  after: intParam(BEFORE_FIRST_STEP, MAX_STEP).optional(),
   limit: intParam(1, MAX_POINTS).default(100_000),
 })
 

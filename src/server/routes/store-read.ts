@@ -1,6 +1,7 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
 import { fileProblem } from '../../api/files.js'
+import { BEFORE_FIRST_STEP, MAX_STEP } from '../../store/steps.js'
 import type { Store } from '../../store/store.js'
 import type { FileRecord } from '../../store/types.js'
 import { CHANGES_OVERLAP_MS } from '../change-feed.js'
@@ -19,7 +20,7 @@ const listQuery = z.strictObject({
 const seriesKey = z.string().min(1, 'name a series such as "valid/loss" or "rmse"')
 const pointsQuery = z.strictObject({
   series: seriesKey,
-  after: intParam(-1, Number.MAX_SAFE_INTEGER).default(-1),
+  after: intParam(BEFORE_FIRST_STEP, MAX_STEP).optional(), // omitted: from the start
   limit: intParam(1, 1_000_000).default(100_000),
 })
 const downsampleQuery = z.strictObject({
