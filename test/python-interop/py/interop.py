@@ -114,10 +114,53 @@ def listings(db, queries):
     return out
 
 
+class Boom(Exception):
+    """What a transaction's body raises when the program says it throws."""
+
+
+def run_program(db, steps):
+    """Runs a tx-program.ts program through the Python API: the outcome of each call and
+    transaction in order ("ok", the error's class name, or "boom")."""
+    log = []
+
+    def run(items, inside):
+        for s in items:
+            at = len(log)
+            log.append("?")
+            try:
+                if "call" in s:
+                    replay(db, s["exp"], [s["call"]])
+                else:
+                    with db.transaction():
+                        run(s["tx"], True)
+                        if s.get("throws"):
+                            raise Boom()
+                log[at] = "ok"
+            except Exception as e:  # noqa: BLE001 - the log names it; the other client must name the same
+                log[at] = "boom" if isinstance(e, Boom) else type(e).__name__
+                if inside and not s.get("catch"):
+                    raise
+
+    run(steps, False)
+    return log
+
+
+def tx_programs(now, runs):
+    """Each {path, program} run on its own file with a fixed clock; the outcome logs."""
+    out = []
+    for r in runs:
+        with Database(r["path"], clock=lambda: now) as db:
+            out.append(run_program(db, r["program"]))
+    return out
+
+
 def main():
     cmd, path = sys.argv[1], sys.argv[2]
     if cmd == "writer":
         writer(path, int(sys.argv[3]), int(sys.argv[4]))
+        return
+    if cmd == "tx-programs":
+        print(json.dumps(tx_programs(int(path), json.loads(sys.stdin.read()))))
         return
     if cmd == "listings":
         # an optional clock (ms), so that LOST and durations read the same in both clients
