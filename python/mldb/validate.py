@@ -9,8 +9,19 @@ from .errors import ValidationError
 from .js_json import JsonValueError, js_number, js_stringify
 from .stored_json import JSON_MAX_BYTES, JSON_MAX_DEPTH, JSON_MAX_ITEMS, MAX_PARAMS, MAX_TAG_BYTES, MAX_TAGS, check_shape
 
-# Control characters make names unprintable in the shell and the dashboard.
+# Control characters make names unprintable in the shell and the dashboard (a newline
+# splits a name over two lines of `mldb ls`, an escape drives the terminal).
 _CONTROL = re.compile("[\u0000-\u001f\u007f]")
+# A tab prints as white space; MLflow's run and experiment names may hold one, so
+# experiment and project names (what those import as) keep it.
+_CONTROL_BUT_TAB = re.compile("[\u0000-\u0008\u000a-\u001f\u007f]")
+#: Name lengths in UTF-16 code units, as src/api/validate.ts NAME_LIMITS (docs/schema.md,
+#: "Limits"): MLflow's 250-character metric keys and 500-character experiment names, and a
+#: 250-character run name plus the "-<32 hex>" an MLflow run of a taken name gets.
+MAX_EXPERIMENT_NAME = 300
+MAX_PROJECT_NAME = 500
+MAX_SERIES_NAME = 250
+MAX_KEY = 256
 MAX_SAFE_INTEGER = 2**53 - 1
 #: A step is any safe integer, negative ones included (MLflow logs step -1 for an
 #: evaluation before training). BEFORE_FIRST_STEP lies below every step: the cursor
@@ -46,7 +57,7 @@ def _js_length(s):
     return len(s.encode("utf-16-le", "surrogatepass")) // 2
 
 
-def _check_name(what, value, limit, extra=None):
+def _check_name(what, value, limit, extra=None, control=_CONTROL):
     if not isinstance(value, str):
         raise ValidationError("%s must be a string, got %s" % (what, describe(value)), what)
     if js_trim(value) == "":
@@ -54,7 +65,7 @@ def _check_name(what, value, limit, extra=None):
     n = _js_length(value)
     if n > limit:
         raise ValidationError('%s "%s..." is %d characters; the limit is %d' % (what, value[:40], n, limit), what)
-    if _CONTROL.search(value):
+    if control.search(value):
         raise ValidationError("%s %s contains control characters; remove them" % (what, json.dumps(value)), what)
     problem = extra(value) if extra else None
     if problem:
@@ -63,23 +74,23 @@ def _check_name(what, value, limit, extra=None):
 
 
 def check_exp_name(v):
-    """An experiment name: a printable string of at most 256 characters."""
-    return _check_name("experiment name", v, 256)
+    """An experiment name: a printable string (tabs allowed) of at most 300 characters."""
+    return _check_name("experiment name", v, MAX_EXPERIMENT_NAME, control=_CONTROL_BUT_TAB)
 
 
 def check_project_name(v):
-    """A project name: a printable string of at most 128 characters."""
-    return _check_name("project name", v, 128)
+    """A project name: a printable string (tabs allowed) of at most 500 characters."""
+    return _check_name("project name", v, MAX_PROJECT_NAME, control=_CONTROL_BUT_TAB)
 
 
 def check_series_name(v):
-    """A series (metric) name: a printable string of at most 128 characters."""
-    return _check_name("series name", v, 128)
+    """A series (metric) name: a printable string of at most 250 characters (MLflow's metric keys)."""
+    return _check_name("series name", v, MAX_SERIES_NAME)
 
 
 def check_key(what, v):
     """A param or tag key."""
-    return _check_name(what, v, 256)
+    return _check_name(what, v, MAX_KEY)
 
 
 #: The canonical statuses; any other text is kept as written (src/api/validate.ts).

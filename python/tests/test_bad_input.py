@@ -24,7 +24,7 @@ def snapshot(path):
         (lambda db: db.set_exp_status("", "TRAINING"), "experiment name is empty"),
         (lambda db: db.set_exp_status(42, "TRAINING"), "experiment name must be a string, got 42"),
         (lambda db: db.set_exp_status("e\n", "TRAINING"), "control characters"),
-        (lambda db: db.set_exp_status("x" * 257, "TRAINING"), "the limit is 256"),
+        (lambda db: db.set_exp_status("x" * 301, "TRAINING"), "the limit is 300"),
         (lambda db: db.set_exp_status("e", "LOST"), "status LOST is derived"),
         (lambda db: db.set_exp_status("e", "lost"), "status LOST is derived"),
         (lambda db: db.set_exp_status("e", " Lost "), "status LOST is derived"),

@@ -3,11 +3,26 @@ import { EXPERIMENT_LIMITS } from '../store/limit-counts.js'
 import { isStepCursor, MAX_STEP, MIN_STEP } from '../store/steps.js'
 import { JSON_LIMITS } from '../store/stored-json.js'
 
-// Control characters make names unprintable in the shell and the dashboard.
+// Control characters make names unprintable in the shell and the dashboard (a newline
+// splits a name over two lines of `mldb ls`, an escape drives the terminal).
 // biome-ignore lint/suspicious/noControlCharactersInRegex: that is the point
 const CONTROL = /[\u0000-\u001f\u007f]/
+// A tab prints as white space; MLflow's run and experiment names may hold one, so
+// experiment and project names (what those import as) keep it.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: that is the point
+const CONTROL_BUT_TAB = /[\u0000-\u0008\u000a-\u001f\u007f]/
 
-function checkName(what: string, value: unknown, max: number, extra?: (v: string) => string | undefined): string {
+/**
+ * Name lengths (UTF-16 code units), shared by every client (docs/schema.md, "Limits";
+ * python/mldb/validate.py). Raised to MLflow's: a metric key holds 250 characters
+ * (MAX_ENTITY_KEY_LENGTH), an experiment name 500; a run name of 250 plus the
+ * `-<32 hex>` an MLflow run of a taken name gets (src/server/mlflow/wire-rows.ts) fits.
+ *
+ * @example NAME_LIMITS.series // 250
+ */
+export const NAME_LIMITS = { experiment: 300, project: 500, series: 250, key: 256, split: 64, status: 64 } as const
+
+function checkName(what: string, value: unknown, max: number, extra?: (v: string) => string | undefined, control = CONTROL): string {
   if (typeof value !== 'string') {
     throw new ValidationError(`${what} must be a string, got ${describe(value)}`, what)
   }
@@ -15,7 +30,7 @@ function checkName(what: string, value: unknown, max: number, extra?: (v: string
   if (value.length > max) {
     throw new ValidationError(`${what} "${value.slice(0, 40)}..." is ${value.length} characters; the limit is ${max}`, what)
   }
-  if (CONTROL.test(value)) throw new ValidationError(`${what} ${JSON.stringify(value)} contains control characters; remove them`, what)
+  if (control.test(value)) throw new ValidationError(`${what} ${JSON.stringify(value)} contains control characters; remove them`, what)
   const problem = extra?.(value)
   if (problem) throw new ValidationError(problem, what)
   return value
@@ -51,16 +66,16 @@ export function describeError(e: unknown): string {
   return e instanceof Error ? e.message : describe(e)
 }
 
-export const checkExpName = (v: unknown): string => checkName('experiment name', v, 256)
-export const checkProjectName = (v: unknown): string => checkName('project name', v, 128)
-export const checkSeriesName = (v: unknown): string => checkName('series name', v, 128)
-export const checkKey = (what: string, v: unknown): string => checkName(what, v, 256)
+export const checkExpName = (v: unknown): string => checkName('experiment name', v, NAME_LIMITS.experiment, undefined, CONTROL_BUT_TAB)
+export const checkProjectName = (v: unknown): string => checkName('project name', v, NAME_LIMITS.project, undefined, CONTROL_BUT_TAB)
+export const checkSeriesName = (v: unknown): string => checkName('series name', v, NAME_LIMITS.series)
+export const checkKey = (what: string, v: unknown): string => checkName(what, v, NAME_LIMITS.key)
 /** The canonical statuses; any other text is kept as written. */
 export const CANONICAL_STATUSES = ['PENDING', 'TRAINING', 'VALIDATING', 'COMPLETE', 'FAILED', 'KILLED'] as const
 
 /** A status: free text, with the canonical ones matched case-insensitively and stored upper-case. */
 export function checkStatus(v: unknown): string {
-  const s = checkName('status', v, 64, (x) =>
+  const s = checkName('status', v, NAME_LIMITS.status, (x) =>
     x.trim().toUpperCase() === 'LOST' ? 'status LOST is derived from a stopped heartbeat and cannot be set; use FAILED or KILLED' : undefined,
   )
   const upper = s.trim().toUpperCase()
@@ -70,7 +85,7 @@ export function checkStatus(v: unknown): string {
 /** A split is '' (none), 'train', 'valid', ...; no '/' since filters write `split/name`. */
 export function checkSplit(value: unknown): string {
   if (value === undefined || value === null || value === '') return ''
-  return checkName('split', value, 64, (s) =>
+  return checkName('split', value, NAME_LIMITS.split, (s) =>
     s.includes('/') ? `split "${s}" contains "/"; filters address series as split/name, so use another character` : undefined,
   )
 }

@@ -83,7 +83,7 @@ describe('logging values', () => {
   it('rejects bad names, steps and values with a ValidationError and writes nothing', () => {
     const bad: [() => void, RegExp][] = [
       [() => ctx.db.addMetricValue('', 'x', 0, 1), /experiment name is empty/],
-      [() => ctx.db.addMetricValue('x'.repeat(300), 'x', 0, 1), /limit is 256/],
+      [() => ctx.db.addMetricValue('x'.repeat(301), 'x', 0, 1), /limit is 300/],
       [() => ctx.db.addMetricValue('e', 'x', 2 ** 53, 1), /step must be an integer from -9007199254740991 to 9007199254740991/],
       [() => ctx.db.addMetricValue('e', 'x', 1.5, 1), /step must be an integer from/],
       [() => ctx.db.addMetricValue('e', 'x', 0, '1' as unknown as number), /must be a number/],

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { NAME_LIMITS } from '../../api/validate.js'
 import { MAX_STEP, MIN_STEP } from '../../store/steps.js'
 
 /**
@@ -8,6 +9,9 @@ import { MAX_STEP, MIN_STEP } from '../../store/steps.js'
  */
 
 /** Every write names itself: the client's uuid (or any id up to 200 characters) and its sequence number. */
+/** A point's name as sent: a series name, or `split/name` (checkSeriesName and seriesParts check it whole). */
+const POINT_NAME_MAX = NAME_LIMITS.split + 1 + NAME_LIMITS.series
+
 export const writeId = {
   client: z.string().min(1).max(200).describe('the client-chosen id: an experiment uuid, or one per process'),
   seq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).describe("the client's sequence number of this write; a retry sends the same"),
@@ -20,8 +24,8 @@ const jsonValue = z.json()
 
 export const createExperimentBody = z.strictObject({
   ...writeId,
-  name: z.string().min(1).max(256),
-  project: z.string().min(1).max(128).optional(),
+  name: z.string().min(1).max(NAME_LIMITS.experiment),
+  project: z.string().min(1).max(NAME_LIMITS.project).optional(),
   status: z.string().min(1).max(64).optional().describe('default TRAINING'),
   host: z.string().max(256).optional(),
   pid: z.number().int().min(0).optional(),
@@ -42,7 +46,7 @@ export const pointsBody = z.strictObject({
   points: z
     .array(
       z.strictObject({
-        name: z.string().min(1).max(256),
+        name: z.string().min(1).max(POINT_NAME_MAX),
         split: z.string().max(64).default(''),
         step: z.number().int().min(MIN_STEP).max(MAX_STEP).describe('any safe integer, negative ones included'),
         value: pointValue,
@@ -85,7 +89,7 @@ function fastPoint(p: unknown): PointsBodyPoint | undefined {
   const o = p as Record<string, unknown>
   for (const k in o) if (!POINT_KEYS.has(k)) return undefined
   const { name, split, step, value, time } = o
-  if (typeof name !== 'string' || name.length < 1 || name.length > 256) return undefined
+  if (typeof name !== 'string' || name.length < 1 || name.length > POINT_NAME_MAX) return undefined
   if (split !== undefined && (typeof split !== 'string' || split.length > 64)) return undefined
   if (typeof step !== 'number' || !Number.isSafeInteger(step)) return undefined
   let v: number
