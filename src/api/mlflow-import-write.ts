@@ -65,13 +65,16 @@ export const MLFLOW_STATUS: Record<string, string> = {
   KILLED: 'KILLED',
 }
 
-/** The longest mldb name a run gets before its id is appended (names are ≤ 256 characters). */
-const NAME_ROOM = 200
+/**
+ * The longest mldb name a run gets before its id is appended: MLflow's run names are ≤ 250
+ * characters, and with `-<32 hex>` still fit mldb's 300 (NAME_LIMITS), so none is cut.
+ */
+const NAME_ROOM = 250
 
-/** A run name as an mldb experiment name: control characters (tabs) become spaces; MLflow's own name stays in `mlflow.runName`. */
+/** A run name as an mldb experiment name: control characters other than tabs become spaces; MLflow's own name stays in `mlflow.runName`. */
 export function mldbRunName(runName: string, runId: string): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: that is the point
-  const clean = runName.replace(/[\u0000-\u001f\u007f]/g, ' ').trim()
+  const clean = runName.replace(/[\u0000-\u0008\u000a-\u001f\u007f]/g, ' ').trim()
   return (clean || runId).slice(0, NAME_ROOM)
 }
 

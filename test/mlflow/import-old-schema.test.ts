@@ -63,6 +63,34 @@ describe('mldb import of an mlflow.db from an early schema revision', () => {
     expect(r.stderr).toContain('imported 1 experiment')
   })
 
+  it("imports what MLflow's limits allow: a 250-character metric key, two runs of one 250-character name with a tab", () => {
+    const store = join(t.home, 'long.sqlite')
+    oldStore(store)
+    const db = new BetterSqlite3(store)
+    const key = 'k'.repeat(250)
+    const run = `a\t${'r'.repeat(248)}`
+    db.prepare("INSERT INTO metrics VALUES (?, 0.5, 1600000001000, 'aaaabbbbccccdddd0000111122223333', 0)").run(key)
+    db.prepare("UPDATE tags SET value = ? WHERE key = 'mlflow.runName'").run(run)
+    db.exec(
+      "INSERT INTO runs VALUES ('cccc0000cccc0000cccc0000cccc0000', 'LOCAL', 'train.py', '', 'ann', 'FINISHED', 1600000020000, 1600000021000, '', 'active', './mlruns/1/cccc/artifacts', 1)",
+    )
+    db.prepare("INSERT INTO tags VALUES ('mlflow.runName', ?, 'cccc0000cccc0000cccc0000cccc0000')").run(run)
+    db.close()
+    const target = join(t.home, 'long.db')
+    const r = mldb(t.home, ['import', store, '--db', target])
+    expect(r.stderr).toBe('imported 3 MLflow runs and 3 points\n')
+    expect(r.status).toBe(0)
+    const after = new Database({ path: target })
+    try {
+      // neither name is cut: the second run of the name gets its id's first 8 hex digits
+      expect(after.getExperiment(run).tags['mlflow.runName']).toBe(run)
+      expect(after.getExperiment(`${run}-cccc0000`).tags['mlflow.runName']).toBe(run)
+      expect(after.getMetricValues(run, key).map((p) => p.value)).toEqual([0.5])
+    } finally {
+      after.close()
+    }
+  })
+
   it('imports a negative step (MLflow logs step -1 for an evaluation before training) in step order', () => {
     const store = join(t.home, 'negative.sqlite')
     oldStore(store)
