@@ -11,7 +11,7 @@ describe("MLflow's validation through the official client against mldb", () => {
   afterAll(() => server?.close())
 
   it('refuses what MLflow refuses writing nothing, keeps negative steps, stores -0.0 as 0, keeps a retried metric once', async () => {
-    const out = await runPy<{ run_id: string; messages: Record<string, string> }>('wire_details.py', [], { MLFLOW_TRACKING_URI: server.url })
+    const out = await runPy<{ run_id: string; messages: Record<string, string>; long_runs: string[] }>('wire_details.py', [], { MLFLOW_TRACKING_URI: server.url })
     // each refusal names the value and the field, as MLflow's server words it
     expect(out.messages.batch_negative_timestamp).toMatch(/'metrics\[1\]\.timestamp'/)
     expect(out.messages.negative_timestamp).toMatch(/Timestamp must be a nonnegative long/)
@@ -39,6 +39,11 @@ describe("MLflow's validation through the official client against mldb", () => {
     ])
     expect(db.getSeries('wire').map((s) => s.key)).toContain('valid/top-1 acc:é_2.x')
     expect(db.getExpStatus('wire')).toBe('COMPLETE')
+    expect(db.getMetricValues('wire', 'm'.repeat(250)).map((p) => p.value)).toEqual([1])
+    // the second run of a 250-character name gets its id's first 8 hex digits, nothing cut
+    const longName = `a\t${'n'.repeat(248)}`
+    expect(db.getExperiment(longName).tags['mlflow.runName']).toBe(longName)
+    expect(db.getExperiment(`${longName}-${out.long_runs[1]?.slice(0, 8)}`).tags['mlflow.runName']).toBe(longName)
   }, 300_000)
 
   it("falls back to one PUT when the client tries a multipart upload, as with MLflow's server over a local store", async () => {

@@ -64,5 +64,11 @@ assert hist[0] == (3, 0.5) and hist[1] == (3, 0.6) and hist[2][0] == 4 and math.
 # MLflow's name characters are all taken: letters of any script, digits, _ - . space : /
 client.log_metric(rid, "valid/top-1 acc:é_2.x", 0.9, timestamp=now, step=0)
 client.set_tag(rid, "t" * 250, "ok")
+# MLflow's limits are mldb's: a 250-character metric key; two runs of one 250-character
+# name with a tab (MLflow checks neither) keep it whole
+client.log_metric(rid, "m" * 250, 1.0, timestamp=now, step=0)
+long_name = "a\t" + "n" * 248
+long_runs = [client.create_run(exp_id, run_name=long_name).info.run_id for _ in range(2)]
+assert [client.get_run(r).info.run_name for r in long_runs] == [long_name, long_name]
 client.set_terminated(rid)
-print(json.dumps({"run_id": rid, "messages": messages}))
+print(json.dumps({"run_id": rid, "messages": messages, "long_runs": long_runs}))
