@@ -11,7 +11,9 @@ describe("MLflow's validation through the official client against mldb", () => {
   afterAll(() => server?.close())
 
   it('refuses what MLflow refuses writing nothing, keeps negative steps, stores -0.0 as 0, keeps a retried metric once', async () => {
-    const out = await runPy<{ run_id: string; messages: Record<string, string>; long_runs: string[] }>('wire_details.py', [], { MLFLOW_TRACKING_URI: server.url })
+    const out = await runPy<{ run_id: string; messages: Record<string, string>; long_runs: string[] }>('wire_details.py', [], {
+      MLFLOW_TRACKING_URI: server.url,
+    })
     // each refusal names the value and the field, as MLflow's server words it
     expect(out.messages.batch_negative_timestamp).toMatch(/'metrics\[1\]\.timestamp'/)
     expect(out.messages.negative_timestamp).toMatch(/Timestamp must be a nonnegative long/)
