@@ -47,7 +47,7 @@ export function ImageCompare({ exps }: { exps: readonly ExperimentSummary[] }) {
         }
         byRun.set(
           run,
-          [...(byRun.get(run) ?? []), f].sort((a, b) => (a.step ?? -1) - (b.step ?? -1)),
+          [...(byRun.get(run) ?? []), f].sort((a, b) => (a.step ?? NO_STEP) - (b.step ?? NO_STEP)),
         )
       }
     }
@@ -71,8 +71,11 @@ export function ImageCompare({ exps }: { exps: readonly ExperimentSummary[] }) {
   )
 }
 
+/** A file with no step sorts before every step (steps may be negative: MLflow logs step -1). */
+const NO_STEP = Number.NEGATIVE_INFINITY
+
 function ImageRow({ name, runs, byRun }: { name: string; runs: string[]; byRun: ByRun }) {
-  const steps = useMemo(() => [...new Set([...byRun.values()].flat().map((f) => f.step ?? -1))].sort((a, b) => a - b), [byRun])
+  const steps = useMemo(() => [...new Set([...byRun.values()].flat().map((f) => f.step ?? NO_STEP))].sort((a, b) => a - b), [byRun])
   const [i, setI] = useState(steps.length - 1)
   const at = Math.min(i, steps.length - 1)
   const step = steps[at] as number
@@ -93,14 +96,14 @@ function ImageRow({ name, runs, byRun }: { name: string; runs: string[]; byRun: 
               aria-valuetext={`step ${step}`}
               onChange={(e) => setI(Number(e.target.value))}
             />
-            <span className="mono">{step < 0 ? '—' : step}</span>
+            <span className="mono">{step === NO_STEP ? '—' : step}</span>
           </label>
         )}
       </div>
       <div className="previews">
         {runs.map((run, r) => {
           // the run's latest picture at or before the step
-          const f = [...(byRun.get(run) ?? [])].reverse().find((x) => (x.step ?? -1) <= step)
+          const f = [...(byRun.get(run) ?? [])].reverse().find((x) => (x.step ?? NO_STEP) <= step)
           return (
             <figure key={run} className="preview" data-testid="compare-image" data-run={run} data-step={f?.step ?? ''}>
               {!f ? (
