@@ -206,7 +206,9 @@ function FilesCard({ files }: { files: FileEntry[] }) {
             </thead>
             {kinds.map((kind) => {
               // newest step first: the last checkpoint is the one people want
-              const list = files.filter((f) => f.kind === kind).sort((a, b) => (b.step ?? Number.NEGATIVE_INFINITY) - (a.step ?? Number.NEGATIVE_INFINITY) || a.path.localeCompare(b.path))
+              const list = files
+                .filter((f) => f.kind === kind)
+                .sort((a, b) => (b.step ?? Number.NEGATIVE_INFINITY) - (a.step ?? Number.NEGATIVE_INFINITY) || a.path.localeCompare(b.path))
               const all = open.has(kind) || list.length <= FEW + 1
               return (
                 <tbody key={kind} data-testid="file-group" data-kind={kind}>
