@@ -56,6 +56,12 @@ it(`random filters and sort keys: both clients list the same names in the same o
       if (i % 4 !== 3) q.where = gen.maybeBroken(gen.filter())
       if (i % 3 === 0) q.order_by = gen.orderBy()
       if (i % 7 === 0) q.limit = 1 + (i % 5)
+      if (i % 11 === 5) {
+        // the best experiment by a series (its key as the user names it), within the filter
+        delete q.order_by
+        q.best = gen.seriesKey()
+        q.mode = i % 2 === 0 ? 'min' : 'max'
+      }
       return q
     }),
   ]

@@ -38,7 +38,7 @@ export class FilterGen {
   /** A number in one of the language's notations. */
   number(): string {
     const sign = this.pick(['', '', '', '-', '+'])
-    switch (this.int(10)) {
+    switch (this.int(11)) {
       case 0:
         return sign + String(this.int(5))
       case 1:
@@ -56,7 +56,30 @@ export class FilterGen {
       case 7:
         return sign + String(this.int(1000) / 100)
       case 8:
-        return this.pick(['1785715200000', '1785751200000', '0', '1e13', '-1'])
+        return this.pick(['1785715200000', '1785751200000', '0', '1e13', '-1', '1785715200000.5'])
+      case 9:
+        // at the edges of the number syntax: what follows a number, or what is almost one
+        return this.pick([
+          '007',
+          '1e',
+          '1e+',
+          '1.2.3',
+          '--1',
+          '+-1',
+          '1_000',
+          '0x10',
+          '.e1',
+          '1..2',
+          '-.',
+          '+.5e-3',
+          '1ee2',
+          '1e2e3',
+          '2e-400',
+          '4.9e-324',
+          '1.7976931348623159e308',
+          '١',
+          '1٢',
+        ])
       default:
         return `${sign}${this.int(20)}`
     }
@@ -103,8 +126,9 @@ export class FilterGen {
         'e3',
         'two\nlines',
       ])
+    const withCp = text === undefined && this.chance(0.1) ? `${body}${this.codePoint()}` : body
     const q = this.chance(0.7) ? "'" : '"'
-    return q + body.replaceAll(q, q + q) + q
+    return q + withCp.replaceAll(q, q + q) + q
   }
 
   /** A date as ISO 8601 wants it, or nearly: the contract accepts some and refuses the rest. */
@@ -265,6 +289,12 @@ export class FilterGen {
     if (r === 0) return this.pick(['\ua7cb', '\u{1e030}', '\u{11380}', '\u0c5c', '\u{16d40}', '\u{1e4f0}'])
     const cp = r === 1 ? this.int(0x3000) : r === 2 ? this.int(0x10000) : this.int(0x40000)
     return cp >= 0xd800 && cp <= 0xdfff ? 'x' : String.fromCodePoint(cp)
+  }
+
+  /** A series key as the API takes it (`split/name` or `name`), mostly one of the fixture's. */
+  seriesKey(): string {
+    if (this.chance(0.1)) return this.pick(['', ' ', 'valid/', '/loss', 'a/b/c', this.codePoint()])
+    return this.pick(['valid/loss', 'train/loss', 'rmse', 'acc', 'valid/acc', 'top-1 acc', 'genauigkeit_ü', 'dup', 'missing', 'loss'])
   }
 
   /** A sort key: a field and maybe a direction. */

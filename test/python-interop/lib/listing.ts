@@ -1,5 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3'
-import { type Database, FilterSyntaxError } from '../../../src/index.js'
+import { type Database, FilterSyntaxError, MldbError } from '../../../src/index.js'
 import { compileFilter, isBlankFilter } from '../../../src/query/filter.js'
 import { fieldNames } from '../../../src/store/field-names.js'
 
@@ -15,7 +15,7 @@ export interface Query {
 /**
  * What the TypeScript client makes of a query, shaped as interop.py's `listings`: the
  * names listed (or the best one), the compiled SQL and parameters, or the
- * FilterSyntaxError's message and column. `file` is a second connection to the same
+ * FilterSyntaxError's message and column (another refusal: its class name). `file` is a second connection to the same
  * file, for the short names.
  */
 export function tsListing(db: Database, file: BetterSqlite3.Database, q: Query): Record<string, unknown> {
@@ -32,7 +32,9 @@ export function tsListing(db: Database, file: BetterSqlite3.Database, q: Query):
     }
     return JSON.parse(JSON.stringify(r, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v))) as Record<string, unknown>
   } catch (e) {
-    if (!(e instanceof FilterSyntaxError)) throw e
-    return { error: e.message, column: e.column }
+    if (e instanceof FilterSyntaxError) return { error: e.message, column: e.column }
+    // another refusal (a series key that is no key): its kind, the message is each client's own
+    if (e instanceof MldbError) return { refused: e.constructor.name }
+    throw e
   }
 }

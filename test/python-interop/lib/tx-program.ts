@@ -51,6 +51,28 @@ export function runTsProgram(db: Database, steps: Step[]): string[] {
   return log
 }
 
+// Values whose stored text both clients must write alike: JSON numbers in every range, text with
+// characters JSON escapes or not, objects with keys that JavaScript orders integer-first.
+const PARAM_VALUES: unknown[] = [
+  0.1,
+  0.2,
+  'adam',
+  [64, 64],
+  null,
+  true,
+  1e21,
+  1e-7,
+  5e-324,
+  1 / 3,
+  2 ** 53 + 2,
+  -1.5e300,
+  123456789012345680000,
+  '\u2028😀\u0000"\\',
+  'é\t',
+  { b: 1, '2': [{}, []], a: { ü: null } },
+]
+const TAG_VALUES = ['vision', 'x', 1, true, false, 1e21, 1e-7, 0.1 + 0.2, 100, -2.5, 'ü\n😀']
+
 /** A random program: calls that succeed, calls the contract refuses, transactions nested up to three deep. */
 export function randomProgram(seed: number, n: number): Step[] {
   const rnd = random(seed)
@@ -89,12 +111,10 @@ export function randomProgram(seed: number, n: number): Step[] {
         // a param is written once: the same value again is fine, another is refused
         return {
           op: 'params',
-          params: Object.fromEntries(
-            Array.from({ length: 1 + int(3) }, () => [pick(['lr', 'opt', 'layers', 'n']), pick([0.1, 0.2, 'adam', [64, 64], null, true])]),
-          ),
+          params: Object.fromEntries(Array.from({ length: 1 + int(3) }, () => [pick(['lr', 'opt', 'layers', 'n']), pick(PARAM_VALUES)])),
         }
       case 7:
-        return { op: 'tags', tags: { [pick(['team', 'flag'])]: pick(['vision', 'x', 1, true]) } }
+        return { op: 'tags', tags: { [pick(['team', 'flag'])]: pick(TAG_VALUES) } }
       default:
         return { op: 'notes', notes: pick(['', 'n', 'two\nlines']) }
     }

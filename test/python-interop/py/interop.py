@@ -6,7 +6,7 @@ import json
 import math
 import sys
 
-from mldb import Database, FilterSyntaxError, ValidationError
+from mldb import Database, FilterSyntaxError, MldbError, ValidationError
 from mldb.filter import compile_filter, field_names
 from mldb.filter_text import is_blank
 
@@ -110,6 +110,9 @@ def listings(db, queries):
                 r["sql"], r["params"] = compile_filter(where, field_names(db.connection))
         except FilterSyntaxError as e:
             r = {"error": str(e), "column": e.column}
+        except MldbError as e:
+            # another refusal (a series key that is no key): its kind, the message is each client's own
+            r = {"refused": type(e).__name__}
         out.append(r)
     return out
 
