@@ -6,6 +6,7 @@ import { checkAliases, checkDescription, checkTags, toModelVersion, toRegistered
 import type { AliasChange, ModelVersion, RegisteredModel, RemoteRegistration } from '../../registry/types.js'
 import type { ModelRow, VersionRow } from '../registry-rows.js'
 import type { RegistryStore, WriteId, WriteResult } from '../store.js'
+import { pgNamed } from './pg-named.js'
 
 /** What the PostgreSQL registry and sweeps need of PostgresStore: its claimed-write transaction and its mapped-error reads. */
 export interface PgAccess {
@@ -17,59 +18,45 @@ export interface PgAccess {
 
 type Q = pg.Pool | pg.PoolClient
 
-const MODEL_COLUMNS = `m.id, m.name, m.description, m.tags, m.last_version, m.created_at, m.updated_at,
-  (SELECT count(*) FROM model_versions v WHERE v.model_id = m.id) AS version_count,
-  (SELECT max(version) FROM model_versions v WHERE v.model_id = m.id) AS latest`
-const VERSION_COLUMNS = `v.id, m.name, v.version, v.experiment_id, v.file_id, v.exp_name, v.path, v.sha256, v.size,
-  v.params, v.metrics, v.description, v.registered_at, v.registered_by`
-const VERSIONS = `SELECT ${VERSION_COLUMNS} FROM model_versions v JOIN registered_models m ON m.id = v.model_id`
-
 async function rows<T>(c: Q, sql: string, params: unknown[] = []): Promise<T[]> {
   return (await c.query(sql, params)).rows as T[]
 }
 
+/** The rows of a named statement of sql/ (pgNamed). */
+async function named<T>(c: Q, name: string, values: Record<string, unknown>, suffix = ''): Promise<T[]> {
+  return (await c.query(pgNamed(name, values, suffix))).rows as T[]
+}
+
 async function modelRow(c: Q, name: string, lock = false): Promise<ModelRow> {
-  const [m] = await rows<ModelRow>(c, `SELECT ${MODEL_COLUMNS} FROM registered_models m WHERE m.name = $1${lock ? ' FOR UPDATE' : ''}`, [name])
+  const [m] = await named<ModelRow>(c, 'registry/models', { name }, lock ? ' FOR UPDATE OF m' : '')
   if (!m) throw new NotFoundError(`no registered model named "${name}" on the server; see them with \`mldb model ls\``, 'model', name)
   return m
 }
 
 async function aliasesOf(c: Q, modelId: number): Promise<[string, number][]> {
-  return (await rows<{ alias: string; version: number }>(c, 'SELECT alias, version FROM model_aliases WHERE model_id = $1 ORDER BY alias', [modelId])).map(
-    (r) => [r.alias, r.version],
-  )
+  return (await named<{ alias: string; version: number }>(c, 'registry/aliases', { model_id: modelId })).map((r) => [r.alias, r.version])
 }
 
 /** Points an alias (or removes it: null) and records the move; a no-op when nothing changes. Returns false when there was nothing to remove. */
 async function moveAlias(c: pg.PoolClient, modelId: number, alias: string, to: number | null, by: string): Promise<boolean> {
   const now = Date.now()
-  const [cur] = await rows<{ version: number }>(c, 'SELECT version FROM model_aliases WHERE model_id = $1 AND alias = $2', [modelId, alias])
+  const [cur] = await named<{ version: number }>(c, 'registry/alias', { model_id: modelId, alias })
   const from = cur?.version ?? null
   if (from === to) return to !== null
-  if (to === null) await c.query('DELETE FROM model_aliases WHERE model_id = $1 AND alias = $2', [modelId, alias])
-  else
-    await c.query(
-      `INSERT INTO model_aliases (model_id, alias, version, updated_at) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (model_id, alias) DO UPDATE SET version = excluded.version, updated_at = excluded.updated_at`,
-      [modelId, alias, to, now],
-    )
-  await c.query('INSERT INTO model_alias_history (model_id, alias, from_version, to_version, time, who) VALUES ($1, $2, $3, $4, $5, $6)', [
-    modelId,
-    alias,
-    from,
-    to,
-    now,
-    by,
-  ])
-  await c.query('UPDATE registered_models SET updated_at = $1 WHERE id = $2', [now, modelId])
+  if (to === null) await c.query(pgNamed('registry/alias-delete', { model_id: modelId, alias }))
+  else await c.query(pgNamed('registry/alias-set', { model_id: modelId, alias, version: to, now }))
+  await c.query(pgNamed('registry/alias-history-add', { model_id: modelId, alias, from_version: from, to_version: to, now, who: by }))
+  await c.query(pgNamed('registry/model-touch', { now, id: modelId }))
   return true
 }
 
 /**
- * The model registry on PostgreSQL: the SQL of src/store/registry-rows.ts in
- * PostgreSQL's dialect, with the names checked and rows turned into the API's
- * shapes by src/registry (the same code as on SQLite). A model's row is locked
- * while its next version number is taken or an alias moves.
+ * The model registry on PostgreSQL: the named SQL of sql/registry/ (the
+ * statements both SQLite clients run), with the names checked and rows turned
+ * into the API's shapes by src/registry (the same code as on SQLite). A model's
+ * row is locked while its next version number is taken or an alias moves; that
+ * lock, and creating a model that two writers may add at once, are
+ * PostgreSQL's own (SQLite's BEGIN IMMEDIATE serialises writers instead).
  */
 export class PgRegistryStore implements RegistryStore {
   constructor(private readonly pg: PgAccess) {}
@@ -88,34 +75,30 @@ export class PgRegistryStore implements RegistryStore {
       )
       const m = await modelRow(c, name, true)
       if (tags !== undefined)
-        await c.query('UPDATE registered_models SET tags = $1 WHERE id = $2', [JSON.stringify({ ...(JSON.parse(m.tags) as object), ...tags }), m.id])
-      const [{ last_version: v }] = (await rows<{ last_version: number }>(
-        c,
-        'UPDATE registered_models SET last_version = last_version + 1, updated_at = $1 WHERE id = $2 RETURNING last_version',
-        [now, m.id],
-      )) as [{ last_version: number }]
+        await c.query(
+          pgNamed('registry/model-update', { description: m.description, tags: JSON.stringify({ ...(JSON.parse(m.tags) as object), ...tags }), now, id: m.id }),
+        )
+      const [{ last_version: v }] = (await named<{ last_version: number }>(c, 'registry/next-version', { now, id: m.id })) as [{ last_version: number }]
       const [exp] = await rows<{ id: number }>(c, 'SELECT id FROM experiments WHERE name = $1 AND deleted_at IS NULL', [ev.exp])
       const [file] = exp
         ? await rows<{ id: number }>(c, 'SELECT id FROM file_pointers WHERE experiment_id = $1 AND sha256 = $2 ORDER BY id DESC LIMIT 1', [exp.id, ev.sha256])
         : []
       await c.query(
-        `INSERT INTO model_versions (model_id, version, experiment_id, file_id, exp_name, path, sha256, size, params, metrics, description, registered_at, registered_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-        [
-          m.id,
-          v,
-          exp?.id ?? null,
-          file?.id ?? null,
-          ev.exp,
-          ev.path,
-          ev.sha256,
-          ev.size,
-          JSON.stringify(ev.params),
-          toJson(ev.metrics),
+        pgNamed('registry/version-insert', {
+          model_id: m.id,
+          version: v,
+          experiment_id: exp?.id ?? null,
+          file_id: file?.id ?? null,
+          exp_name: ev.exp,
+          path: ev.path,
+          sha256: ev.sha256,
+          size: ev.size,
+          params: JSON.stringify(ev.params),
+          metrics: toJson(ev.metrics),
           description,
-          now,
-          r.by,
-        ],
+          registered_at: now,
+          registered_by: r.by,
+        }),
       )
       for (const a of aliases) await moveAlias(c, m.id, a, v, r.by)
       return v
@@ -133,7 +116,7 @@ export class PgRegistryStore implements RegistryStore {
     const v = version === null ? null : checkVersion(version)
     const got = await this.pg.write(id, async (c) => {
       const m = await modelRow(c, n, true)
-      if (v !== null && (await rows(c, 'SELECT 1 FROM model_versions WHERE model_id = $1 AND version = $2', [m.id, v])).length === 0)
+      if (v !== null && (await named(c, 'registry/versions', { model_id: m.id, version: v, experiment_id: null })).length === 0)
         throw new NotFoundError(`model "${n}" has no version ${v}; see its versions with \`mldb model show ${n}\``, 'version', `${n}/${v}`)
       if (!(await moveAlias(c, m.id, a, v, by)))
         throw new NotFoundError(`model "${n}" has no alias "${a}"; see its aliases with \`mldb model show ${n}\``, 'alias', `${n}@${a}`)
@@ -153,7 +136,7 @@ export class PgRegistryStore implements RegistryStore {
       }
       version ??= m.latest ?? undefined
       if (version === undefined) throw new NotFoundError(`model "${m.name}" has no versions`, 'version', m.name)
-      const [row] = await rows<VersionRow>(c, `${VERSIONS} WHERE v.model_id = $1 AND v.version = $2`, [m.id, version])
+      const [row] = await named<VersionRow>(c, 'registry/versions', { model_id: m.id, version, experiment_id: null })
       if (!row) throw new NotFoundError(`model "${m.name}" has no version ${version}`, 'version', `${m.name}/${version}`)
       return toModelVersion(row, aliases)
     })
@@ -161,7 +144,7 @@ export class PgRegistryStore implements RegistryStore {
 
   async list(): Promise<RegisteredModel[]> {
     return this.pg.read(async (c) => {
-      const models = await rows<ModelRow>(c, `SELECT ${MODEL_COLUMNS} FROM registered_models m ORDER BY m.name`)
+      const models = await named<ModelRow>(c, 'registry/models', { name: null })
       return Promise.all(models.map(async (m) => toRegisteredModel(m, await aliasesOf(c, m.id))))
     })
   }
@@ -171,7 +154,7 @@ export class PgRegistryStore implements RegistryStore {
     return this.pg.read(async (c) => {
       const m = await modelRow(c, n)
       const aliases = await aliasesOf(c, m.id)
-      return (await rows<VersionRow>(c, `${VERSIONS} WHERE v.model_id = $1 ORDER BY v.version`, [m.id])).map((r) => toModelVersion(r, aliases))
+      return (await named<VersionRow>(c, 'registry/versions', { model_id: m.id, version: null, experiment_id: null })).map((r) => toModelVersion(r, aliases))
     })
   }
 
@@ -179,11 +162,9 @@ export class PgRegistryStore implements RegistryStore {
     const n = checkModelName(name)
     return this.pg.read(async (c) => {
       const m = await modelRow(c, n)
-      const h = await rows<{ alias: string; from_version: number | null; to_version: number | null; time: number; who: string }>(
-        c,
-        'SELECT alias, from_version, to_version, time, who FROM model_alias_history WHERE model_id = $1 ORDER BY time, id',
-        [m.id],
-      )
+      const h = await named<{ alias: string; from_version: number | null; to_version: number | null; time: number; who: string }>(c, 'registry/history', {
+        model_id: m.id,
+      })
       return h.map((x) => ({ alias: x.alias, from: x.from_version, to: x.to_version, time: x.time, who: x.who }))
     })
   }

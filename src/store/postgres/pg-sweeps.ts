@@ -1,12 +1,13 @@
 import type pg from 'pg'
 import { NotFoundError, ValidationError } from '../../errors.js'
 import { sql } from '../../named-sql.js'
-import { bindNow, parseSeriesKey } from '../../query/filter.js'
+import { parseSeriesKey } from '../../query/filter.js'
 import { parseSweepConfig, type SweepConfig } from '../../sweep/config.js'
 import { type PruneContext, shouldPrune } from '../../sweep/pruners.js'
 import { nestParams } from '../../sweep/space.js'
 import { planTrial, type SweepSummary, summarize, type TrialState, trialInfos } from '../../sweep/trial-logic.js'
 import type { ClaimedTrial, RemoteTrialOrigin, SweepStore, SweepView, TrialEnd, WriteId, WriteResult } from '../store.js'
+import { pgNamed } from './pg-named.js'
 import type { PgAccess } from './pg-registry.js'
 
 type Q = pg.Pool | pg.PoolClient
@@ -20,15 +21,18 @@ interface SweepRow {
   created_at: number
 }
 
-async function rows<T>(c: Q, sql: string, params: unknown[] = []): Promise<T[]> {
-  return (await c.query(sql, params)).rows as T[]
+async function rows<T>(c: Q, text: string, params: unknown[] = []): Promise<T[]> {
+  return (await c.query(text, params)).rows as T[]
 }
 
-const SWEEP = 'SELECT s.id, s.name, p.name AS project, s.config, s.state, s.created_at FROM sweeps s JOIN projects p ON p.id = s.project_id'
+/** The rows of a named statement of sql/ (pgNamed). */
+async function named<T>(c: Q, name: string, values: Record<string, unknown>, suffix = ''): Promise<T[]> {
+  return (await c.query(pgNamed(name, values, suffix))).rows as T[]
+}
 
 async function sweepRow(c: Q, name: string, lock = false): Promise<SweepRow> {
   if (typeof name !== 'string' || name === '') throw new ValidationError('a sweep name must be a non-empty string', 'name')
-  const [row] = await rows<SweepRow>(c, `${SWEEP} WHERE s.name = $1${lock ? ' FOR UPDATE OF s' : ''}`, [name])
+  const [row] = await named<SweepRow>(c, 'sweeps/rows', { name }, lock ? ' FOR UPDATE OF s' : '')
   if (!row) throw new NotFoundError(`no sweep named "${name}" on the server; see the sweeps with \`mldb sweep ls\``, 'sweep', name)
   return row
 }
@@ -40,16 +44,12 @@ function configOf(row: SweepRow): SweepConfig {
 /** The trials as sql/pg/sweeps/trials.sql reads them, LOST derived at `now`. */
 async function trialRows(c: Q, row: SweepRow, now = Date.now()): Promise<TrialState[]> {
   const { name, split } = parseSeriesKey(configOf(row).metric.name)
-  return rows<TrialState>(c, bindNow(sql('sweeps/trials', 'postgres'), now), [row.id, name, split])
+  return named<TrialState>(c, 'sweeps/trials', { sweep: row.id, name, split, now })
 }
 
 async function trialExp(c: Q, row: SweepRow, number: number): Promise<{ id: number; name: string }> {
   if (!Number.isSafeInteger(number) || number < 0) throw new ValidationError(`a trial number is a whole number from 0, got ${number}`, 'number')
-  const [t] = await rows<{ id: number; name: string }>(
-    c,
-    'SELECT e.id, e.name FROM trials t JOIN experiments e ON e.id = t.experiment_id WHERE t.sweep_id = $1 AND t.number = $2',
-    [row.id, number],
-  )
+  const [t] = await named<{ id: number; name: string }>(c, 'sweeps/trial-experiment', { sweep: row.id, number })
   if (!t) throw new NotFoundError(`sweep "${row.name}" has no trial ${number}`, 'trial', `${row.name}/${number}`)
   return t
 }
@@ -90,12 +90,8 @@ export class PgSweepStore implements SweepStore {
     if (!got.duplicate) return { duplicate: false, trial: got.value ?? null }
     // A retry: the trial whose experiment carries this uuid (none: the first attempt found the sweep ended).
     return this.pg.read(async (c) => {
-      const [t] = await rows<{ number: number; exp: string; params: string }>(
-        c,
-        `SELECT t.number, e.name AS exp, t.params FROM trials t JOIN sweeps s ON s.id = t.sweep_id JOIN experiments e ON e.id = t.experiment_id
-         JOIN tags g ON g.experiment_id = e.id AND g.key = 'mldb.uuid' WHERE s.name = $1 AND g.value = $2`,
-        [name, origin.uuid],
-      )
+      const row = await sweepRow(c, name)
+      const [t] = await named<{ number: number; exp: string; params: string }>(c, 'sweeps/by-uuid', { sweep: row.id, uuid: origin.uuid })
       return { duplicate: true, trial: t ? { number: t.number, exp: t.exp, params: nestParams(JSON.parse(t.params)) } : null }
     })
   }
@@ -106,27 +102,17 @@ export class PgSweepStore implements SweepStore {
     if (row.state !== 'RUNNING') return null
     const config = configOf(row)
     const now = Date.now()
-    const lost = await rows<{ number: number; experiment_id: number }>(c, bindNow(sql('sweeps/lost', 'postgres'), now), [row.id])
+    const lost = await named<{ number: number; experiment_id: number }>(c, 'sweeps/lost', { sweep: row.id, now })
     for (const l of lost) {
-      await c.query("UPDATE experiments SET status = 'FAILED', ended_at = $1, updated_at = $1, notes = $2 WHERE id = $3", [
-        now,
-        'LOST: its worker stopped beating; marked FAILED by the sweep',
-        l.experiment_id,
-      ])
-      if (config.requeueLost) await c.query('UPDATE trials SET requeue = 1 WHERE sweep_id = $1 AND number = $2', [row.id, l.number])
+      await c.query(sql('experiments/set-status', 'postgres'), ['FAILED', now, false, true, l.experiment_id])
+      await c.query(pgNamed('experiments/set-notes', { notes: 'LOST: its worker stopped beating; marked FAILED by the sweep', now, id: l.experiment_id }))
+      if (config.requeueLost) await c.query(pgNamed('sweeps/set-requeue', { requeue: 1, sweep: row.id, number: l.number }))
     }
-    const [agg] = (await rows<{ number: number; counted: number; grid: number }>(
-      c,
-      `SELECT coalesce(max(number) + 1, 0) AS number, count(*) FILTER (WHERE requeue = 0) AS counted, coalesce(max(grid_index) + 1, 0) AS grid
-       FROM trials WHERE sweep_id = $1`,
-      [row.id],
-    )) as [{ number: number; counted: number; grid: number }]
+    const [agg] = (await named<{ number: number; counted: number; grid: number }>(c, 'sweeps/claim-state', { sweep: row.id })) as [
+      { number: number; counted: number; grid: number },
+    ]
     const [pending] = config.requeueLost
-      ? await rows<{ number: number; params: string; grid_index: number | null }>(
-          c,
-          'SELECT number, params, grid_index FROM trials WHERE sweep_id = $1 AND requeue = 1 ORDER BY number LIMIT 1',
-          [row.id],
-        )
+      ? await named<{ number: number; params: string; grid_index: number | null }>(c, 'sweeps/pending-requeue', { sweep: row.id })
       : []
     const plan = planTrial(config, {
       number: agg.number,
@@ -136,7 +122,7 @@ export class PgSweepStore implements SweepStore {
       trials: config.method === 'bayes' ? await trialRows(c, row, now) : [],
     })
     if (!plan) return null
-    if (plan.requeued !== undefined) await c.query('UPDATE trials SET requeue = 2 WHERE sweep_id = $1 AND number = $2', [row.id, plan.requeued])
+    if (plan.requeued !== undefined) await c.query(pgNamed('sweeps/set-requeue', { requeue: 2, sweep: row.id, number: plan.requeued }))
     const number = agg.number
     let exp = `${config.name}-${number}`
     if ((await rows(c, 'SELECT 1 FROM experiments WHERE name = $1', [exp])).length > 0) exp = `${exp}-${Math.random().toString(36).slice(2, 8)}`
@@ -155,14 +141,9 @@ export class PgSweepStore implements SweepStore {
       ['mldb.uuid', origin.uuid],
     ]
     for (const [k, v] of tags) await c.query('INSERT INTO tags (experiment_id, key, value) VALUES ($1, $2, $3)', [e.id, k, v])
-    await c.query('INSERT INTO trials (sweep_id, number, experiment_id, params, grid_index, created_at) VALUES ($1, $2, $3, $4, $5, $6)', [
-      row.id,
-      number,
-      e.id,
-      JSON.stringify(plan.params),
-      plan.gridIndex,
-      now,
-    ])
+    await c.query(
+      pgNamed('sweeps/trial-insert', { sweep: row.id, number, experiment_id: e.id, params: JSON.stringify(plan.params), grid_index: plan.gridIndex, now }),
+    )
     return { number, exp, params }
   }
 
@@ -174,7 +155,7 @@ export class PgSweepStore implements SweepStore {
       const now = Date.now()
       if (end.value !== undefined) {
         const v = end.value === null || Number.isNaN(end.value) ? null : end.value
-        await c.query('UPDATE trials SET value = $1 WHERE sweep_id = $2 AND number = $3', [v, row.id, number])
+        await c.query(pgNamed('sweeps/set-value', { value: v, sweep: row.id, number }))
       }
       await c.query(
         `UPDATE experiments SET status = $1, updated_at = $2, heartbeat_at = $2, ended_at = $2,
@@ -190,7 +171,7 @@ export class PgSweepStore implements SweepStore {
     await this.pg.read(async (c) => {
       const e = await trialExp(c, await sweepRow(c, name), number)
       const now = Date.now()
-      await c.query('UPDATE experiments SET heartbeat_at = $1 WHERE id = $2', [now, e.id])
+      await c.query(pgNamed('experiments/heartbeat', { now, id: e.id }))
     })
   }
 
@@ -201,14 +182,9 @@ export class PgSweepStore implements SweepStore {
       if (!config.earlyTerminate) return false
       const e = await trialExp(c, row, number)
       const { name: series, split } = parseSeriesKey(config.metric.name)
-      const own = (
-        await rows<{ step: number; value: number }>(
-          c,
-          `SELECT p.step, p.value FROM points p JOIN series s ON s.id = p.series_id
-           WHERE s.experiment_id = $1 AND s.name = $2 AND s.split = $3 AND p.value <> 'NaN' ORDER BY p.step, p.seq`,
-          [e.id, series, split],
-        )
-      ).map((r) => [r.step, r.value] as const)
+      const own = (await named<{ step: number; value: number }>(c, 'sweeps/series-values', { experiment_id: e.id, name: series, split })).map(
+        (r) => [r.step, r.value] as const,
+      )
       const [{ n: completed }] = (await rows<{ n: number }>(
         c,
         "SELECT count(*) AS n FROM trials t JOIN experiments e ON e.id = t.experiment_id WHERE t.sweep_id = $1 AND e.status = 'COMPLETE'",
@@ -230,31 +206,15 @@ export class PgSweepStore implements SweepStore {
       })
       shouldPrune(config.earlyTerminate, ctx())
       for (const step of valuesAt.keys()) {
-        const r = await rows<{ v: number | null }>(
-          c,
-          `SELECT (SELECT NULLIF(p.value, 'NaN') FROM points p WHERE p.series_id = s.id AND p.step = $4 ORDER BY p.seq DESC LIMIT 1) AS v
-           FROM trials t JOIN experiments e ON e.id = t.experiment_id
-           JOIN series s ON s.experiment_id = t.experiment_id AND s.name = $2 AND s.split = $3
-           WHERE t.sweep_id = $1 AND e.status = 'COMPLETE'`,
-          [row.id, series, split, step],
-        )
+        const r = await named<{ v: number | null }>(c, 'sweeps/values-at', { sweep: row.id, name: series, split, step, status: 'COMPLETE' })
         valuesAt.set(
           step,
           r.map((x) => x.v).filter((v): v is number => v !== null),
         )
       }
-      const mode = config.metric.goal === 'minimize' ? 'min' : 'max'
+      const max = config.metric.goal === 'minimize' ? 0 : 1
       for (const step of bestUpTo.keys()) {
-        const r = await rows<{ v: number | null }>(
-          c,
-          `SELECT ${mode}(NULLIF(p.value, 'NaN')) AS v FROM trials t
-           JOIN series s ON s.experiment_id = t.experiment_id AND s.name = $2 AND s.split = $3
-           JOIN points p ON p.series_id = s.id AND p.step <= $4
-           WHERE t.sweep_id = $1 AND t.number <> $5
-             AND EXISTS (SELECT 1 FROM points q WHERE q.series_id = s.id AND q.step >= $4)
-           GROUP BY s.id`,
-          [row.id, series, split, step, number],
-        )
+        const r = await named<{ v: number | null }>(c, 'sweeps/best-up-to', { sweep: row.id, name: series, split, step, except: number, max })
         bestUpTo.set(
           step,
           r.map((x) => x.v).filter((v): v is number => v !== null),
@@ -267,7 +227,7 @@ export class PgSweepStore implements SweepStore {
   async stop(id: WriteId, name: string): Promise<WriteResult> {
     const got = await this.pg.write(id, async (c) => {
       const row = await sweepRow(c, name)
-      await c.query("UPDATE sweeps SET state = 'STOPPED', updated_at = $1 WHERE id = $2", [Date.now(), row.id])
+      await c.query(pgNamed('sweeps/set-state', { state: 'STOPPED', now: Date.now(), id: row.id }))
     })
     return { duplicate: got.duplicate }
   }
@@ -278,7 +238,7 @@ export class PgSweepStore implements SweepStore {
 
   async list(): Promise<SweepSummary[]> {
     return this.pg.read(async (c) => {
-      const all = await rows<SweepRow>(c, `${SWEEP} ORDER BY s.created_at DESC, s.id DESC`)
+      const all = await named<SweepRow>(c, 'sweeps/rows', { name: null })
       return Promise.all(all.map(async (r) => (await this.view(c, r)).sweep))
     })
   }
