@@ -34,3 +34,25 @@ describe('a database written by an older mldb (schema v1)', () => {
     after.close()
   })
 })
+
+describe('a database written by mldb before negative steps (schema v10)', () => {
+  it("moves a sync frontier's -1 (nothing acknowledged) to BEFORE_FIRST_STEP, keeping real frontiers", () => {
+    const path = join(t.home, 'v10.db')
+    const raw = new BetterSqlite3(path)
+    raw.pragma('journal_mode = WAL')
+    for (const f of readdirSync(MIGRATIONS).filter((x) => x.endsWith('.sql') && x < '011')) raw.exec(readFileSync(join(MIGRATIONS, f), 'utf8'))
+    raw.pragma('user_version = 10')
+    const add = raw.prepare('INSERT INTO sync_series (server, series_id, step, seq, count, sent_step, sent_seq) VALUES (?, ?, ?, ?, ?, ?, ?)')
+    add.run('http://a', 1, -1, -1, 0, 7, 0)
+    add.run('http://a', 2, 5, 0, 6, 5, 0)
+    raw.close()
+
+    expect(mldb(t.home, ['ls', '--db', path]).status).toBe(0)
+    const after = new BetterSqlite3(path, { readonly: true })
+    expect(after.prepare('SELECT series_id, step, seq, sent_step FROM sync_series ORDER BY series_id').raw().all()).toEqual([
+      [1, -(2 ** 53), -1, 7],
+      [2, 5, 0, 5],
+    ])
+    after.close()
+  })
+})
