@@ -1,22 +1,13 @@
 import { join } from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
 import { afterAll, expect, it } from 'vitest'
-import { Database, FilterSyntaxError } from '../../src/index.js'
-import { compileFilter } from '../../src/query/filter.js'
-import { fieldNames } from '../../src/store/field-names.js'
+import { Database } from '../../src/index.js'
 import { tempDir } from '../helpers/tmp.js'
+import { type Query, tsListing } from './lib/listing.js'
 import { runPython } from './lib/python.js'
 
 const tmp = tempDir('mldb-py-filter-')
 afterAll(() => tmp.cleanup())
-
-interface Query {
-  where?: string
-  order_by?: string
-  limit?: number
-  best?: string
-  mode?: 'min' | 'max'
-}
 
 // Filters from test/api/listing.test.ts and the README, plus quoting, dates and errors.
 // None depends on the TRAINING experiment turning LOST, so a slow machine cannot flip them.
@@ -72,26 +63,6 @@ const QUERIES: Query[] = [
   { where: 'lr = 1 or '.repeat(300) },
   { order_by: 'params.lr sideways' },
 ]
-
-/** What the TypeScript client makes of a query, shaped as interop.py's `listings`. */
-function tsListing(db: Database, file: BetterSqlite3.Database, q: Query): Record<string, unknown> {
-  try {
-    let r: Record<string, unknown>
-    if (q.best !== undefined) {
-      const best = db.bestExperiment(q.best, q.mode ?? 'min', { where: q.where })
-      r = { best: best === undefined ? null : [best.name, best.best] }
-    } else r = { names: db.listExperiments({ where: q.where, orderBy: q.order_by, limit: q.limit }).map((e) => e.name) }
-    if (q.where?.trim()) {
-      const f = compileFilter(q.where, fieldNames(file))
-      r.sql = f.sql
-      r.params = f.params
-    }
-    return JSON.parse(JSON.stringify(r, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v))) as Record<string, unknown>
-  } catch (e) {
-    if (!(e instanceof FilterSyntaxError)) throw e
-    return { error: e.message, column: e.column }
-  }
-}
 
 it('both clients list the same experiments for the same filter, from the same SQL', () => {
   const path = join(tmp.dir, 'm.db')
