@@ -1,8 +1,8 @@
 // MLflow's REST API on a team server on PostgreSQL: the official Python client runs the
 // same training flow as against a SQLite file (test/mlflow/py/training_flow.py asserts
 // what the client reads back), what it logs is ordinary mldb data on PostgreSQL, and what
-// an mldb client logged there is read by MLflow's client. The model registry is not served
-// on PostgreSQL yet: MLflow's NOT_IMPLEMENTED, which its client does not retry.
+// an mldb client logged there is read by MLflow's client; MLflow's registry calls land in the
+// server's own registry (test/mlflow/py/registry_flow.py, as in test/mlflow/registry.test.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createServerApp } from '../../src/server/server-app.js'
 import type { Store } from '../../src/store/store.js'
@@ -88,17 +88,27 @@ describe("MLflow's official Python client against mldb server on PostgreSQL", ()
     ])
   }, 300_000)
 
-  it("answers the model registry's routes with MLflow's NOT_IMPLEMENTED, naming the docs", async () => {
-    for (const path of ['/api/2.0/mlflow/registered-models/create', '/ajax-api/2.0/mlflow/model-versions/search']) {
-      const res = await fetch(`${server.url}${path}`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${START}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ name: 'iris' }),
-      })
-      expect(res.status, path).toBe(501)
-      const body = (await res.json()) as { error_code: string; message: string }
-      expect(body.error_code).toBe('NOT_IMPLEMENTED')
-      expect(body.message).toContain('docs/mlflow.md')
-    }
-  })
+  it("runs MLflow's model registry flow, and the server's registry holds the same versions", async () => {
+    const ids = await runPy<{ run_id: string; model_id: string }>('registry_flow.py', [], env)
+    const versions = await store.registry.versions('iris-clf')
+    expect(versions.map((v) => [v.version, v.exp, v.aliases])).toEqual([
+      [1, 'trainer', []],
+      [3, 'trainer', ['prod']],
+    ])
+    const v1 = versions[0]
+    // the version points at the MLmodel the client uploaded, with the run's evidence
+    expect(v1?.path).toMatch(new RegExp(`/${ids.run_id}/artifacts/model/MLmodel$`))
+    expect(v1?.description).toBe('the first one')
+    expect(v1?.params).toEqual({ lr: '0.01' })
+    expect(v1?.metrics['valid/acc']?.last).toBe(0.93)
+    expect((await store.registry.get('iris-clf@prod')).path).toMatch(new RegExp(`/models/${ids.model_id}/artifacts/MLmodel$`))
+    const model = (await store.registry.list()).find((m) => m.name === 'iris-clf')
+    expect([model?.description, model?.tags, model?.aliases]).toEqual(['iris, v2', { owner: 'ml' }, { prod: 3 }])
+    expect((await store.registry.history('iris-clf')).map((h) => [h.alias, h.from, h.to])).toEqual([
+      ['champion', null, 1],
+      ['prod', null, 3],
+      ['champion', 1, null],
+    ])
+    expect((await store.registry.list()).map((m) => m.name)).toEqual(['iris-clf'])
+  }, 300_000)
 })

@@ -11,6 +11,7 @@ import { loggedModelEndpoints } from './logged-models.js'
 import { modelRegistryEndpoints } from './model-registry.js'
 import { multipartEndpoints } from './multipart.js'
 import { PgMlflowBackend } from './pg-backend.js'
+import { PgMlflowRegistry } from './pg-registry-backend.js'
 import { MlflowRegistry } from './registry-backend.js'
 import { runEndpoints } from './runs.js'
 import type { MlflowTracking } from './tracking.js'
@@ -30,16 +31,12 @@ export interface MlflowRoutesOptions {
 /** The largest JSON body of a tracking call: a log-batch is at most 1,000 metrics + 100 params + 100 tags. */
 export const MLFLOW_MAX_BODY_BYTES = 32 * 1024 * 1024
 
-/** MLflow's model registry paths: on PostgreSQL not served yet (see docs/mlflow.md). */
-const REGISTRY_PREFIXES = ['/registered-models', '/model-versions']
-
 /**
  * MLflow's REST API over an mldb database, mounted by the server's app:
  * tracking under `/api/2.0/mlflow/` and `/ajax-api/2.0/mlflow/`, the artifact
  * proxy under `/api/2.0/mlflow-artifacts/`. `MLFLOW_TRACKING_URI=http://host:port`
- * then points MLflow's own clients at mldb. On a SQLite file (`db`) every
- * group is served; on PostgreSQL (`pg`) all but the model registry, which
- * answers MLflow's NOT_IMPLEMENTED.
+ * then points MLflow's own clients at mldb, on a SQLite file (`db`) or on
+ * the team server's PostgreSQL (`pg`) alike.
  *
  * @example app.route('/', mlflowRoutes({ db }))
  */
@@ -64,14 +61,7 @@ export function mlflowRoutes(options: MlflowRoutesOptions): Hono {
   experimentEndpoints(tracking, backend)
   runEndpoints(tracking, backend)
   loggedModelEndpoints(tracking, backend)
-  if (db) modelRegistryEndpoints(tracking, new MlflowRegistry(db))
-  else {
-    for (const prefix of REGISTRY_PREFIXES) {
-      tracking.all(`${prefix}/*`, (c) =>
-        mlflowError(c, 'NOT_IMPLEMENTED', "mldb server on PostgreSQL does not serve MLflow's model registry yet (docs/mlflow.md); a SQLite file does"),
-      )
-    }
-  }
+  modelRegistryEndpoints(tracking, db ? new MlflowRegistry(db) : new PgMlflowRegistry(pg as PostgresStore))
   const proxy = new Hono()
   artifactEndpoints(proxy, tracking, backend, root, options.maxArtifactBytes ?? Number.POSITIVE_INFINITY)
   multipartEndpoints(proxy)

@@ -1,8 +1,9 @@
 import type { Hono } from 'hono'
 import { maxResultsOf } from './experiments.js'
 import { endpoint } from './handler.js'
-import type { MlflowRegistry, WireModelVersion, WireRegisteredModel } from './registry-backend.js'
+import type { WireModelVersion, WireRegisteredModel } from './registry-backend.js'
 import { type Getter, matches, parseFilter, parseOrderBy, sortRows } from './search-filter.js'
+import type { MlflowModelRegistry } from './tracking.js'
 import { keyValues, offsetOf, optString, optStrings, pageToken, reqString } from './wire.js'
 
 const modelGetter: Getter<WireRegisteredModel> = (m, entity, key) => {
@@ -48,48 +49,51 @@ const tagsOf = (f: Record<string, unknown>) => Object.fromEntries(keyValues(f, '
  * delete-tag, get-latest-versions, alias (set, delete, get); model-versions
  * create, get, search, update, delete, set-tag, delete-tag, get-download-uri.
  */
-export function modelRegistryEndpoints(app: Hono, reg: MlflowRegistry): void {
-  endpoint(app, '/registered-models/create', (f) => ({
-    registered_model: reg.createRegisteredModel(reqString(f, 'name'), optString(f, 'description') ?? '', tagsOf(f)),
+export function modelRegistryEndpoints(app: Hono, reg: MlflowModelRegistry): void {
+  endpoint(app, '/registered-models/create', async (f) => ({
+    registered_model: await reg.createRegisteredModel(reqString(f, 'name'), optString(f, 'description') ?? '', tagsOf(f)),
   }))
-  endpoint(app, '/registered-models/get', (f) => ({ registered_model: reg.getRegisteredModel(reqString(f, 'name')) }))
-  endpoint(app, '/registered-models/search', (f) => {
-    const { rows, next } = page(f, reg.searchRegisteredModels(), modelGetter, ['name ASC'], 100, 1000)
+  endpoint(app, '/registered-models/get', async (f) => ({ registered_model: await reg.getRegisteredModel(reqString(f, 'name')) }))
+  endpoint(app, '/registered-models/search', async (f) => {
+    const { rows, next } = page(f, await reg.searchRegisteredModels(), modelGetter, ['name ASC'], 100, 1000)
     return { registered_models: rows, ...(next ? { next_page_token: next } : {}) }
   })
-  endpoint(app, '/registered-models/update', (f) => ({ registered_model: reg.updateRegisteredModel(reqString(f, 'name'), optString(f, 'description')) }), [
-    'PATCH',
-  ])
+  endpoint(
+    app,
+    '/registered-models/update',
+    async (f) => ({ registered_model: await reg.updateRegisteredModel(reqString(f, 'name'), optString(f, 'description')) }),
+    ['PATCH'],
+  )
   endpoint(
     app,
     '/registered-models/delete',
-    (f) => {
-      reg.deleteRegisteredModel(reqString(f, 'name'))
+    async (f) => {
+      await reg.deleteRegisteredModel(reqString(f, 'name'))
       return {}
     },
     ['DELETE'],
   )
-  endpoint(app, '/registered-models/set-tag', (f) => {
-    reg.setRegisteredModelTag(reqString(f, 'name'), reqString(f, 'key'), optString(f, 'value') ?? '')
+  endpoint(app, '/registered-models/set-tag', async (f) => {
+    await reg.setRegisteredModelTag(reqString(f, 'name'), reqString(f, 'key'), optString(f, 'value') ?? '')
     return {}
   })
   endpoint(
     app,
     '/registered-models/delete-tag',
-    (f) => {
-      reg.deleteRegisteredModelTag(reqString(f, 'name'), reqString(f, 'key'))
+    async (f) => {
+      await reg.deleteRegisteredModelTag(reqString(f, 'name'), reqString(f, 'key'))
       return {}
     },
     ['DELETE'],
   )
-  endpoint(app, '/registered-models/get-latest-versions', (f) => ({
-    model_versions: reg.latestVersions(reqString(f, 'name'), optStrings(f, 'stages')),
+  endpoint(app, '/registered-models/get-latest-versions', async (f) => ({
+    model_versions: await reg.latestVersions(reqString(f, 'name'), optStrings(f, 'stages')),
   }))
   endpoint(
     app,
     '/registered-models/alias',
-    (f) => {
-      reg.setAlias(reqString(f, 'name'), reqString(f, 'alias'), versionOf(f))
+    async (f) => {
+      await reg.setAlias(reqString(f, 'name'), reqString(f, 'alias'), versionOf(f))
       return {}
     },
     ['POST'],
@@ -97,16 +101,16 @@ export function modelRegistryEndpoints(app: Hono, reg: MlflowRegistry): void {
   endpoint(
     app,
     '/registered-models/alias',
-    (f) => {
-      reg.deleteAlias(reqString(f, 'name'), reqString(f, 'alias'))
+    async (f) => {
+      await reg.deleteAlias(reqString(f, 'name'), reqString(f, 'alias'))
       return {}
     },
     ['DELETE'],
   )
-  endpoint(app, '/registered-models/alias', (f) => ({ model_version: reg.versionByAlias(reqString(f, 'name'), reqString(f, 'alias')) }), ['GET'])
+  endpoint(app, '/registered-models/alias', async (f) => ({ model_version: await reg.versionByAlias(reqString(f, 'name'), reqString(f, 'alias')) }), ['GET'])
 
-  endpoint(app, '/model-versions/create', (f) => ({
-    model_version: reg.createModelVersion({
+  endpoint(app, '/model-versions/create', async (f) => ({
+    model_version: await reg.createModelVersion({
       name: reqString(f, 'name'),
       source: reqString(f, 'source'),
       runId: optString(f, 'run_id') || undefined,
@@ -115,35 +119,38 @@ export function modelRegistryEndpoints(app: Hono, reg: MlflowRegistry): void {
       tags: tagsOf(f),
     }),
   }))
-  endpoint(app, '/model-versions/get', (f) => ({ model_version: reg.getModelVersion(reqString(f, 'name'), versionOf(f)) }))
-  endpoint(app, '/model-versions/search', (f) => {
-    const { rows, next } = page(f, reg.searchModelVersions(), versionGetter, ['name ASC', 'version_number DESC'], 10000, 200000)
+  endpoint(app, '/model-versions/get', async (f) => ({ model_version: await reg.getModelVersion(reqString(f, 'name'), versionOf(f)) }))
+  endpoint(app, '/model-versions/search', async (f) => {
+    const { rows, next } = page(f, await reg.searchModelVersions(), versionGetter, ['name ASC', 'version_number DESC'], 10000, 200000)
     return { model_versions: rows, ...(next ? { next_page_token: next } : {}) }
   })
-  endpoint(app, '/model-versions/update', (f) => ({ model_version: reg.updateModelVersion(reqString(f, 'name'), versionOf(f), optString(f, 'description')) }), [
-    'PATCH',
-  ])
+  endpoint(
+    app,
+    '/model-versions/update',
+    async (f) => ({ model_version: await reg.updateModelVersion(reqString(f, 'name'), versionOf(f), optString(f, 'description')) }),
+    ['PATCH'],
+  )
   endpoint(
     app,
     '/model-versions/delete',
-    (f) => {
-      reg.deleteModelVersion(reqString(f, 'name'), versionOf(f))
+    async (f) => {
+      await reg.deleteModelVersion(reqString(f, 'name'), versionOf(f))
       return {}
     },
     ['DELETE'],
   )
-  endpoint(app, '/model-versions/set-tag', (f) => {
-    reg.setModelVersionTag(reqString(f, 'name'), versionOf(f), reqString(f, 'key'), optString(f, 'value') ?? '')
+  endpoint(app, '/model-versions/set-tag', async (f) => {
+    await reg.setModelVersionTag(reqString(f, 'name'), versionOf(f), reqString(f, 'key'), optString(f, 'value') ?? '')
     return {}
   })
   endpoint(
     app,
     '/model-versions/delete-tag',
-    (f) => {
-      reg.setModelVersionTag(reqString(f, 'name'), versionOf(f), reqString(f, 'key'), undefined)
+    async (f) => {
+      await reg.setModelVersionTag(reqString(f, 'name'), versionOf(f), reqString(f, 'key'), undefined)
       return {}
     },
     ['DELETE'],
   )
-  endpoint(app, '/model-versions/get-download-uri', (f) => ({ artifact_uri: reg.downloadUri(reqString(f, 'name'), versionOf(f)) }))
+  endpoint(app, '/model-versions/get-download-uri', async (f) => ({ artifact_uri: await reg.downloadUri(reqString(f, 'name'), versionOf(f)) }))
 }

@@ -14,6 +14,7 @@ import { MlflowRows, syntheticRunId } from '../../store/mlflow-rows.js'
 import { RegistryRows } from '../../store/registry-rows.js'
 import type { FileRecord } from '../../store/types.js'
 import { MlflowApiError } from './errors.js'
+import type { MlflowModelRegistry } from './tracking.js'
 import type { WireKeyValue } from './wire.js'
 
 /** An MLflow ModelVersion (model_registry.proto). */
@@ -45,20 +46,20 @@ export interface WireRegisteredModel {
 }
 
 /** MLflow's fields of a version that mldb's registry has no column for. */
-interface VersionExtras {
+export interface VersionExtras {
   source: string
   model_id?: string
   tags: Record<string, string>
 }
 
-const notFound = (name: string, version?: string) =>
+export const notFound = (name: string, version?: string) =>
   new MlflowApiError(
     'RESOURCE_DOES_NOT_EXIST',
     version === undefined ? `Registered Model with name=${name} not found` : `Model Version (name=${name}, version=${version}) not found`,
   )
 
 /** MLflow's version number: a positive integer, as text or a number. */
-function versionNumber(v: string): number {
+export function versionNumber(v: string): number {
   if (!/^[1-9][0-9]{0,14}$/.test(v)) throw new MlflowApiError('INVALID_PARAMETER_VALUE', `Parameter 'version' must be an integer, got '${v}'.`)
   return Number(v)
 }
@@ -68,7 +69,7 @@ function versionNumber(v: string): number {
  *
  * @example new MlflowRegistry(db).createModelVersion({ name: 'iris', source: 'models:/m-…', tags: {} })
  */
-export class MlflowRegistry {
+export class MlflowRegistry implements MlflowModelRegistry {
   private readonly rows: MlflowRows
   private readonly registry: RegistryRows
 
@@ -189,10 +190,10 @@ export class MlflowRegistry {
     runId: string | undefined,
     modelId: string | undefined,
   ): { run: { id: number; name: string }; file: FileRecord; modelId?: string } {
-    const bad = (why: string) =>
-      new MlflowApiError('INVALID_PARAMETER_VALUE', `Invalid value '${source}' for parameter 'source' supplied: ${why} (see docs/mlflow.md)`)
-    const logged = modelId ?? /^models:\/(m-[0-9a-f]+)\/?$/.exec(source)?.[1] ?? /\/models\/(m-[0-9a-f]+)\/artifacts\/?$/.exec(source)?.[1]
-    if (logged) {
+    const bad = badSource(source)
+    const s = parseVersionSource(source, runId, modelId, bad)
+    if ('loggedModel' in s) {
+      const logged = s.loggedModel
       const row = this.rows.loggedModel(logged)
       if (!row) throw bad(`no logged model ${logged} on this server`)
       if (row.experiment_id === null) throw bad(`logged model ${logged} has no source run, so no files on this server`)
@@ -206,24 +207,12 @@ export class MlflowRegistry {
         modelId: logged,
       }
     }
-    let run: { id: number; name: string; artifactUri: string } | undefined
-    let sub: string | undefined
-    const runs = /^runs:\/([^/]+)\/?(.*)$/.exec(source)
-    if (runs) {
-      run = this.runById(runs[1] as string, bad)
-      sub = runs[2] as string
-    } else if (runId) {
-      run = this.runById(runId, bad)
-      const root = run.artifactUri.replace(/\/+$/, '')
-      if (source !== root && !source.startsWith(`${root}/`)) throw bad(`it is not under run ${runId}'s artifact URI ${root}`)
-      sub = source.slice(root.length + 1)
-    } else throw bad('mldb registers a version from models:/<id>, runs:/<run id>/<path>, or a path under a run_id given beside it')
-    const dir = posix.normalize(sub || '.').replace(/\/+$/, '')
-    const under = (p: unknown) => typeof p === 'string' && (dir === '.' || p === dir || p.startsWith(`${dir}/`))
+    const run = this.runById(s.runId, bad)
+    const dir = sourceFolder(s, run.artifactUri, bad)
     return {
       run,
       file: pick(
-        this.db.getFiles(run.name).filter((f) => under(f.meta?.mlflowArtifact)),
+        this.db.getFiles(run.name).filter((f) => inFolder(dir, f.meta?.mlflowArtifact)),
         bad,
       ),
     }
@@ -333,40 +322,89 @@ export class MlflowRegistry {
   }
 
   private wireVersion(v: ModelVersion): WireModelVersion {
-    const e = this.extras(v)
-    return {
-      name: v.name,
-      version: String(v.version),
-      creation_timestamp: v.registeredAt,
-      last_updated_timestamp: v.registeredAt,
-      user_id: v.registeredBy,
-      current_stage: 'None',
-      description: v.description,
-      source: e.source,
-      run_id: this.runIdOf(v),
-      status: 'READY',
-      tags: Object.entries(e.tags).map(([key, value]) => ({ key, value })),
-      aliases: v.aliases,
-      ...(e.model_id ? { model_id: e.model_id } : {}),
-    }
+    return toWireVersion(v, this.extras(v), this.runIdOf(v))
   }
 
   private wireModel(m: RegisteredModel): WireRegisteredModel {
-    const latest = m.latestVersion === null ? [] : [this.wireVersion(this.db.getModelVersion(`${m.name}/${m.latestVersion}`))]
-    return {
-      name: m.name,
-      creation_timestamp: m.createdAt,
-      last_updated_timestamp: m.updatedAt,
-      description: m.description,
-      latest_versions: latest,
-      tags: Object.entries(m.tags).map(([key, value]) => ({ key, value })),
-      aliases: Object.entries(m.aliases).map(([alias, version]) => ({ alias, version: String(version) })),
-    }
+    return toWireModel(m, m.latestVersion === null ? undefined : this.wireVersion(this.db.getModelVersion(`${m.name}/${m.latestVersion}`)))
   }
 }
 
+/** A version as MLflow's ModelVersion, from mldb's version, MLflow's kept fields and its run id. */
+export function toWireVersion(v: ModelVersion, e: VersionExtras, runId: string): WireModelVersion {
+  return {
+    name: v.name,
+    version: String(v.version),
+    creation_timestamp: v.registeredAt,
+    last_updated_timestamp: v.registeredAt,
+    user_id: v.registeredBy,
+    current_stage: 'None',
+    description: v.description,
+    source: e.source,
+    run_id: runId,
+    status: 'READY',
+    tags: Object.entries(e.tags).map(([key, value]) => ({ key, value })),
+    aliases: v.aliases,
+    ...(e.model_id ? { model_id: e.model_id } : {}),
+  }
+}
+
+/** A model as MLflow's RegisteredModel, with its latest version (if any). */
+export function toWireModel(m: RegisteredModel, latest: WireModelVersion | undefined): WireRegisteredModel {
+  return {
+    name: m.name,
+    creation_timestamp: m.createdAt,
+    last_updated_timestamp: m.updatedAt,
+    description: m.description,
+    latest_versions: latest ? [latest] : [],
+    tags: Object.entries(m.tags).map(([key, value]) => ({ key, value })),
+    aliases: Object.entries(m.aliases).map(([alias, version]) => ({ alias, version: String(version) })),
+  }
+}
+
+/** What a version's `source` names: a logged model, or a run and a folder under its artifacts. */
+export type VersionSource = { loggedModel: string } | { runId: string; sub: string } | { runId: string; under: string }
+
+/** Parses MLflow's create-model-version `source` (with `run_id` / `model_id` beside it). */
+export function parseVersionSource(
+  source: string,
+  runId: string | undefined,
+  modelId: string | undefined,
+  bad: (why: string) => MlflowApiError,
+): VersionSource {
+  const logged = modelId ?? /^models:\/(m-[0-9a-f]+)\/?$/.exec(source)?.[1] ?? /\/models\/(m-[0-9a-f]+)\/artifacts\/?$/.exec(source)?.[1]
+  if (logged) return { loggedModel: logged }
+  const runs = /^runs:\/([^/]+)\/?(.*)$/.exec(source)
+  if (runs) return { runId: runs[1] as string, sub: runs[2] as string }
+  if (runId) return { runId, under: source }
+  throw bad('mldb registers a version from models:/<id>, runs:/<run id>/<path>, or a path under a run_id given beside it')
+}
+
+/** The artifact folder of a run a `source` names: `sub` as is, or `under` relative to the run's artifact URI. */
+export function sourceFolder(
+  s: { runId: string; sub: string } | { runId: string; under: string },
+  artifactUri: string,
+  bad: (why: string) => MlflowApiError,
+): string {
+  let sub: string
+  if ('sub' in s) sub = s.sub
+  else {
+    const root = artifactUri.replace(/\/+$/, '')
+    if (s.under !== root && !s.under.startsWith(`${root}/`)) throw bad(`it is not under run ${s.runId}'s artifact URI ${root}`)
+    sub = s.under.slice(root.length + 1)
+  }
+  return posix.normalize(sub || '.').replace(/\/+$/, '')
+}
+
+/** Whether an artifact path is inside a folder ('.' holds all). */
+export const inFolder = (dir: string, p: unknown) => typeof p === 'string' && (dir === '.' || p === dir || p.startsWith(`${dir}/`))
+
+/** The error of a bad `source`. */
+export const badSource = (source: string) => (why: string) =>
+  new MlflowApiError('INVALID_PARAMETER_VALUE', `Invalid value '${source}' for parameter 'source' supplied: ${why} (see docs/mlflow.md)`)
+
 /** The version's file among a source's files: its MLmodel, else the first. */
-function pick(files: FileRecord[], bad: (why: string) => MlflowApiError): FileRecord {
+export function pick(files: FileRecord[], bad: (why: string) => MlflowApiError): FileRecord {
   const f = files.find((x) => /(^|\/)MLmodel$/.test(String(x.meta?.mlflowArtifact ?? ''))) ?? files[0]
   if (!f) throw bad('no file was uploaded there through this server, and an mldb version points at a file it holds')
   return f

@@ -5,6 +5,7 @@
  * synchronously over `Database`; the PostgreSQL one (pg-backend.ts) answers
  * with promises over the team server's pool. The routes `await` either.
  */
+import type { WireModelVersion, WireRegisteredModel } from './registry-backend.js'
 import type { WireExperiment, WireLoggedModel, WireMetric, WireRun } from './wire.js'
 
 /** MLflow's view types: which lifecycle stages a search returns. */
@@ -80,4 +81,42 @@ export interface MlflowTracking {
   updateLoggedModel(modelId: string, change: (m: WireLoggedModel) => void): Awaitable<WireLoggedModel>
   deleteLoggedModel(modelId: string): Awaitable<void>
   searchLoggedModels(experimentIds: readonly string[]): Awaitable<WireLoggedModel[]>
+}
+
+/** A new model version as MLflow's create-model-version sends it. */
+export interface NewModelVersion {
+  name: string
+  source: string
+  runId?: string | undefined
+  modelId?: string | undefined
+  description: string
+  tags: Record<string, string>
+}
+
+/**
+ * MLflow's model registry calls over mldb's registry (registry-backend.ts on a
+ * SQLite file, pg-registry-backend.ts on PostgreSQL).
+ */
+export interface MlflowModelRegistry {
+  createRegisteredModel(name: string, description: string, tags: Record<string, string>): Awaitable<WireRegisteredModel>
+  getRegisteredModel(name: string): Awaitable<WireRegisteredModel>
+  searchRegisteredModels(): Awaitable<WireRegisteredModel[]>
+  updateRegisteredModel(name: string, description: string | undefined): Awaitable<WireRegisteredModel>
+  setRegisteredModelTag(name: string, key: string, value: string): Awaitable<void>
+  deleteRegisteredModelTag(name: string, key: string): Awaitable<void>
+  deleteRegisteredModel(name: string): Awaitable<void>
+  /** MLflow's latest version per stage: mldb has no stages, so the newest, as stage "None". */
+  latestVersions(name: string, stages: readonly string[]): Awaitable<WireModelVersion[]>
+  createModelVersion(v: NewModelVersion): Awaitable<WireModelVersion>
+  getModelVersion(name: string, version: string): Awaitable<WireModelVersion>
+  /** Every version of every model (the routes filter, order and page). */
+  searchModelVersions(): Awaitable<WireModelVersion[]>
+  updateModelVersion(name: string, version: string, description: string | undefined): Awaitable<WireModelVersion>
+  deleteModelVersion(name: string, version: string): Awaitable<void>
+  /** Sets a version's tag, or deletes it (undefined). */
+  setModelVersionTag(name: string, version: string, key: string, value: string | undefined): Awaitable<void>
+  downloadUri(name: string, version: string): Awaitable<string>
+  setAlias(name: string, alias: string, version: string): Awaitable<void>
+  deleteAlias(name: string, alias: string): Awaitable<void>
+  versionByAlias(name: string, alias: string): Awaitable<WireModelVersion>
 }
