@@ -154,6 +154,16 @@ def test_optimize_fails_the_trial_and_reraises(db):
     assert "diverged" in db.get_notes("f-0")
 
 
+def test_a_failed_trial_keeps_the_notes_written_before_its_error(db):
+    # as the TypeScript client and the team server do (docs/schema.md, "Sweeps")
+    s = db.create_sweep({"name": "n", "metric": METRIC, "parameters": {"a": {"value": 1}}})
+    t = s.ask()
+    db.set_notes(t.exp, "lr warm-up on")
+    t.fail(RuntimeError("diverged"))
+    assert db.get_notes(t.exp) == "lr warm-up on\ndiverged"
+    assert db.get_exp_status(t.exp) == "FAILED"
+
+
 def test_start_run_without_a_name_joins_mldb_exp(db, tmp_path):
     s = db.create_sweep({"name": "j", "metric": METRIC, "parameters": {"lr": {"value": 0.5}}})
     t = s.ask()
