@@ -3,6 +3,7 @@ import { join, relative, resolve } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { sql } from '../../src/named-sql.js'
 import { bindNow } from '../../src/query/filter.js'
+import { listingSql } from '../../src/store/listing-sql.js'
 import { loadPgMigrations } from '../../src/store/postgres/pg-migrations.js'
 import { startPostgres } from '../helpers/postgres.js'
 
@@ -30,13 +31,15 @@ describe('named SQL for PostgreSQL (sql/pg/)', () => {
       'named',
     )
     const names = pgNames()
-    expect(names).toEqual(expect.arrayContaining(['status/changed-experiments', 'experiments/set-status']))
+    expect(names).toEqual(expect.arrayContaining(['status/changed-experiments', 'experiments/set-status', 'listing/experiments-json', 'files/by-id']))
     let script = ''
     names.forEach((name, i) => {
       // Every PostgreSQL variant replaces a SQLite text of the same name.
       expect(sql(name, 'postgres'), name).not.toBe(sql(name))
-      // a clock where @now stands, as the store writes it (status/derived inside a statement)
-      script += `PREPARE s${i} AS ${bindNow(sql(name, 'postgres'), 0)};\n`
+      // a clock where @now stands, as the store writes it (status/derived inside a statement);
+      // a listing's @where and @order are the store's own SQL
+      const text = name.startsWith('listing/') ? listingSql(name, { where: 'true', order: 'e.id' }, 0, 'postgres') : bindNow(sql(name, 'postgres'), 0)
+      script += `PREPARE s${i} AS ${text};\n`
     })
     pg.psql(script, 'named')
     // Without a variant the one text serves both.

@@ -11,6 +11,9 @@ import { tempDir } from '../helpers/tmp.js'
 const root = resolve(import.meta.dirname, '../..')
 const sqlRoot = join(root, 'sql')
 
+/** The names that have a PostgreSQL text in sql/pg/. */
+const pgNames = () => names(join(sqlRoot, 'pg')).map((n) => n.slice('pg/'.length))
+
 /** Every named statement of sql/ (the SQLite ones; sql/pg/ is PostgreSQL's), as `folder/name`. */
 function names(dir = sqlRoot): string[] {
   return readdirSync(dir).flatMap((f) => {
@@ -49,15 +52,17 @@ describe('named SQL (sql/, shared with the Python client)', () => {
       const text = sql(name)
       expect(text, name).toBe(expected(name))
       expect(text, name).not.toMatch(/;\s*$/)
-      // status/derived is an expression over `experiments e`; the rest are whole statements
-      // (a write with RETURNING answers rows, as a SELECT does).
-      // a listing's @where and @order are the client's own SQL (docs/schema.md)
+      // status/derived is an expression over `experiments e` and listing/experiment-fields
+      // json_object's arguments; the rest are whole statements (a write with RETURNING
+      // answers rows, as a SELECT does). A listing's @where and @order are the client's own SQL.
       const statement =
         name === 'status/derived'
           ? bindNow(`SELECT ${text} FROM experiments e`, 0)
-          : name.startsWith('listing/')
-            ? listingSql(name, { where: '1', order: 'e.id' }, 0)
-            : text
+          : name === 'listing/experiment-fields'
+            ? bindNow(`SELECT json_object(${text}) FROM experiments e JOIN projects p ON p.id = e.project_id`, 0)
+            : name.startsWith('listing/')
+              ? listingSql(name, { where: '1', order: 'e.id' }, 0)
+              : text
       expect(raw.prepare(statement).reader, name).toBe(statement.startsWith('SELECT') || /\bRETURNING\b/.test(statement))
     }
     raw.close()
@@ -71,6 +76,22 @@ describe('named SQL (sql/, shared with the Python client)', () => {
     // the sweep's LOST query and its trials read the one LOST expression
     expect(sql('sweeps/lost')).toContain(sql('status/derived'))
     expect(sql('sweeps/trials')).toContain(sql('status/derived'))
+  })
+
+  it('has no file that no code loads: each name is named by a client, or included by another file', () => {
+    const read = (dir: string, ending: string) =>
+      readdirSync(dir, { recursive: true, encoding: 'utf8' })
+        .filter((f) => f.endsWith(ending) && !f.includes('node_modules') && !f.includes('__pycache__'))
+        .map((f) => readFileSync(join(dir, f), 'utf8'))
+        .join('\n')
+    const code = read(join(root, 'src'), '.ts') + read(join(root, 'python', 'mldb'), '.py')
+    const files = read(sqlRoot, '.sql')
+    const quoted = (text: string, name: string) => text.includes(`'${name}'`) || text.includes(`"${name}"`)
+    const unused = names().filter((name) => !quoted(code, name) && !files.includes(`{${name}}`))
+    expect(unused).toEqual([])
+    // a PostgreSQL text is loaded by the team server's store
+    const pgCode = read(join(root, 'src', 'store', 'postgres'), '.ts')
+    expect(pgNames().filter((name) => !quoted(pgCode, name))).toEqual([])
   })
 
   it('writes the LOST rule once: LOST_AFTER_MS is the number in sql/status/derived.sql', () => {

@@ -44,8 +44,12 @@ async function lookupNames(pool: Pool, keys: Set<string>): Promise<NameLookup> {
   return (key) => found.get(key) ?? { param: false, series: false }
 }
 
-/** A listing's WHERE condition, ORDER BY and parameters on PostgreSQL; the same options and meaning as listWhere (SQLite). */
-export async function pgListQuery(pool: Pool, options: ListOptions): Promise<{ where: string; order: string; params: unknown[] }> {
+/**
+ * A listing's WHERE condition, ORDER BY and parameters on PostgreSQL; the same options and
+ * meaning as listWhere (SQLite). The parameters are numbered from `$first` (the named
+ * statement's own come before them).
+ */
+export async function pgListQuery(pool: Pool, options: ListOptions, first = 1): Promise<{ where: string; order: string; params: unknown[] }> {
   const filterAst = typeof options.where === 'string' && !isBlankFilter(options.where) ? parseFilter(options.where) : null
   const orderAst = options.orderBy ? parseOrderBy(options.orderBy) : null
   const lookup = await lookupNames(pool, bareKeys(orderAst, bareKeys(filterAst, new Set())))
@@ -53,7 +57,7 @@ export async function pgListQuery(pool: Pool, options: ListOptions): Promise<{ w
   const params: unknown[] = []
   const bind = (v: unknown) => {
     params.push(v)
-    return `$${params.length}`
+    return `$${params.length + first - 1}`
   }
   if (options.project !== undefined) conds.push(`p.name = ${bind(options.project)}::text`)
   if (options.status !== undefined) conds.push(`upper(${STATUS_SQL}) = upper(${bind(options.status)}::text)`)
@@ -68,88 +72,16 @@ export async function pgListQuery(pool: Pool, options: ListOptions): Promise<{ w
   const filter = filterAst && resolveFilter(filterAst, lookup, options.where as string)
   if (filter) {
     const f = compilePostgresFilter(filter)
-    conds.push(renumber(f.sql, params.length))
+    conds.push(renumber(f.sql, params.length + first - 1))
     params.push(...f.params)
   }
   let order = 'e.created_at DESC, e.id DESC'
   const resolved = orderAst && resolveOrderBy(orderAst, lookup, options.orderBy as string)
   if (resolved) {
     const o = compilePostgresOrderBy(resolved)
-    order = `${renumber(o.sql, params.length)}, e.id DESC`
+    order = `${renumber(o.sql, params.length + first - 1)}, e.id DESC`
     params.push(...o.params)
   }
   const now = Date.now()
   return { where: bindNow(conds.join(' AND '), now), order: bindNow(order, now), params }
 }
-
-/**
- * JSON text pieces, concatenated by PostgreSQL. json_build_object looks up how
- * to print every argument's type on every row (half a second for 50,000 series
- * rows); plain concatenation of the same text takes a tenth of that. Strings go
- * through to_json (JSON escaping); numbers print as PostgreSQL prints them, which
- * is what json_build_object wrote too (float8's shortest exact form).
- */
-const str = (col: string) => `coalesce(to_json(${col})::text, 'null')`
-const int = (col: string) => `coalesce((${col})::text, 'null')`
-/** A double precision summary column: NULL (NaN, as SQLite keeps it) and the values JSON cannot hold are quoted, as mldb's JSON writes them. */
-const num = (col: string) =>
-  `(CASE WHEN ${col} IS NULL OR ${col} = 'NaN'::float8 THEN '"NaN"' WHEN ${col} = 'Infinity'::float8 THEN '"Infinity"' WHEN ${col} = '-Infinity'::float8 THEN '"-Infinity"' ELSE ${col}::text END)`
-/** `{"k":v,...}` from key/value text pairs, in order. */
-const fields = (pairs: [string, string][]) => pairs.map(([k, v], i) => `'${i === 0 ? '{' : ','}"${k}":' || ${v}`).join(' || ')
-
-const KEY = "(CASE WHEN s.split = '' THEN s.name ELSE s.split || '/' || s.name END)"
-
-const SERIES_JSON = fields([
-  ['name', str('s.name')],
-  // most series have no split: spare that to_json call
-  ['split', `(CASE WHEN s.split = '' THEN '""' ELSE to_json(s.split)::text END)`],
-  ['key', str(KEY)],
-  ['count', int('s.count')],
-  ['firstStep', int('s.first_step')],
-  ['lastStep', int('s.last_step')],
-  ['lastTime', int('s.last_time')],
-  ['last', `(CASE WHEN s.count = 0 THEN '"NaN"' ELSE ${num('s.last_value')} END)`],
-  ['min', num('s.min_value')],
-  ['max', num('s.max_value')],
-  ['nanCount', int('s.nan_count')],
-])
-
-/**
- * The SELECT list of one experiment as ExperimentSummary JSON text, built by
- * PostgreSQL (one row per experiment, no per-row round trips). `@now` is bound by the caller.
- */
-export const SUMMARY_JSON = `(${fields([
-  ['id', int('e.id')],
-  ['name', str('e.name')],
-  ['project', str('p.name')],
-  ['status', str(STATUS_SQL)],
-  ['storedStatus', str('e.status')],
-  ['createdAt', int('e.created_at')],
-  ['startedAt', int('e.started_at')],
-  ['endedAt', int('e.ended_at')],
-  ['updatedAt', int('e.updated_at')],
-  ['heartbeatAt', int('e.heartbeat_at')],
-  [
-    'durationMs',
-    int(
-      `CASE WHEN e.started_at IS NULL THEN NULL ELSE coalesce(e.ended_at, CASE WHEN ${STATUS_SQL} = 'LOST' THEN coalesce(e.heartbeat_at, e.updated_at) ELSE @now END) - e.started_at END`,
-    ),
-  ],
-  ['host', str('e.host')],
-  ['pid', int('e.pid')],
-  ['notes', str('e.notes')],
-  ['deletedAt', int('e.deleted_at')],
-  // a param's value is stored as JSON text: written as it is
-  [
-    'params',
-    `coalesce((SELECT '{' || string_agg(to_json(x.key)::text || ':' || x.value, ',' ORDER BY x.key COLLATE "C") || '}' FROM params x WHERE x.experiment_id = e.id), '{}')`,
-  ],
-  [
-    'tags',
-    `coalesce((SELECT '{' || string_agg(to_json(x.key)::text || ':' || to_json(x.value)::text, ',' ORDER BY x.key COLLATE "C") || '}' FROM tags x WHERE x.experiment_id = e.id), '{}')`,
-  ],
-  [
-    'series',
-    `coalesce('{' || (SELECT string_agg(to_json(${KEY})::text || ':' || ${SERIES_JSON} || '}', ',' ORDER BY s.name COLLATE "C", s.split COLLATE "C") FROM series s WHERE s.experiment_id = e.id) || '}', '{}')`,
-  ],
-])} || '}')`

@@ -7,6 +7,7 @@ import { sql } from '../../named-sql.js'
 import { bindNow, LOST_AFTER_MS, parseSeriesKey, STATUS_SQL } from '../../query/filter.js'
 import type { Bucket, DownsampleOptions } from '../downsample.js'
 import type { ListOptions } from '../experiments.js'
+import { listingSql } from '../listing-sql.js'
 import type { Point } from '../points.js'
 import type { ProjectActivity } from '../project-activity.js'
 import { groupPoints } from '../remote-points.js'
@@ -26,7 +27,7 @@ import {
 import { decodeStoredJson } from '../stored-json.js'
 import type { ExperimentSummary, FileRecord, Json, SeriesSummary, StatusChange } from '../types.js'
 import { pgDownsample } from './pg-downsample.js'
-import { pgListQuery, SUMMARY_JSON } from './pg-list.js'
+import { pgListQuery } from './pg-list.js'
 import { migratePg } from './pg-migrations.js'
 import { type SeriesBatch, writePgBatch } from './pg-points.js'
 import { type PgAccess, PgRegistryStore } from './pg-registry.js'
@@ -335,22 +336,10 @@ export class PostgresStore implements Store {
   }
 
   async listExperimentsJson(options: ListOptions): Promise<{ json: string; count: number }> {
-    const q = await this.read(() => pgListQuery(this.pool, options))
-    const params = [...q.params]
-    let paging = ''
-    if (options.limit !== undefined) {
-      params.push(options.limit)
-      paging += ` LIMIT $${params.length}`
-    }
-    if (options.offset) {
-      params.push(options.offset)
-      paging += ` OFFSET $${params.length}`
-    }
-    const sql = bindNow(
-      `SELECT ${SUMMARY_JSON} AS j FROM experiments e JOIN projects p ON p.id = e.project_id WHERE ${q.where} ORDER BY ${q.order}${paging}`,
-      Date.now(),
-    )
-    const r = await this.read(() => this.pool.query({ text: sql, values: params, rowMode: 'array' }))
+    // $1 and $2 are the statement's limit and offset (NULL: none); the filter's parameters follow.
+    const q = await this.read(() => pgListQuery(this.pool, options, 3))
+    const text = listingSql('listing/experiments-json', { where: q.where, order: q.order }, Date.now(), 'postgres')
+    const r = await this.read(() => this.pool.query({ text, values: [options.limit ?? null, options.offset ?? null, ...q.params], rowMode: 'array' }))
     return { json: `[${r.rows.map((row) => row[0]).join(',')}]`, count: r.rows.length }
   }
 
@@ -363,9 +352,7 @@ export class PostgresStore implements Store {
 
   async countExperiments(options: ListOptions): Promise<number> {
     const q = await this.read(() => pgListQuery(this.pool, { ...options, orderBy: undefined }))
-    const r = await this.read(() =>
-      this.pool.query(`SELECT count(*) AS n FROM experiments e JOIN projects p ON p.id = e.project_id WHERE ${q.where}`, q.params),
-    )
+    const r = await this.read(() => this.pool.query(listingSql('listing/count', { where: q.where }, Date.now(), 'postgres'), q.params))
     return r.rows[0]?.n as number
   }
 
@@ -415,35 +402,17 @@ export class PostgresStore implements Store {
   }
 
   async listProjectActivity(): Promise<ProjectActivity[]> {
-    // The rule of src/store/project-activity.ts (SQLite), in PostgreSQL.
-    const r = await this.read(() =>
-      this.pool.query(
-        `SELECT p.name, count(e.id)::int AS count, max(GREATEST(e.updated_at, coalesce(e.heartbeat_at, 0)))::float8 AS "latestAt"
-         FROM projects p JOIN experiments e ON e.project_id = p.id AND e.deleted_at IS NULL
-         GROUP BY p.id ORDER BY "latestAt" DESC, p.name COLLATE "C"`,
-      ),
-    )
+    const r = await this.read(() => this.pool.query(sql('listing/project-activity', 'postgres')))
     return r.rows as ProjectActivity[]
   }
 
   async listProjects(): Promise<{ name: string; experiments: number }[]> {
-    const r = await this.read(() =>
-      this.pool.query(
-        `SELECT p.name, count(e.id) AS experiments FROM projects p
-         JOIN experiments e ON e.project_id = p.id AND e.deleted_at IS NULL GROUP BY p.id ORDER BY p.name COLLATE "C"`,
-      ),
-    )
-    return r.rows as { name: string; experiments: number }[]
+    const r = await this.read(() => this.pool.query(sql('listing/projects', 'postgres')))
+    return r.rows.map((row) => ({ name: row.name as string, experiments: row.count as number }))
   }
 
   async getFile(id: number): Promise<FileRecord | undefined> {
-    const r = await this.read(() =>
-      this.pool.query(
-        `SELECT f.id, e.name AS experiment, f.path, f.kind, f.step, f.size, f.mtime, f.sha256, f.meta, f.created_at
-         FROM file_pointers f JOIN experiments e ON e.id = f.experiment_id WHERE f.id = $1 AND e.deleted_at IS NULL`,
-        [id],
-      ),
-    )
+    const r = await this.read(() => this.pool.query(sql('files/by-id', 'postgres'), [id]))
     const row = r.rows[0]
     return row ? fileFromPg(row, row.experiment) : undefined
   }
