@@ -7,7 +7,7 @@
 -- `?`, then limit (-1 for none) and offset.
 SELECT json_object({listing/experiment-fields},
   'params', (SELECT json_group_object(key, CASE
-      WHEN octet_length(value) > @max_bytes THEN json_quote('[not shown: ' || octet_length(value) || ' bytes, over the limit of ' || @max_bytes || ']')
+      WHEN octet_length(value) > @max_bytes THEN json_quote('[not shown: ' || octet_length(value) || ' bytes, over the limit of ' || CAST(@max_bytes AS INTEGER) || ']')
       WHEN json_valid(value) THEN json(value) ELSE json_quote(@undecodable) END) FROM params WHERE experiment_id = e.id),
   'tags', (SELECT json_group_object(key, value) FROM tags WHERE experiment_id = e.id),
   'series', (SELECT json_group_object((CASE WHEN split = '' THEN name ELSE split || '/' || name END), json_object(
