@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
 import { afterAll, expect, it } from 'vitest'
@@ -39,6 +40,9 @@ function rows(path: string): Record<string, unknown[]> {
       blocks: q(
         'SELECT e.name, s.name, s.split, b.first_step, b.last_step, b.count, b.min_value, b.max_value, b.last_value, b.nan_count FROM point_blocks b JOIN series s ON s.id = b.series_id JOIN experiments e ON e.id = s.experiment_id ORDER BY e.name, s.name, s.split, b.first_step',
       ),
+      files: q(
+        'SELECT e.name, f.path, f.kind, f.step, f.size, f.mtime, f.sha256, f.meta, f.created_at FROM file_pointers f JOIN experiments e ON e.id = f.experiment_id ORDER BY e.name, f.id',
+      ),
       points: q(
         'SELECT e.name, s.name, s.split, p.step, p.seq, p.time, p.value FROM points p JOIN series s ON s.id = p.series_id JOIN experiments e ON e.id = s.experiment_id ORDER BY e.name, s.name, s.split, p.step, p.seq',
       ),
@@ -49,10 +53,13 @@ function rows(path: string): Record<string, unknown[]> {
 }
 
 it(`random writes in and out of nested transactions leave the same rows and the same errors in both clients (seed ${SEED})`, () => {
+  const files = ['model.pt', 'ckpt ü.bin', 'missing.pt'].map((f) => join(tmp.dir, f))
+  writeFileSync(files[0] as string, 'weights')
+  writeFileSync(files[1] as string, '')
   const runs: { path: string; program: Step[] }[] = []
   const tsLogs: string[][] = []
   for (let i = 0; i < PROGRAMS; i++) {
-    const program = randomProgram(SEED + i, 40)
+    const program = randomProgram(SEED + i, 40, files)
     const path = join(tmp.dir, `ts-${i}.db`)
     {
       using db = new Database({ path, clock: () => T })
@@ -64,11 +71,15 @@ it(`random writes in and out of nested transactions leave the same rows and the 
   // the programs must commit, refuse and roll back, or agreeing would prove little
   const all = tsLogs.flat()
   for (const o of ['ok', 'ValidationError', 'boom']) expect(all, `seed ${SEED}`).toContain(o)
+  let fileRows = 0
   for (let i = 0; i < PROGRAMS; i++) {
-    const replay = `MLDB_FUZZ_SEED=${SEED}, program ${i} (randomProgram(${SEED + i}, 40))`
+    const replay = `MLDB_FUZZ_SEED=${SEED}, program ${i} (randomProgram(${SEED + i}, 40, files))`
     const first = tsLogs[i]?.findIndex((o, k) => pyLogs[i]?.[k] !== o) ?? -1
     const where = first < 0 ? '' : ` (first at step ${first}: ${JSON.stringify(flatSteps(runs[i]?.program ?? [])[first])})`
     expect(pyLogs[i], `${replay}: the outcomes of the calls${where}`).toEqual(tsLogs[i])
-    expect(rows(runs[i]?.path as string), `${replay}: the rows`).toEqual(rows(join(tmp.dir, `ts-${i}.db`)))
+    const want = rows(join(tmp.dir, `ts-${i}.db`))
+    fileRows += want.files?.length ?? 0
+    expect(rows(runs[i]?.path as string), `${replay}: the rows`).toEqual(want)
   }
+  expect(fileRows, `seed ${SEED}`).toBeGreaterThan(0)
 })

@@ -74,14 +74,24 @@ const PARAM_VALUES: unknown[] = [
 const TAG_VALUES = ['vision', 'x', 1, true, false, 1e21, 1e-7, 0.1 + 0.2, 100, -2.5, 'ü\n😀']
 
 /** A random program: calls that succeed, calls the contract refuses, transactions nested up to three deep. */
-export function randomProgram(seed: number, n: number): Step[] {
+export function randomProgram(seed: number, n: number, files: readonly string[] = []): Step[] {
   const rnd = random(seed)
   const int = (k: number) => Math.floor(rnd() * k)
   const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)] as T
   const value = () => (rnd() < 0.05 ? Number.NaN : rnd() < 0.03 ? Number.POSITIVE_INFINITY : Math.round(rnd() * 1000) / 100)
   let step = 0
   const call = (): Op => {
-    switch (int(9)) {
+    switch (int(files.length > 0 ? 10 : 9)) {
+      case 9:
+        // a file record: a file both clients can see (or one that is not there), hashed or not
+        return {
+          op: 'file',
+          path: pick(files),
+          kind: pick(['model', 'checkpoint', 'other'] as const),
+          ...(rnd() < 0.5 ? { step: int(10) } : {}),
+          hash: rnd() < 0.5,
+          ...(rnd() < 0.3 ? { meta: { format: pick(['pt', 'ü', '']) } } : {}),
+        }
       case 0:
         // LOST cannot be written; lower case is stored upper-case; another project for an existing experiment
         return {
