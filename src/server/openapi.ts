@@ -68,7 +68,11 @@ export function openApiDocument(): Record<string, unknown> {
       '/api/experiments/{name}': read('one experiment with its status history and files (stored: the server holds the bytes)', [nameParam]),
       '/api/experiments/{name}/series': read('its series summaries', [nameParam]),
       '/api/experiments/{name}/points': {
-        ...read('points of one series as [step, time, value]', [nameParam, q('series', 'split/name', true), q('after', 'only steps after this')]),
+        ...read('points of one series as [step, time, value]', [
+          nameParam,
+          q('series', 'split/name', true),
+          q('after', 'only steps after this (any integer step, negative ones included); omitted: from the first step'),
+        ]),
         ...write('log a batch of points (up to 100,000)', pointsBody),
       },
       '/api/experiments/{name}/downsample': read('min/max/last per bucket', [
