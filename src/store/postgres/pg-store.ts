@@ -183,7 +183,7 @@ export class PostgresStore implements Store {
   /** The id of a live experiment, or NotFoundError. */
   private async expId(c: pg.PoolClient | pg.Pool, name: string): Promise<number> {
     checkExpName(name)
-    const r = await c.query('SELECT id FROM experiments WHERE name = $1 AND deleted_at IS NULL', [name])
+    const r = await c.query(sql('experiments/live-id', 'postgres'), [name])
     const id = r.rows[0]?.id as number | undefined
     if (id === undefined) throw new NotFoundError(`no experiment named "${name}"; create it first (POST /api/experiments)`, 'experiment', name)
     return id
@@ -360,10 +360,8 @@ export class PostgresStore implements Store {
     const expId = await this.read(() => this.expId(this.pool, name))
     const [summary] = await this.listExperiments({ ids: [expId] })
     if (!summary) throw new NotFoundError(`no experiment named "${name}"`, 'experiment', name)
-    const history = await this.read(() => this.pool.query('SELECT status, time FROM status_history WHERE experiment_id = $1 ORDER BY time, id', [expId]))
-    const files = await this.read(() =>
-      this.pool.query('SELECT id, path, kind, step, size, mtime, sha256, meta, created_at FROM file_pointers WHERE experiment_id = $1 ORDER BY id', [expId]),
-    )
+    const history = await this.read(() => this.pool.query(sql('experiments/status-history', 'postgres'), [expId]))
+    const files = await this.read(() => this.pool.query(sql('files/of-experiment', 'postgres'), [expId, null]))
     return {
       ...summary,
       statusHistory: history.rows as StatusChange[],
