@@ -25,6 +25,8 @@ export class FilterGen {
   /** A keyword or attribute name in some ASCII case: `and`, `AND`, `aNd`. */
   private word(w: string): string {
     if (this.chance(0.6)) return w
+    // letters whose Unicode case mapping lands on ASCII (Kelvin K, long s, dotless i): not keywords
+    if (this.chance(0.05)) return w.replace('k', '\u212a').replace('s', '\u017f').replace('i', '\u0131')
     if (this.chance(0.5)) return w.toUpperCase()
     return Array.from(w, (c) => (this.chance(0.5) ? c.toUpperCase() : c)).join('')
   }
@@ -268,7 +270,7 @@ export class FilterGen {
         cps.splice(at, 0, this.codePoint())
         break
       case 1:
-        cps.splice(at, 0, this.pick([';', '#', '?', '~', '`', "'", '"', '(', ')', ',', '\u200b', '\ufeff', '😀', '\u0000', '.', '-', 'é', '!', '&&']))
+        cps.splice(at, 0, this.pick([';', '#', '?', '~', '`', "'", '"', '(', ')', ',', '\u200b', '\ufeff', '\u180e', '\u001c', '\u001f', '\u0085', '😀', '\u0000', '.', '-', 'é', '!', '&&']))
         break
       case 2:
         cps.length = at
