@@ -9,7 +9,7 @@ import { ExperimentRows } from '../store/experiment-rows.js'
 import { seriesFromRow } from '../store/experiments.js'
 import { type FileRow, FileRows } from '../store/file-rows.js'
 import { ParamRows } from '../store/param-rows.js'
-import { type ModelRow, RegistryRows, type VersionRow } from '../store/registry-rows.js'
+import { type ModelRow, type NewVersion, RegistryRows, type VersionRow } from '../store/registry-rows.js'
 import { SeriesRows } from '../store/series-rows.js'
 import type { Json } from '../store/types.js'
 import { checkAlias, checkModelName, checkVersion, parseModelRef } from './names.js'
@@ -194,19 +194,7 @@ export class Registry {
       modelId = this.rows.insertModel(model, o.description, JSON.stringify(o.tags ?? {}), now)
     }
     const v = this.rows.nextVersion(modelId, now)
-    this.rows.insertVersion(modelId, v, {
-      experiment_id: o.experimentId,
-      file_id: o.fileId,
-      exp_name: ev.exp,
-      path: ev.path,
-      sha256: ev.sha256,
-      size: ev.size,
-      params: JSON.stringify(ev.params),
-      metrics: toJson(ev.metrics),
-      description: o.description,
-      registered_at: now,
-      registered_by: o.by,
-    })
+    this.rows.insertVersion(modelId, v, newVersion(ev, o, now))
     for (const a of o.aliases) this.rows.setAlias(modelId, a, v, now, o.by)
     return v
   }
@@ -389,6 +377,27 @@ export class Registry {
 
   private toModel(m: ModelRow): RegisteredModel {
     return toRegisteredModel(m, this.rows.aliases(m.id))
+  }
+}
+
+/** The columns of registry/version-insert for a version's evidence (params and metrics as JSON text). Shared with the PostgreSQL store. */
+export function newVersion(
+  ev: VersionEvidence,
+  o: { experimentId: number | null; fileId: number | null; description: string; by: string },
+  now: number,
+): NewVersion {
+  return {
+    experiment_id: o.experimentId,
+    file_id: o.fileId,
+    exp_name: ev.exp,
+    path: ev.path,
+    sha256: ev.sha256,
+    size: ev.size,
+    params: JSON.stringify(ev.params),
+    metrics: toJson(ev.metrics),
+    description: o.description,
+    registered_at: now,
+    registered_by: o.by,
   }
 }
 

@@ -1,8 +1,7 @@
 import type pg from 'pg'
 import { NotFoundError } from '../../errors.js'
-import { toJson } from '../../json.js'
 import { checkAlias, checkModelName, checkVersion, parseModelRef } from '../../registry/names.js'
-import { checkAliases, checkDescription, checkTags, toModelVersion, toRegisteredModel } from '../../registry/registry.js'
+import { checkAliases, checkDescription, checkTags, newVersion, toModelVersion, toRegisteredModel } from '../../registry/registry.js'
 import type { AliasChange, ModelVersion, RegisteredModel, RemoteRegistration } from '../../registry/types.js'
 import type { ModelRow, VersionRow } from '../registry-rows.js'
 import type { RegistryStore, WriteId, WriteResult } from '../store.js'
@@ -83,23 +82,8 @@ export class PgRegistryStore implements RegistryStore {
       const [file] = exp
         ? await rows<{ id: number }>(c, 'SELECT id FROM file_pointers WHERE experiment_id = $1 AND sha256 = $2 ORDER BY id DESC LIMIT 1', [exp.id, ev.sha256])
         : []
-      await c.query(
-        pgNamed('registry/version-insert', {
-          model_id: m.id,
-          version: v,
-          experiment_id: exp?.id ?? null,
-          file_id: file?.id ?? null,
-          exp_name: ev.exp,
-          path: ev.path,
-          sha256: ev.sha256,
-          size: ev.size,
-          params: JSON.stringify(ev.params),
-          metrics: toJson(ev.metrics),
-          description,
-          registered_at: now,
-          registered_by: r.by,
-        }),
-      )
+      const columns = newVersion(ev, { experimentId: exp?.id ?? null, fileId: file?.id ?? null, description, by: r.by }, now)
+      await c.query(pgNamed('registry/version-insert', { ...columns, model_id: m.id, version: v }))
       for (const a of aliases) await moveAlias(c, m.id, a, v, r.by)
       return v
     })

@@ -7,19 +7,11 @@ import { type PruneContext, shouldPrune } from '../../sweep/pruners.js'
 import { nestParams } from '../../sweep/space.js'
 import { planTrial, type SweepSummary, summarize, type TrialState, trialInfos } from '../../sweep/trial-logic.js'
 import type { ClaimedTrial, RemoteTrialOrigin, SweepStore, SweepView, TrialEnd, WriteId, WriteResult } from '../store.js'
+import type { SweepRow } from '../sweep-rows.js'
 import { pgNamed } from './pg-named.js'
 import type { PgAccess } from './pg-registry.js'
 
 type Q = pg.Pool | pg.PoolClient
-
-interface SweepRow {
-  id: number
-  name: string
-  project: string
-  config: string
-  state: string
-  created_at: number
-}
 
 async function rows<T>(c: Q, text: string, params: unknown[] = []): Promise<T[]> {
   return (await c.query(text, params)).rows as T[]
