@@ -269,9 +269,9 @@ class Registry:
         return exp
 
     def _find_file(self, exp, eid, file):
-        rows = self._conn.execute(
-            "SELECT id, path, kind, size, mtime, sha256 FROM file_pointers WHERE experiment_id = ? ORDER BY id", (eid,)
-        ).fetchall()
+        # files/of-experiment: id, experiment, path, kind, step, size, mtime, sha256, ...
+        rows = [(r[0], r[2], r[3], r[5], r[6], r[7])
+                for r in self._conn.execute(sql("files/of-experiment"), {"id": eid, "kind": None}).fetchall()]
         hint = "record it first with db.add_file(exp, path, kind='model') or `mldb file %s PATH --kind model`" % exp
         if file is None:
             models = [r for r in rows if r[2] == "model"]
@@ -344,8 +344,8 @@ class Registry:
         for k, v in conn.execute(sql("params/all"), (eid,)):
             params[k] = json.loads(v)
         metrics = []
-        # Points logged one call at a time may still be in a series' tail (migration 006).
-        for (sid,) in conn.execute("SELECT id FROM series WHERE experiment_id = ? AND tail = 1", (eid,)).fetchall():
+        # Points logged one call at a time may still be in a series' tail (migration 006); fold them as TypeScript does.
+        for (sid,) in conn.execute(sql("series/open-tails")).fetchall():
             self.db._writer.fold(sid)
         for s_name, split, count, _first, last_step, _time, last, lo, hi, _nans in conn.execute(sql("series/summaries"), (eid,)):
             metrics.append(
@@ -385,7 +385,7 @@ class Registry:
             from .database import now_ms
 
             now = now_ms()
-            if not conn.execute("SELECT 1 FROM file_pointers WHERE id = ?", (fid,)).fetchone():
+            if not conn.execute(sql("files/by-id"), (fid,)).fetchone():
                 raise NotFoundError("the file record of %s was removed meanwhile; register again" % path, "file", path)
             row = conn.execute(sql("registry/models"), {"name": model}).fetchone()
             if row:
