@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs'
 import { Hono } from 'hono'
 import { z } from 'zod'
+import { NAME_LIMITS } from '../../api/validate.js'
 import { ValidationError } from '../../errors.js'
 import type { ModelState, ModelVersion } from '../../registry/types.js'
 import type { Store } from '../../store/store.js'
@@ -10,8 +11,8 @@ import { artifactPath } from './artifacts.js'
 import { pointValue, writeId } from './write-schemas.js'
 
 const metric = z.strictObject({
-  name: z.string().min(1).max(256),
-  split: z.string().max(64),
+  name: z.string().min(1).max(NAME_LIMITS.series),
+  split: z.string().max(NAME_LIMITS.split),
   count: z.number().int().min(0),
   lastStep: z.number().int().nullable(),
   last: pointValue,
@@ -22,7 +23,7 @@ const metric = z.strictObject({
 /** POST /api/models/{name}/versions: a version registered on another machine, its bytes already PUT to /api/artifacts/{sha256}. */
 export const registerBody = z.strictObject({
   ...writeId,
-  exp: z.string().min(1).max(256).describe("the experiment's name"),
+  exp: z.string().min(1).max(NAME_LIMITS.experiment).describe("the experiment's name"),
   path: z.string().min(1).max(4096).describe("the file's path on the registering machine"),
   sha256: z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex digits'),
   size: z.number().int().min(0),
