@@ -51,6 +51,19 @@ describe('GET /api/experiments/:name/points', () => {
     expect(limited.body.points.map((p) => p[0])).toEqual([3, 4, 5])
   })
 
+  it('returns negative steps (MLflow logs step -1): all of them with no after, and after a negative step', async () => {
+    t.db.logBatch('exp', [-3, -1].map((step) => ({ name: 'pre', step, value: step, time: 5_000 })))
+    const all = await t.json<Points>(expUrl('exp', '/points?series=pre'))
+    expect(all.body.points.map((p) => p[0])).toEqual([-3, -1])
+    const after = await t.json<Points>(expUrl('exp', '/points?series=pre&after=-3'))
+    expect(after.body.points.map((p) => p[0])).toEqual([-1])
+    const buckets = await t.json<Buckets>(expUrl('exp', '/downsample?series=pre&buckets=2'))
+    expect(buckets.body.buckets.map((b) => [b.step, b.count])).toEqual([
+      [-3, 1],
+      [-1, 1],
+    ])
+  })
+
   it('writes NaN as "NaN" and addresses split-less series by name', async () => {
     expect((await t.json<Points>(expUrl('exp', '/points?series=valid/loss'))).body.points).toEqual([[0, 2_000, 'NaN']])
     expect((await t.json<Points>(expUrl('exp', '/points?series=rmse'))).body.points).toEqual([[0, 3_000, 0.5]])
