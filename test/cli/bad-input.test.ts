@@ -105,7 +105,11 @@ describe('usage errors exit 2 with one line', () => {
   it('missing --step', () => fails(['log', 'exp', 'loss', '1', ...db], 2, /^mldb: required option '--step <n>' not specified$/m))
   it('bad number', () => {
     fails(['log', 'exp', 'loss', 'abc', '--step', '1', ...db], 2, /^mldb: value "abc" is not a number/)
-    fails(['log', 'exp', 'loss', '1', '--step', '1.5', ...db], 2, /^mldb: option '--step <n>' argument '1\.5' is invalid\. expected an integer \(negative steps allowed\)\.$/m)
+    fails(
+      ['log', 'exp', 'loss', '1', '--step', '1.5', ...db],
+      2,
+      /^mldb: option '--step <n>' argument '1\.5' is invalid\. expected an integer \(negative steps allowed\)\.$/m,
+    )
     fails(['ls', '--limit', 'ten', ...db], 2, /^mldb: option '-n, --limit <n>' argument 'ten' is invalid/)
   })
   it('bad key=value', () => fails(['param', 'exp', 'lr', ...db], 2, /^mldb: expected key=value, got "lr"$/m))

@@ -52,7 +52,10 @@ describe('GET /api/experiments/:name/points', () => {
   })
 
   it('returns negative steps (MLflow logs step -1): all of them with no after, and after a negative step', async () => {
-    t.db.logBatch('exp', [-3, -1].map((step) => ({ name: 'pre', step, value: step, time: 5_000 })))
+    t.db.logBatch(
+      'exp',
+      [-3, -1].map((step) => ({ name: 'pre', step, value: step, time: 5_000 })),
+    )
     const all = await t.json<Points>(expUrl('exp', '/points?series=pre'))
     expect(all.body.points.map((p) => p[0])).toEqual([-3, -1])
     const after = await t.json<Points>(expUrl('exp', '/points?series=pre&after=-3'))

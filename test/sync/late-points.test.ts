@@ -84,10 +84,18 @@ describe('negative steps (MLflow logs step -1 before training)', () => {
   it.each(['ts', 'py'] as const)('reach the server from %s, also when logged behind what was sent', async (lang) => {
     const m = machine(root, `neg-${lang}`)
     const name = `neg-${lang}`
-    log(lang, m.home, name, [[-5, -5], [3, 3], [-1, -1], [0, 0]])
+    log(lang, m.home, name, [
+      [-5, -5],
+      [3, 3],
+      [-1, -1],
+      [0, 0],
+    ])
     expect((await serverPoints(server, name, 'loss')).map((p) => p.step)).toEqual([-5, -1, 0, 3])
     // after the first sync, a step below every one sent (the late path), then more training
-    log(lang, m.home, name, [[-9, -9], [4, 4]])
+    log(lang, m.home, name, [
+      [-9, -9],
+      [4, 4],
+    ])
     const there = await serverPoints(server, name, 'loss')
     expect(there.map((p) => `${p.step}:${p.value}`)).toEqual(['-9:-9', '-5:-5', '-1:-1', '0:0', '3:3', '4:4'])
     const pending = JSON.parse(onMachine(m, ['sync', '--pending', '--json'], env).stdout) as { points: number; writes: number }

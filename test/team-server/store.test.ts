@@ -76,8 +76,16 @@ describe.each(BACKENDS)('the store on $name', (backend) => {
     expect((await store.getPoints('e', 'acc', { afterStep: -5, limit: 2 })).map((p) => p.step)).toEqual([-1, 0])
     expect((await store.getSeries('e'))[0]).toMatchObject({ count: 4, firstStep: -5, lastStep: 3, last: 0.9, min: 0.05 })
     // 200 points from -150 close blocks; 100 more behind them widen the first; 3 buckets over -300..49
-    await store.logPoints(id(), 'e', Array.from({ length: 200 }, (_, i) => pt('loss', '', i - 150, i === 50 ? 1000 : i)))
-    await store.logPoints(id(), 'e', Array.from({ length: 100 }, (_, i) => pt('loss', '', i - 300, -1)))
+    await store.logPoints(
+      id(),
+      'e',
+      Array.from({ length: 200 }, (_, i) => pt('loss', '', i - 150, i === 50 ? 1000 : i)),
+    )
+    await store.logPoints(
+      id(),
+      'e',
+      Array.from({ length: 100 }, (_, i) => pt('loss', '', i - 300, -1)),
+    )
     const buckets = await store.downsample('e', 'loss', { buckets: 3 })
     expect(buckets.map((b) => [b.step, b.count])).toEqual([
       [-300, 100],
