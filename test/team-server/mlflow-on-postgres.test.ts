@@ -7,11 +7,58 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createServerApp } from '../../src/server/server-app.js'
 import type { Store } from '../../src/store/store.js'
 import { tempDir } from '../helpers/tmp.js'
-import { serveApp } from '../mlflow/server.js'
+import { serveApp, startMlflowServer } from '../mlflow/server.js'
 import { mlflowPython, runPy } from '../mlflow/venv.js'
 import { BACKENDS } from './backends.js'
 
 const START = 'mlflow-pg-token'
+
+/**
+ * One REST conversation of MLflow's wire calls (as its clients make them), every answer
+ * kept with its status; ids and clock times replaced by stable names, so two servers compare.
+ */
+async function conversation(url: string, token?: string): Promise<unknown[]> {
+  const headers: Record<string, string> = { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }
+  const out: unknown[] = []
+  const call = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${url}/api/2.0/mlflow${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) })
+    const json = (await res.json()) as Record<string, unknown>
+    out.push([path, res.status, json])
+    return json
+  }
+  const exp = (await call('POST', '/experiments/create', { name: 'same', tags: [{ key: 'team', value: 'a' }] })).experiment_id as string
+  const run = (await call('POST', '/runs/create', { experiment_id: exp, run_name: 'r1', start_time: 1000, tags: [{ key: 't', value: 'v' }] })) as {
+    run: { info: { run_id: string } }
+  }
+  const runId = run.run.info.run_id
+  await call('POST', '/runs/log-batch', {
+    run_id: runId,
+    params: [{ key: 'lr', value: '1.0' }],
+    tags: [{ key: 'note', value: 'x' }],
+    metrics: [
+      { key: 'valid/loss', value: 0.5, timestamp: 10, step: 0 },
+      { key: 'valid/loss', value: 'NaN', timestamp: 11, step: 1 },
+      { key: 'valid/loss', value: 'Infinity', timestamp: 12, step: 1 },
+      { key: 'valid/loss', value: 0.5, timestamp: 10, step: 0 },
+      { key: 'acc', value: 0.75, timestamp: 13, step: 2 },
+    ],
+  })
+  await call('POST', '/runs/log-metric', { run_id: runId, key: 'valid/loss', value: 0.5, timestamp: 10, step: 0 }) // a retry: kept once
+  await call('POST', '/runs/log-parameter', { run_id: runId, key: 'lr', value: '2.0' }) // refused
+  await call('POST', '/runs/update', { run_id: runId, status: 'FINISHED', end_time: 2000 })
+  await call('GET', `/metrics/get-history?run_id=${runId}&metric_key=valid/loss`)
+  await call('GET', `/runs/get?run_id=${runId}`)
+  await call('POST', '/runs/search', { experiment_ids: [exp], filter: "metrics.acc > 0.5 and params.lr = '1.0'", order_by: ['attributes.start_time DESC'] })
+  await call('GET', '/runs/get?run_id=0123456789abcdef0123456789abcdef')
+  await call('POST', '/experiments/create', { name: 'same' })
+  await call('GET', '/experiments/get-by-name?experiment_name=same')
+  await call('POST', '/runs/delete', { run_id: runId })
+  await call('POST', '/runs/search', { experiment_ids: [exp], run_view_type: 'DELETED_ONLY' })
+  const text = JSON.stringify(out).replace(/"(creation_time|last_update_time|last_updated_timestamp)":\d+/g, '"$1":"<time>"')
+  // the run id (32 hex digits) wherever it appears; the experiment id where it is a whole value or a path part
+  const named = text.replaceAll(runId, '<run>').replace(new RegExp(`(["/])${exp}(?=["/])`, 'g'), '$1<exp>')
+  return JSON.parse(named) as unknown[]
+}
 
 describe("MLflow's official Python client against mldb server on PostgreSQL", () => {
   let store: Store
@@ -64,6 +111,20 @@ describe("MLflow's official Python client against mldb server on PostgreSQL", ()
     const listed = await get('/api/experiments?project=mlflow-flow')
     expect(listed.status).toBe(200)
     expect(JSON.stringify(listed.body)).toContain('"good"')
+  }, 300_000)
+
+  it('answers a REST conversation exactly as a server on a SQLite file does', async () => {
+    const file = await startMlflowServer()
+    try {
+      const onFile = await conversation(file.url)
+      const onPg = await conversation(server.url, START)
+      expect(onPg).toEqual(onFile)
+      // and the conversation did what it says: the retried point once, the refused param not written
+      expect(JSON.stringify(onPg)).toContain('"error_code":"INVALID_PARAMETER_VALUE"')
+      expect((await store.listExperiments({ project: 'same', trashed: true }))[0]?.series['valid/loss']?.count).toBe(3)
+    } finally {
+      await file.close()
+    }
   }, 300_000)
 
   it("lets MLflow's client read an experiment an mldb client logged", async () => {

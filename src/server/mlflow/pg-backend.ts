@@ -276,14 +276,11 @@ export class PgMlflowBackend implements MlflowTracking {
       // A metric equal in key, timestamp, step and value to one logged already is
       // not logged again (MLflow's primary key), so a client's retry doubles nothing.
       const seen = new Set<string>()
-      const points = []
-      for (const m of b.metrics) {
-        const p = { ...parseSeriesKey(m.key), step: m.step, value: m.value, time: m.timestamp }
-        const key = JSON.stringify([p.name, p.split, p.step, p.time, String(p.value)])
-        if (seen.size === seen.add(key).size) continue
-        if (await rows.pgHasPoint(c, r.id, p.name, p.split, p)) continue
-        points.push(p)
-      }
+      const fresh = b.metrics
+        .map((m) => ({ ...parseSeriesKey(m.key), step: m.step, value: m.value, time: m.timestamp }))
+        .filter((p) => seen.size < seen.add(JSON.stringify([p.name, p.split, p.step, p.time, String(p.value)])).size)
+      const stored = await rows.pgExistingPoints(c, r.id, fresh)
+      const points = fresh.filter((_, i) => !stored.has(i))
       if (points.length > 0) await rows.pgLogPoints(c, r.id, points, now)
     })
   }

@@ -11,7 +11,7 @@ import type { MlflowInputRow, MlflowProjectRow, MlflowRunRow } from '../mlflow-r
 import { groupPoints } from '../remote-points.js'
 import { ACTIVE, FINAL } from '../sqlite/sqlite-store.js'
 import type { RemoteFile, RemotePoint } from '../store.js'
-import { writePgBatch } from './pg-points.js'
+import { pgNumbers, writePgBatch } from './pg-points.js'
 import { mapError } from './pg-store.js'
 
 /** A pool (reads) or one transaction's client (writes). */
@@ -319,15 +319,31 @@ export async function pgPoints(q: Q, experimentId: number, name: string, split: 
   )
 }
 
-/** Whether a series holds this exact point (MLflow's metric key: key, timestamp, step, value; NaN equals NaN in PostgreSQL). */
-export async function pgHasPoint(q: Q, experimentId: number, name: string, split: string, p: { step: number; time: number; value: number }): Promise<boolean> {
-  const r = await rows(
+/**
+ * Which of some points a run holds already, by index (MLflow's metric key: key,
+ * timestamp, step, value; NaN equals NaN in PostgreSQL): one round trip per batch.
+ */
+export async function pgExistingPoints(
+  q: Q,
+  experimentId: number,
+  points: readonly { name: string; split: string; step: number; time: number; value: number }[],
+): Promise<Set<number>> {
+  if (points.length === 0) return new Set()
+  const r = await rows<{ i: number }>(
     q,
-    `SELECT 1 FROM points p JOIN series s ON s.id = p.series_id
-      WHERE s.experiment_id = $1 AND s.name = $2 AND s.split = $3 AND p.step = $4 AND p.time = $5 AND p.value = $6::float8 LIMIT 1`,
-    [experimentId, name, split, p.step, p.time, p.value],
+    `SELECT u.i FROM unnest($2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::float8[]) WITH ORDINALITY AS u(name, split, step, time, value, i)
+      WHERE EXISTS (SELECT 1 FROM points p JOIN series s ON s.id = p.series_id
+        WHERE s.experiment_id = $1 AND s.name = u.name AND s.split = u.split AND p.step = u.step AND p.time = u.time AND p.value = u.value)`,
+    [
+      experimentId,
+      points.map((p) => p.name),
+      points.map((p) => p.split),
+      pgNumbers(points.map((p) => p.step)),
+      pgNumbers(points.map((p) => p.time)),
+      pgNumbers(points.map((p) => p.value)),
+    ],
   )
-  return r.length > 0
+  return new Set(r.map((x) => Number(x.i) - 1))
 }
 
 // ------------------------------------------------------------ files
