@@ -6,9 +6,7 @@
 -- "NaN"/"Infinity"/"-Infinity". @where and @order as in listing/experiments; the conditions'
 -- `?`, then limit (-1 for none) and offset.
 SELECT json_object({listing/experiment-fields},
-  'params', (SELECT json_group_object(key, CASE
-      WHEN octet_length(value) > @max_bytes THEN json_quote('[not shown: ' || octet_length(value) || ' bytes, over the limit of ' || CAST(@max_bytes AS INTEGER) || ']')
-      WHEN json_valid(value) THEN json(value) ELSE json_quote(@undecodable) END) FROM params WHERE experiment_id = e.id),
+  'params', {listing/params-json},
   'tags', (SELECT json_group_object(key, value) FROM tags WHERE experiment_id = e.id),
   'series', (SELECT json_group_object((CASE WHEN split = '' THEN name ELSE split || '/' || name END), json_object(
       'name', name, 'split', split, 'key', (CASE WHEN split = '' THEN name ELSE split || '/' || name END),

@@ -1,14 +1,10 @@
 import { compileOrderBy } from '../query/filter.js'
 import type { Sqlite } from './connection.js'
-import { refreshExperimentLists } from './experiment-lists.js'
+import { LISTING_MARKERS, refreshExperimentLists } from './experiment-lists.js'
 import { type ListOptions, listWhere } from './experiments.js'
 import { fieldNames } from './field-names.js'
 import { listingSql } from './listing-sql.js'
 import { foldTails } from './points.js'
-import { JSON_LIMITS, unreadableMarker } from './stored-json.js'
-
-/** The limit and marker text listing/experiments-json shows stored values by (docs/schema.md, "Limits"). */
-const MARKERS = { max_bytes: JSON_LIMITS.maxBytes, undecodable: unreadableMarker() }
 
 /**
  * The JSON text (and row count) of `listExperiments(db, options, now)` (an array of
@@ -29,7 +25,7 @@ export function listExperimentsJson(db: Sqlite, options: ListOptions = {}, now =
   const rows = db
     .prepare(listingSql('listing/experiments-json', { where: where.sql, order: order.sql }, now))
     .pluck()
-    .all(...where.params, ...order.params, options.limit ?? -1, options.offset ?? 0, MARKERS) as string[]
+    .all(...where.params, ...order.params, options.limit ?? -1, options.offset ?? 0, LISTING_MARKERS) as string[]
   return { json: `[${rows.join(',')}]`, count: rows.length }
 }
 

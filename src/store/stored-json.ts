@@ -32,18 +32,6 @@ export function unreadableMarker(bytes?: number): string {
   return `[not shown: ${bytes} bytes, over the limit of ${JSON_LIMITS.maxBytes}]`
 }
 
-/**
- * SQL that yields a stored JSON column as JSON for SQLite's json_* builders:
- * the value itself, or the marker as a JSON string. octet_length reads the
- * length from the record header without loading a 16 MB value from disk.
- */
-export function storedJsonSql(col: string): string {
-  return `CASE WHEN octet_length(${col}) > ${JSON_LIMITS.maxBytes}
-    THEN json_quote('[not shown: ' || octet_length(${col}) || ' bytes, over the limit of ${JSON_LIMITS.maxBytes}]')
-    WHEN json_valid(${col}) THEN json(${col})
-    ELSE json_quote('${UNDECODABLE}') END`
-}
-
 /** The deepest nesting of arrays/objects in JSON text, strings skipped; stops counting past `stop`. */
 export function jsonDepth(text: string, stop = Number.POSITIVE_INFINITY): number {
   let depth = 0
