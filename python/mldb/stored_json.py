@@ -23,13 +23,6 @@ def unreadable_marker(nbytes):
     return "[not shown: %d bytes, over the limit of %d]" % (nbytes, JSON_MAX_BYTES)
 
 
-#: SQL selecting a stored JSON column for decode_stored_json: the text (NULL when over
-#: the byte limit, so it is not handed to Python) and its length in bytes.
-def stored_json_columns_sql(col):
-    size = "length(CAST(%s AS BLOB))" % col
-    return "CASE WHEN %s > %d THEN NULL ELSE %s END, %s" % (size, JSON_MAX_BYTES, col, size)
-
-
 def json_depth(text):
     """The deepest nesting of arrays/objects in JSON text, strings skipped."""
     depth = deepest = 0
