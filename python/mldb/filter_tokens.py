@@ -51,6 +51,10 @@ def tokenize(text):
             'the filter is longer than %d characters; split it or use "in (...)" lists' % FILTER_LIMITS["length"],
             FILTER_LIMITS["length"],
         )
+    # A lone surrogate is no Unicode text: no client could bind it to SQL as written.
+    lone = next((k for k, c in enumerate(text) if "\ud800" <= c <= "\udfff"), None)
+    if lone is not None:
+        fail("unexpected character %s (a lone surrogate: the filter is not Unicode text)" % json.dumps(text[lone]), lone)
     tokens = []
     i = 0
     while i < n:

@@ -32,6 +32,9 @@ export function tokenize(input: string): Token[] {
   if (n > FILTER_LIMITS.length) {
     fail(`the filter is longer than ${FILTER_LIMITS.length} characters; split it or use "in (...)" lists`, FILTER_LIMITS.length)
   }
+  // A lone surrogate is no Unicode text: no client could bind it to SQL as written.
+  const lone = cps.findIndex((c) => c.length === 1 && c >= '\ud800' && c <= '\udfff')
+  if (lone >= 0) fail(`unexpected character ${JSON.stringify(cps[lone])} (a lone surrogate: the filter is not Unicode text)`, lone)
   const tokens: Token[] = []
   const at = (k: number): string => cps[k] ?? ''
   let i = 0

@@ -43,6 +43,9 @@ const filters: string[] = [
   // letters and digits by Unicode 17.0, whatever tables a client's runtime has (U+A7CB, U+1E030, U+11380: Unicode 15-16)
   'params.\ua7cbx = 1 or params.\u{1e030}\u{1e4f0} = 2 or params.a\u{11380} = 3',
   "tags.team = 'x' and \u{11380} = 1",
+  // a lone surrogate is no Unicode text, also inside a string: refused before anything else
+  "name = 'a\udc00' and (",
+  'params.x = 1 and\ud83d',
   // white space: the Unicode White_Space set
   'params.lr\u00a0<\u30000.1\tand\nparams.lr\u0085>\u20090',
   "\u2028status\u2029=\r'COMPLETE'\u000b",

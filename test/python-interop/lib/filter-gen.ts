@@ -282,15 +282,16 @@ export class FilterGen {
   }
 
   /**
-   * Any code point but a lone surrogate, mostly from the planes in use: letters and
-   * digits of every script and Unicode version, marks, symbols, unassigned ones.
+   * Any code point, mostly from the planes in use: letters and digits of every script
+   * and Unicode version, marks, symbols, unassigned ones, lone surrogates.
    */
   codePoint(): string {
     const r = this.int(4)
     // letters of Unicode 15-17 (U+A7CB, U+1E030, U+11380), which older Unicode tables lack
-    if (r === 0) return this.pick(['\ua7cb', '\u{1e030}', '\u{11380}', '\u0c5c', '\u{16d40}', '\u{1e4f0}'])
+    if (r === 0) return this.pick(['\udc00', '\ud83d', '\ua7cb', '\u{1e030}', '\u{11380}', '\u0c5c', '\u{16d40}', '\u{1e4f0}'])
     const cp = r === 1 ? this.int(0x3000) : r === 2 ? this.int(0x10000) : this.int(0x40000)
-    return cp >= 0xd800 && cp <= 0xdfff ? 'x' : String.fromCodePoint(cp)
+    // a surrogate stands alone: text no Unicode encoding can hold, which both must refuse alike
+    return String.fromCodePoint(cp)
   }
 
   /** A series key as the API takes it (`split/name` or `name`), mostly one of the fixture's. */
