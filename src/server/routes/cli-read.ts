@@ -14,7 +14,7 @@ import { BEFORE_FIRST_STEP } from '../../store/steps.js'
 import type { Store, StoredExperiment } from '../../store/store.js'
 import type { ExperimentSummary, SeriesSummary } from '../../store/types.js'
 import { jsonResponse } from '../errors.js'
-import { parseQuery } from '../validate.js'
+import { noQuery, queryValidator } from '../validators.js'
 
 const bestQuery = z.strictObject({
   series: z.string().min(1, 'name a series such as "valid/loss" or "rmse"'),
@@ -105,14 +105,13 @@ async function* experimentLines(store: Store, e: ExperimentSummary, detail: Prom
 export function cliReadRoutes(store: Store): Hono {
   const app = new Hono()
 
-  app.get('/series-names', async (c) => {
-    parseQuery(c, z.strictObject({}))
+  app.get('/series-names', noQuery, async (c) => {
     return jsonResponse(c, { series: await store.liveSeriesNames() })
   })
 
   // Database.bestExperiment over the Store: the same filter, order and files.
-  app.get('/best', async (c) => {
-    const q = parseQuery(c, bestQuery)
+  app.get('/best', queryValidator(bestQuery), async (c) => {
+    const q = c.req.valid('query')
     const { name, split } = parseSeriesKey(q.series)
     checkSeriesName(name)
     checkSplit(split)
@@ -137,8 +136,8 @@ export function cliReadRoutes(store: Store): Hono {
     })
   })
 
-  app.get('/export', async (c) => {
-    const q = parseQuery(c, exportQuery)
+  app.get('/export', queryValidator(exportQuery), async (c) => {
+    const q = c.req.valid('query')
     // The listing first: a bad filter is a 400 before anything is streamed.
     const exps = await store.listExperiments({ where: q.where, project: q.project, orderBy: 'created asc' })
     async function* lines(): AsyncGenerator<string> {

@@ -3,8 +3,9 @@ import { z } from 'zod'
 import { parseSeriesKey } from '../../query/filter.js'
 import { BEFORE_FIRST_STEP, MAX_STEP } from '../../store/steps.js'
 import { jsonResponse } from '../errors.js'
+import { intParam, numParam } from '../query-params.js'
 import type { ServerState } from '../state.js'
-import { intParam, numParam, parseQuery } from '../validate.js'
+import { noQuery, queryValidator } from '../validators.js'
 
 /** Raw points per request; a live client asks for what follows its last step, so this is rarely reached. */
 const MAX_POINTS = 1_000_000
@@ -31,21 +32,20 @@ export function seriesRoutes(state: ServerState): Hono {
   const { db } = state
   const app = new Hono()
 
-  app.get('/experiments/:name/series', (c) => {
-    parseQuery(c, z.strictObject({}))
+  app.get('/experiments/:name/series', noQuery, (c) => {
     return jsonResponse(c, { series: db.getSeries(c.req.param('name')) })
   })
 
-  app.get('/experiments/:name/points', (c) => {
-    const q = parseQuery(c, pointsQuery)
+  app.get('/experiments/:name/points', queryValidator(pointsQuery), (c) => {
+    const q = c.req.valid('query')
     const { name, split } = parseSeriesKey(q.series)
     const points = db.getMetricValues(c.req.param('name'), name, { split, afterStep: q.after, limit: q.limit })
     // Triples, not objects: a third of the bytes for long histories.
     return jsonResponse(c, { series: q.series, points: points.map((p) => [p.step, p.time, p.value]) })
   })
 
-  app.get('/experiments/:name/downsample', (c) => {
-    const q = parseQuery(c, downsampleQuery)
+  app.get('/experiments/:name/downsample', queryValidator(downsampleQuery), (c) => {
+    const q = c.req.valid('query')
     const buckets = db.downsample(c.req.param('name'), q.series, { buckets: q.buckets, from: q.from, to: q.to })
     return jsonResponse(c, { series: q.series, buckets })
   })

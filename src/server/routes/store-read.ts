@@ -6,7 +6,8 @@ import type { Store } from '../../store/store.js'
 import type { FileRecord } from '../../store/types.js'
 import { CHANGES_OVERLAP_MS } from '../change-feed.js'
 import { jsonResponse } from '../errors.js'
-import { boolParam, intParam, numParam, parseQuery } from '../validate.js'
+import { boolParam, intParam, numParam } from '../query-params.js'
+import { noQuery, queryValidator } from '../validators.js'
 
 const listQuery = z.strictObject({
   project: z.string().min(1).optional(),
@@ -49,21 +50,20 @@ export interface ServedFile extends FileRecord {
 export function storeReadRoutes(store: Store, options: { localFiles: boolean }): Hono {
   const app = new Hono()
 
-  app.get('/health', async (c) => {
-    parseQuery(c, z.strictObject({}))
+  app.get('/health', noQuery, async (c) => {
     return jsonResponse(c, { ok: true, backend: store.kind, db: store.location, version: await store.version() })
   })
 
-  app.get('/projects', async (c) => {
-    const q = parseQuery(c, z.strictObject({ by: z.enum(['name', 'activity']).default('name') }))
+  app.get('/projects', queryValidator(z.strictObject({ by: z.enum(['name', 'activity']).default('name') })), async (c) => {
+    const q = c.req.valid('query')
     // by=activity: the most recently active first, with `latestAt` (as on a file: routes/experiments.ts)
     if (q.by === 'activity') return jsonResponse(c, { projects: await store.listProjectActivity() })
     const projects = await store.listProjects()
     return jsonResponse(c, { projects: projects.map((p) => ({ name: p.name, count: p.experiments })) })
   })
 
-  app.get('/experiments', async (c) => {
-    const q = parseQuery(c, listQuery)
+  app.get('/experiments', queryValidator(listQuery), async (c) => {
+    const q = c.req.valid('query')
     const options = { project: q.project, status: q.status, where: q.where, orderBy: q.orderBy, trashed: q.trashed }
     // The database writes the rows' JSON: 10,000 experiments without building 60,000 objects here.
     const { json, count } = await store.listExperimentsJson({ ...options, limit: q.limit, offset: q.offset })
@@ -72,16 +72,15 @@ export function storeReadRoutes(store: Store, options: { localFiles: boolean }):
   })
 
   // The dashboard's live view polls this: what changed since its last answer (with an overlap for clock skew).
-  app.get('/changes', async (c) => {
-    const q = parseQuery(c, z.strictObject({ since: numParam.transform(Math.floor) }))
+  app.get('/changes', queryValidator(z.strictObject({ since: numParam.transform(Math.floor) })), async (c) => {
+    const q = c.req.valid('query')
     const now = Date.now()
     const { ids, trashed } = await store.changedSince(q.since - CHANGES_OVERLAP_MS, now)
     const json = ids.length ? (await store.listExperimentsJson({ ids })).json : '[]'
     return c.body(`{"now":${now},"experiments":${json},"trashed":${JSON.stringify(trashed)}}`, 200, { 'content-type': 'application/json; charset=utf-8' })
   })
 
-  app.get('/experiments/:name', async (c) => {
-    parseQuery(c, z.strictObject({}))
+  app.get('/experiments/:name', noQuery, async (c) => {
     const e = await store.getExperiment(c.req.param('name'))
     const files: ServedFile[] = []
     for (const f of e.files) {
@@ -93,19 +92,18 @@ export function storeReadRoutes(store: Store, options: { localFiles: boolean }):
     return jsonResponse(c, { ...e, files })
   })
 
-  app.get('/experiments/:name/series', async (c) => {
-    parseQuery(c, z.strictObject({}))
+  app.get('/experiments/:name/series', noQuery, async (c) => {
     return jsonResponse(c, { series: await store.getSeries(c.req.param('name')) })
   })
 
-  app.get('/experiments/:name/points', async (c) => {
-    const q = parseQuery(c, pointsQuery)
+  app.get('/experiments/:name/points', queryValidator(pointsQuery), async (c) => {
+    const q = c.req.valid('query')
     const points = await store.getPoints(c.req.param('name'), q.series, { afterStep: q.after, limit: q.limit })
     return jsonResponse(c, { series: q.series, points: points.map((p) => [p.step, p.time, p.value]) })
   })
 
-  app.get('/experiments/:name/downsample', async (c) => {
-    const q = parseQuery(c, downsampleQuery)
+  app.get('/experiments/:name/downsample', queryValidator(downsampleQuery), async (c) => {
+    const q = c.req.valid('query')
     const buckets = await store.downsample(c.req.param('name'), q.series, { buckets: q.buckets, from: q.from, to: q.to })
     return jsonResponse(c, { series: q.series, buckets })
   })
