@@ -10,6 +10,7 @@ import BetterSqlite3 from 'better-sqlite3'
 import { ValidationError } from '../errors.js'
 import { parseSeriesKey } from '../query/parse.js'
 import { completeBundle, newBundle } from './import-bundle.js'
+import { readDbLoggedModels, readDbRegistry } from './mlflow-import-db-models.js'
 import { artifactFiles, MLFLOW_STATUS, type MlflowSource, type MlflowSourceRun } from './mlflow-import-write.js'
 
 type Sqlite = BetterSqlite3.Database
@@ -208,7 +209,7 @@ export function readMlflowDb(path: string): MlflowSource {
         inputs: inputs.get(runId) ?? [],
       }
     })
-    return { experiments, runs }
+    return { experiments, runs, loggedModels: readDbLoggedModels(db), ...readDbRegistry(db) }
   } finally {
     db.close()
   }

@@ -4,6 +4,7 @@ import { parse as parseYaml } from 'yaml'
 import { ValidationError } from '../errors.js'
 import { parseSeriesKey } from '../query/filter.js'
 import { completeBundle, newBundle } from './import-bundle.js'
+import { readFileLoggedModels, readFileRegistry } from './mlflow-import-file-models.js'
 import { artifactFiles, MLFLOW_STATUS, type MlflowSource } from './mlflow-import-write.js'
 import { parseNumberText } from './records.js'
 
@@ -60,7 +61,8 @@ export function readMlflowStore(dir: string): MlflowSource {
       .map((d) => join(root, d.name))
   const trash = join(dir, '.trash')
   const expDirs = isMlflowExperiment(dir) ? [dir] : [...listExps(dir), ...(existsSync(trash) ? listExps(trash) : [])].sort()
-  const source: MlflowSource = { experiments: [], runs: [] }
+  // MLflow 3's file store keeps its registry beside the experiments, in models/
+  const source: MlflowSource = { experiments: [], runs: [], loggedModels: [], ...(isMlflowExperiment(dir) ? {} : readFileRegistry(dir)) }
   for (const expDir of expDirs) {
     const expMeta = readMeta(join(expDir, 'meta.yaml'))
     const expId = String(expMeta.experiment_id ?? expDir.split(sep).pop())
@@ -76,6 +78,7 @@ export function readMlflowStore(dir: string): MlflowSource {
       updatedAt: updated,
       tags: Object.fromEntries(keyFiles(join(expDir, 'tags')).map(([k, p]) => [k, readFileSync(p, 'utf8')])),
     })
+    source.loggedModels?.push(...readFileLoggedModels(expDir, expId))
     const runDirs = readdirSync(expDir, { withFileTypes: true })
       .filter((d) => d.isDirectory() && existsSync(join(expDir, d.name, 'meta.yaml')))
       .map((d) => join(expDir, d.name))

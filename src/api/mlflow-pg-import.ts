@@ -15,7 +15,26 @@ import { readMlflowDb } from './mlflow-db-import.js'
 import type { MlflowSource } from './mlflow-import-write.js'
 
 /** The tables of MLflow's SQL store that the import reads (mlflow-db-import.ts). */
-const TABLES = ['experiments', 'experiment_tags', 'runs', 'params', 'tags', 'metrics', 'inputs', 'datasets', 'input_tags'] as const
+const TABLES = [
+  'experiments',
+  'experiment_tags',
+  'runs',
+  'params',
+  'tags',
+  'metrics',
+  'inputs',
+  'datasets',
+  'input_tags',
+  'logged_models',
+  'logged_model_params',
+  'logged_model_tags',
+  'logged_model_metrics',
+  'registered_models',
+  'registered_model_tags',
+  'model_versions',
+  'model_version_tags',
+  'registered_model_aliases',
+] as const
 
 /** Rows of a table in a stable order: metrics as MLflow keys them, the rest by all their columns. */
 const ORDER: Partial<Record<(typeof TABLES)[number], string>> = { metrics: 'run_uuid, key, step, timestamp' }

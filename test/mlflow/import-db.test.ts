@@ -1,9 +1,12 @@
+import { createHash } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Database } from '../../src/index.js'
 import { createApp } from '../../src/server/app.js'
 import { buildCli, mldb, ok, tempHome } from '../cli/helpers.js'
 import { canStartPostgres, type Postgres, startPostgres } from '../helpers/postgres.js'
+import { serveApp } from './server.js'
 import { runPy } from './venv.js'
 
 /** What MLflow's own client read from the store it wrote (make_store.py). */
@@ -23,6 +26,18 @@ interface Expected {
     tags: Record<string, string>
     history: Record<string, [number, number | string, number][]>
     datasets: string[]
+  }[]
+  models: Models
+}
+
+/** MLflow 3's logged models and the registry, as MLflow's client reads them (make_store.py read_models). */
+interface Models {
+  logged_models: { model_id: string; artifact_location: string }[]
+  registered_models: {
+    name: string
+    aliases: Record<string, string>
+    by_alias: Record<string, string>
+    versions: { version: string; source: string; download_uri: string }[]
   }[]
 }
 
@@ -167,7 +182,9 @@ describe.each(sources)('mldb import %s (a real store written by MLflow 3)', (sou
       // params are MLflow's text, byte for byte; deleted runs are in the trash; artifacts are file records
       const parent = db.getExperiment('parent')
       expect(parent.params).toMatchObject({ lr: '0.01', one: '1.0', big: '12345678901234567890', pad: ' 5 ', flag: 'true' })
-      expect(parent.files.map((f) => [f.path.endsWith('/model/weights.txt'), f.size])).toEqual([[true, 100]])
+      expect(parent.files.filter((f) => f.meta?.mlflowLoggedModel === undefined).map((f) => [f.path.endsWith('/model/weights.txt'), f.size])).toEqual([
+        [true, 100],
+      ])
       expect(
         db
           .listExperiments({ trashed: true })
@@ -175,7 +192,7 @@ describe.each(sources)('mldb import %s (a real store written by MLflow 3)', (sou
           .sort(),
       ).toEqual(['deleted run', 'in gone'])
       expect(db.getTags('child')['mlflow.parentRunId']).toBe(expected.runs.find((x) => x.run_name === 'parent')?.run_id)
-      expect(db.listExperiments({ where: "tags.`mlflow.runName` = 'tab\there'" }).map((e) => e.name)).toEqual(['tab here'])
+      expect(db.listExperiments({ where: "tags.`mlflow.runName` = 'tab\there'" }).map((e) => e.name)).toEqual(['tab\there'])
     } finally {
       db.close()
     }
@@ -186,6 +203,101 @@ describe.each(sources)('mldb import %s (a real store written by MLflow 3)', (sou
     const db2 = new Database({ path: t.db })
     try {
       expect(db2.countExperiments({}) + db2.countExperiments({ trashed: true })).toBe(expected.runs.length)
+    } finally {
+      db2.close()
+    }
+  }, 300_000)
+
+  it("brings MLflow 3's logged models and the registry as MLflow's client reads them, leaving out what it cannot keep with a line each", async () => {
+    const db = new Database({ path: t.db })
+    const served = await serveApp(createApp({ db, webRoot: join(t.home, 'no-web') }))
+    let got: Models
+    try {
+      got = await runPy<Models>('make_store.py', ['models', served.url, join(t.home, 'client')])
+    } finally {
+      await served.close()
+      db.close()
+    }
+    // the logged model whole: id, name, experiment, source run, status, params, tags, artifact location, creation time
+    expect(got.logged_models).toEqual(expected.models.logged_models)
+    expect(expected.models.logged_models).toHaveLength(1)
+    // mldb refuses the name "has space", and keeps no version whose files are not on this machine (s3://), nor an alias of it
+    const want = expected.models.registered_models
+      .filter((m) => m.name !== 'has space')
+      .map((m) => {
+        const { elsewhere: _gone, ...aliases } = m.aliases
+        const { elsewhere: _too, ...byAlias } = m.by_alias
+        return { ...m, aliases, by_alias: byAlias, versions: m.versions.filter((v) => !v.source.startsWith('s3://')) }
+      })
+    expect(want[0]?.versions.map((v) => v.version)).toEqual(['1', '3'])
+    expect(got.registered_models).toEqual(want)
+
+    // the version of the logged model points at its MLmodel, a model file of the source run
+    const check = new Database({ path: t.db })
+    try {
+      const v1 = check.getModelVersion('iris-clf@champion')
+      expect([v1.version, v1.exp, v1.path.endsWith('/artifacts/MLmodel')]).toEqual([1, 'parent', true])
+      const kinds = check.getFiles('parent').map((f) => [f.path.split('/').slice(-1)[0], f.kind])
+      expect(kinds).toEqual(
+        expect.arrayContaining([
+          ['MLmodel', 'model'],
+          ['model.pkl', 'model'],
+        ]),
+      )
+      expect(check.getModelVersion('iris-clf/3').path).toMatch(/\/model\/weights\.txt$/)
+    } finally {
+      check.close()
+    }
+
+    // a third import doubles nothing and says again what it left out
+    const again = JSON.parse(ok(t.home, ['import', store, '--db', t.db, '--json'])) as Record<string, unknown>
+    expect(again).toMatchObject({ experiments: [], loggedModels: 0, modelVersions: 0, alreadyImportedModels: 1, alreadyImportedVersions: 2 })
+    const leftOut = again.leftOut as string[]
+    expect(leftOut).toHaveLength(3)
+    expect(leftOut.find((l) => l.includes('"has space"'))).toMatch(/may hold only letters/)
+    expect(leftOut.find((l) => l.includes('version 2'))).toMatch(/s3:\/\/bucket\/elsewhere\/model/)
+    expect(leftOut.find((l) => l.includes('"elsewhere"'))).toMatch(/version 2 was not imported/)
+    const after = new Database({ path: t.db })
+    try {
+      expect(after.listModels().map((m) => [m.name, m.versionCount, m.aliases])).toEqual([['iris-clf', 2, { champion: 1, 'latest-weights': 3 }]])
+      expect(after.getFiles('parent')).toHaveLength(3)
+    } finally {
+      after.close()
+    }
+  }, 300_000)
+
+  it('copies the artifact bytes with --copy-artifacts: file records point at the copies, with sha256, served to MLflow clients; again doubles nothing', async () => {
+    expect(ok(t.home, ['import', '--help'])).toMatch(/--copy-artifacts \[dir\]/)
+    const file = join(t.home, `copied-${kind}.db`)
+    const out = JSON.parse(ok(t.home, ['import', store, '--db', file, '--copy-artifacts', '--json'])) as Record<string, unknown>
+    const root = `${file}-artifacts`
+    expect(out).toMatchObject({ copiedFiles: 3, artifacts: root, modelVersions: 2 })
+    const db = new Database({ path: file })
+    try {
+      const files = db.getFiles('parent')
+      expect(files).toHaveLength(3)
+      for (const f of files) {
+        expect(f.path.startsWith(`${root}/`), f.path).toBe(true)
+        const bytes = readFileSync(f.path)
+        expect(f.sha256).toBe(createHash('sha256').update(bytes).digest('hex'))
+        expect(bytes.equals(readFileSync(f.meta?.mlflowCopiedFrom as string))).toBe(true)
+      }
+      const parent = expected.runs.find((r) => r.run_name === 'parent')
+      const app = createApp({ db, webRoot: join(t.home, 'no-web') })
+      const run = (await (await app.request(`/api/2.0/mlflow/runs/get?run_id=${parent?.run_id}`)).json()) as { run: { info: { artifact_uri: string } } }
+      const uri = run.run.info.artifact_uri
+      expect(uri).toMatch(new RegExp(`^mlflow-artifacts:/\\d+/${parent?.run_id}/artifacts$`))
+      const res = await app.request(`/api/2.0/mlflow-artifacts/artifacts/${uri.slice('mlflow-artifacts:/'.length)}/model/weights.txt`)
+      expect([res.status, await res.text()]).toEqual([200, 'w'.repeat(100)])
+      expect(db.getModelVersion('iris-clf@champion').path.startsWith(`${root}/`)).toBe(true)
+    } finally {
+      db.close()
+    }
+    const again = JSON.parse(ok(t.home, ['import', store, '--db', file, '--copy-artifacts', '--json'])) as Record<string, unknown>
+    expect(again).toMatchObject({ experiments: [], copiedFiles: 0, loggedModels: 0, modelVersions: 0 })
+    const db2 = new Database({ path: file })
+    try {
+      expect(db2.getFiles('parent')).toHaveLength(3)
     } finally {
       db2.close()
     }

@@ -8,7 +8,7 @@ import { MldbError, NotFoundError } from '../../errors.js'
 import { openForWrite, withDb } from '../db.js'
 import { printJson } from '../output.js'
 import { progress } from '../progress.js'
-import { importMlflowPostgres, importMlflowSource } from './import-mlflow.js'
+import { type ImportOptions, importMlflowPostgres, importMlflowSource } from './import-mlflow.js'
 
 /** `mldb import FILE|DIR`: an `mldb export` file, or an MLflow `mlruns/` folder. */
 export function registerImport(program: Command): void {
@@ -16,7 +16,11 @@ export function registerImport(program: Command): void {
     .description('import an `mldb export` file (JSONL or CSV) or an MLflow file store folder (mlruns/)')
     .argument('<path>', 'the file or folder, or postgresql://… (an MLflow tracking database)')
     .option('--json', 'print what was imported as JSON')
-    .action((path: string, opts: { db?: string; json?: boolean }) => {
+    .option(
+      '--copy-artifacts [dir]',
+      "MLflow sources: copy local artifact bytes (run artifacts, logged models) into DIR (default: the database's artifact folder, <database>-artifacts, which `mldb server` serves); file records point at the copies, with sha256. Without it they point where MLflow put the files",
+    )
+    .action((path: string, opts: ImportOptions) => {
       if (isPostgresUrl(path)) return importMlflowPostgres(path, opts)
       if (!existsSync(path)) throw new NotFoundError(`${path} does not exist; give an \`mldb export\` file or an MLflow mlruns/ folder`, 'file', path)
       const isDir = statSync(path).isDirectory()
@@ -27,6 +31,8 @@ export function registerImport(program: Command): void {
       const skipped = 0
       let db: ReturnType<typeof openForWrite> | undefined
       // MLflow sources went through importMlflowSource above
+      if (opts.copyArtifacts !== undefined)
+        throw new MldbError('--copy-artifacts is for MLflow sources (mlflow.db, mlruns/, postgresql://…); an mldb export file has no artifacts to copy')
       bundles = readExportFile(path)
       try {
         for (const b of bundles) checkBundle(b)
