@@ -127,6 +127,21 @@ describe("MLflow's official Python client against mldb server on PostgreSQL", ()
     }
   }, 300_000)
 
+  it('creates runs of one name in parallel, each its own experiment', async () => {
+    const post = (path: string, body: unknown) =>
+      fetch(`${server.url}/api/2.0/mlflow${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${START}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      })
+    const exp = ((await (await post('/experiments/create', { name: 'parallel' })).json()) as { experiment_id: string }).experiment_id
+    const answers = await Promise.all(Array.from({ length: 8 }, () => post('/runs/create', { experiment_id: exp, run_name: 'trial' })))
+    expect(answers.map((r) => r.status)).toEqual(Array(8).fill(200))
+    const runs = await store.listExperiments({ project: 'parallel' })
+    expect(runs).toHaveLength(8)
+    expect(runs.every((e) => e.tags['mlflow.runName'] === 'trial')).toBe(true)
+  }, 120_000)
+
   it("lets MLflow's client read an experiment an mldb client logged", async () => {
     const w = (seq: number) => ({ client: 'mldb-client', seq })
     await store.createExperiment(w(1), { name: 'made-by-mldb', project: 'vision', params: { lr: '0.1', layers: 3 }, tags: { team: 'a' } })

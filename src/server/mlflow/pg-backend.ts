@@ -200,6 +200,8 @@ export class PgMlflowBackend implements MlflowTracking {
     const id = await this.tx(async (c) => {
       const p = await this.project(c, r.experimentId)
       if (p.deleted_at !== null) throw experimentNotActive(r.experimentId)
+      // runs of one name pick their mldb names one at a time (parallel trials often share a run name)
+      await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`mldb-mlflow-run-name:${runName}`])
       let name = runName
       for (const candidate of candidates) {
         name = candidate
