@@ -139,7 +139,7 @@ export class Registry {
     const description = checkDescription(r.description)
     const tags = r.tags === undefined ? undefined : checkTags(r.tags)
     const expId = new ExperimentRows(this.host.sqlite).liveId(r.evidence.exp) ?? null
-    const fileId = expId === null ? null : (this.files.ofExperiment(expId, null).find((f) => f.sha256 === r.evidence.sha256)?.id ?? null)
+    const fileId = expId === null ? null : (newestOfSha(this.files.ofExperiment(expId, null), r.evidence.sha256)?.id ?? null)
     const version = this.host.write(() => this.insert(model, r.evidence, { aliases, description, tags, by: r.by, experimentId: expId, fileId }))
     return this.get(`${model}/${version}`)
   }
@@ -378,6 +378,11 @@ export class Registry {
   private toModel(m: ModelRow): RegisteredModel {
     return toRegisteredModel(m, this.rows.aliases(m.id))
   }
+}
+
+/** The newest of an experiment's file records (in the order recorded) with that sha256: what a remotely registered version links to. */
+export function newestOfSha<T extends { sha256: string | null }>(files: T[], sha256: string): T | undefined {
+  return files.filter((f) => f.sha256 === sha256).at(-1)
 }
 
 /** The columns of registry/version-insert for a version's evidence (params and metrics as JSON text). Shared with the PostgreSQL store. */

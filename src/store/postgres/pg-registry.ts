@@ -1,7 +1,8 @@
 import type pg from 'pg'
 import { NotFoundError } from '../../errors.js'
+import { sql } from '../../named-sql.js'
 import { checkAlias, checkModelName, checkVersion, parseModelRef } from '../../registry/names.js'
-import { checkAliases, checkDescription, checkTags, newVersion, toModelVersion, toRegisteredModel } from '../../registry/registry.js'
+import { checkAliases, checkDescription, checkTags, newestOfSha, newVersion, toModelVersion, toRegisteredModel } from '../../registry/registry.js'
 import type { AliasChange, ModelVersion, RegisteredModel, RemoteRegistration } from '../../registry/types.js'
 import type { ModelRow, VersionRow } from '../registry-rows.js'
 import type { RegistryStore, WriteId, WriteResult } from '../store.js'
@@ -17,8 +18,8 @@ export interface PgAccess {
 
 type Q = pg.Pool | pg.PoolClient
 
-async function rows<T>(c: Q, sql: string, params: unknown[] = []): Promise<T[]> {
-  return (await c.query(sql, params)).rows as T[]
+async function rows<T>(c: Q, text: string, params: unknown[] = []): Promise<T[]> {
+  return (await c.query(text, params)).rows as T[]
 }
 
 /** The rows of a named statement of sql/ (pgNamed). */
@@ -78,10 +79,11 @@ export class PgRegistryStore implements RegistryStore {
           pgNamed('registry/model-update', { description: m.description, tags: JSON.stringify({ ...(JSON.parse(m.tags) as object), ...tags }), now, id: m.id }),
         )
       const [{ last_version: v }] = (await named<{ last_version: number }>(c, 'registry/next-version', { now, id: m.id })) as [{ last_version: number }]
-      const [exp] = await rows<{ id: number }>(c, 'SELECT id FROM experiments WHERE name = $1 AND deleted_at IS NULL', [ev.exp])
-      const [file] = exp
-        ? await rows<{ id: number }>(c, 'SELECT id FROM file_pointers WHERE experiment_id = $1 AND sha256 = $2 ORDER BY id DESC LIMIT 1', [exp.id, ev.sha256])
-        : []
+      // linked as on SQLite (Registry.recordRemote): the live experiment of that name, its newest file of that sha256
+      const [exp] = await rows<{ id: number }>(c, sql('experiments/live-id', 'postgres'), [ev.exp])
+      const file = exp
+        ? newestOfSha(await rows<{ id: number; sha256: string | null }>(c, sql('files/of-experiment', 'postgres'), [exp.id, null]), ev.sha256)
+        : undefined
       const columns = newVersion(ev, { experimentId: exp?.id ?? null, fileId: file?.id ?? null, description, by: r.by }, now)
       await c.query(pgNamed('registry/version-insert', { ...columns, model_id: m.id, version: v }))
       for (const a of aliases) await moveAlias(c, m.id, a, v, r.by)
