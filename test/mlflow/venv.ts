@@ -41,7 +41,8 @@ export function runPy<T = unknown>(script: string, args: string[], env: Record<s
       [join(import.meta.dirname, 'py', script), ...args],
       {
         encoding: 'utf8',
-        env: { ...process.env, MLFLOW_HTTP_REQUEST_MAX_RETRIES: '0', MLFLOW_HTTP_REQUEST_TIMEOUT: '20', ...env },
+        // telemetry off: its thread edits os.environ while requests reads it (a KeyError in MLflow 3.17's client)
+        env: { ...process.env, MLFLOW_HTTP_REQUEST_MAX_RETRIES: '0', MLFLOW_HTTP_REQUEST_TIMEOUT: '20', MLFLOW_DISABLE_TELEMETRY: 'true', ...env },
         maxBuffer: 64 * 1024 * 1024,
         timeout: 240_000,
       },
