@@ -346,7 +346,7 @@ class Database:
     def get_exp_status(self, exp):
         """The status; LOST when an active experiment's heartbeat is over a minute old."""
         eid = self._exp_id(exp)
-        return self.connection.execute(bind_now("SELECT %s FROM experiments e WHERE e.id = ?" % STATUS_SQL, self._now()), (eid,)).fetchone()[0]
+        return self.connection.execute(bind_now(sql("status/of-experiment"), self._now()), (eid,)).fetchone()[0]
 
     def get_status_history(self, exp):
         """Every status the experiment had, oldest first: ``[{'status', 'time'}]``."""

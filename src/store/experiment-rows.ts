@@ -1,5 +1,5 @@
 import { sql } from '../named-sql.js'
-import { bindNow, STATUS_SQL } from '../query/filter.js'
+import { bindNow } from '../query/filter.js'
 import type { Sqlite } from './connection.js'
 import { Statements } from './statements.js'
 import type { StatusChange } from './types.js'
@@ -76,8 +76,7 @@ export class ExperimentRows {
   /** The status as readers see it: LOST when an active experiment's heartbeat is over a minute old at `now`. */
   derivedStatus(id: number, now: number): string {
     // Not cached: bindNow writes `now` into the SQL text, so each call is a new statement.
-    const sql = bindNow(`SELECT ${STATUS_SQL} AS status FROM experiments e WHERE e.id = ?`, now)
-    return (this.stmts.db.prepare(sql).get(id) as { status: string }).status
+    return (this.stmts.db.prepare(bindNow(sql('status/of-experiment'), now)).get(id) as { status: string }).status
   }
 
   /** Every status the experiment had, oldest first. */
