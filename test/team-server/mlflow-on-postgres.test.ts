@@ -52,8 +52,26 @@ async function conversation(url: string, token?: string): Promise<unknown[]> {
   await call('GET', '/runs/get?run_id=0123456789abcdef0123456789abcdef')
   await call('POST', '/experiments/create', { name: 'same' })
   await call('GET', '/experiments/get-by-name?experiment_name=same')
+  await call('POST', '/runs/log-inputs', {
+    run_id: runId,
+    datasets: [{ dataset: { name: 'iris', digest: 'abc', source_type: 'local', source: '/d' }, tags: [] }],
+  })
+  await call('POST', '/runs/delete-tag', { run_id: runId, key: 'note' })
+  await call('POST', '/runs/delete-tag', { run_id: runId, key: 'never' })
+  await call('POST', '/runs/search', { experiment_ids: [exp], filter: "dataset.name = 'iris' and tags.t = 'v'" })
+  await call('POST', '/experiments/set-experiment-tag', { experiment_id: exp, key: 'k', value: 'w' })
+  await call('POST', '/experiments/update', { experiment_id: exp, new_name: 'same-renamed' })
+  await call('POST', '/experiments/search', { filter: "name LIKE 'same%'", max_results: 5 })
   await call('POST', '/runs/delete', { run_id: runId })
   await call('POST', '/runs/search', { experiment_ids: [exp], run_view_type: 'DELETED_ONLY' })
+  await call('POST', '/runs/log-metric', { run_id: runId, key: 'late', value: 1, timestamp: 1, step: 0 })
+  await call('POST', '/runs/restore', { run_id: runId })
+  await call('POST', '/experiments/delete', { experiment_id: exp })
+  await call('POST', '/experiments/search', { view_type: 'DELETED_ONLY' })
+  await call('POST', '/runs/search', { experiment_ids: [exp], run_view_type: 'ALL' })
+  await call('POST', '/experiments/restore', { experiment_id: exp })
+  await call('GET', `/runs/get?run_id=${runId}`)
+  await call('POST', '/experiments/delete', { experiment_id: '0' })
   const text = JSON.stringify(out).replace(/"(creation_time|last_update_time|last_updated_timestamp)":\d+/g, '"$1":"<time>"')
   // the run id (32 hex digits) wherever it appears; the experiment id where it is a whole value or a path part
   const named = text.replaceAll(runId, '<run>').replace(new RegExp(`(["/])${exp}(?=["/])`, 'g'), '$1<exp>')
@@ -111,6 +129,9 @@ describe("MLflow's official Python client against mldb server on PostgreSQL", ()
     const listed = await get('/api/experiments?project=mlflow-flow')
     expect(listed.status).toBe(200)
     expect(JSON.stringify(listed.body)).toContain('"good"')
+    // what `mldb --server URL show good` reads
+    const shown = (await get('/api/experiments/good')).body as { status: string; params: Record<string, unknown>; files: { kind: string }[] }
+    expect([shown.status, shown.params.lr, shown.files.map((f) => f.kind)]).toEqual(['COMPLETE', '0.01', ['data', 'model']])
   }, 300_000)
 
   it('answers a REST conversation exactly as a server on a SQLite file does', async () => {
@@ -121,7 +142,7 @@ describe("MLflow's official Python client against mldb server on PostgreSQL", ()
       expect(onPg).toEqual(onFile)
       // and the conversation did what it says: the retried point once, the refused param not written
       expect(JSON.stringify(onPg)).toContain('"error_code":"INVALID_PARAMETER_VALUE"')
-      expect((await store.listExperiments({ project: 'same', trashed: true }))[0]?.series['valid/loss']?.count).toBe(3)
+      expect((await store.listExperiments({ project: 'same-renamed' }))[0]?.series['valid/loss']?.count).toBe(3)
     } finally {
       await file.close()
     }
