@@ -5,6 +5,7 @@
 // server's own registry (test/mlflow/py/registry_flow.py, as in test/mlflow/registry.test.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createServerApp } from '../../src/server/server-app.js'
+import { hashToken } from '../../src/server/tokens.js'
 import type { Store } from '../../src/store/store.js'
 import { tempDir } from '../helpers/tmp.js'
 import { serveApp, startMlflowServer } from '../mlflow/server.js'
@@ -162,6 +163,28 @@ describe("MLflow's official Python client against mldb server on PostgreSQL", ()
     expect(runs).toHaveLength(8)
     expect(runs.every((e) => e.tags['mlflow.runName'] === 'trial')).toBe(true)
   }, 120_000)
+
+  it('lets a read-only token search but not write, and refuses an artifact path out of the store', async () => {
+    await store.createToken('dash', hashToken('mldb_dash'), true)
+    const as = (token: string, method: string, path: string, body?: unknown) =>
+      fetch(`${server.url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      })
+    expect((await as('mldb_dash', 'POST', '/api/2.0/mlflow/experiments/search', { max_results: 10 })).status).toBe(200)
+    expect((await as('mldb_dash', 'POST', '/api/2.0/mlflow/experiments/create', { name: 'by-reader' })).status).toBe(403)
+    expect((await as(START, 'GET', '/api/2.0/mlflow/experiments/create?name=by-get')).status).toBe(404)
+    expect((await store.listProjects()).map((p) => p.name)).not.toContain('by-get')
+    expect((await as(START, 'GET', '/api/2.0/mlflow/experiments/get-by-name?experiment_name=by-reader')).status).toBe(404)
+    const up = await fetch(`${server.url}/api/2.0/mlflow-artifacts/artifacts/1/..%2F..%2Fescape.txt`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${START}` },
+      body: 'x',
+    })
+    expect(up.status).toBe(400)
+    expect(((await up.json()) as { error_code: string }).error_code).toBe('INVALID_PARAMETER_VALUE')
+  })
 
   it("lets MLflow's client read an experiment an mldb client logged", async () => {
     const w = (seq: number) => ({ client: 'mldb-client', seq })
