@@ -4,6 +4,7 @@ and recorded as file pointers with their step and name, exactly as
 src/api/media.ts does. Standard library only: numpy arrays are encoded as PNG
 with zlib (numpy itself is used only when the caller passes an array)."""
 
+import hashlib
 import json
 import math
 import os
@@ -17,16 +18,38 @@ _PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 _KEEP = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
 
 
+# Longest path segment mldb writes, in bytes: under the 255-byte file-name limit of common file systems.
+_SEGMENT_MAX = 200
+# Hex digits of the name's sha256 that end a shortened segment.
+_HASH_HEX = 16
+
+
+def _encode_char(ch, first):
+    """One character as a path segment writes it: letters, digits, ``_``, ``-`` kept, ``.`` kept
+    unless first, other UTF-8 bytes ``%XX``."""
+    b = ch.encode("utf-8")
+    if (len(b) == 1 and b[0] in _KEEP) or (ch == "." and not first):
+        return ch
+    return "".join("%%%02X" % x for x in b)
+
+
 def _segment(text):
-    """One path segment, as in TypeScript: letters, digits, ``_``, ``-`` kept, ``.`` kept
-    except in front (no ``..``), every other UTF-8 byte as ``%XX``."""
-    out = []
-    for b in text.encode("utf-8"):
-        if b in _KEEP or (b == 0x2E and out):
-            out.append(chr(b))
-        else:
-            out.append("%%%02X" % b)
-    return "".join(out)
+    """One path segment, as in TypeScript (docs/schema.md, "Media files"): letters, digits,
+    ``_``, ``-`` kept, ``.`` kept except in front (no ``..``), every other UTF-8 byte as ``%XX``.
+    An encoded name over 200 bytes would pass the file system's 255-byte limit: it becomes the
+    whole characters that fit in 183 bytes, ``~`` and 16 hex digits of the name's sha256
+    (``~`` is never kept as is, so a shortened segment never equals a short name's)."""
+    chars = [_encode_char(ch, i == 0) for i, ch in enumerate(text)]
+    whole = "".join(chars)
+    if len(whole) <= _SEGMENT_MAX:
+        return whole
+    room = _SEGMENT_MAX - 1 - _HASH_HEX
+    prefix = ""
+    for c in chars:
+        if len(prefix) + len(c) > room:
+            break
+        prefix += c
+    return "%s~%s" % (prefix, hashlib.sha256(text.encode("utf-8")).hexdigest()[:_HASH_HEX])
 
 
 def artifact_dir(db_path, exp):

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { crc32, deflateSync } from 'node:zlib'
@@ -23,17 +24,39 @@ export type TableInput = readonly Record<string, Json>[] | { columns: readonly s
 /** A histogram for `logHistogram`: raw values (binned here), or bucket edges and counts. */
 export type HistogramInput = readonly number[] | { edges: readonly number[]; counts: readonly number[] }
 
+/** Longest path segment mldb writes, in bytes: under the 255-byte file-name limit of common file systems. */
+const SEGMENT_MAX = 200
+/** Hex digits of the name's sha256 that end a shortened segment. */
+const HASH_HEX = 16
+
+/** One character as a path segment writes it: letters, digits, `_`, `-` kept, `.` kept unless first, other UTF-8 bytes `%XX`. */
+function encodeChar(ch: string, first: boolean): string {
+  if (/^[A-Za-z0-9_-]$/.test(ch) || (ch === '.' && !first)) return ch
+  let out = ''
+  for (const byte of Buffer.from(ch, 'utf8')) out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`
+  return out
+}
+
 /**
- * One path segment, the same in every client: letters, digits, `_` and `-` kept,
- * `.` kept except in front (so no `..`), every other UTF-8 byte as `%XX`.
+ * One path segment, the same in every client (docs/schema.md, "Media files"):
+ * letters, digits, `_` and `-` kept, `.` kept except in front (so no `..`), every
+ * other UTF-8 byte as `%XX`. An encoded name over 200 bytes (a 300-character
+ * experiment name, a non-ASCII one tripled by `%XX`) would pass the file system's
+ * 255-byte limit: it becomes the whole characters that fit in 183 bytes, `~` and
+ * 16 hex digits of the name's sha256. `~` is never kept as is, so a shortened
+ * segment never equals a short name's.
  */
 function segment(text: string): string {
-  let out = ''
-  for (const byte of Buffer.from(text, 'utf8')) {
-    const c = String.fromCharCode(byte)
-    out += /[A-Za-z0-9_-]/.test(c) || (c === '.' && out !== '') ? c : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`
+  const chars = [...text].map((ch, i) => encodeChar(ch, i === 0))
+  const whole = chars.join('')
+  if (whole.length <= SEGMENT_MAX) return whole
+  const room = SEGMENT_MAX - 1 - HASH_HEX
+  let prefix = ''
+  for (const c of chars) {
+    if (prefix.length + c.length > room) break
+    prefix += c
   }
-  return out
+  return `${prefix}~${createHash('sha256').update(text, 'utf8').digest('hex').slice(0, HASH_HEX)}`
 }
 
 /**

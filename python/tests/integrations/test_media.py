@@ -83,7 +83,7 @@ def test_bad_media_writes_neither_a_file_nor_a_record(db, tmp_path):
     with pytest.raises(ValidationError):
         db.log_image("exp", "samples", 0, str(tmp_path / "missing.png"))
     with pytest.raises(ValidationError, match="step"):
-        db.log_image("exp", "samples", -1, JPEG)
+        db.log_image("exp", "samples", 1.5, JPEG)
     with pytest.raises(ValidationError, match="empty part"):
         db.log_image("exp", "a//b", 0, JPEG)
     with pytest.raises(ValidationError, match="pixels"):
