@@ -11,7 +11,7 @@ from .config import resolve_db_path
 from .direction import check_directions, configured_directions, series_direction
 from .connection import BUSY_TIMEOUT_S, busy_seconds, is_busy, open_sqlite, short_busy_wait
 from .errors import DatabaseBusyError, MldbError, NotFoundError, ReadOnlyDatabaseError, ValidationError
-from .filter import LOST_AFTER_MS, STATUS_SQL, bind_now, compile_filter, compile_order_by, field_names, parse_series_key, series_field
+from .filter import LOST_AFTER_MS, bind_now, compile_filter, compile_order_by, field_names, parse_series_key, series_field
 from .filter_text import is_blank
 from .exp_name import first_free_name
 from .clock import now_ms
@@ -617,17 +617,16 @@ class Database:
         """
         self._open()
         now = self._now()
-        conds = ["e.deleted_at IS NOT NULL" if trashed else "e.deleted_at IS NULL"]
+        conds = [sql("listing/where-trashed" if trashed else "listing/where-live")]
         args = []
         if project is not None:
-            conds.append("p.name = ?")
+            conds.append(sql("listing/where-project"))
             args.append(check_project_name(project))
         if status is not None:
-            # as TypeScript: canonical statuses (and LOST) in any case, free text as written
-            conds.append("upper(%s) = upper(?)" % STATUS_SQL)
+            conds.append(sql("listing/where-status"))
             args.append(check_optional_text("status", status))
         if check_optional_text("name", name) is not None:
-            conds.append("e.name GLOB ?" if "*" in name else "e.name = ?")
+            conds.append(sql("listing/where-name-glob" if "*" in name else "listing/where-name"))
             args.append(name)
         if _id is not None:
             conds.append("e.id = ?")

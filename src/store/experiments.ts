@@ -1,5 +1,5 @@
 import { sql } from '../named-sql.js'
-import { compileFilter, compileOrderBy, isBlankFilter, type SqlFragment, STATUS_SQL } from '../query/filter.js'
+import { compileFilter, compileOrderBy, isBlankFilter, type SqlFragment } from '../query/filter.js'
 import type { Sqlite } from './connection.js'
 import { refreshExperimentLists } from './experiment-lists.js'
 import { fieldNames } from './field-names.js'
@@ -47,25 +47,19 @@ type Summary = [ExperimentSummary['params'], ExperimentSummary['tags'], SeriesRo
 
 /** The WHERE clause and parameters for a listing; shared by list and count. `db` resolves short filter names (`lr`). */
 export function listWhere(options: ListOptions, db?: Sqlite): SqlFragment {
-  const conds: string[] = [options.trashed ? 'e.deleted_at IS NOT NULL' : 'e.deleted_at IS NULL']
+  const conds: string[] = [sql(options.trashed ? 'listing/where-trashed' : 'listing/where-live')]
   const params: unknown[] = []
   if (options.project !== undefined) {
-    conds.push('p.name = ?')
+    conds.push(sql('listing/where-project'))
     params.push(options.project)
   }
   if (options.status !== undefined) {
-    // Canonical statuses (and LOST) match whatever the case; free text matches as written.
-    conds.push(`upper(${STATUS_SQL}) = upper(?)`)
+    conds.push(sql('listing/where-status'))
     params.push(options.status)
   }
   if (options.name !== undefined) {
-    if (options.name.includes('*')) {
-      conds.push('e.name GLOB ?')
-      params.push(options.name)
-    } else {
-      conds.push('e.name = ?')
-      params.push(options.name)
-    }
+    conds.push(sql(options.name.includes('*') ? 'listing/where-name-glob' : 'listing/where-name'))
+    params.push(options.name)
   }
   if (options.ids) {
     conds.push('e.id IN (SELECT value FROM json_each(?))')

@@ -1,0 +1,2 @@
+-- A listing's condition for one experiment name (?), exactly.
+e.name = ?

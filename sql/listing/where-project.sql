@@ -1,0 +1,2 @@
+-- A listing's condition for one project (?: its name), over `experiments e JOIN projects p`.
+p.name = ?

@@ -1,0 +1,2 @@
+-- A listing's condition for experiments in the trash.
+e.deleted_at IS NOT NULL
