@@ -6,6 +6,7 @@ Ambiguous or unknown names raise FilterSyntaxError naming the candidates."""
 from .errors import FilterSyntaxError
 from .filter_parse import FIELD_HELP, parse_series_key
 from .filter_text import quote_key
+from .sql_files import sql
 
 
 def no_names(key):
@@ -19,8 +20,8 @@ def field_names(connection):
 
     def lookup(key):
         name, split = parse_series_key(key)
-        param = connection.execute("SELECT 1 FROM params WHERE key = ? LIMIT 1", (key,)).fetchone()
-        series = connection.execute("SELECT 1 FROM series WHERE name = ? AND split = ? LIMIT 1", (name, split)).fetchone()
+        param = connection.execute(sql("listing/has-param"), (key,)).fetchone()
+        series = connection.execute(sql("listing/has-series"), (name, split)).fetchone()
         return {"param": param is not None, "series": series is not None}
 
     return lookup

@@ -1,4 +1,5 @@
 import type { Statement } from 'better-sqlite3'
+import { sql } from '../named-sql.js'
 import type { NameLookup } from '../query/filter.js'
 import type { Sqlite } from './connection.js'
 
@@ -14,8 +15,8 @@ export function fieldNames(db: Sqlite): NameLookup {
   let param: Statement | undefined
   let series: Statement | undefined
   return (key) => {
-    param ??= db.prepare('SELECT 1 FROM params WHERE key = ? LIMIT 1').pluck()
-    series ??= db.prepare('SELECT 1 FROM series WHERE name = ? AND split = ? LIMIT 1').pluck()
+    param ??= db.prepare(sql('listing/has-param')).pluck()
+    series ??= db.prepare(sql('listing/has-series')).pluck()
     const slash = key.indexOf('/')
     const [split, name] = slash < 0 ? ['', key] : [key.slice(0, slash), key.slice(slash + 1)]
     return { param: param.get(key) !== undefined, series: series.get(name, split) !== undefined }
