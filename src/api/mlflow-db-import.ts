@@ -169,6 +169,25 @@ export function readMlflowDb(path: string): MlflowSource {
       }
     }
 
+    // MLflow 3's logged models a run used and produced (log_model logs an output), as the REST API's LoggedModelInput/Output
+    if (hasTable(db, 'inputs')) {
+      const ic = columns(db, 'inputs')
+      const models = db
+        .prepare(
+          `SELECT source_type, source_id AS run_uuid, destination_id AS model_id, ${pick(ic, 'step', '0')} FROM inputs
+            WHERE (source_type = 'RUN_OUTPUT' AND destination_type = 'MODEL_OUTPUT') OR (source_type = 'RUN_INPUT' AND destination_type = 'MODEL_INPUT')
+            ORDER BY rowid`,
+        )
+        .all() as { source_type: string; run_uuid: string; model_id: string; step: number | null }[]
+      for (const m of models) {
+        const output = m.source_type === 'RUN_OUTPUT'
+        const body = output ? { model_id: m.model_id, step: num(m.step) ?? 0 } : { model_id: m.model_id }
+        const list = inputs.get(String(m.run_uuid)) ?? []
+        list.push({ kind: output ? 'model_output' : 'model_input', body: JSON.stringify(body) })
+        inputs.set(String(m.run_uuid), list)
+      }
+    }
+
     const base = dirname(path)
     const runs: MlflowSourceRun[] = runRows.map((r) => {
       const runId = String(r.run_uuid)

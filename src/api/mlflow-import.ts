@@ -139,11 +139,25 @@ export function readMlflowStore(dir: string): MlflowSource {
   return source
 }
 
-/** A run's dataset inputs (`inputs/<id>/meta.yaml` pointing into the experiment's `datasets/`), as MLflow's DatasetInput JSON. */
+/**
+ * A run's dataset inputs (`inputs/<id>/meta.yaml` pointing into the experiment's
+ * `datasets/`), as MLflow's DatasetInput JSON, and the logged models it produced
+ * (`outputs/<model id>/meta.yaml`), as its LoggedModelOutput.
+ */
 function runInputs(expDir: string, runDir: string): { kind: string; body: string }[] {
-  const dir = join(runDir, 'inputs')
-  if (!existsSync(dir)) return []
   const out: { kind: string; body: string }[] = []
+  const outputs = join(runDir, 'outputs')
+  if (existsSync(outputs)) {
+    for (const e of readdirSync(outputs, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const metaFile = join(outputs, e.name, 'meta.yaml')
+      if (!e.isDirectory() || !existsSync(metaFile)) continue
+      const m = readMeta(metaFile)
+      const step = typeof m.step === 'number' ? m.step : 0
+      out.push({ kind: 'model_output', body: JSON.stringify({ model_id: String(m.source_id ?? e.name), step }) })
+    }
+  }
+  const dir = join(runDir, 'inputs')
+  if (!existsSync(dir)) return out
   for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
     const metaFile = join(dir, e.name, 'meta.yaml')
     if (!e.isDirectory() || !existsSync(metaFile)) continue

@@ -26,6 +26,7 @@ interface Expected {
     tags: Record<string, string>
     history: Record<string, [number, number | string, number][]>
     datasets: string[]
+    outputs: [string, number][]
   }[]
   models: Models
 }
@@ -45,6 +46,7 @@ type Run = {
   info: Record<string, unknown>
   data: { params: { key: string; value: string }[]; tags: { key: string; value: string }[] }
   inputs: { dataset_inputs: { dataset: { name: string } }[] }
+  outputs: { model_outputs: { model_id: string; step: number | string }[] }
 }
 
 /**
@@ -167,6 +169,7 @@ describe.each(sources)('mldb import %s (a real store written by MLflow 3)', (sou
         expect(Object.fromEntries(run.data.params.map((p) => [p.key, p.value]))).toEqual(r.params)
         expect(Object.fromEntries(run.data.tags.map((p) => [p.key, p.value]))).toEqual(r.tags)
         expect(run.inputs.dataset_inputs.map((d) => d.dataset.name)).toEqual(r.datasets)
+        expect(run.outputs.model_outputs.map((m) => [m.model_id, Number(m.step)])).toEqual(r.outputs)
         for (const [key, points] of Object.entries(r.history)) {
           const h = (await call('metrics/get-history', { run_id: r.run_id, metric_key: key })).metrics as {
             step: number

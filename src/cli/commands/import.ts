@@ -13,7 +13,7 @@ import { type ImportOptions, importMlflowPostgres, importMlflowSource } from './
 /** `mldb import FILE|DIR`: an `mldb export` file, or an MLflow `mlruns/` folder. */
 export function registerImport(program: Command): void {
   withDb(program.command('import'))
-    .description('import an `mldb export` file (JSONL or CSV) or an MLflow file store folder (mlruns/)')
+    .description('import an `mldb export` file (JSONL or CSV), or an MLflow store whole: mlruns/, mlflow.db or postgresql://… (runs, logged models, registry)')
     .argument('<path>', 'the file or folder, or postgresql://… (an MLflow tracking database)')
     .option('--json', 'print what was imported as JSON')
     .option(

@@ -29,7 +29,7 @@ else:
 
 import mlflow  # noqa: E402
 from mlflow import MlflowClient  # noqa: E402
-from mlflow.entities import Dataset, DatasetInput, InputTag, Metric, Param, RunTag  # noqa: E402
+from mlflow.entities import Dataset, DatasetInput, InputTag, LoggedModelOutput, Metric, Param, RunTag  # noqa: E402
 
 mlflow.set_tracking_uri(uri)
 client = MlflowClient(uri)
@@ -94,6 +94,7 @@ def write_store():
         f.write(b"m" * 64)
     client.log_model_artifacts(model.model_id, files)
     client.finalize_logged_model(model.model_id, "READY")
+    client.log_outputs(parent.info.run_id, [LoggedModelOutput(model.model_id, 0)])
     mlflow.register_model(f"models:/{model.model_id}", "iris-clf", tags={"stage": "dev"})
     client.set_registered_model_alias("iris-clf", "champion", "1")
     client.set_registered_model_tag("iris-clf", "team", "cv")
@@ -205,6 +206,7 @@ for e in client.search_experiments(view_type=3):
                 "tags": r.data.tags,
                 "history": hist,
                 "datasets": [d.dataset.name for d in (r.inputs.dataset_inputs if r.inputs else [])],
+                "outputs": [[m.model_id, m.step] for m in (r.outputs.model_outputs if r.outputs else [])],
             }
         )
 result["models"] = read_models() if kind != "read" else None
