@@ -1,4 +1,4 @@
-import { readdirSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join, relative, resolve } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { sql } from '../../src/named-sql.js'
@@ -34,8 +34,8 @@ describe('named SQL for PostgreSQL (sql/pg/)', () => {
     expect(names).toEqual(expect.arrayContaining(['status/changed-experiments', 'experiments/set-status', 'listing/experiments-json', 'files/by-id']))
     let script = ''
     names.forEach((name, i) => {
-      // Every PostgreSQL variant replaces a SQLite text of the same name.
-      expect(sql(name, 'postgres'), name).not.toBe(sql(name))
+      // A PostgreSQL variant replaces a SQLite text of the same name; a name without one only the team server runs.
+      if (existsSync(join(pgRoot, '..', `${name}.sql`))) expect(sql(name, 'postgres'), name).not.toBe(sql(name))
       // a clock where @now stands, as the store writes it (status/derived inside a statement);
       // a listing's @where and @order are the store's own SQL
       const text = name.startsWith('listing/') ? listingSql(name, { where: 'true', order: 'e.id' }, 0, 'postgres') : bindNow(sql(name, 'postgres'), 0)

@@ -1,4 +1,5 @@
 import type { Pool } from 'pg'
+import { sql } from '../../named-sql.js'
 import type { Field, Filter, OrderBy } from '../../query/ast.js'
 import { compilePostgresFilter, compilePostgresOrderBy } from '../../query/compile-postgres.js'
 import { bindNow, isBlankFilter, STATUS_SQL } from '../../query/filter.js'
@@ -33,13 +34,7 @@ async function lookupNames(pool: Pool, keys: Set<string>): Promise<NameLookup> {
   const list = [...keys]
   const splits = list.map((k) => (k.includes('/') ? k.slice(0, k.indexOf('/')) : ''))
   const names = list.map((k) => (k.includes('/') ? k.slice(k.indexOf('/') + 1) : k))
-  const r = await pool.query(
-    `SELECT k.key,
-       EXISTS (SELECT 1 FROM params WHERE key = k.key) AS param,
-       EXISTS (SELECT 1 FROM series WHERE name = k.name AND split = k.split) AS series
-     FROM unnest($1::text[], $2::text[], $3::text[]) AS k(key, name, split)`,
-    [list, names, splits],
-  )
+  const r = await pool.query(sql('listing/field-names', 'postgres'), [list, names, splits])
   const found = new Map<string, { param: boolean; series: boolean }>(r.rows.map((row) => [row.key, { param: row.param, series: row.series }]))
   return (key) => found.get(key) ?? { param: false, series: false }
 }
