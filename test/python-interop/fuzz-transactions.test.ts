@@ -72,6 +72,7 @@ it(`random writes in and out of nested transactions leave the same rows and the 
   const all = tsLogs.flat()
   for (const o of ['ok', 'ValidationError', 'boom']) expect(all, `seed ${SEED}`).toContain(o)
   let fileRows = 0
+  let blockRows = 0
   for (let i = 0; i < PROGRAMS; i++) {
     const replay = `MLDB_FUZZ_SEED=${SEED}, program ${i} (randomProgram(${SEED + i}, 40, files))`
     const first = tsLogs[i]?.findIndex((o, k) => pyLogs[i]?.[k] !== o) ?? -1
@@ -79,7 +80,10 @@ it(`random writes in and out of nested transactions leave the same rows and the 
     expect(pyLogs[i], `${replay}: the outcomes of the calls${where}`).toEqual(tsLogs[i])
     const want = rows(join(tmp.dir, `ts-${i}.db`))
     fileRows += want.files?.length ?? 0
+    blockRows += want.blocks?.length ?? 0
     expect(rows(runs[i]?.path as string), `${replay}: the rows`).toEqual(want)
   }
+  // files recorded and blocks closed, or those paths went untested
   expect(fileRows, `seed ${SEED}`).toBeGreaterThan(0)
+  expect(blockRows, `seed ${SEED}`).toBeGreaterThan(0)
 })
