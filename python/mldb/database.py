@@ -635,7 +635,7 @@ class Database:
             cond, params = compile_filter(where, field_names(self.connection))
             conds.append(cond)
             args.extend(params)
-        order = ("e.created_at DESC, e.id DESC", [])
+        order = (sql("listing/order-default"), [])
         if order_by is not None and not is_blank(_check_text("order_by", order_by, "metrics.valid/loss desc")):
             order = compile_order_by(order_by, field_names(self.connection))
         args.extend(order[1])

@@ -15,6 +15,7 @@ from .filter_resolve import field_names, no_names, resolve_filter, resolve_order
 from .filter_sqlite import compile_sqlite_filter, compile_sqlite_order_by
 from .filter_status import LOST_AFTER_MS, STATUS_SQL, bind_now
 from .filter_text import FILTER_LIMITS, quote_key
+from .sql_files import sql
 
 __all__ = [
     "FILTER_LIMITS",
@@ -44,7 +45,7 @@ def compile_order_by(text, lookup=None):
     """``(sql, params)`` of an ORDER BY term such as ``metrics.valid/loss desc``; empty values
     sort last either way; blank means newest first. Raises FilterSyntaxError."""
     order = resolve_order_by(parse_order_by(text), lookup or no_names, text)
-    return compile_sqlite_order_by(order) if order is not None else ("e.created_at DESC, e.id DESC", [])
+    return compile_sqlite_order_by(order) if order is not None else (sql("listing/order-default"), [])
 
 
 def series_field(key):

@@ -54,6 +54,8 @@ def test_every_statement_is_the_repository_file_and_compiles_against_the_schema(
             text = "SELECT %s FROM experiments e" % text.replace("@now", "0")
         elif name.startswith("listing/where-"):
             text = "SELECT 1 FROM experiments e JOIN projects p ON p.id = e.project_id WHERE %s" % text.replace("@now", "0")
+        elif name == "listing/order-default":
+            text = "SELECT 1 FROM experiments e ORDER BY %s" % text
         elif name == "listing/experiment-fields":
             text = "SELECT json_object(%s) FROM experiments e JOIN projects p ON p.id = e.project_id" % text.replace("@now", "0")
         elif name.startswith("listing/"):

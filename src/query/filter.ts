@@ -4,6 +4,7 @@
  * (compile-sqlite.ts, compile-postgres.ts). The rules a third client needs are
  * in docs/schema.md, "Filter language"; test/golden/filters.json pins them.
  */
+import { sql } from '../named-sql.js'
 import { compileSqliteFilter, compileSqliteOrderBy, type SqlFragment } from './compile-sqlite.js'
 import { parseFilter, parseOrderBy } from './parse.js'
 import { type NameLookup, NO_NAMES, resolveFilter, resolveOrderBy } from './resolve.js'
@@ -38,7 +39,7 @@ export function compileFilter(filter: string, lookup: NameLookup = NO_NAMES): Sq
  */
 export function compileOrderBy(orderBy: string, lookup: NameLookup = NO_NAMES): SqlFragment {
   const order = resolveOrderBy(parseOrderBy(orderBy), lookup, orderBy)
-  return order ? compileSqliteOrderBy(order) : { sql: 'e.created_at DESC, e.id DESC', params: [] }
+  return order ? compileSqliteOrderBy(order) : { sql: sql('listing/order-default'), params: [] }
 }
 
 /**

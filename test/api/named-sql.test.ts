@@ -52,7 +52,7 @@ describe('named SQL (sql/, shared with the Python client)', () => {
       const text = sql(name)
       expect(text, name).toBe(expected(name))
       expect(text, name).not.toMatch(/;\s*$/)
-      // status/derived and listing/params-json are expressions over `experiments e`, listing/where-* conditions, listing/experiment-fields
+      // status/derived and listing/params-json are expressions over `experiments e`, listing/where-* conditions, listing/order-default an ORDER BY list, listing/experiment-fields
       // json_object's arguments; the rest are whole statements (a write with RETURNING
       // answers rows, as a SELECT does). A listing's @where and @order are the client's own SQL.
       const statement =
@@ -60,11 +60,13 @@ describe('named SQL (sql/, shared with the Python client)', () => {
           ? bindNow(`SELECT ${text} FROM experiments e`, 0)
           : name.startsWith('listing/where-')
             ? bindNow(`SELECT 1 FROM experiments e JOIN projects p ON p.id = e.project_id WHERE ${text}`, 0)
-            : name === 'listing/experiment-fields'
-              ? bindNow(`SELECT json_object(${text}) FROM experiments e JOIN projects p ON p.id = e.project_id`, 0)
-              : name.startsWith('listing/')
-                ? listingSql(name, { where: '1', order: 'e.id' }, 0)
-                : text
+            : name === 'listing/order-default'
+              ? `SELECT 1 FROM experiments e ORDER BY ${text}`
+              : name === 'listing/experiment-fields'
+                ? bindNow(`SELECT json_object(${text}) FROM experiments e JOIN projects p ON p.id = e.project_id`, 0)
+                : name.startsWith('listing/')
+                  ? listingSql(name, { where: '1', order: 'e.id' }, 0)
+                  : text
       expect(raw.prepare(statement).reader, name).toBe(statement.startsWith('SELECT') || /\bRETURNING\b/.test(statement))
     }
     raw.close()

@@ -70,7 +70,7 @@ export async function pgListQuery(pool: Pool, options: ListOptions, first = 1): 
     conds.push(renumber(f.sql, params.length + first - 1))
     params.push(...f.params)
   }
-  let order = 'e.created_at DESC, e.id DESC'
+  let order = sql('listing/order-default', 'postgres')
   const resolved = orderAst && resolveOrderBy(orderAst, lookup, options.orderBy as string)
   if (resolved) {
     const o = compilePostgresOrderBy(resolved)
