@@ -10,6 +10,7 @@ import { sha256File, statFile } from '../../api/files.js'
 import { checkKey, checkRowCount, checkTagValue, toJsonValue } from '../../api/validate.js'
 import { parseSeriesKey } from '../../query/parse.js'
 import type { MlflowProjectRow } from '../../store/mlflow-rows.js'
+import { lockExperiments } from '../../store/postgres/pg-locks.js'
 import * as rows from '../../store/postgres/pg-mlflow.js'
 import { mapError, type PostgresStore } from '../../store/postgres/pg-store.js'
 import type { ExperimentSummary, Json } from '../../store/types.js'
@@ -178,17 +179,19 @@ export class PgMlflowBackend implements MlflowTracking {
 
   // ------------------------------------------------------------ runs
 
-  /** The experiment behind a run id (live or deleted), or RESOURCE_DOES_NOT_EXIST. */
-  private async run(q: Q, runId: string): Promise<rows.PgRunRef> {
-    const r = await rows.pgExperimentOfRun(q, runId)
+  /** The experiment behind a run id (live or deleted), or RESOURCE_DOES_NOT_EXIST; `lock`: its row locked (a write). */
+  private async run(q: Q, runId: string, lock = false): Promise<rows.PgRunRef> {
+    const r = await rows.pgExperimentOfRun(q, runId, lock)
     if (!r) throw noRun(runId)
     return r
   }
 
-  /** The run, locked for this transaction (MLflow's client logs one run from many threads), and live. */
+  /**
+   * The run, its row locked first in this transaction (pg-locks.ts: the same order as
+   * the sync receiver's writes; MLflow's client logs one run from many threads), and live.
+   */
   private async activeRun(c: pg.PoolClient, runId: string): Promise<rows.PgRunRef> {
-    const r = await this.run(c, runId)
-    await c.query('SELECT 1 FROM experiments WHERE id = $1 FOR UPDATE', [r.id])
+    const r = await this.run(c, runId, true)
     if (r.deleted_at !== null) throw runNotActive(runId)
     return r
   }
@@ -241,7 +244,7 @@ export class PgMlflowBackend implements MlflowTracking {
 
   async setRunDeleted(runId: string, deleted: boolean): Promise<void> {
     await this.tx(async (c) => {
-      const r = await this.run(c, runId)
+      const r = await this.run(c, runId, true)
       if (deleted !== (r.deleted_at !== null)) {
         if (!deleted && (await c.query('SELECT 1 FROM experiments WHERE name = $1 AND deleted_at IS NULL AND id <> $2', [r.name, r.id])).rowCount)
           throw new MlflowApiError('INVALID_PARAMETER_VALUE', `a live experiment is named "${r.name}"; rename it before restoring this run`)
@@ -356,7 +359,7 @@ export class PgMlflowBackend implements MlflowTracking {
     const st = statFile(path)
     const sha = sha256File(st.path)
     await this.tx(async (c) => {
-      await c.query('SELECT 1 FROM experiments WHERE id = $1 FOR UPDATE', [experimentId])
+      await lockExperiments(c, [experimentId])
       if ((await rows.pgFilePaths(c, experimentId)).has(st.path)) return
       const file = { path: st.path, kind, step: null, size: st.size, mtime: st.mtime, sha256: sha, meta: null }
       await rows.pgAddFile(c, experimentId, file, toJsonValue('meta', meta, 'file meta'), Date.now())

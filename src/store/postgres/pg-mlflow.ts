@@ -11,6 +11,7 @@ import type { MlflowInputRow, MlflowProjectRow, MlflowRunRow } from '../mlflow-r
 import { groupPoints } from '../remote-points.js'
 import { ACTIVE, FINAL } from '../sqlite/sqlite-store.js'
 import type { RemoteFile, RemotePoint } from '../store.js'
+import { EXPERIMENT_LOCK, withPgRetry } from './pg-locks.js'
 import { pgNumbers, writePgBatch } from './pg-points.js'
 import { mapError } from './pg-store.js'
 
@@ -36,18 +37,23 @@ async function rows<T>(q: Q, text: string, values: unknown[] = []): Promise<T[]>
 }
 
 /**
- * Runs fn in one transaction on the pool (errors mapped as the store maps
- * them: an outage is StoreUnavailableError, so MLflow's client retries).
+ * Runs fn in one transaction on the pool, again after a deadlock (withPgRetry;
+ * fn must keep no state between attempts), errors mapped as the store maps
+ * them: an outage or a deadlock left after the retries is StoreUnavailableError
+ * (TEMPORARILY_UNAVAILABLE), so MLflow's client retries.
  *
  * @example const id = await pgMlflowTx(pool, where, (c) => insertProject(c, 'iris', Date.now(), null))
  */
 export async function pgMlflowTx<T>(pool: pg.Pool, where: string, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-  let client: pg.PoolClient
   try {
-    client = await pool.connect()
+    return await withPgRetry(() => txOnce(pool, fn))
   } catch (e) {
     throw mapError(e, where)
   }
+}
+
+async function txOnce<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect()
   let broken = false
   try {
     await client.query('BEGIN')
@@ -58,7 +64,7 @@ export async function pgMlflowTx<T>(pool: pg.Pool, where: string, fn: (c: pg.Poo
     await client.query('ROLLBACK').catch(() => {
       broken = true
     })
-    throw mapError(e, where)
+    throw e
   } finally {
     client.release(broken)
   }
@@ -143,8 +149,11 @@ export async function pgDeleteProjectTag(c: pg.PoolClient, id: number, key: stri
 
 // ------------------------------------------------------------ runs (mldb experiments)
 
-/** The experiment (live or trashed) that answers to an MLflow run id. */
-export async function pgExperimentOfRun(q: Q, runId: string): Promise<PgRunRef | undefined> {
+/**
+ * The experiment (live or trashed) that answers to an MLflow run id; `lock`: its row
+ * locked in the same statement, a write's first lock on it (pg-locks.ts's order).
+ */
+export async function pgExperimentOfRun(q: Q, runId: string, lock = false): Promise<PgRunRef | undefined> {
   const m = SYNTHETIC.exec(runId)
   const id = m
     ? Number.parseInt(m[1] as string, 16)
@@ -152,7 +161,7 @@ export async function pgExperimentOfRun(q: Q, runId: string): Promise<PgRunRef |
   if (id === undefined || !Number.isSafeInteger(id)) return undefined
   const [row] = await rows<PgRunRef & { run_id: string | null }>(
     q,
-    `SELECT e.id, e.name, e.deleted_at, e.project_id, r.run_id FROM experiments e LEFT JOIN mlflow_runs r ON r.experiment_id = e.id WHERE e.id = $1`,
+    `SELECT e.id, e.name, e.deleted_at, e.project_id, r.run_id FROM experiments e LEFT JOIN mlflow_runs r ON r.experiment_id = e.id WHERE e.id = $1${lock ? ` ${EXPERIMENT_LOCK} OF e` : ''}`,
     [id],
   )
   // a synthetic id of an experiment that has a real MLflow id is not its id
@@ -275,13 +284,13 @@ export async function pgSetTrashed(c: pg.PoolClient, id: number, trashed: boolea
   await c.query('UPDATE experiments SET deleted_at = $1, updated_at = $2 WHERE id = $3', [trashed ? now : null, now, id])
 }
 
-/** Moves every live (or trashed) experiment of a project to the trash (or back). */
+/** Moves every live (or trashed) experiment of a project to the trash (or back), locking their rows in id order (pg-locks.ts). */
 export async function pgSetProjectTrashed(c: pg.PoolClient, projectId: number, trashed: boolean, now: number): Promise<void> {
-  await c.query(`UPDATE experiments SET deleted_at = $1, updated_at = $2 WHERE project_id = $3 AND deleted_at IS ${trashed ? 'NULL' : 'NOT NULL'}`, [
-    trashed ? now : null,
-    now,
-    projectId,
-  ])
+  await c.query(
+    `UPDATE experiments SET deleted_at = $1, updated_at = $2 WHERE id IN (
+       SELECT id FROM experiments WHERE project_id = $3 AND deleted_at IS ${trashed ? 'NULL' : 'NOT NULL'} ORDER BY id ${EXPERIMENT_LOCK})`,
+    [trashed ? now : null, now, projectId],
+  )
 }
 
 /**

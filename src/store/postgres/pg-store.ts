@@ -28,6 +28,7 @@ import { decodeStoredJson } from '../stored-json.js'
 import type { ExperimentSummary, FileRecord, Json, SeriesSummary, StatusChange } from '../types.js'
 import { pgDownsample } from './pg-downsample.js'
 import { pgListQuery } from './pg-list.js'
+import { EXPERIMENT_LOCK, isRetryable, lockLiveExperiment, TX_ATTEMPTS, withPgRetry } from './pg-locks.js'
 import { migratePg } from './pg-migrations.js'
 import { type SeriesBatch, writePgBatch } from './pg-points.js'
 import { type PgAccess, PgRegistryStore } from './pg-registry.js'
@@ -61,10 +62,17 @@ export function isUnavailable(e: unknown): boolean {
   return /Connection terminated|connection timeout|Client has encountered a connection error|not queryable|Query read timeout/i.test(msg)
 }
 
-/** What the caller sees: an MldbError as is, an outage as StoreUnavailableError, anything else as DatabaseError. */
+/**
+ * What the caller sees: an MldbError as is, an outage as StoreUnavailableError, a deadlock or
+ * serialization failure still there after withPgRetry's attempts too (503: nothing was written,
+ * retrying helps), anything else as DatabaseError.
+ */
 export function mapError(e: unknown, where: string): Error {
   if (e instanceof MldbError) return e
   if (isUnavailable(e)) return new StoreUnavailableError(`PostgreSQL at ${where} is unreachable (${(e as Error).message}); retry shortly`)
+  if (isRetryable(e)) {
+    return new StoreUnavailableError(`PostgreSQL at ${where}: ${(e as Error).message} (${TX_ATTEMPTS} attempts, nothing written); retry shortly`)
+  }
   return new DatabaseError(`PostgreSQL at ${where}: ${(e as Error).message}`)
 }
 
@@ -128,14 +136,17 @@ export class PostgresStore implements Store {
     return store
   }
 
-  /** Runs fn on one connection inside BEGIN/COMMIT; errors mapped, caches dropped on failure. */
+  /** Runs fn on one connection inside BEGIN/COMMIT, again after a deadlock (withPgRetry); errors mapped, caches dropped on failure. */
   private async tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-    let client: pg.PoolClient
     try {
-      client = await this.pool.connect()
+      return await withPgRetry(() => this.txOnce(fn))
     } catch (e) {
       throw mapError(e, this.location)
     }
+  }
+
+  private async txOnce<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect()
     let broken = false
     try {
       await client.query('BEGIN')
@@ -148,7 +159,7 @@ export class PostgresStore implements Store {
       })
       this.seriesIds.clear()
       if (isUnavailable(e)) broken = true
-      throw mapError(e, this.location)
+      throw e
     } finally {
       client.release(broken)
     }
@@ -185,6 +196,14 @@ export class PostgresStore implements Store {
     checkExpName(name)
     const r = await c.query(sql('experiments/live-id', 'postgres'), [name])
     const id = r.rows[0]?.id as number | undefined
+    if (id === undefined) throw new NotFoundError(`no experiment named "${name}"; create it first (POST /api/experiments)`, 'experiment', name)
+    return id
+  }
+
+  /** In a write: the live experiment's id, its row locked first (pg-locks.ts's order), or NotFoundError. */
+  private async lockedExpId(c: pg.PoolClient, name: string): Promise<number> {
+    checkExpName(name)
+    const id = await lockLiveExperiment(c, name)
     if (id === undefined) throw new NotFoundError(`no experiment named "${name}"; create it first (POST /api/experiments)`, 'experiment', name)
     return id
   }
@@ -231,7 +250,7 @@ export class PostgresStore implements Store {
   async setStatus(id: WriteId, name: string, status: string): Promise<WriteResult> {
     const st = checkStatus(status)
     return await this.plain(id, async (c) => {
-      const expId = await this.expId(c, name)
+      const expId = await this.lockedExpId(c, name)
       const now = Date.now()
       await c.query(sql('experiments/set-status', 'postgres'), [st, now, ACTIVE.has(st), FINAL.has(st), expId])
     })
@@ -240,7 +259,7 @@ export class PostgresStore implements Store {
   async setParams(id: WriteId, name: string, params: Record<string, Json>): Promise<WriteResult> {
     const entries = Object.entries(params).map(([k, v]) => [checkKey('param key', k), toJsonValue(k, v)] as const)
     return await this.plain(id, async (c) => {
-      const expId = await this.expId(c, name)
+      const expId = await this.lockedExpId(c, name)
       await this.insertParams(c, expId, name, entries)
       await c.query('UPDATE experiments SET updated_at = $1 WHERE id = $2', [Date.now(), expId])
     })
@@ -249,7 +268,7 @@ export class PostgresStore implements Store {
   async setTags(id: WriteId, name: string, tags: Record<string, string>): Promise<WriteResult> {
     const entries = Object.entries(tags).map(([k, v]) => [checkKey('tag key', k), checkTagValue(k, v)] as const)
     return await this.plain(id, async (c) => {
-      const expId = await this.expId(c, name)
+      const expId = await this.lockedExpId(c, name)
       for (const [k, v] of entries) {
         await c.query('INSERT INTO tags (experiment_id, key, value) VALUES ($1, $2, $3) ON CONFLICT (experiment_id, key) DO UPDATE SET value = $3', [
           expId,
@@ -267,7 +286,7 @@ export class PostgresStore implements Store {
     if (typeof notes !== 'string') throw new ValidationError('notes must be a string', 'notes')
     if (notes.length > 1_000_000) throw new ValidationError('notes are over 1,000,000 characters; keep long text in a file', 'notes')
     return await this.plain(id, async (c) => {
-      const expId = await this.expId(c, name)
+      const expId = await this.lockedExpId(c, name)
       await c.query('UPDATE experiments SET notes = $1, updated_at = $2 WHERE id = $3', [notes, Date.now(), expId])
     })
   }
@@ -289,12 +308,14 @@ export class PostgresStore implements Store {
     const groups = groupPoints(points)
     const created = new Map<string, number>()
     const r = await this.tx(async (c) => {
-      // The claim of the write id and the experiment's id in one round trip (a batch's round trips are its cost).
+      // The claim of the write id and the experiment's id, its row locked (pg-locks.ts: claim, experiment,
+      // then series), in one round trip (a batch's round trips are its cost). The claim's subquery runs first.
       const head = (
         await c.query({
           name: 'mldb-claim-experiment',
           text: `WITH claim AS (INSERT INTO server_writes (client, seq, time) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING 1)
-                 SELECT (SELECT count(*) FROM claim) AS claimed, (SELECT id FROM experiments WHERE name = $4 AND deleted_at IS NULL) AS id`,
+                 SELECT (SELECT count(*) FROM claim) AS claimed,
+                        (SELECT id FROM experiments WHERE name = $4 AND deleted_at IS NULL ${EXPERIMENT_LOCK}) AS id`,
           values: [id.client, id.seq, Date.now(), name],
         })
       ).rows[0] as { claimed: number; id: number | null }
@@ -316,7 +337,7 @@ export class PostgresStore implements Store {
     const kind = checkKind(file.kind)
     const meta = file.meta === null ? null : toJsonValue('meta', file.meta, 'file meta')
     const r = await this.write(id, async (c) => {
-      const expId = await this.expId(c, name)
+      const expId = await this.lockedExpId(c, name)
       const now = Date.now()
       const row = (
         await c.query(
@@ -346,7 +367,7 @@ export class PostgresStore implements Store {
   async changedSince(since: number, now: number): Promise<{ ids: number[]; trashed: string[] }> {
     // The rule of src/store/changes.ts (SQLite), in PostgreSQL.
     const ids = await this.read(() => this.pool.query(sql('status/changed-experiments', 'postgres'), [since, now, LOST_AFTER_MS]))
-    const trashed = await this.read(() => this.pool.query('SELECT name FROM experiments WHERE deleted_at > $1', [since]))
+    const trashed = await this.read(() => this.pool.query(sql('status/trashed-since', 'postgres'), [since]))
     return { ids: ids.rows.map((r) => r.id as number), trashed: trashed.rows.map((r) => r.name as string) }
   }
 
