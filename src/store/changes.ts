@@ -23,7 +23,7 @@ export interface ChangedIds {
 export function changedExperiments(db: Sqlite, since: number, now: number): ChangedIds {
   foldTails(db) // points logged one by one reach series.last_time when folded
   const ids = db.prepare(sql('status/changed-experiments')).pluck().all({ since, now, lost_after_ms: LOST_AFTER_MS }) as number[]
-  const trashed = db.prepare('SELECT name FROM experiments WHERE deleted_at > ?').pluck().all(since) as string[]
+  const trashed = db.prepare(sql('status/trashed-since')).pluck().all(since) as string[]
   return { ids, trashed }
 }
 
