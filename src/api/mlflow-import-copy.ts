@@ -2,8 +2,9 @@
  * `mldb import SRC --copy-artifacts [DIR]`: the bytes of a source's local
  * artifacts copied into an artifact folder laid out as MLflow's artifact proxy
  * lays it out (`<experiment id>/<run id>/artifacts/...`,
- * `<experiment id>/models/<model id>/artifacts/...`), so `mldb server` and
- * `mldb ui` on the database serve them to MLflow's client as `mlflow-artifacts:/` URIs.
+ * `<experiment id>/models/<model id>/artifacts/...`), so mldb's MLflow artifact
+ * proxy serves them to MLflow's client as `mlflow-artifacts:/` URIs (from
+ * `<database>-artifacts` under `mldb ui`, `<artifacts>/mlflow` under `mldb server`).
  */
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
@@ -34,7 +35,7 @@ export function copyArtifacts(files: ImportedFile[], root: string, prefix: strin
   })
 }
 
-/** The artifact folder of a database, as `mldb server` and `mldb ui` default it. */
+/** The MLflow artifact folder of a database, as `mldb ui` (createApp) defaults it. */
 export function defaultArtifactRoot(dbPath: string): string {
   return `${dbPath}-artifacts`
 }

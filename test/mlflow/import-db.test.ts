@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Database } from '../../src/index.js'
@@ -305,6 +305,25 @@ describe.each(sources)('mldb import %s (a real store written by MLflow 3)', (sou
       db2.close()
     }
   }, 300_000)
+
+  it.runIf(kind === 'sqlite')('copies into the folder given to --copy-artifacts, and refuses the option for an mldb export file in one line', () => {
+    const dir = join(t.home, 'my-artifacts')
+    const file = join(t.home, 'custom.db')
+    const out = JSON.parse(ok(t.home, ['import', store, '--db', file, '--copy-artifacts', dir, '--json'])) as Record<string, unknown>
+    expect(out).toMatchObject({ copiedFiles: 3, artifacts: dir })
+    const db = new Database({ path: file })
+    try {
+      expect(db.getFiles('parent').map((f) => f.path.startsWith(`${dir}/`))).toEqual([true, true, true])
+    } finally {
+      db.close()
+    }
+    const csv = join(t.home, 'runs.csv')
+    writeFileSync(csv, 'experiment,step,loss\na,0,1\n')
+    const r = mldb(t.home, ['import', csv, '--db', join(t.home, 'csv.db'), '--copy-artifacts'])
+    expect(r.status).not.toBe(0)
+    expect(r.stderr.trim().split('\n')).toHaveLength(1)
+    expect(r.stderr).toMatch(/--copy-artifacts is for MLflow sources/)
+  })
 
   it('exports back with --format mlflow into a store that MLflow reads with the same runs', async () => {
     const out = join(t.home, `exported-${kind}`)

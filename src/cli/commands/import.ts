@@ -18,7 +18,7 @@ export function registerImport(program: Command): void {
     .option('--json', 'print what was imported as JSON')
     .option(
       '--copy-artifacts [dir]',
-      "MLflow sources: copy local artifact bytes (run artifacts, logged models) into DIR (default: the database's artifact folder, <database>-artifacts, which `mldb server` serves); file records point at the copies, with sha256. Without it they point where MLflow put the files",
+      "MLflow sources: copy local artifact bytes (run artifacts, logged models) into DIR (default <database>-artifacts, which `mldb ui` serves to MLflow's client; `mldb server` serves <its artifacts folder>/mlflow); file records point at the copies, with sha256. Without it they point where MLflow put the files",
     )
     .action((path: string, opts: ImportOptions) => {
       if (isPostgresUrl(path)) return importMlflowPostgres(path, opts)
