@@ -3,8 +3,10 @@
 // request answers 200 (no deadlock surfaces as a 500) and every point is stored exactly once.
 import { randomUUID } from 'node:crypto'
 import type { Hono } from 'hono'
+import pg from 'pg'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { createServerApp } from '../../src/server/server-app.js'
+import { mapError } from '../../src/store/postgres/pg-store.js'
 import type { Store } from '../../src/store/store.js'
 import { tempDir } from '../helpers/tmp.js'
 import { BACKENDS } from './backends.js'
@@ -17,6 +19,7 @@ const SERIES = ['loss', 'acc', 'lr']
 describe('concurrent MLflow and mldb writers of one run on PostgreSQL', () => {
   let app: Hono
   let store: Store
+  let db: string
   const client = randomUUID()
   let seq = 0
 
@@ -31,7 +34,9 @@ describe('concurrent MLflow and mldb writers of one run on PostgreSQL', () => {
 
   beforeAll(async () => {
     const pg = BACKENDS.find((b) => b.name === 'postgres') as (typeof BACKENDS)[number]
-    store = (await pg.fresh()).store
+    const fresh = await pg.fresh()
+    store = fresh.store
+    db = fresh.db
     app = createServerApp({ store, artifactsDir: tempDir('mldb-pg-writers-').dir, maxArtifactBytes: 2 ** 20, startToken: TOKEN })
   }, 120_000)
 
@@ -83,4 +88,50 @@ describe('concurrent MLflow and mldb writers of one run on PostgreSQL', () => {
     const summary = (await store.getSeries(name)).find((x) => x.name === 'loss')
     expect(summary?.count).toBe(expected.get('loss')?.length)
   }, 600_000)
+
+  it('runs a transaction again after PostgreSQL cancels it as a deadlock, and answers 200', async () => {
+    const name = 'deadlock-victim'
+    expect((await post('/api/experiments', { client, seq: ++seq, name })).status).toBe(201)
+    expect((await post(`/api/experiments/${name}/points`, { client, seq: ++seq, points: [{ name: 'x', split: '', step: 0, value: 0, time: 1 }] })).status).toBe(
+      200,
+    )
+    const other = new pg.Client({ connectionString: db })
+    const watch = new pg.Client({ connectionString: db })
+    await other.connect()
+    await watch.connect()
+    try {
+      // Another session (not mldb) takes the locks in the opposite order: the series, then the experiment.
+      // Its deadlock_timeout is long, so the server's transaction is the one PostgreSQL cancels.
+      await other.query('BEGIN')
+      await other.query("SET LOCAL deadlock_timeout = '60s'")
+      const [ids] = (
+        await other.query(
+          "SELECT s.id AS series, e.id AS exp FROM series s JOIN experiments e ON e.id = s.experiment_id WHERE e.name = $1 AND s.name = 'x' FOR UPDATE OF s",
+          [name],
+        )
+      ).rows
+      const write = post(`/api/experiments/${name}/points`, { client, seq: ++seq, points: [{ name: 'x', split: '', step: 1, value: 1, time: 2 }] })
+      // the server's write now holds the experiment's row and waits for the series' (bounded polling, no clock)
+      for (let i = 0; i < 10_000; i++) {
+        const waiting = await watch.query("SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> $1", [
+          (await other.query('SELECT pg_backend_pid() AS pid')).rows[0].pid,
+        ])
+        if (waiting.rowCount) break
+      }
+      await other.query('UPDATE experiments SET updated_at = updated_at WHERE id = $1', [ids.exp])
+      await other.query('COMMIT')
+      const answer = await write
+      expect(answer.status).toBe(200)
+      expect(answer.body.duplicate).toBe(false)
+    } finally {
+      await other.end()
+      await watch.end()
+    }
+    expect((await store.getPoints(name, 'x')).map((p) => p.step)).toEqual([0, 1])
+  }, 120_000)
+
+  it('answers a deadlock left after the retries as 503 unavailable, not a 500', () => {
+    const e = mapError(Object.assign(new Error('deadlock detected'), { code: '40P01' }), 'here')
+    expect(e.name).toBe('StoreUnavailableError')
+  })
 })
