@@ -2,12 +2,15 @@ import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join, relative, resolve } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { sql } from '../../src/named-sql.js'
-import { bindNow } from '../../src/query/filter.js'
 import { listingSql } from '../../src/store/listing-sql.js'
 import { loadPgMigrations } from '../../src/store/postgres/pg-migrations.js'
+import { pgNamed } from '../../src/store/postgres/pg-named.js'
 import { startPostgres } from '../helpers/postgres.js'
 
 const pgRoot = resolve(import.meta.dirname, '../../sql/pg')
+
+/** Values for every @name of a statement, the clock 0: PREPARE needs the text only. */
+const ANY_VALUES: Record<string, unknown> = new Proxy({}, { has: () => true, get: (_t, key) => (key === 'now' ? 0 : null) })
 
 function pgNames(dir = pgRoot): string[] {
   return readdirSync(dir).flatMap((f) => {
@@ -36,9 +39,9 @@ describe('named SQL for PostgreSQL (sql/pg/)', () => {
     names.forEach((name, i) => {
       // A PostgreSQL variant replaces a SQLite text of the same name; a name without one only the team server runs.
       if (existsSync(join(pgRoot, '..', `${name}.sql`))) expect(sql(name, 'postgres'), name).not.toBe(sql(name))
-      // a clock where @now stands, as the store writes it (status/derived inside a statement);
-      // a listing's @where and @order are the store's own SQL
-      const text = name.startsWith('listing/') ? listingSql(name, { where: 'true', order: 'e.id' }, 0, 'postgres') : bindNow(sql(name, 'postgres'), 0)
+      // as the store runs them: a clock where @now stands (status/derived inside a statement),
+      // each other @name a $n (pgNamed); a listing's @where and @order are the store's own SQL
+      const text = name.startsWith('listing/') ? listingSql(name, { where: 'true', order: 'e.id' }, 0, 'postgres') : pgNamed(name, ANY_VALUES).text
       script += `PREPARE s${i} AS ${text};\n`
     })
     pg.psql(script, 'named')
