@@ -1,9 +1,11 @@
 // Checks and repairs for `mldb doctor`, over an open Database. Repairs only
 // rebuild derived data (series summaries, point blocks) from the points.
+import { check } from '../registry/registry.js'
 import { type DoctorFileRow, liveFilePointers } from '../store/doctor-queries.js'
 import * as repair from '../store/repair.js'
 import { sqliteError } from '../store/sqlite-errors.js'
 import type { Database } from './database.js'
+import { fileProblem } from './files.js'
 
 export type { DoctorFileRow } from '../store/doctor-queries.js'
 export type { SeriesMismatch } from '../store/repair.js'
@@ -80,4 +82,34 @@ export function rebuildSeries(db: Database, seriesId: number): void {
  */
 export function rebuildSeriesIfWrong(db: Database, seriesId: number): boolean {
   return mapped(db, () => repair.rebuildSeriesIfWrong(db.sqlite, seriesId))
+}
+
+/** A registered model version whose file is gone or no longer has the sha256 it was registered with. */
+export interface VersionProblem {
+  model: string
+  version: number
+  path: string
+  problem: 'missing' | 'changed'
+}
+
+/**
+ * The model versions whose file is missing or changed. A version whose file
+ * record still matches the disk (size, mtime, and the same sha256 when the record
+ * has one) is taken as unchanged, as doctor takes files, since registration
+ * hashed that same file; any other is re-hashed (model weights keep their size
+ * when retrained, so size alone proves nothing). `hash` re-hashes every one.
+ *
+ * @example for (const p of versionProblems(db, liveFiles(db), false)) console.log(`${p.model} v${p.version}: ${p.problem}`)
+ */
+export function versionProblems(db: Database, files: DoctorFileRow[], hash: boolean, onVersion?: () => void): VersionProblem[] {
+  const byId = new Map(files.map((f) => [f.id, f]))
+  const problems: VersionProblem[] = []
+  for (const v of mapped(db, () => db.listModelVersions())) {
+    const rec = v.fileId === null ? undefined : byId.get(v.fileId)
+    const unchanged = !hash && rec !== undefined && rec.path === v.path && rec.size === v.size && (rec.sha256 ?? v.sha256) === v.sha256 && !fileProblem(rec)
+    const state = unchanged ? 'ok' : check(v).state
+    if (state !== 'ok') problems.push({ model: v.name, version: v.version, path: v.path, problem: state })
+    onVersion?.()
+  }
+  return problems
 }

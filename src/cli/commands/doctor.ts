@@ -11,6 +11,8 @@ import {
   type SeriesMismatch,
   seriesCount,
   seriesMismatches,
+  type VersionProblem,
+  versionProblems,
 } from '../../api/maintenance.js'
 import { SqliteFailure } from '../../errors.js'
 import { openForRead, openForWrite, withDb } from '../db.js'
@@ -29,6 +31,8 @@ interface Findings {
   integrity: string[]
   fileCount: number
   files: FileCheck[]
+  versionCount: number
+  models: VersionProblem[]
   lost: { name: string; heartbeatAt: number | null }[]
   orphans: Record<string, number>
   series: SeriesMismatch[]
@@ -52,13 +56,15 @@ function findings(db: Database, hash: boolean): Findings {
       bar.tick()
     }
     bar.stop()
+    const versionCount = db.listModelVersions().length
+    const models = versionProblems(db, fileRows, hash)
     const lost = db.listExperiments({ status: 'LOST' }).map((e) => ({ name: e.name, heartbeatAt: e.heartbeatAt }))
     const orphans = orphanRows(db)
     const seriesBar = progress('series')
     seriesBar.start(seriesCount(db))
     const series = seriesMismatches(db, () => seriesBar.tick())
     seriesBar.stop()
-    return { integrity, fileCount: fileRows.length, files, lost, orphans, series }
+    return { integrity, fileCount: fileRows.length, files, versionCount, models, lost, orphans, series }
   })
 }
 
@@ -79,10 +85,10 @@ function reportDamage(db: Database, e: SqliteFailure, json: boolean): void {
 export function registerDoctor(program: Command): void {
   withDb(program.command('doctor'))
     .description(
-      'check the database: integrity, missing or changed files, LOST experiments, orphan rows, series summaries; --fix rebuilds what can be rebuilt without losing data',
+      'check the database: integrity, missing or changed files (model versions included), LOST experiments, orphan rows, series summaries; --fix rebuilds what can be rebuilt without losing data',
     )
     .option('--fix', 'rebuild series summaries and point blocks from the points, drop orphan point blocks')
-    .option('--hash', 'also compare the sha256 of files recorded with one (reads every such file)')
+    .option('--hash', 'also compare the sha256 of files recorded with one and of every model version (reads every such file)')
     .option('--json', 'print JSON')
     .action((opts: DoctorOptions) => {
       using db = opts.fix ? openForWrite(opts.db) : openForRead(opts.db)
@@ -102,11 +108,11 @@ export function registerDoctor(program: Command): void {
         reportDamage(db, e, opts.json ?? false)
         return
       }
-      const { integrity, files, lost, orphans, series: badSeries } = f
-      const ok = integrity.length === 0 && files.length === 0 && Object.keys(orphans).length === 0 && badSeries.length === 0
+      const { integrity, files, models, lost, orphans, series: badSeries } = f
+      const ok = integrity.length === 0 && files.length === 0 && models.length === 0 && Object.keys(orphans).length === 0 && badSeries.length === 0
       if (!ok) process.exitCode = 1
       if (opts.json) {
-        printJson({ ok, path: db.path, integrity, files, lost, orphans, series: badSeries, fixed })
+        printJson({ ok, path: db.path, integrity, files, models, lost, orphans, series: badSeries, fixed })
         return
       }
       const good = (s: string) => out(`${color.green('ok')}   ${s}`)
@@ -117,6 +123,11 @@ export function registerDoctor(program: Command): void {
       else for (const m of integrity) bad(`integrity: ${m}`)
       if (files.length === 0) good(`${f.fileCount} file${f.fileCount === 1 ? '' : 's'} as recorded`)
       for (const x of files) bad(`${x.problem} file ${x.path} (${x.experiment})`)
+      if (f.versionCount > 0 && models.length === 0) good(`${f.versionCount} model version${f.versionCount === 1 ? '' : 's'} as registered`)
+      for (const m of models)
+        bad(
+          `${m.problem} file of model ${m.model} version ${m.version}: ${m.path}${m.problem === 'changed' ? ' (its sha256 differs from the registered one)' : ''}`,
+        )
       if (lost.length === 0) good('no LOST experiments')
       // times as everywhere else in the CLI ("3m ago"); --json has the exact ms
       for (const e of lost) warn(`LOST ${e.name}: active, last heartbeat ${e.heartbeatAt === null ? 'never' : relativeTime(e.heartbeatAt)}`)
