@@ -42,9 +42,7 @@ class _AnyName(dict):
 def test_every_statement_is_the_repository_file_and_compiles_against_the_schema(db_path):
     Database(db_path).close()
     conn = sqlite3.connect(db_path)
-    if sqlite3.sqlite_version_info < (3, 43):
-        # octet_length came in SQLite 3.43; the statements only TypeScript runs (better-sqlite3's newer SQLite) use it
-        conn.create_function("octet_length", 1, lambda v: None if v is None else len(v if isinstance(v, bytes) else str(v).encode()))
+    _octet_length(conn)
     names = [f[:-4] for f in repo_sql_files() if not f.startswith("pg" + os.sep)]
     assert "points/append-tail" in names and "experiments/set-status" in names
     for name in names:
@@ -78,6 +76,39 @@ def test_every_name_the_python_client_runs_has_a_file():
     missing = [n for n in sorted(used) if not os.path.isfile(os.path.join(REPO_SQL, n + ".sql"))]
     assert missing == []
     assert sql("status/derived") in sql("sweeps/lost")  # the sweep's LOST query reads the one rule
+
+
+def _octet_length(conn):
+    """octet_length came in SQLite 3.43; the statements only TypeScript runs (better-sqlite3's newer SQLite) use it."""
+    if sqlite3.sqlite_version_info < (3, 43):
+        conn.create_function("octet_length", 1, lambda v: None if v is None else len(v if isinstance(v, bytes) else str(v).encode()))
+
+
+def test_a_listing_reads_the_same_from_experiment_lists_rows_as_from_the_tables(db_path):
+    with Database(db_path, clock=lambda: 1_800_000_000_000) as db:
+        db.set_params("a", {"lr": 0.001, "layers": [64, {"drop": 0.5}], "name": "r\u00e9sum\u00e9"})
+        db.set_tags("a", {"team": "vision"})
+        # not ±Infinity: SQLite before 3.44 writes it into JSON as Inf, which no JSON reader takes
+        # (TypeScript's SQLite writes 9e999; test/python-interop/cli-show.test.ts has Python read those rows)
+        for step, value in enumerate([0.9, float("nan"), 1e-300, 0.25]):
+            db.add_metric_value("a", "loss", step, value, split="valid")
+        db.add_metric_value("a", "acc", 0, float("nan"))
+        db.set_params("b", {"lr": 0.1})
+        db.set_exp_status("b", "COMPLETE")
+        from_tables = db.list_experiments()
+        assert db.connection.execute("SELECT count(*) FROM experiment_lists").fetchone()[0] == 0
+        # the rows a TypeScript listing stores (Python never writes them), then the same listing again
+        _octet_length(db.connection)
+        with db.connection:
+            db.connection.execute(sql("listing/lists-fill"), {"max_bytes": 65_536, "undecodable": "x"})
+        assert db.connection.execute("SELECT count(*) FROM experiment_lists").fetchone()[0] == 2
+        from_rows = db.list_experiments()
+        # and it is the rows that were read: a row changed by hand shows
+        with db.connection:
+            db.connection.execute("""UPDATE experiment_lists SET summary = '[{"lr":"from the row"},{},[]]' WHERE experiment_id = 2""")
+        assert db.list_experiments(name="b")[0]["params"] == {"lr": "from the row"}
+    assert repr(from_rows) == repr(from_tables)  # repr: NaN equal to NaN, floats to the last digit
+    assert from_rows[1]["series"]["valid/loss"]["max"] == 0.9 and from_rows[1]["params"]["layers"] == [64, {"drop": 0.5}]
 
 
 def test_lost_after_ms_is_the_number_in_the_shared_rule(db_path):
