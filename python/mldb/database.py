@@ -488,7 +488,7 @@ class Database:
         """Writes checked params. Inside a write."""
         for k, v in entries:
             old = self.connection.execute(sql("params/value"), (eid, k)).fetchone()
-            if old and old[0] != v:
+            if old and not self._same_param_value(old[0], v):
                 raise ValidationError(
                     'param "%s" of "%s" is already %s; params are written once, so start a new experiment to try %s'
                     % (k, name, old[0], v),
@@ -497,6 +497,14 @@ class Database:
         self.connection.executemany(sql("params/insert"), [(eid, k, v) for k, v in entries])
         check_row_count(self._count("params", eid), "params", name)
         self._touch(eid)
+
+    def _same_param_value(self, old, new):
+        """Whether two param values (JSON texts) are the same value, so setting it again is a
+        no-op: parsed and compared by sql/params/same-value.sql, the one rule both clients run
+        (key order ignored, numbers by numeric value; docs/schema.md, "params and tags")."""
+        if old == new:
+            return True
+        return self.connection.execute(sql("params/same-value"), {"old": old, "new": new}).fetchone()[0] == 1
 
     def _touch(self, eid):
         # updated_at tells live dashboards (/api/changes) that something changed.

@@ -450,7 +450,7 @@ export class Database {
       const id = this.writes.ensureExp(e)
       for (const [k, v] of entries) {
         const old = this.paramRows.param(id, k)
-        if (old !== undefined && old !== v) {
+        if (old !== undefined && !this.paramRows.sameValue(old, v)) {
           throw new ValidationError(`param "${k}" of "${e}" is already ${old}; params are written once, so start a new experiment to try ${v}`, k)
         }
       }

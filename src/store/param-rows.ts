@@ -18,6 +18,15 @@ export class ParamRows {
     return (this.stmts.get(sql('params/value')).get(experimentId, key) as { value: string } | undefined)?.value
   }
 
+  /**
+   * Whether two param values (JSON texts) are the same value, so setting it again is a
+   * no-op: parsed and compared by sql/params/same-value.sql, the one rule both clients
+   * run (key order ignored, numbers by numeric value; docs/schema.md, "params and tags").
+   */
+  sameValue(old: string, json: string): boolean {
+    return old === json || (this.stmts.get(sql('params/same-value')).pluck().get({ old, new: json }) as number) === 1
+  }
+
   /** Adds a param; a key that is already set keeps its value. */
   addParam(experimentId: number, key: string, json: string): void {
     this.stmts.get(sql('params/insert')).run(experimentId, key, json)
