@@ -6,6 +6,7 @@
  * (source, tags), kept beside its run's MLflow inputs as on SQLite (mlflow-rows.ts).
  */
 import type pg from 'pg'
+import { lockExperiments } from './pg-locks.js'
 import type { Q } from './pg-mlflow.js'
 import { pgAddInput } from './pg-mlflow.js'
 
@@ -76,8 +77,9 @@ export async function pgVersionExtras(q: Q, experimentId: number, model: string,
   )[0]?.body
 }
 
-/** Sets a version's MLflow fields, replacing what was kept. */
+/** Sets a version's MLflow fields, replacing what was kept; the run's row locked first, as its log-inputs are (pgAddInput's next seq). */
 export async function pgSetVersionExtras(c: pg.PoolClient, experimentId: number, model: string, version: number, body: string): Promise<void> {
+  await lockExperiments(c, [experimentId])
   await c.query(
     `DELETE FROM mlflow_run_inputs WHERE experiment_id = $1 AND kind = 'model_version'
       AND (body::jsonb ->> 'name') = $2 AND (body::jsonb ->> 'version')::bigint = $3`,

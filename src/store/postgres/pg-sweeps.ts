@@ -8,6 +8,7 @@ import { nestParams } from '../../sweep/space.js'
 import { planTrial, type SweepSummary, summarize, type TrialState, trialInfos } from '../../sweep/trial-logic.js'
 import type { ClaimedTrial, RemoteTrialOrigin, SweepStore, SweepView, TrialEnd, WriteId, WriteResult } from '../store.js'
 import type { SweepRow } from '../sweep-rows.js'
+import { lockExperiments } from './pg-locks.js'
 import { pgNamed } from './pg-named.js'
 import type { PgAccess } from './pg-registry.js'
 
@@ -95,6 +96,11 @@ export class PgSweepStore implements SweepStore {
     const config = configOf(row)
     const now = Date.now()
     const lost = await named<{ number: number; experiment_id: number }>(c, 'sweeps/lost', { sweep: row.id, now })
+    // their rows in id order before any other row of theirs (pg-locks.ts), as a trashed project's runs are
+    await lockExperiments(
+      c,
+      lost.map((l) => l.experiment_id),
+    )
     for (const l of lost) {
       await c.query(sql('experiments/set-status', 'postgres'), ['FAILED', now, false, true, l.experiment_id])
       await c.query(pgNamed('experiments/set-notes', { notes: 'LOST: its worker stopped beating; marked FAILED by the sweep', now, id: l.experiment_id }))
@@ -144,6 +150,8 @@ export class PgSweepStore implements SweepStore {
     const got = await this.pg.write(id, async (c) => {
       const row = await sweepRow(c, name)
       const e = await trialExp(c, row, number)
+      // the trial's experiment before its trial row (pg-locks.ts), as a claim marking it LOST does
+      await lockExperiments(c, [e.id])
       const now = Date.now()
       if (end.value !== undefined) {
         const v = end.value === null || Number.isNaN(end.value) ? null : end.value
