@@ -52,9 +52,10 @@ describe('named SQL (sql/, shared with the Python client)', () => {
       const text = sql(name)
       expect(text, name).toBe(expected(name))
       expect(text, name).not.toMatch(/;\s*$/)
-      // status/derived and listing/params-json are expressions over `experiments e`, listing/where-* conditions, listing/order-default an ORDER BY list, listing/experiment-fields
-      // json_object's arguments; the rest are whole statements (a SELECT, a WITH ... SELECT or a write with RETURNING
-      // answers rows, as a SELECT does). A listing's @where and @order are the client's own SQL.
+      // status/derived and listing/params-json are expressions over `experiments e`, listing/where-*
+      // conditions, listing/order-default an ORDER BY list, listing/experiment-fields json_object's
+      // arguments; the rest are whole statements, reads (SELECT, WITH) or writes (one with RETURNING
+      // answers rows too). A listing's @where and @order are the client's own SQL.
       const statement =
         name === 'status/derived' || name === 'listing/params-json'
           ? bindNow(`SELECT ${text} FROM experiments e`, 0)
