@@ -62,7 +62,7 @@ export function listWhere(options: ListOptions, db?: Sqlite): SqlFragment {
     params.push(options.name)
   }
   if (options.ids) {
-    conds.push('e.id IN (SELECT value FROM json_each(?))')
+    conds.push(sql('listing/where-ids'))
     params.push(JSON.stringify(options.ids))
   }
   if (typeof options.where === 'string' && !isBlankFilter(options.where)) {
