@@ -3,6 +3,7 @@ import { fromSql } from '../store/points.js'
 import type { ExperimentSummary, Json } from '../store/types.js'
 import type { Database } from './database.js'
 import type { ExportRecord } from './records.js'
+import { registryRecords } from './registry-records.js'
 
 /** What to export: the same selection as `listExperiments`. */
 export interface ExportOptions {
@@ -32,7 +33,9 @@ export function experimentRecord(e: ExperimentSummary): ExportRecord {
  * Every record of the matching experiments, experiment by experiment:
  * its own fields, status history, params, tags, files, then every point
  * (series by series, in step order; equal steps in the order logged).
- * Calls `onExperiment` after each experiment, for a progress bar.
+ * Then the model registry (models, versions, alias moves, aliases), after the
+ * experiments and files its versions point at: all of it, or with a filter the
+ * versions of the exported experiments. Calls `onExperiment` after each experiment, for a progress bar.
  *
  * @example for (const r of exportRecords(db, { project: 'iris' })) write(toJson(r))
  */
@@ -67,4 +70,6 @@ export function* exportRecords(db: Database, options: ExportOptions = {}, onExpe
     }
     onExperiment?.(++done)
   }
+  const filtered = Boolean(options.where?.trim()) || options.project !== undefined
+  yield* registryRecords(db, filtered ? new Set(exps.map((e) => e.name)) : undefined)
 }

@@ -1,10 +1,14 @@
 import { MldbError } from '../errors.js'
+import { type RegistryImportData, type RegistryImportResult, writeRegistryImport } from '../registry/registry-import.js'
 import { busySeconds, withBusyRetry } from '../store/connection.js'
 import { type ImportedSeries, insertImportedExperiment, nameTakenLookup } from '../store/import-rows.js'
 import { sqliteError } from '../store/sqlite-errors.js'
 import type { ExperimentFields, FileRecord, Json, StatusChange } from '../store/types.js'
 import type { BatchPoint, Database } from './database.js'
 import { checkExpName, checkKey, checkProjectName, checkSeriesName, checkSplit, checkStatus, checkStep, checkValue, toJsonValue } from './validate.js'
+
+/** What an export file reads into: one bundle per experiment, and the registry records when it has some. */
+export type ExportBundles = ExperimentBundle[] & { registry?: RegistryImportData }
 
 /** A file pointer to import as it was recorded (the file is not read). */
 export type ImportedFile = Omit<FileRecord, 'id' | 'experiment'>
@@ -135,11 +139,21 @@ export function writeBundle(db: Database, b: ExperimentBundle): void {
  * it without duplicates or "already exists". The bundles are in memory already
  * (everything is read and checked first), so one transaction costs no memory;
  * other processes logging meanwhile wait for it, as for any write.
- * `onEach` runs after each bundle (progress).
+ * `onEach` runs after each bundle (progress). The registry records of an
+ * export file (`bundles.registry`) are written last, in the same transaction,
+ * after the experiments and files they point at; each line of their report
+ * goes to `onReport` (by default one line on stderr: `mldb import` prints
+ * them so), and the result is returned.
  *
  * @example writeBundles(db, bundles, () => bar.tick())
  */
-export function writeBundles(db: Database, bundles: readonly ExperimentBundle[], onEach?: () => void): void {
+export function writeBundles(
+  db: Database,
+  bundles: readonly ExperimentBundle[] & { registry?: RegistryImportData },
+  onEach?: () => void,
+  onReport: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+): RegistryImportResult | undefined {
+  let result: RegistryImportResult | undefined
   try {
     withBusyRetry(() =>
       db.sqlite
@@ -148,10 +162,13 @@ export function writeBundles(db: Database, bundles: readonly ExperimentBundle[],
             writeBundle(db, b)
             onEach?.()
           }
+          result = bundles.registry ? writeRegistryImport(db.sqlite, bundles.registry) : undefined
         })
         .immediate(),
     )
   } catch (e) {
     throw sqliteError(e, db.path, { busySeconds: busySeconds(db.busyTimeoutMs) })
   }
+  for (const line of result?.report ?? []) onReport(line)
+  return result
 }

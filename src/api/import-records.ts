@@ -1,9 +1,12 @@
 import { ValidationError } from '../errors.js'
+import { emptyRegistryImport, type RegistryImportData } from '../registry/registry-import.js'
 import type { Json } from '../store/types.js'
 import { type CsvRow, CsvRowError, CsvRows } from './csv-rows.js'
-import { completeBundle, type ExperimentBundle, type ImportedFile, newBundle } from './import-bundle.js'
+import { completeBundle, type ExperimentBundle, type ExportBundles, type ImportedFile, newBundle } from './import-bundle.js'
+import { readRegistryRecord } from './import-registry-records.js'
 import { readLines } from './read-lines.js'
 import { parseNumberText } from './records.js'
+import { REGISTRY_RECORDS } from './registry-records.js'
 
 type Fields = Record<string, unknown>
 
@@ -13,12 +16,14 @@ const str = (v: unknown, dflt = ''): string => (typeof v === 'string' ? v : v ==
 
 /**
  * Reads an `mldb export` file (JSONL or CSV, told apart by the first
- * character) into one bundle per experiment. Everything is parsed and checked
- * before the caller writes anything. A CSV of bare points (experiment, series,
+ * character) into one bundle per experiment, and its registry records into
+ * the array's `registry`. Everything is parsed and checked before the caller
+ * writes anything. A CSV of bare points (experiment, series,
  * step, value; project, split and time optional) from another tool works too.
  */
-export function readExportFile(path: string): ExperimentBundle[] {
+export function readExportFile(path: string): ExportBundles {
   const bundles = new Map<string, ExperimentBundle>()
+  const registry = emptyRegistryImport()
   let lineNo = 0
   let csv: CsvRows | undefined
   let csvHeader: string[] | undefined
@@ -48,13 +53,15 @@ export function readExportFile(path: string): ExperimentBundle[] {
       if (kind !== 'point') {
         // non-point rows keep their fields as JSON in `value`
         try {
-          rec = { ...(JSON.parse(str(rec.value)) as Fields), record: kind, experiment: rec.experiment, project: rec.project }
+          const fields = JSON.parse(str(rec.value)) as Fields
+          // registry rows carry every field in `value` (their experiment column is empty)
+          rec = REGISTRY_RECORDS.includes(kind) ? { ...fields, record: kind } : { ...fields, record: kind, experiment: rec.experiment, project: rec.project }
         } catch {
           fail(`the value of a "${kind}" row is not JSON`)
           return
         }
       } else rec.record = 'point'
-      addRecord(bundles, rec, fail)
+      addRecord(bundles, registry, rec, fail)
     }
   }
   for (const line of readLines(path)) {
@@ -78,16 +85,19 @@ export function readExportFile(path: string): ExperimentBundle[] {
       return fail('is not JSON; expected one record per line as `mldb export` writes')
     }
     if (typeof rec !== 'object' || rec === null || Array.isArray(rec)) return fail('is not a JSON object')
-    addRecord(bundles, rec, fail)
+    addRecord(bundles, registry, rec, fail)
   }
   if (csv) {
     const reader = csv
     csvRows(() => reader.end())
   }
-  return [...bundles.values()].map(completeBundle)
+  const out: ExportBundles = [...bundles.values()].map(completeBundle)
+  if (registry.models.length + registry.versions.length + registry.aliases.length + registry.changes.length > 0) out.registry = registry
+  return out
 }
 
-function addRecord(bundles: Map<string, ExperimentBundle>, rec: Fields, fail: (msg: string) => never): void {
+function addRecord(bundles: Map<string, ExperimentBundle>, registry: RegistryImportData, rec: Fields, fail: (msg: string) => never): void {
+  if (readRegistryRecord(registry, rec, fail)) return
   const name = str(rec.experiment)
   if (!name) fail('has no experiment name')
   const project = str(rec.project, 'default') || 'default'

@@ -1,6 +1,9 @@
 // The export format of `mldb export` / `mldb import`: one record per line (JSONL)
 // or row (CSV), every point in long form, plus what makes an experiment whole.
+
+import { toJson } from '../json.js'
 import type { ExperimentFields, FilePointer, Json } from '../store/types.js'
+import type { RegistryRecord } from './registry-records.js'
 
 /** One experiment's own fields (status, times, host, notes). */
 export interface ExperimentRecord extends ExperimentFields {
@@ -56,7 +59,7 @@ export interface FileRecordLine extends FilePointer {
 }
 
 /** Any line of an export. */
-export type ExportRecord = ExperimentRecord | PointRecord | StatusRecord | ParamRecord | TagRecord | FileRecordLine
+export type ExportRecord = ExperimentRecord | PointRecord | StatusRecord | ParamRecord | TagRecord | FileRecordLine | RegistryRecord
 
 /** The CSV columns, in order. Non-point records keep their other fields as JSON in `value`. */
 export const CSV_COLUMNS = ['record', 'experiment', 'project', 'series', 'split', 'step', 'time', 'value'] as const
@@ -95,9 +98,13 @@ export function toCsvRow(r: ExportRecord): string {
   let cells: string[]
   if (r.record === 'point') {
     cells = [r.record, r.experiment, r.project, r.series, r.split, String(r.step), String(r.time), numberText(r.value)]
-  } else {
+  } else if ('project' in r) {
     const { record, experiment, project, ...rest } = r
     cells = [record, experiment, project, '', '', '', '', JSON.stringify(rest)]
+  } else {
+    // registry records name no experiment column of their own: every field stays in `value`
+    const { record, ...rest } = r
+    cells = [record, '', '', '', '', '', '', toJson(rest)]
   }
   return cells.map(csvField).join(',')
 }

@@ -1,0 +1,115 @@
+// `mldb export` / `mldb import` carry the model registry: models, versions with
+// their evidence, aliases and their history come back the same in a fresh file.
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { Database } from '../../src/index.js'
+import { buildCli, mldb, ok, tempHome } from './helpers.js'
+
+/** What `mldb model ls/show` are made of, minus the file record ids of each file. */
+function registry(path: string) {
+  using db = new Database({ path, server: '', readonly: true })
+  return {
+    models: db.listModels(),
+    versions: db
+      .listModelVersions()
+      .map(({ fileId, ...v }) => ({ ...v, linked: fileId !== null && db.getFiles(v.exp).some((f) => f.id === fileId && f.path === v.path) })),
+    history: db.listModels().map((m) => db.getModelHistory(m.name)),
+  }
+}
+
+describe('export and import of the model registry', () => {
+  let t: ReturnType<typeof tempHome>
+  let src: string
+  beforeEach(() => {
+    buildCli()
+    t = tempHome()
+    src = t.db
+    const w1 = join(t.home, 'w1.bin')
+    const w2 = join(t.home, 'w2.bin')
+    writeFileSync(w1, 'weights one')
+    writeFileSync(w2, 'weights two')
+    using db = new Database({ path: src, server: '' })
+    db.logBatch('e1', [
+      { name: 'loss', split: 'valid', step: 0, value: Number.NaN },
+      { name: 'loss', split: 'valid', step: 1, value: 0.5 },
+    ])
+    db.setParams('e1', { lr: 0.1 })
+    db.addFile('e1', w1, { kind: 'model' })
+    db.addFile('e2', w2, { kind: 'model' })
+    db.registerModel('iris', { exp: 'e1', aliases: ['staging'], description: 'first', tags: { team: 'vision' } })
+    db.registerModel('iris', { exp: 'e2', aliases: ['champion'] })
+    db.setModelAlias('iris', 'staging', 2)
+    db.deleteModelAlias('iris', 'champion')
+  })
+  afterEach(() => t.cleanup())
+
+  it('JSONL and CSV: a fresh file gets the same models, versions (linked to their files), aliases and alias history', () => {
+    const before = registry(src)
+    expect(before.versions).toHaveLength(2)
+    for (const format of ['jsonl', 'csv']) {
+      const out = join(t.home, `out.${format}`)
+      ok(t.home, ['export', '--db', src, '-o', out])
+      const kinds = readFileSync(out, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => (format === 'csv' ? l.split(',')[0] : JSON.parse(l).record))
+      // the registry comes after the experiments and files it points at
+      expect(kinds.lastIndexOf('file')).toBeLessThan(kinds.indexOf('model'))
+      expect(kinds.filter((k) => k === 'model_version')).toHaveLength(2)
+      const dst = join(t.home, `fresh-${format}.db`)
+      const r = mldb(t.home, ['import', out, '--db', dst])
+      expect(r.stderr).toBe('imported 2 experiments and 2 points\n')
+      expect(r.status).toBe(0)
+      expect(registry(dst)).toEqual(before)
+      expect(ok(t.home, ['model', 'show', 'iris@staging', '--json', '--db', dst])).toBe(ok(t.home, ['model', 'show', 'iris@staging', '--json', '--db', src]))
+      expect(ok(t.home, ['model', 'ls', '--json', '--db', dst])).toBe(ok(t.home, ['model', 'ls', '--json', '--db', src]))
+    }
+  })
+
+  it('imported twice doubles nothing; a version whose file record is not in the import is one line, kept with its evidence', () => {
+    const out = join(t.home, 'out.jsonl')
+    ok(t.home, ['export', '--db', src, '-o', out])
+    const dst = join(t.home, 'dst.db')
+    ok(t.home, ['import', out, '--db', dst])
+    const once = registry(dst)
+    // the registry lines alone, imported again into the same file: nothing new
+    const regOnly = join(t.home, 'registry.jsonl')
+    writeFileSync(
+      regOnly,
+      `${readFileSync(out, 'utf8')
+        .split('\n')
+        .filter((l) => l.includes('"record":"model'))
+        .join('\n')}\n`,
+    )
+    for (let i = 0; i < 2; i++) {
+      const r = mldb(t.home, ['import', regOnly, '--db', dst])
+      expect(r.status).toBe(0)
+      expect(r.stderr).toBe('imported 0 experiments and 0 points\n')
+      expect(registry(dst)).toEqual(once)
+    }
+    // into a file without the experiments: one line per version, no crash, the evidence kept
+    const bare = join(t.home, 'bare.db')
+    const r = mldb(t.home, ['import', regOnly, '--db', bare])
+    expect(r.status).toBe(0)
+    const lines = r.stderr.trim().split('\n')
+    expect(lines.filter((l) => /^model "iris" version [12]: the file record of .* is in neither the import nor this database/.test(l))).toHaveLength(2)
+    const got = registry(bare)
+    expect(got.versions.map((v) => [v.version, v.expExists, v.linked, v.sha256, v.params])).toEqual(
+      once.versions.map((v) => [v.version, false, false, v.sha256, v.params]),
+    )
+    expect(got.models.map((m) => m.aliases)).toEqual([{ staging: 2 }])
+    expect(got.history).toEqual(once.history)
+  })
+
+  it('a filtered export carries only the versions of the experiments it exports', () => {
+    const out = join(t.home, 'e2.jsonl')
+    ok(t.home, ['export', '--db', src, '--where', "name = 'e2'", '-o', out])
+    const recs = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+    expect(recs.filter((x) => x.record === 'model_version').map((x) => x.version)).toEqual([2])
+    expect(recs.filter((x) => x.record === 'model_alias')).toEqual([{ record: 'model_alias', model: 'iris', alias: 'staging', version: 2 }])
+  })
+})
