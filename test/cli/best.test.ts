@@ -87,8 +87,8 @@ describe('mldb best', () => {
 describe('mldb show and compare use the same direction', () => {
   it('show marks each series best as its min or max', () => {
     const out = ok(t.home, ['show', 'run-a', ...db])
-    expect(out).toMatch(/valid\/acc\s+150\s+0-149\s+0\.731\s+0\.8 \(max\)\s+0\s+0\.8/)
-    expect(out).toMatch(/valid\/loss\s+150\s+0-149\s+0\.269\s+0\.2 \(min\)\s+0\.2\s+1/)
+    expect(out).toMatch(/valid\/acc\s+150\s+0\.\.149\s+0\.731\s+0\.8 \(max\)\s+0\s+0\.8/)
+    expect(out).toMatch(/valid\/loss\s+150\s+0\.\.149\s+0\.269\s+0\.2 \(min\)\s+0\.2\s+1/)
     const j = JSON.parse(ok(t.home, ['show', 'run-a', '--json', ...db])) as { series: Record<string, { direction: string }> }
     expect([j.series['valid/acc']?.direction, j.series['valid/loss']?.direction]).toEqual(['max', 'min'])
   })

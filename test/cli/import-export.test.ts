@@ -115,7 +115,7 @@ describe('mldb import of an MLflow file store', () => {
       expect.stringMatching(/^swift-fox-cccc3333\s+FAILED\s+0\.1\s+-Infinity$/),
       expect.stringMatching(/^swift-fox\s+COMPLETE\s+0\.01\s+NaN$/),
     ])
-    expect(ok(t.home, ['show', 'swift-fox', '--db', db])).toMatch(/valid\/loss\s+3\s+0-2\s+NaN\s+0\.5 \(min\)\s+0\.5\s+0\.9/)
+    expect(ok(t.home, ['show', 'swift-fox', '--db', db])).toMatch(/valid\/loss\s+3\s+0\.\.2\s+NaN\s+0\.5 \(min\)\s+0\.5\s+0\.9/)
 
     // a second import knows the runs by their MLflow run ids and doubles nothing
     const again = mldb(t.home, ['import', join(t.home, 'mlruns', '1', 'aaaa1111bbbb2222', '..'), '--db', db])

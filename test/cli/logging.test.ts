@@ -87,7 +87,7 @@ describe('mldb show, best, compare', () => {
     const out = ok(t.home, ['show', 'exp-a', ...db])
     expect(out).toMatch(/history TRAINING .* → COMPLETE/)
     expect(out).toMatch(/hidden\s+\[64,64\]/)
-    expect(out).toMatch(/valid\/loss\s+3\s+0-2\s+0\.3\s+0\.3 \(min\)\s+0\.3\s+0\.9\s+█[▁-█]▁/)
+    expect(out).toMatch(/valid\/loss\s+3\s+0\.\.2\s+0\.3\s+0\.3 \(min\)\s+0\.3\s+0\.9\s+█[▁-█]▁/)
     const b = ok(t.home, ['show', 'exp-b', ...db])
     expect(b).toMatch(/team\s+vision/)
     expect(b).toMatch(/model\.bin\s+model\s+1\s+7 B/)

@@ -74,7 +74,8 @@ export function registerShow(program: Command): void {
             return [
               s.key,
               String(s.count),
-              s.firstStep === null ? '-' : `${s.firstStep}-${s.lastStep}`,
+              // `..`, not `-`: a range from a negative step (-5..3) must not read as a subtraction
+              s.firstStep === null ? '-' : `${s.firstStep}..${s.lastStep}`,
               formatNumber(s.last),
               `${formatNumber(dir === 'min' ? s.min : s.max)} ${color.dim(`(${dir})`)}`,
               formatNumber(s.min),
