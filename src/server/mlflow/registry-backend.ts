@@ -14,7 +14,7 @@ import { MlflowRows, syntheticRunId } from '../../store/mlflow-rows.js'
 import { RegistryRows } from '../../store/registry-rows.js'
 import type { FileRecord } from '../../store/types.js'
 import { MlflowApiError } from './errors.js'
-import type { MlflowModelRegistry } from './tracking.js'
+import type { MlflowModelRegistry, NewModelVersion } from './tracking.js'
 import type { WireKeyValue } from './wire.js'
 
 /** An MLflow ModelVersion (model_registry.proto). */
@@ -166,14 +166,7 @@ export class MlflowRegistry implements MlflowModelRegistry {
    * artifact URI. The version points at the `MLmodel` file (else the first file)
    * that the client uploaded there through mldb's artifact proxy.
    */
-  createModelVersion(v: {
-    name: string
-    source: string
-    runId?: string | undefined
-    modelId?: string | undefined
-    description: string
-    tags: Record<string, string>
-  }): WireModelVersion {
+  createModelVersion(v: NewModelVersion): WireModelVersion {
     const { run, file, modelId } = this.sourceFile(v.source, v.runId, v.modelId)
     return this.tx(() => {
       if (!this.registry.model(v.name)) throw notFound(v.name)
