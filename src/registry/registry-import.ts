@@ -91,14 +91,16 @@ export function writeRegistryImport(sqlite: Sqlite, data: RegistryImportData, no
     out.versions++
     present.add(`${v.model}\u0000${v.version}`)
   }
-  const exists = (model: string, version: number) => present.has(`${model}\u0000${version}`) || rows.version(modelId(model), version) !== undefined
+  // only versions of this import (written now or already there): never a different version under the same number
+  const exists = (model: string, version: number) => present.has(`${model}\u0000${version}`)
   const changes = [...data.changes].sort((a, b) => a.time - b.time)
   for (const c of changes) {
     const id = modelId(c.model)
     const known = rows
       .history(id)
       .some((h) => h.alias === c.alias && h.from_version === c.from && h.to_version === c.to && h.time === c.time && h.who === c.who)
-    if (known) continue
+    // a move is replayed only from the state it was made in, so a model this file already had keeps its own aliases
+    if (known || (rows.alias(id, c.alias) ?? null) !== c.from) continue
     if (c.to === null) rows.deleteAlias(id, c.alias, c.time, c.who)
     else if (exists(c.model, c.to)) rows.setAlias(id, c.alias, c.to, c.time, c.who)
   }

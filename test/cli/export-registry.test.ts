@@ -112,4 +112,41 @@ describe('export and import of the model registry', () => {
     expect(recs.filter((x) => x.record === 'model_version').map((x) => x.version)).toEqual([2])
     expect(recs.filter((x) => x.record === 'model_alias')).toEqual([{ record: 'model_alias', model: 'iris', alias: 'staging', version: 2 }])
   })
+
+  it('a model the file already has: its own version under a taken number is kept, the rest comes in, each left-out one said in one line', () => {
+    const out = join(t.home, 'out.jsonl')
+    ok(t.home, ['export', '--db', src, '-o', out])
+    const dst = join(t.home, 'own.db')
+    const mine = join(t.home, 'mine.bin')
+    writeFileSync(mine, 'my own weights')
+    {
+      using db = new Database({ path: dst, server: '' })
+      db.addFile('mine', mine, { kind: 'model' })
+      db.registerModel('iris', { exp: 'mine', aliases: ['prod'] })
+    }
+    const r = mldb(t.home, ['import', out, '--db', dst])
+    expect(r.status).toBe(0)
+    expect(r.stderr).toContain(`model "iris" version 1 left out: this database's model "iris" has a version 1 of another file (${mine})`)
+    const got = registry(dst)
+    expect(got.versions.map((v) => [v.version, v.exp, v.linked])).toEqual([
+      [1, 'mine', true],
+      [2, 'e2', true],
+    ])
+    expect(got.models[0]?.aliases).toEqual({ prod: 1, staging: 2 })
+  })
+
+  it('a registry record that is not valid: one line naming it and its line, nothing written', () => {
+    const bad = join(t.home, 'bad.jsonl')
+    writeFileSync(
+      bad,
+      `${JSON.stringify({ record: 'model', model: 'iris', description: '', tags: {}, createdAt: 1, updatedAt: 1 })}\n${JSON.stringify({ record: 'model_version', model: 'iris', version: 1, experiment: 'e1', path: '/x', sha256: 'nope', size: 1, registeredAt: 1 })}\n`,
+    )
+    const dst = join(t.home, 'bad.db')
+    const r = mldb(t.home, ['import', bad, '--db', dst])
+    expect(r.status).not.toBe(0)
+    expect(r.stderr.trim().split('\n')).toHaveLength(1)
+    expect(r.stderr).toMatch(/line 2: model_version "iris": sha256 must be 64 lower-case hex digits/)
+    using db = new Database({ path: dst, server: '' })
+    expect(db.listModels()).toEqual([])
+  })
 })
