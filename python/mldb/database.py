@@ -44,6 +44,7 @@ from .validate import (
     check_status,
     check_step,
     check_step_cursor,
+    check_unicode,
     check_value,
     describe,
     series_parts,
@@ -124,6 +125,7 @@ def _check_notes(notes):
         raise ValidationError("notes must be a string, got %s" % describe(notes), "notes")
     if len(notes) > 1_000_000:
         raise ValidationError("notes are over 1,000,000 characters; keep long text in a file and add_file it", "notes")
+    check_unicode("notes", "notes", notes)
 
 
 class Database:

@@ -34,6 +34,50 @@ BEFORE_FIRST_STEP = -(2**53)
 _JS_SPACE = "\t\n\v\f\r \u00a0\u1680" + "".join(chr(c) for c in range(0x2000, 0x200B)) + "\u2028\u2029\u202f\u205f\u3000\ufeff"
 
 
+# A lone UTF-16 surrogate (U+D800..U+DFFF) has no UTF-8 form: sqlite3 would raise a bare
+# UnicodeEncodeError, and TypeScript would store invalid UTF-8 (bytes ED B0 80). A Python str
+# holds no surrogate pairs, so any such code point is refused (src/api/validate-text.ts).
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def lone_surrogate(text):
+    """``U+DC00`` of the first lone surrogate in text, or None when text is valid Unicode."""
+    m = _SURROGATE.search(text)
+    return "U+%04X" % ord(m.group()) if m else None
+
+
+def lone_surrogate_message(what, unit):
+    """The message every client and the server give for a lone surrogate in ``what`` (docs/schema.md, "Limits")."""
+    return "%s contains a lone UTF-16 surrogate (%s); send valid Unicode text" % (what, unit)
+
+
+def check_unicode(what, field, text):
+    """Refuses text holding a lone surrogate with a ValidationError naming the field."""
+    unit = lone_surrogate(text)
+    if unit:
+        raise ValidationError(lone_surrogate_message(what, unit), field)
+    return text
+
+
+def _lone_surrogate_in_json(value):
+    """The first lone surrogate in any string or dict key of a JSON value (walked without
+    recursion; the caller has already bounded its size), or None."""
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, str):
+            unit = lone_surrogate(v)
+            if unit:
+                return unit
+        elif isinstance(v, dict):
+            for k, c in v.items():
+                stack.append(k)
+                stack.append(c)
+        elif isinstance(v, (list, tuple)):
+            stack.extend(v)
+    return None
+
+
 def js_trim(s):
     """s without the leading and trailing white space JavaScript's trim() removes."""
     return s.strip(_JS_SPACE)
@@ -60,6 +104,7 @@ def _js_length(s):
 def _check_name(what, value, limit, extra=None, control=_CONTROL):
     if not isinstance(value, str):
         raise ValidationError("%s must be a string, got %s" % (what, describe(value)), what)
+    check_unicode(what, what, value)
     if js_trim(value) == "":
         raise ValidationError('%s is empty; give it a name such as "TestModel"' % what, what)
     n = _js_length(value)
@@ -195,6 +240,9 @@ def to_json_value(key, value, what=None):
             % (what, JSON_MAX_ITEMS, JSON_MAX_ITEMS),
             key,
         )
+    unit = _lone_surrogate_in_json(value)
+    if unit:
+        raise ValidationError(lone_surrogate_message(what, unit), key)
     try:
         text = js_stringify(value)
     except JsonValueError as e:
@@ -239,6 +287,7 @@ def tag_text(key, value):
         text = js_number(value)
     else:
         raise ValidationError('tag "%s" must be a string, number or boolean, got %s' % (key, describe(value)), key)
+    check_unicode('tag "%s"' % key, key, text)
     nbytes = len(text.encode("utf-8", "surrogatepass"))
     if nbytes > MAX_TAG_BYTES:
         raise ValidationError(

@@ -60,6 +60,7 @@ import {
   seriesParts,
   toJsonValue,
 } from './validate.js'
+import { checkUnicode } from './validate-text.js'
 import { WriteTransactions } from './write-transactions.js'
 
 /** Options for `new Database()`. */
@@ -497,6 +498,7 @@ export class Database {
   setNotes(exp: string, notes: string): void {
     if (typeof notes !== 'string') throw new ValidationError(`notes must be a string, got ${describe(notes)}`, 'notes')
     if (notes.length > 1_000_000) throw new ValidationError('notes are over 1,000,000 characters; keep long text in a file and addFile it', 'notes')
+    checkUnicode('notes', 'notes', notes)
     this.write(() => {
       const now = this.now()
       this.writes.updated(this.expRows.setNotes(this.expId(exp), notes, now))

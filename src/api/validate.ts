@@ -2,6 +2,7 @@ import { ValidationError } from '../errors.js'
 import { EXPERIMENT_LIMITS } from '../store/limit-counts.js'
 import { isStepCursor, MAX_STEP, MIN_STEP } from '../store/steps.js'
 import { JSON_LIMITS } from '../store/stored-json.js'
+import { checkUnicode, loneSurrogateInJson, loneSurrogateMessage } from './validate-text.js'
 
 // Control characters make names unprintable in the shell and the dashboard (a newline
 // splits a name over two lines of `mldb ls`, an escape drives the terminal).
@@ -26,6 +27,7 @@ function checkName(what: string, value: unknown, max: number, extra?: (v: string
   if (typeof value !== 'string') {
     throw new ValidationError(`${what} must be a string, got ${describe(value)}`, what)
   }
+  checkUnicode(what, what, value)
   if (value.trim() === '') throw new ValidationError(`${what} is empty; give it a name such as "TestModel"`, what)
   if (value.length > max) {
     throw new ValidationError(`${what} "${value.slice(0, 40)}..." is ${value.length} characters; the limit is ${max}`, what)
@@ -146,6 +148,8 @@ export function toJsonValue(key: string, value: unknown, what = `param "${key}"`
     throw new ValidationError(`${what} is ${value}; JSON cannot hold NaN or Infinity, store it as a string`, key)
   }
   checkShape(key, value, what)
+  const unit = loneSurrogateInJson(value)
+  if (unit) throw new ValidationError(loneSurrogateMessage(what, unit), key)
   let text: string | undefined
   try {
     text = JSON.stringify(value)
@@ -203,7 +207,7 @@ export function checkTagValue(key: string, value: unknown): string {
   if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
     throw new ValidationError(`tag "${key}" must be a string, number or boolean, got ${describe(value)}`, key)
   }
-  const text = String(value)
+  const text = checkUnicode(`tag "${key}"`, key, String(value))
   const bytes = Buffer.byteLength(text)
   if (bytes > EXPERIMENT_LIMITS.tagBytes) {
     throw new ValidationError(`tag "${key}" is ${bytes} bytes; the limit is ${EXPERIMENT_LIMITS.tagBytes}, so keep long text in the notes or a file`, key)

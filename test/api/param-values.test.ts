@@ -21,7 +21,7 @@ function storeAsOtherWriter(db: Database, exp: string, key: string, json: string
   db.sqlite.prepare('UPDATE params SET value = ? WHERE key = ? AND experiment_id = (SELECT id FROM experiments WHERE name = ?)').run(json, key, exp)
 }
 
-const storedText = (db: Database, key: string) => (db.sqlite.prepare('SELECT value FROM params WHERE key = ?').pluck().get(key) as string)
+const storedText = (db: Database, key: string) => db.sqlite.prepare('SELECT value FROM params WHERE key = ?').pluck().get(key) as string
 
 describe('setting a param that is already set', () => {
   const ctx = freshDatabasePerTest()
