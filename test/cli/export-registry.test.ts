@@ -49,7 +49,7 @@ describe('export and import of the model registry', () => {
     expect(before.versions).toHaveLength(2)
     for (const format of ['jsonl', 'csv']) {
       const out = join(t.home, `out.${format}`)
-      ok(t.home, ['export', '--db', src, '-o', out])
+      expect(mldb(t.home, ['export', '--db', src, '-o', out]).stderr).toBe(`exported 2 experiments and 2 points (and 2 model versions) to ${out}\n`)
       const kinds = readFileSync(out, 'utf8')
         .trim()
         .split('\n')

@@ -16,7 +16,9 @@ const CHUNK = 1 << 20
 /** `mldb export`: every point in long form plus params, tags, files and history, as JSONL or CSV. */
 export function registerExport(program: Command): void {
   withSource(program.command('export'))
-    .description('write every point (experiment, project, series, split, step, time, value) plus params, tags, files and status history')
+    .description(
+      'write every point (experiment, project, series, split, step, time, value) plus params, tags, files and status history, then the model registry',
+    )
     .option('-w, --where <filter>', 'only experiments matching a filter')
     .option('-p, --project <name>', 'only this project')
     .option('-f, --format <format>', 'jsonl, csv, or mlflow (an MLflow file store folder; default: from --out, else jsonl)')
@@ -59,12 +61,14 @@ export function registerExport(program: Command): void {
       }
       let experiments = 0
       let points = 0
+      let versions = 0
       try {
         bar.start(total)
         if (format === 'csv') buffer += `${CSV_COLUMNS.join(',')}\n`
         const add = (r: ExportRecord) => {
           if (r.record === 'experiment') experiments++
           else if (r.record === 'point') points++
+          else if (r.record === 'model_version') versions++
           buffer += `${format === 'csv' ? toCsvRow(r) : toJson(r)}\n`
           if (buffer.length > CHUNK) flush()
         }
@@ -81,7 +85,7 @@ export function registerExport(program: Command): void {
           renameSync(tmp, opts.out)
           // stdout stays pure data; the note goes to stderr, and only with --out
           process.stderr.write(
-            `exported ${experiments} experiment${experiments === 1 ? '' : 's'} and ${points} point${points === 1 ? '' : 's'} to ${opts.out}\n`,
+            `exported ${experiments} experiment${experiments === 1 ? '' : 's'} and ${points} point${points === 1 ? '' : 's'}${versions ? ` (and ${versions} model version${versions === 1 ? '' : 's'})` : ''} to ${opts.out}\n`,
           )
         }
       } catch (e) {
