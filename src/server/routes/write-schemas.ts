@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { NAME_LIMITS } from '../../api/validate.js'
+import { loneSurrogate, loneSurrogateAt, loneSurrogateProblem } from '../../api/validate-text.js'
 import { MAX_STEP, MIN_STEP } from '../../store/steps.js'
 
 /**
@@ -22,55 +23,73 @@ export const pointValue = z.union([z.number(), z.enum(['NaN', 'Infinity', '-Infi
 
 const jsonValue = z.json()
 
-export const createExperimentBody = z.strictObject({
-  ...writeId,
-  name: z.string().min(1).max(NAME_LIMITS.experiment),
-  project: z.string().min(1).max(NAME_LIMITS.project).optional(),
-  status: z.string().min(1).max(64).optional().describe('default TRAINING'),
-  host: z.string().max(256).optional(),
-  pid: z.number().int().min(0).optional(),
-  params: z.record(z.string(), jsonValue).optional(),
-  tags: z.record(z.string(), z.string()).optional(),
-})
+/**
+ * A body whose strings and keys are all valid Unicode: a lone UTF-16 surrogate (a `\udc00`
+ * escape JSON.parse accepts) has no UTF-8 form, so it is a 400 naming the field, as the
+ * clients refuse it (src/api/validate-text.ts; docs/schema.md, "Limits").
+ */
+function unicodeOnly<S extends z.ZodType>(schema: S): S {
+  return schema.superRefine((body, ctx) => {
+    const at = loneSurrogateAt(body)
+    if (at) ctx.addIssue({ code: 'custom', path: at.path, message: loneSurrogateProblem(at.unit) })
+  })
+}
 
-export const statusBody = z.strictObject({ ...writeId, status: z.string().min(1).max(64) })
-export const paramsBody = z.strictObject({ ...writeId, params: z.record(z.string(), jsonValue) })
-export const tagsBody = z.strictObject({ ...writeId, tags: z.record(z.string(), z.string()) })
-export const notesBody = z.strictObject({ ...writeId, notes: z.string().max(1_000_000) })
+export const createExperimentBody = unicodeOnly(
+  z.strictObject({
+    ...writeId,
+    name: z.string().min(1).max(NAME_LIMITS.experiment),
+    project: z.string().min(1).max(NAME_LIMITS.project).optional(),
+    status: z.string().min(1).max(64).optional().describe('default TRAINING'),
+    host: z.string().max(256).optional(),
+    pid: z.number().int().min(0).optional(),
+    params: z.record(z.string(), jsonValue).optional(),
+    tags: z.record(z.string(), z.string()).optional(),
+  }),
+)
+
+export const statusBody = unicodeOnly(z.strictObject({ ...writeId, status: z.string().min(1).max(64) }))
+export const paramsBody = unicodeOnly(z.strictObject({ ...writeId, params: z.record(z.string(), jsonValue) }))
+export const tagsBody = unicodeOnly(z.strictObject({ ...writeId, tags: z.record(z.string(), z.string()) }))
+export const notesBody = unicodeOnly(z.strictObject({ ...writeId, notes: z.string().max(1_000_000) }))
 
 /** Points per request; a client sends more as several writes. */
 export const MAX_BATCH = 100_000
 
-export const pointsBody = z.strictObject({
-  ...writeId,
-  points: z
-    .array(
-      z.strictObject({
-        name: z.string().min(1).max(POINT_NAME_MAX),
-        split: z.string().max(64).default(''),
-        step: z.number().int().min(MIN_STEP).max(MAX_STEP).describe('any safe integer, negative ones included'),
-        value: pointValue,
-        time: z.number().int().min(0).optional().describe('ms since 1970; default: when the server received it'),
-      }),
-    )
-    .max(MAX_BATCH),
-})
+export const pointsBody = unicodeOnly(
+  z.strictObject({
+    ...writeId,
+    points: z
+      .array(
+        z.strictObject({
+          name: z.string().min(1).max(POINT_NAME_MAX),
+          split: z.string().max(64).default(''),
+          step: z.number().int().min(MIN_STEP).max(MAX_STEP).describe('any safe integer, negative ones included'),
+          value: pointValue,
+          time: z.number().int().min(0).optional().describe('ms since 1970; default: when the server received it'),
+        }),
+      )
+      .max(MAX_BATCH),
+  }),
+)
 
-export const fileBody = z.strictObject({
-  ...writeId,
-  path: z.string().min(1).max(4096).describe("the path on the client's machine"),
-  kind: z.enum(['model', 'checkpoint', 'image', 'plot', 'data', 'other']).default('other'),
-  step: z.number().int().min(MIN_STEP).max(MAX_STEP).nullable().default(null),
-  size: z.number().int().min(0),
-  mtime: z.number().int().min(0),
-  sha256: z
-    .string()
-    .regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex digits')
-    .nullable()
-    .default(null)
-    .describe('upload the bytes to PUT /api/artifacts/{sha256} to keep them on the server'),
-  meta: z.record(z.string(), jsonValue).nullable().default(null),
-})
+export const fileBody = unicodeOnly(
+  z.strictObject({
+    ...writeId,
+    path: z.string().min(1).max(4096).describe("the path on the client's machine"),
+    kind: z.enum(['model', 'checkpoint', 'image', 'plot', 'data', 'other']).default('other'),
+    step: z.number().int().min(MIN_STEP).max(MAX_STEP).nullable().default(null),
+    size: z.number().int().min(0),
+    mtime: z.number().int().min(0),
+    sha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex digits')
+      .nullable()
+      .default(null)
+      .describe('upload the bytes to PUT /api/artifacts/{sha256} to keep them on the server'),
+    meta: z.record(z.string(), jsonValue).nullable().default(null),
+  }),
+)
 
 /** A point of a points body once checked: `time` absent means "when the server received it". */
 export interface PointsBodyPoint {
@@ -91,6 +110,7 @@ function fastPoint(p: unknown): PointsBodyPoint | undefined {
   const { name, split, step, value, time } = o
   if (typeof name !== 'string' || name.length < 1 || name.length > POINT_NAME_MAX) return undefined
   if (split !== undefined && (typeof split !== 'string' || split.length > 64)) return undefined
+  if (loneSurrogate(name) || (split !== undefined && loneSurrogate(split))) return undefined
   if (typeof step !== 'number' || !Number.isSafeInteger(step)) return undefined
   let v: number
   if (typeof value === 'number' && Number.isFinite(value)) v = value
