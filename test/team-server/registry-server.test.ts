@@ -62,6 +62,21 @@ describe.each(BACKENDS)('the model registry on mldb server ($name)', (backend) =
     expect(await state()).toEqual(['missing'])
   })
 
+  it('registers a version of a run named as long as MLflow allows (300 characters, a 250-character series) and refuses one character more', async () => {
+    const { req } = await setup()
+    const long = `${'r'.repeat(250)}-${'0'.repeat(32)}`.padEnd(300, 'x')
+    expect((await req('PUT', `/api/artifacts/${sha('w8')}`, bytes('w8'))).status).toBe(201)
+    expect((await req('POST', '/api/experiments', w({ name: long }))).status).toBeLessThan(300)
+    const metrics = [{ name: 'm'.repeat(250), split: 'valid', count: 1, lastStep: -1, last: 0.5, min: 0.5, max: 0.5 }]
+    const r = await req('POST', '/api/models/long/versions', w({ ...evidence('w8'), exp: long, metrics }))
+    expect(r.status).toBe(201)
+    expect(r.body.version).toMatchObject({ exp: long, version: 1 })
+    expect(r.body.version.metrics[`valid/${'m'.repeat(250)}`]).toMatchObject({ lastStep: -1, last: 0.5 })
+    const over = await req('POST', '/api/models/long/versions', w({ ...evidence('w8'), exp: `${long}x` }))
+    expect(over.status).toBe(400)
+    expect(over.body.error.message).toContain('exp')
+  })
+
   it('numbers versions once, keeps the evidence, moves aliases with their history, and answers a retry with the same version', async () => {
     const { req } = await setup()
     expect((await req('PUT', `/api/artifacts/${sha('w1')}`, bytes('w1'))).status).toBe(201)
