@@ -30,6 +30,7 @@ import { pgDownsample } from './pg-downsample.js'
 import { pgListQuery } from './pg-list.js'
 import { EXPERIMENT_LOCK, isRetryable, lockLiveExperiment, TX_ATTEMPTS, withPgRetry } from './pg-locks.js'
 import { migratePg } from './pg-migrations.js'
+import { pgNamed } from './pg-named.js'
 import { type SeriesBatch, writePgBatch } from './pg-points.js'
 import { type PgAccess, PgRegistryStore } from './pg-registry.js'
 import { pgFirstStepWithValue, pgLiveSeriesNames } from './pg-series-lookup.js'
@@ -239,7 +240,8 @@ export class PostgresStore implements Store {
         [expId, k, v],
       )
       const old = r.rows[0]?.value as string
-      if (old !== v) {
+      // the same value spelled otherwise (key order, 1e21) is a no-op, as in both clients
+      if (old !== v && !(await c.query(pgNamed('params/same-value', { old, new: v }))).rows[0]?.same) {
         throw new ValidationError(`param "${k}" of "${name}" is already ${old}; params are written once (use a tag for a value that changes)`, k)
       }
     }
