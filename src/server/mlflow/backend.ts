@@ -345,7 +345,8 @@ export class MlflowBackend implements MlflowTracking {
   searchLoggedModels(experimentIds: readonly string[]): WireLoggedModel[] {
     const ids: number[] = []
     for (const id of experimentIds) {
-      const p = id === '0' ? this.rows.projectByName(DEFAULT_PROJECT) : /^\d+$/.test(id) ? this.rows.project(Number(id)) : undefined
+      const n = projectIdOf(id)
+      const p = id === '0' ? this.rows.projectByName(DEFAULT_PROJECT) : n === undefined ? undefined : this.rows.project(n)
       if (p) ids.push(p.id)
     }
     return this.rows.loggedModels(ids).map((b) => JSON.parse(b) as WireLoggedModel)
@@ -365,8 +366,9 @@ export class MlflowBackend implements MlflowTracking {
   searchRuns(experimentIds: readonly string[], view: ViewType): WireRun[] {
     const projects = experimentIds.map((id) => {
       if (id === '0') return this.rows.projectByName(DEFAULT_PROJECT)
-      const p = this.rows.project(Number(id))
-      return p
+      // the id's decimal text only (' 1', '1.0' are not 1), as the PostgreSQL backend reads it
+      const n = projectIdOf(id)
+      return n === undefined ? undefined : this.rows.project(n)
     })
     const ids = new Set(projects.filter((p) => p !== undefined).map((p) => p.id))
     if (ids.size === 0) return []
