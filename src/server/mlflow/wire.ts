@@ -145,6 +145,7 @@ export async function requestFields(c: Context): Promise<Record<string, unknown>
   if (c.req.method === 'GET' || c.req.method === 'HEAD') {
     const out: Record<string, unknown> = {}
     for (const [k, vs] of Object.entries(c.req.queries())) out[k] = vs.length === 1 ? vs[0] : vs
+    refuseNul(out)
     return out
   }
   const text = await c.req.text()
@@ -155,7 +156,32 @@ export async function requestFields(c: Context): Promise<Record<string, unknown>
   for (const [name, value] of Object.entries(body)) {
     if (jsonTooDeep(value, MAX_JSON_DEPTH)) throw invalidParam(name, undefined, `nested deeper than ${MAX_JSON_DEPTH} levels`)
   }
+  refuseNul(body as Record<string, unknown>)
   return body as Record<string, unknown>
+}
+
+/** The path (`tags[1].value`) of the first key or string in `v` holding U+0000, if any. */
+function nulAt(v: unknown, path: string): string | undefined {
+  if (typeof v === 'string') return v.includes('\u0000') ? path : undefined
+  if (typeof v !== 'object' || v === null) return undefined
+  for (const [k, x] of Object.entries(v)) {
+    const at = Array.isArray(v) ? `${path}[${k}]` : `${path}.${k}`
+    const hit = k.includes('\u0000') ? at : nulAt(x, at)
+    if (hit !== undefined) return hit
+  }
+  return undefined
+}
+
+/**
+ * Refuses U+0000 anywhere in a request's fields, on every backend: PostgreSQL's text
+ * cannot hold it (a 500 there, which MLflow's client retries for minutes), so a SQLite
+ * file does not take it either. A 400 naming the field; nothing is written.
+ */
+function refuseNul(fields: Record<string, unknown>): void {
+  for (const [name, value] of Object.entries(fields)) {
+    const at = name.includes('\u0000') ? name : nulAt(value, name)
+    if (at !== undefined) throw invalidParam(at, undefined, 'contains U+0000 (NUL), which mldb does not store')
+  }
 }
 
 const missing = (name: string) =>
