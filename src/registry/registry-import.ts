@@ -21,13 +21,33 @@ export interface RegistryImportData {
 
 /** What writing it did; `report` has one line per thing kept partly or left out. */
 export interface RegistryImportResult {
+  /** models created */
   models: number
+  /** versions written */
   versions: number
+  /** versions that were there already (same model, number, sha256 and registration time) */
   alreadyImported: number
+  /** aliases of the file that point where the file says now and did not before */
+  aliases: number
+  /** aliases of the file that pointed there already */
+  aliasesAlreadyThere: number
+  /** versions and aliases not written, each with a line in `report` */
+  leftOut: { versions: number; aliases: number }
   report: string[]
 }
 
 export const emptyRegistryImport = (): RegistryImportData => ({ models: [], versions: [], aliases: [], changes: [] })
+
+/** Nothing written, nothing left out: a file without registry records. */
+export const emptyRegistryResult = (): RegistryImportResult => ({
+  models: 0,
+  versions: 0,
+  alreadyImported: 0,
+  aliases: 0,
+  aliasesAlreadyThere: 0,
+  leftOut: { versions: 0, aliases: 0 },
+  report: [],
+})
 
 /**
  * Writes models, versions (under their own numbers), alias moves (with their
@@ -38,11 +58,16 @@ export const emptyRegistryImport = (): RegistryImportData => ({ models: [], vers
  * @example const r = writeRegistryImport(db.sqlite, data); for (const l of r.report) console.error(l)
  */
 export function writeRegistryImport(sqlite: Sqlite, data: RegistryImportData, now = Date.now()): RegistryImportResult {
-  const out: RegistryImportResult = { models: 0, versions: 0, alreadyImported: 0, report: [] }
+  const out = emptyRegistryResult()
   const rows = new RegistryRows(sqlite)
   const exps = new ExperimentRows(sqlite)
   const files = new FileRows(sqlite)
   const created = new Map<string, ModelRecord | undefined>()
+  // where the file's aliases pointed before anything was written, to count what the import changed
+  const before = data.aliases.map((a) => {
+    const m = rows.model(a.model)
+    return m ? rows.alias(m.id, a.alias) : undefined
+  })
   const modelId = (name: string): number => {
     const row = rows.model(name)
     if (row) return row.id
@@ -62,10 +87,14 @@ export function writeRegistryImport(sqlite: Sqlite, data: RegistryImportData, no
       if (there.sha256 === v.sha256 && there.registered_at === v.registeredAt) {
         out.alreadyImported++
         present.add(`${v.model}\u0000${v.version}`)
-      } else out.report.push(`${label} left out: this database's model "${v.model}" has a version ${v.version} of another file (${there.path})`)
+      } else {
+        out.leftOut.versions++
+        out.report.push(`${label} left out: this database's model "${v.model}" has a version ${v.version} of another file (${there.path})`)
+      }
       continue
     }
     if ((rows.model(v.model)?.last_version ?? 0) >= v.version) {
+      out.leftOut.versions++
       out.report.push(`${label} left out: this database's model "${v.model}" already gave number ${v.version} (to a version since deleted)`)
       continue
     }
@@ -104,10 +133,13 @@ export function writeRegistryImport(sqlite: Sqlite, data: RegistryImportData, no
     if (c.to === null) rows.deleteAlias(id, c.alias, c.time, c.who)
     else if (exists(c.model, c.to)) rows.setAlias(id, c.alias, c.to, c.time, c.who)
   }
-  for (const a of data.aliases) {
+  for (const [i, a] of data.aliases.entries()) {
     const id = modelId(a.model)
+    if (before[i] === a.version) out.aliasesAlreadyThere++
+    else if (exists(a.model, a.version)) out.aliases++
     if (rows.alias(id, a.alias) === a.version) continue
     if (!exists(a.model, a.version)) {
+      out.leftOut.aliases++
       out.report.push(`model "${a.model}" alias "${a.alias}" left out: its version ${a.version} was not imported`)
       continue
     }

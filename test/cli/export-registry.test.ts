@@ -59,7 +59,7 @@ describe('export and import of the model registry', () => {
       expect(kinds.filter((k) => k === 'model_version')).toHaveLength(2)
       const dst = join(t.home, `fresh-${format}.db`)
       const r = mldb(t.home, ['import', out, '--db', dst])
-      expect(r.stderr).toBe('imported 2 experiments and 2 points\n')
+      expect(r.stderr).toBe('imported 2 experiments, 2 points, 1 model, 2 model versions and 1 alias\n')
       expect(r.status).toBe(0)
       expect(registry(dst)).toEqual(before)
       expect(ok(t.home, ['model', 'show', 'iris@staging', '--json', '--db', dst])).toBe(ok(t.home, ['model', 'show', 'iris@staging', '--json', '--db', src]))
@@ -85,21 +85,50 @@ describe('export and import of the model registry', () => {
     for (let i = 0; i < 2; i++) {
       const r = mldb(t.home, ['import', regOnly, '--db', dst])
       expect(r.status).toBe(0)
-      expect(r.stderr).toBe('imported 0 experiments and 0 points\n')
+      expect(r.stderr).toBe('imported 0 experiments, 0 points, 0 models, 0 model versions and 0 aliases (already there: 2 model versions and 1 alias)\n')
       expect(registry(dst)).toEqual(once)
     }
+    const json = mldb(t.home, ['import', regOnly, '--db', dst, '--json'])
+    expect(JSON.parse(json.stdout)).toEqual({
+      experiments: [],
+      points: 0,
+      skippedDeleted: 0,
+      registry: { models: 0, versions: 0, aliases: 0, alreadyThere: { versions: 2, aliases: 1 }, leftOut: { versions: 0, aliases: 0 } },
+    })
     // into a file without the experiments: one line per version, no crash, the evidence kept
     const bare = join(t.home, 'bare.db')
     const r = mldb(t.home, ['import', regOnly, '--db', bare])
     expect(r.status).toBe(0)
     const lines = r.stderr.trim().split('\n')
     expect(lines.filter((l) => /^model "iris" version [12]: the file record of .* is in neither the import nor this database/.test(l))).toHaveLength(2)
+    // kept unlinked is written, not left out
+    expect(lines.at(-1)).toBe('imported 0 experiments, 0 points, 1 model, 2 model versions and 1 alias')
     const got = registry(bare)
     expect(got.versions.map((v) => [v.version, v.expExists, v.linked, v.sha256, v.params])).toEqual(
       once.versions.map((v) => [v.version, false, false, v.sha256, v.params]),
     )
     expect(got.models.map((m) => m.aliases)).toEqual([{ staging: 2 }])
     expect(got.history).toEqual(once.history)
+  })
+
+  it('the whole export imported again is refused in one line, and its registry part is not applied either', () => {
+    const out = join(t.home, 'out.jsonl')
+    ok(t.home, ['export', '--db', src, '-o', out])
+    const dst = join(t.home, 'twice.db')
+    ok(t.home, ['import', out, '--db', dst])
+    // moved since the first import: a half-applied second import would move it back and add a history line
+    {
+      using db = new Database({ path: dst, server: '' })
+      db.setModelAlias('iris', 'staging', 1)
+      db.deleteModelAlias('iris', 'staging')
+    }
+    const moved = registry(dst)
+    const again = mldb(t.home, ['import', out, '--db', dst, '--json'])
+    expect(again.status).not.toBe(0)
+    expect(again.stdout).toBe('')
+    expect(again.stderr.trim().split('\n')).toHaveLength(1)
+    expect(again.stderr).toMatch(/2 experiments already exist in .*twice\.db \(e1, e2\); nothing was imported/)
+    expect(registry(dst)).toEqual(moved)
   })
 
   it('a filtered export carries only the versions of the experiments it exports', () => {
@@ -127,6 +156,7 @@ describe('export and import of the model registry', () => {
     const r = mldb(t.home, ['import', out, '--db', dst])
     expect(r.status).toBe(0)
     expect(r.stderr).toContain(`model "iris" version 1 left out: this database's model "iris" has a version 1 of another file (${mine})`)
+    expect(r.stderr.trim().split('\n').at(-1)).toBe('imported 2 experiments, 2 points, 0 models, 1 model version and 1 alias; left out: 1 model version')
     const got = registry(dst)
     expect(got.versions.map((v) => [v.version, v.exp, v.linked])).toEqual([
       [1, 'mine', true],

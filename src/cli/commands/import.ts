@@ -1,10 +1,11 @@
 import { existsSync, statSync } from 'node:fs'
 import type { Command } from 'commander'
-import { checkBundle, type ExperimentBundle, existingNames, writeBundles } from '../../api/import-bundle.js'
+import { checkBundle, type ExportBundles, existingNames, writeBundles } from '../../api/import-bundle.js'
 import { readExportFile } from '../../api/import-records.js'
 import { isMlflowStore } from '../../api/mlflow-import.js'
 import { isPostgresUrl } from '../../api/mlflow-pg-import.js'
 import { MldbError, NotFoundError } from '../../errors.js'
+import { emptyRegistryResult, type RegistryImportResult } from '../../registry/registry-import.js'
 import { openForWrite, withDb } from '../db.js'
 import { printJson } from '../output.js'
 import { progress } from '../progress.js'
@@ -27,9 +28,10 @@ export function registerImport(program: Command): void {
       if (importMlflowSource(path, opts)) return
       if (isDir && !isMlflowStore(path)) throw new MldbError(`${path} is a folder but not an MLflow file store (no <experiment>/meta.yaml inside)`)
       // everything is read and checked before the database is opened, so bad input writes nothing
-      let bundles: ExperimentBundle[]
+      let bundles: ExportBundles
       const skipped = 0
       let db: ReturnType<typeof openForWrite> | undefined
+      let registry: RegistryImportResult | undefined
       // MLflow sources went through importMlflowSource above
       if (opts.copyArtifacts !== undefined)
         throw new MldbError('--copy-artifacts is for MLflow sources (mlflow.db, mlruns/, postgresql://…); an mldb export file has no artifacts to copy')
@@ -50,18 +52,56 @@ export function registerImport(program: Command): void {
         bar.start(bundles.length)
         try {
           // one transaction for the whole source: a killed import leaves nothing, and a rerun completes it
-          writeBundles(db, bundles, () => bar.tick())
+          registry = writeBundles(db, bundles, () => bar.tick())
         } finally {
           bar.stop()
         }
         const points = bundles.reduce((n, b) => n + b.points.length, 0)
-        if (opts.json) printJson({ experiments: bundles.map((b) => b.name), points, skippedDeleted: skipped })
-        else
-          process.stderr.write(
-            `imported ${bundles.length} experiment${bundles.length === 1 ? '' : 's'} and ${points} point${points === 1 ? '' : 's'}${skipped ? ` (${skipped} deleted MLflow runs left out)` : ''}\n`,
-          )
+        const r = registry ?? emptyRegistryResult()
+        if (opts.json)
+          printJson({
+            experiments: bundles.map((b) => b.name),
+            points,
+            skippedDeleted: skipped,
+            registry: {
+              models: r.models,
+              versions: r.versions,
+              aliases: r.aliases,
+              alreadyThere: { versions: r.alreadyImported, aliases: r.aliasesAlreadyThere },
+              leftOut: r.leftOut,
+            },
+          })
+        else process.stderr.write(`${importSummary(bundles.length, points, registry)}${skipped ? ` (${skipped} deleted MLflow runs left out)` : ''}\n`)
       } finally {
         db?.close()
       }
     })
+}
+
+/** `3 experiments`, `1 alias`: a count and its noun. */
+const count = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`
+
+/** `a`, `a and b`, `a, b and c`. */
+const listed = (parts: string[]): string => (parts.length < 2 ? (parts[0] ?? '') : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`)
+
+/**
+ * The line `mldb import` ends with: experiments and points, and when the file
+ * had registry records what of them was written, already there, or left out
+ * (each left-out one was said in its own line before).
+ *
+ * @example importSummary(2, 15, r) // "imported 2 experiments, 15 points, 1 model, 2 model versions and 1 alias"
+ */
+export function importSummary(experiments: number, points: number, r: RegistryImportResult | undefined): string {
+  const head = [count(experiments, 'experiment'), count(points, 'point')]
+  if (!r) return `imported ${listed(head)}`
+  const there = [
+    r.alreadyImported ? count(r.alreadyImported, 'model version') : '',
+    r.aliasesAlreadyThere ? count(r.aliasesAlreadyThere, 'alias', 'aliases') : '',
+  ]
+  const out = [r.leftOut.versions ? count(r.leftOut.versions, 'model version') : '', r.leftOut.aliases ? count(r.leftOut.aliases, 'alias', 'aliases') : '']
+  const already = there.filter(Boolean)
+  const left = out.filter(Boolean)
+  return `imported ${listed([...head, count(r.models, 'model'), count(r.versions, 'model version'), count(r.aliases, 'alias', 'aliases')])}${
+    already.length ? ` (already there: ${listed(already)})` : ''
+  }${left.length ? `; left out: ${listed(left)}` : ''}`
 }
