@@ -46,29 +46,39 @@ def lone_surrogate(text):
     return "U+%04X" % ord(m.group()) if m else None
 
 
-def lone_surrogate_message(what, unit):
-    """The message every client and the server give for a lone surrogate in ``what`` (docs/schema.md, "Limits")."""
-    return "%s contains a lone UTF-16 surrogate (%s); send valid Unicode text" % (what, unit)
+#: What is wrong with a NUL, without the field's name (src/api/validate-text.ts NUL_PROBLEM):
+#: PostgreSQL's text and jsonb cannot hold U+0000 (a team server there answered 500, which a
+#: sender retries forever), and Python's SQLite 3.40 cuts a JSON string at it.
+NUL_PROBLEM = "contains U+0000 (NUL); PostgreSQL and some SQLite versions cannot keep it \u2014 remove it"
+
+
+def text_problem(text):
+    """What is wrong with text mldb would store, without the field's name (a lone
+    surrogate or a NUL), or None when it may be stored."""
+    unit = lone_surrogate(text)
+    if unit:
+        return "contains a lone UTF-16 surrogate (%s); send valid Unicode text" % unit
+    return NUL_PROBLEM if "\0" in text else None
 
 
 def check_unicode(what, field, text):
-    """Refuses text holding a lone surrogate with a ValidationError naming the field."""
-    unit = lone_surrogate(text)
-    if unit:
-        raise ValidationError(lone_surrogate_message(what, unit), field)
+    """Refuses text mldb cannot store (a lone surrogate, or U+0000) with a ValidationError naming the field."""
+    problem = text_problem(text)
+    if problem:
+        raise ValidationError("%s %s" % (what, problem), field)
     return text
 
 
-def _lone_surrogate_in_json(value):
-    """The first lone surrogate in any string or dict key of a JSON value (walked without
-    recursion; the caller has already bounded its size), or None."""
+def _text_problem_in_json(value):
+    """What is wrong with the first string or dict key of a JSON value that text_problem
+    refuses (walked without recursion; the caller has already bounded its size), or None."""
     stack = [value]
     while stack:
         v = stack.pop()
         if isinstance(v, str):
-            unit = lone_surrogate(v)
-            if unit:
-                return unit
+            problem = text_problem(v)
+            if problem:
+                return problem
         elif isinstance(v, dict):
             for k, c in v.items():
                 stack.append(k)
@@ -240,9 +250,9 @@ def to_json_value(key, value, what=None):
             % (what, JSON_MAX_ITEMS, JSON_MAX_ITEMS),
             key,
         )
-    unit = _lone_surrogate_in_json(value)
-    if unit:
-        raise ValidationError(lone_surrogate_message(what, unit), key)
+    problem = _text_problem_in_json(value)
+    if problem:
+        raise ValidationError("%s %s" % (what, problem), key)
     try:
         text = js_stringify(value)
     except JsonValueError as e:

@@ -2,7 +2,7 @@ import { ValidationError } from '../errors.js'
 import { EXPERIMENT_LIMITS } from '../store/limit-counts.js'
 import { isStepCursor, MAX_STEP, MIN_STEP } from '../store/steps.js'
 import { JSON_LIMITS } from '../store/stored-json.js'
-import { checkUnicode, loneSurrogateInJson, loneSurrogateMessage } from './validate-text.js'
+import { checkJsonText, checkUnicode } from './validate-text.js'
 
 // Control characters make names unprintable in the shell and the dashboard (a newline
 // splits a name over two lines of `mldb ls`, an escape drives the terminal).
@@ -148,8 +148,7 @@ export function toJsonValue(key: string, value: unknown, what = `param "${key}"`
     throw new ValidationError(`${what} is ${value}; JSON cannot hold NaN or Infinity, store it as a string`, key)
   }
   checkShape(key, value, what)
-  const unit = loneSurrogateInJson(value)
-  if (unit) throw new ValidationError(loneSurrogateMessage(what, unit), key)
+  checkJsonText(what, key, value)
   let text: string | undefined
   try {
     text = JSON.stringify(value)

@@ -123,7 +123,7 @@ describe.each(BACKENDS)('mldb server on $name', (backend) => {
     await bad('/api/experiments/e/status', w({ status: 'X', extra: 1 }), /"extra"/)
     await bad('/api/experiments/e/status', '{"client":"a",', /not valid JSON/)
     await bad('/api/experiments/e/files', w({ path: '/x', size: 1, mtime: 1, sha256: 'XYZ' }), /sha256/)
-    await bad('/api/experiments/e/params', w({ params: { 'bad key\u0000': 1 } }), /param key/)
+    await bad('/api/experiments/e/params', w({ params: { 'bad key\u0001': 1 } }), /param key/)
     expect((await c.req('POST', '/api/experiments/nope/status', w({ status: 'COMPLETE' }))).status).toBe(404)
     expect((await c.req('GET', '/api/experiments/nope')).status).toBe(404)
     const big = w({ points: Array.from({ length: 100 }, (_, i) => ({ name: 'x', step: i, value: i })) })

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { NAME_LIMITS } from '../../api/validate.js'
-import { loneSurrogate, loneSurrogateAt, loneSurrogateProblem } from '../../api/validate-text.js'
+import { textProblem, textProblemAt } from '../../api/validate-text.js'
 import { MAX_STEP, MIN_STEP } from '../../store/steps.js'
 
 /**
@@ -24,14 +24,15 @@ export const pointValue = z.union([z.number(), z.enum(['NaN', 'Infinity', '-Infi
 const jsonValue = z.json()
 
 /**
- * A body whose strings and keys are all valid Unicode: a lone UTF-16 surrogate (a `\udc00`
- * escape JSON.parse accepts) has no UTF-8 form, so it is a 400 naming the field, as the
- * clients refuse it (src/api/validate-text.ts; docs/schema.md, "Limits").
+ * A body whose strings and keys are all text mldb stores: a lone UTF-16 surrogate (a `\udc00`
+ * escape JSON.parse accepts) has no UTF-8 form, and PostgreSQL cannot hold U+0000 (a 500
+ * there, which a sender retries forever), so either is a 400 naming the field, on every
+ * backend, as the clients refuse it (src/api/validate-text.ts; docs/schema.md, "Limits").
  */
 function unicodeOnly<S extends z.ZodType>(schema: S): S {
   return schema.superRefine((body, ctx) => {
-    const at = loneSurrogateAt(body)
-    if (at) ctx.addIssue({ code: 'custom', path: at.path, message: loneSurrogateProblem(at.unit) })
+    const at = textProblemAt(body)
+    if (at) ctx.addIssue({ code: 'custom', path: at.path, message: at.problem })
   })
 }
 
@@ -110,7 +111,7 @@ function fastPoint(p: unknown): PointsBodyPoint | undefined {
   const { name, split, step, value, time } = o
   if (typeof name !== 'string' || name.length < 1 || name.length > POINT_NAME_MAX) return undefined
   if (split !== undefined && (typeof split !== 'string' || split.length > 64)) return undefined
-  if (loneSurrogate(name) || (split !== undefined && loneSurrogate(split))) return undefined
+  if (textProblem(name) || (split !== undefined && textProblem(split))) return undefined
   if (typeof step !== 'number' || !Number.isSafeInteger(step)) return undefined
   let v: number
   if (typeof value === 'number' && Number.isFinite(value)) v = value

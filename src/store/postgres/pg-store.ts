@@ -63,16 +63,26 @@ export function isUnavailable(e: unknown): boolean {
   return /Connection terminated|connection timeout|Client has encountered a connection error|not queryable|Query read timeout/i.test(msg)
 }
 
+/** SQLSTATEs of text PostgreSQL cannot store: character_not_in_repertoire, untranslatable_character. */
+const UNSTORABLE_TEXT = new Set(['22021', '22P05'])
+
 /**
  * What the caller sees: an MldbError as is, an outage as StoreUnavailableError, a deadlock or
  * serialization failure still there after withPgRetry's attempts too (503: nothing was written,
- * retrying helps), anything else as DatabaseError.
+ * retrying helps), text PostgreSQL cannot hold as ValidationError (400: retrying cannot help),
+ * anything else as DatabaseError.
  */
 export function mapError(e: unknown, where: string): Error {
   if (e instanceof MldbError) return e
   if (isUnavailable(e)) return new StoreUnavailableError(`PostgreSQL at ${where} is unreachable (${(e as Error).message}); retry shortly`)
   if (isRetryable(e)) {
     return new StoreUnavailableError(`PostgreSQL at ${where}: ${(e as Error).message} (${TX_ATTEMPTS} attempts, nothing written); retry shortly`)
+  }
+  // Text PostgreSQL cannot hold (U+0000 in text or jsonb: 22021, 22P05), e.g. a row a client
+  // stored before the NUL rule, syncing now: refused (a 400), so its sender records it and goes
+  // on, where a 500 would be retried forever. docs/schema.md, "Limits".
+  if (UNSTORABLE_TEXT.has((e as { code?: string }).code ?? '')) {
+    return new ValidationError(`PostgreSQL at ${where} cannot store this text (${(e as Error).message}): a value contains U+0000 (NUL); remove it`)
   }
   return new DatabaseError(`PostgreSQL at ${where}: ${(e as Error).message}`)
 }
