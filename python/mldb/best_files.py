@@ -2,15 +2,15 @@
 the model or checkpoint recorded at (or nearest before) the best step, and the
 final model beside it."""
 
+from .sql_files import sql
+
 _WEIGHT_KINDS = ("model", "checkpoint")
 
 
-def first_step_with_value(connection, exp_id, name, split, value):
-    """The first step (in step order, then as logged) at which a series holds ``value``; None if never."""
+def first_step_with_value(connection, exp, name, split, value):
+    """The first step (in step order, then as logged) at which experiment ``exp``'s series holds ``value``; None if never."""
     row = connection.execute(
-        "SELECT p.step FROM points p JOIN series s ON s.id = p.series_id"
-        " WHERE s.experiment_id = ? AND s.name = ? AND s.split = ? AND p.value = ? ORDER BY p.step, p.seq LIMIT 1",
-        (exp_id, name, split, value),
+        sql("series/first-step-with-value"), {"exp": exp, "name": name, "split": split, "value": value}
     ).fetchone()
     return None if row is None else row[0]
 

@@ -756,7 +756,7 @@ class Database:
         best = found[0]
         best["best"] = best["series"][key][mode]
         best["mode"] = mode
-        best["step"] = first_step_with_value(self.connection, best["id"], name, split, best["best"])
+        best["step"] = first_step_with_value(self.connection, best["name"], name, split, best["best"])
         best["best_file"], best["final_file"] = pick_best_files(self.get_files(best["name"]), best["step"])
         return best
 

@@ -1,4 +1,5 @@
 // Reads about one series by its name and split, for `mldb best`.
+import { sql } from '../named-sql.js'
 import type { Sqlite } from './connection.js'
 
 /** Whether any live (not trashed) experiment has a series of this name and split. */
@@ -12,17 +13,12 @@ export function liveSeriesExists(db: Sqlite, name: string, split: string): boole
 
 /** The first step (in step order, then the order logged) at which an experiment's series holds `value`; null if never. */
 export function firstStepWithValue(db: Sqlite, exp: string, name: string, split: string, value: number): number | null {
-  const row = db
-    .prepare(
-      `SELECT p.step FROM points p JOIN series s ON s.id = p.series_id JOIN experiments e ON e.id = s.experiment_id
-       WHERE e.name = ? AND s.name = ? AND s.split = ? AND p.value = ? ORDER BY p.step, p.seq LIMIT 1`,
-    )
-    .get(exp, name, split, value) as { step: number } | undefined
+  const row = db.prepare(sql('series/first-step-with-value')).get({ exp, name, split, value }) as { step: number } | undefined
   return row?.step ?? null
 }
 
 /** The distinct (name, split) pairs of the live experiments' series, for "did you mean" suggestions. */
 export function liveSeriesNames(db: Sqlite): { name: string; split: string }[] {
-  const sql = 'SELECT DISTINCT s.name, s.split FROM series s JOIN experiments e ON e.id = s.experiment_id WHERE e.deleted_at IS NULL'
-  return db.prepare(sql).all() as { name: string; split: string }[]
+  const text = 'SELECT DISTINCT s.name, s.split FROM series s JOIN experiments e ON e.id = s.experiment_id WHERE e.deleted_at IS NULL'
+  return db.prepare(text).all() as { name: string; split: string }[]
 }
