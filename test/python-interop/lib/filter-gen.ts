@@ -275,7 +275,35 @@ export class FilterGen {
         cps.splice(at, 0, this.codePoint())
         break
       case 1:
-        cps.splice(at, 0, this.pick([';', '#', '?', '~', '`', "'", '"', '(', ')', ',', '\u200b', '\ufeff', '\u180e', '\u001c', '\u001f', '\u0085', '😀', '\u0000', '.', '-', 'é', '!', '&&']))
+        cps.splice(
+          at,
+          0,
+          this.pick([
+            ';',
+            '#',
+            '?',
+            '~',
+            '`',
+            "'",
+            '"',
+            '(',
+            ')',
+            ',',
+            '\u200b',
+            '\ufeff',
+            '\u180e',
+            '\u001c',
+            '\u001f',
+            '\u0085',
+            '😀',
+            '\u0000',
+            '.',
+            '-',
+            'é',
+            '!',
+            '&&',
+          ]),
+        )
         break
       case 2:
         cps.length = at
