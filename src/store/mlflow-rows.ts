@@ -1,3 +1,4 @@
+import { sql } from '../named-sql.js'
 import type { Sqlite } from './connection.js'
 import { Statements } from './statements.js'
 
@@ -96,13 +97,13 @@ export class MlflowRows {
 
   /** The experiment (live or trashed) that answers to an MLflow run id. */
   experimentOfRun(runId: string): { id: number; name: string; deleted_at: number | null; project_id: number } | undefined {
-    const sql = 'SELECT id, name, deleted_at, project_id FROM experiments WHERE id = ?'
+    const text = 'SELECT id, name, deleted_at, project_id FROM experiments WHERE id = ?'
     const m = SYNTHETIC.exec(runId)
     const id = m
       ? Number.parseInt(m[1] as string, 16)
       : (this.stmts.get('SELECT experiment_id FROM mlflow_runs WHERE run_id = ?').get(runId) as { experiment_id: number } | undefined)?.experiment_id
     if (id === undefined || !Number.isSafeInteger(id)) return undefined
-    const row = this.stmts.get(sql).get(id) as { id: number; name: string; deleted_at: number | null; project_id: number } | undefined
+    const row = this.stmts.get(text).get(id) as { id: number; name: string; deleted_at: number | null; project_id: number } | undefined
     // a synthetic id of an experiment that has a real MLflow id is not its id
     if (row && m && this.run(row.id)) return undefined
     return row
@@ -201,12 +202,11 @@ export class MlflowRows {
 
   /** One series' points of an experiment, live or trashed, in step order (NULL value: NaN). */
   points(experimentId: number, name: string, split: string): { step: number; time: number; value: number }[] {
-    const rows = this.stmts
-      .get(
-        `SELECT p.step, p.time, p.value FROM points p JOIN series s ON s.id = p.series_id
-          WHERE s.experiment_id = ? AND s.name = ? AND s.split = ? ORDER BY p.step, p.seq`,
-      )
-      .all(experimentId, name, split) as { step: number; time: number; value: number | null }[]
+    const rows = this.stmts.get(sql('mlflow/metric-history')).all({ experiment: experimentId, name, split }) as {
+      step: number
+      time: number
+      value: number | null
+    }[]
     return rows.map((r) => ({ step: r.step, time: r.time, value: r.value ?? Number.NaN }))
   }
 

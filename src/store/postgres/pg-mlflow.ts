@@ -12,6 +12,7 @@ import { groupPoints } from '../remote-points.js'
 import { ACTIVE, FINAL } from '../sqlite/sqlite-store.js'
 import type { RemoteFile, RemotePoint } from '../store.js'
 import { EXPERIMENT_LOCK, withPgRetry } from './pg-locks.js'
+import { pgNamed } from './pg-named.js'
 import { pgNumbers, writePgBatch } from './pg-points.js'
 import { mapError } from './pg-store.js'
 
@@ -320,12 +321,8 @@ export async function pgLogPoints(c: pg.PoolClient, experimentId: number, points
 
 /** One series' points of an experiment, live or trashed, in step order (equal steps in the order logged). */
 export async function pgPoints(q: Q, experimentId: number, name: string, split: string): Promise<{ step: number; time: number; value: number }[]> {
-  return rows(
-    q,
-    `SELECT p.step, p.time, p.value FROM points p JOIN series s ON s.id = p.series_id
-      WHERE s.experiment_id = $1 AND s.name = $2 AND s.split = $3 ORDER BY p.step, p.seq`,
-    [experimentId, name, split],
-  )
+  const { text, values } = pgNamed('mlflow/metric-history', { experiment: experimentId, name, split })
+  return rows(q, text, values)
 }
 
 /**
