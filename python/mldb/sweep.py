@@ -183,7 +183,7 @@ class Sweep:
         cfg = self.config
         for number, eid in conn.execute(sql("sweeps/lost"), {"sweep": self.id, "now": now}).fetchall():
             conn.execute(sql("experiments/set-status"), {"status": "FAILED", "now": now, "active": 0, "final": 1, "id": eid})
-            conn.execute(sql("experiments/set-notes"), {"notes": _LOST_NOTE, "now": now, "id": eid})
+            conn.execute(sql("sweeps/add-note"), {"note": _LOST_NOTE, "now": now, "id": eid})
             if cfg.get("requeueLost"):
                 conn.execute(sql("sweeps/set-requeue"), {"requeue": 1, "sweep": self.id, "number": number})
         pending = None

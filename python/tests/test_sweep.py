@@ -123,12 +123,15 @@ def test_cap_stop_lost_and_typescript_rules(db):
     s = db.create_sweep({"name": "c", "method": "grid", "metric": METRIC, "parameters": {"a": {"values": [1, 2]}},
                          "requeue_lost": True})
     dead = s.ask()
+    db.set_notes(dead.exp, "epoch 3")
     old = 1000
     db.connection.execute("UPDATE experiments SET heartbeat_at = ?, updated_at = ? WHERE name = ?", (old, old, dead.exp))
     db.commit()
     assert db.get_exp_status(dead.exp) == "LOST"
     again = s.ask()
     assert db.get_exp_status(dead.exp) == "FAILED"
+    # what the trial wrote stays, the LOST line below it, as a FAILED trial's error
+    assert db.get_notes(dead.exp) == "epoch 3\nLOST: its worker stopped beating; marked FAILED by the sweep"
     assert again.params == dead.params and again.number == 1
     again.finish(1.0)
     with pytest.raises(ValidationError):

@@ -31,6 +31,9 @@ export interface TrialRow {
   created_at: number
 }
 
+/** The line a claim adds below the notes of a trial that went LOST (sql/sweeps/add-note.sql; python/mldb/sweep.py _LOST_NOTE). */
+export const LOST_NOTE = 'LOST: its worker stopped beating; marked FAILED by the sweep'
+
 /**
  * Sweeps and trials (migrations/003-sweeps.sql), through the named SQL of
  * sql/sweeps/ (shared with the Python client). The claim rules (docs/schema.md,
@@ -78,6 +81,11 @@ export class SweepRows {
   /** Trials whose experiment reads LOST at `now` (sql/status/derived.sql). */
   lost(sweepId: number, now: number): { number: number; experiment_id: number }[] {
     return this.stmts.get(sql('sweeps/lost')).all({ sweep: sweepId, now }) as { number: number; experiment_id: number }[]
+  }
+
+  /** Adds a line below the experiment's notes (sweeps/add-note): what the trial wrote stays. */
+  addNote(experimentId: number, note: string, now: number): void {
+    this.stmts.get(sql('sweeps/add-note')).run({ note, now, id: experimentId })
   }
 
   setRequeue(sweepId: number, number: number, requeue: number): void {

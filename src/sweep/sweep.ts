@@ -6,7 +6,7 @@ import { parseSeriesKey } from '../query/filter.js'
 import { withBusyRetry } from '../store/connection.js'
 import { ExperimentRows } from '../store/experiment-rows.js'
 import { ParamRows } from '../store/param-rows.js'
-import { SweepRows, type TrialRow } from '../store/sweep-rows.js'
+import { LOST_NOTE, SweepRows, type TrialRow } from '../store/sweep-rows.js'
 import type { Json } from '../store/types.js'
 import { parseSweepConfig, type SweepConfig } from './config.js'
 import { shouldPrune } from './pruners.js'
@@ -74,7 +74,7 @@ export class Sweep {
     const now = Date.now()
     for (const lost of this.rows.lost(this.id, now)) {
       this.exps.setStatus(lost.experiment_id, 'FAILED', now, false, true)
-      this.exps.setNotes(lost.experiment_id, 'LOST: its worker stopped beating; marked FAILED by the sweep', now)
+      this.rows.addNote(lost.experiment_id, LOST_NOTE, now)
       if (this.config.requeueLost) this.rows.setRequeue(this.id, lost.number, 1)
     }
     const { number, counted, grid } = this.rows.claimState(this.id)

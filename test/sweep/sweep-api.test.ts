@@ -192,12 +192,14 @@ describe('sweeps through the API', () => {
   it('a LOST trial is marked FAILED by the next ask and, with requeue_lost, its params run again', () => {
     const s = ctx.db.createSweep({ name: 'lost', method: 'grid', metric, parameters: { a: { values: [1, 2, 3] } }, requeue_lost: true })
     const dead = s.ask()!
+    ctx.db.setNotes(dead.exp, 'epoch 3')
     const old = Date.now() - LOST_AFTER_MS - 5000
     ctx.db.sqlite.prepare('UPDATE experiments SET heartbeat_at = ?, updated_at = ? WHERE name = ?').run(old, old, dead.exp)
     expect(ctx.db.getExpStatus(dead.exp)).toBe('LOST')
     const rerun = s.ask()!
     expect(ctx.db.getExpStatus(dead.exp)).toBe('FAILED')
-    expect(ctx.db.getNotes(dead.exp)).toMatch(/LOST/)
+    // what the trial wrote stays, the LOST line below it, as a FAILED trial's error
+    expect(ctx.db.getNotes(dead.exp)).toBe('epoch 3\nLOST: its worker stopped beating; marked FAILED by the sweep')
     expect(rerun.params).toEqual(dead.params)
     expect(rerun.number).toBe(1)
     rerun.finish(1)

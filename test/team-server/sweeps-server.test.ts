@@ -88,12 +88,15 @@ describe.each(BACKENDS)('sweeps on mldb server ($name)', (backend) => {
     await req('POST', '/api/sweeps', w({ config }))
     const a = (await claim(req, 'med', 'uuid-a')).body.trial
     const b = (await claim(req, 'med', 'uuid-b')).body.trial
+    expect((await req('POST', `/api/experiments/${a.exp}/notes`, w({ notes: 'epoch 3' }))).status).toBe(200)
     await fresh.sql('UPDATE experiments SET heartbeat_at = 0, updated_at = 0')
     expect((await req('POST', `/api/sweeps/med/trials/${b.number}/heartbeat`)).status).toBe(200)
     await claim(req, 'med', 'uuid-c')
     const statuses = Object.fromEntries((await req('GET', '/api/sweeps/med')).body.trials.map((t: J) => [t.number, t.status]))
     expect(statuses[a.number]).toBe('FAILED')
     expect(statuses[b.number]).toBe('TRAINING')
+    // what the trial wrote stays, the LOST line below it, as a FAILED trial's error
+    expect((await req('GET', `/api/experiments/${a.exp}`)).body.notes).toBe('epoch 3\nLOST: its worker stopped beating; marked FAILED by the sweep')
     // the pruner reads the points the server holds: b's loss is worse than a complete trial's at the same step
     const logPoints = async (exp: string, values: number[]) =>
       req('POST', `/api/experiments/${exp}/points`, w({ points: values.map((value, step) => ({ name: 'loss', step, value })) }))

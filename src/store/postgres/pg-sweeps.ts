@@ -7,7 +7,7 @@ import { type PruneContext, shouldPrune } from '../../sweep/pruners.js'
 import { nestParams } from '../../sweep/space.js'
 import { planTrial, type SweepSummary, summarize, type TrialState, trialInfos } from '../../sweep/trial-logic.js'
 import type { ClaimedTrial, RemoteTrialOrigin, SweepStore, SweepView, TrialEnd, WriteId, WriteResult } from '../store.js'
-import type { SweepRow } from '../sweep-rows.js'
+import { LOST_NOTE, type SweepRow } from '../sweep-rows.js'
 import { lockExperiments } from './pg-locks.js'
 import { pgNamed } from './pg-named.js'
 import type { PgAccess } from './pg-registry.js'
@@ -103,7 +103,7 @@ export class PgSweepStore implements SweepStore {
     )
     for (const l of lost) {
       await c.query(sql('experiments/set-status', 'postgres'), ['FAILED', now, false, true, l.experiment_id])
-      await c.query(pgNamed('experiments/set-notes', { notes: 'LOST: its worker stopped beating; marked FAILED by the sweep', now, id: l.experiment_id }))
+      await c.query(pgNamed('sweeps/add-note', { note: LOST_NOTE, now, id: l.experiment_id }))
       if (config.requeueLost) await c.query(pgNamed('sweeps/set-requeue', { requeue: 1, sweep: row.id, number: l.number }))
     }
     const [agg] = (await named<{ number: number; counted: number; grid: number }>(c, 'sweeps/claim-state', { sweep: row.id })) as [
