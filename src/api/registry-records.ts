@@ -1,7 +1,7 @@
 // The model registry in an `mldb export` file: models, versions (with their
 // evidence), aliases and alias moves, written after the experiments and files
 // they point at (docs/cli.md, "Export format").
-import type { ModelMetric } from '../registry/types.js'
+import type { AliasChange, ModelMetric, ModelVersion, RegisteredModel } from '../registry/types.js'
 import type { Json } from '../store/types.js'
 import type { Database } from './database.js'
 
@@ -56,6 +56,15 @@ export type RegistryRecord = ModelRecord | ModelVersionRecord | ModelAliasRecord
 /** The record kinds above, for readers. */
 export const REGISTRY_RECORDS: readonly string[] = ['model', 'model_version', 'model_alias', 'model_alias_change']
 
+/** The whole registry as its API reads it: what the records are made of, from a file or a server's Store. */
+export interface RegistryContents {
+  models: readonly RegisteredModel[]
+  /** every version of every model */
+  versions: readonly ModelVersion[]
+  /** the alias moves of each model, oldest first */
+  history: ReadonlyMap<string, readonly AliasChange[]>
+}
+
 /**
  * The registry records of an export, read through the registry's API. With
  * `experiments` (a filtered export) only the versions registered from those
@@ -66,10 +75,23 @@ export const REGISTRY_RECORDS: readonly string[] = ['model', 'model_version', 'm
  * @example [...registryRecords(db)].filter((r) => r.record === 'model_version').length
  */
 export function* registryRecords(db: Database, experiments?: ReadonlySet<string>): Generator<RegistryRecord> {
-  const versions = db.listModelVersions().filter((v) => experiments === undefined || experiments.has(v.exp))
+  const models = db.listModels()
+  const history = new Map(models.map((m) => [m.name, db.getModelHistory(m.name)]))
+  yield* registryRecordsOf({ models, versions: db.listModelVersions(), history }, experiments)
+}
+
+/**
+ * The records of registryRecords from contents already read, so that a team
+ * server's export (src/server/routes/cli-read.ts, over an async Store) writes
+ * the same lines by the same rule.
+ *
+ * @example yield* registryRecordsOf({ models, versions, history }, filtered ? names : undefined)
+ */
+export function* registryRecordsOf(reg: RegistryContents, experiments?: ReadonlySet<string>): Generator<RegistryRecord> {
+  const versions = reg.versions.filter((v) => experiments === undefined || experiments.has(v.exp))
   const kept = new Set(versions.map((v) => `${v.name}\u0000${v.version}`))
   const has = (model: string, v: number | null) => v !== null && kept.has(`${model}\u0000${v}`)
-  const models = db.listModels().filter((m) => experiments === undefined || versions.some((v) => v.name === m.name))
+  const models = reg.models.filter((m) => experiments === undefined || versions.some((v) => v.name === m.name))
   for (const m of models) {
     yield { record: 'model', model: m.name, description: m.description, tags: m.tags, createdAt: m.createdAt, updatedAt: m.updatedAt }
   }
@@ -90,7 +112,7 @@ export function* registryRecords(db: Database, experiments?: ReadonlySet<string>
     }
   }
   for (const m of models) {
-    for (const h of db.getModelHistory(m.name)) {
+    for (const h of reg.history.get(m.name) ?? []) {
       if (experiments !== undefined && !has(m.name, h.to ?? h.from)) continue
       yield { record: 'model_alias_change', model: m.name, alias: h.alias, from: h.from, to: h.to, time: h.time, who: h.who }
     }

@@ -7,6 +7,7 @@ import { z } from 'zod'
 import { pickBestFiles } from '../../api/best-files.js'
 import { experimentRecord } from '../../api/export.js'
 import type { ExportRecord } from '../../api/records.js'
+import { registryRecordsOf } from '../../api/registry-records.js'
 import { checkSeriesName, checkSplit } from '../../api/validate.js'
 import { toJson } from '../../json.js'
 import { isBlankFilter, parseSeriesKey, seriesField } from '../../query/filter.js'
@@ -96,6 +97,23 @@ async function* experimentLines(store: Store, e: ExperimentSummary, detail: Prom
 }
 
 /**
+ * The registry's lines of the export, after the experiments and files they
+ * point at, by the file export's rule (registryRecordsOf): all of it, or with
+ * `experiments` (a filtered export) the versions of those experiments.
+ */
+async function registryLines(store: Store, experiments: ReadonlySet<string> | undefined): Promise<string> {
+  const models = await store.registry.list()
+  const [versions, history] = await Promise.all([
+    Promise.all(models.map((m) => store.registry.versions(m.name))),
+    Promise.all(models.map((m) => store.registry.history(m.name))),
+  ])
+  const contents = { models, versions: versions.flat(), history: new Map(models.map((m, i) => [m.name, history[i] ?? []])) }
+  let text = ''
+  for (const r of registryRecordsOf(contents, experiments)) text += `${toJson(r)}\n`
+  return text
+}
+
+/**
  * `GET /api/best`, `GET /api/series-names` and `GET /api/export` (JSON lines,
  * ending with `{"record":"end"}` so a client can tell a finished export from a
  * cut one; a failure after the first line is an `{"record":"error"}` line).
@@ -154,6 +172,8 @@ export function cliReadRoutes(store: Store): Hono {
           next = detail(i + 1)
           yield* experimentLines(store, e, mine)
         }
+        const filtered = Boolean(q.where?.trim()) || q.project !== undefined
+        yield await registryLines(store, filtered ? new Set(exps.map((e) => e.name)) : undefined)
         yield '{"record":"end"}\n'
       } catch (e) {
         yield `${toJson({ record: 'error', message: (e as Error).message })}\n`
