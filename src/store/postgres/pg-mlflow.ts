@@ -15,6 +15,7 @@ import { EXPERIMENT_LOCK, withPgRetry } from './pg-locks.js'
 import { pgNamed } from './pg-named.js'
 import { pgNumbers, writePgBatch } from './pg-points.js'
 import { mapError } from './pg-store.js'
+import { pgTxOnce } from './pg-tx.js'
 
 /** A pool (reads) or one transaction's client (writes). */
 export type Q = pg.Pool | pg.PoolClient
@@ -47,27 +48,9 @@ async function rows<T>(q: Q, text: string, values: unknown[] = []): Promise<T[]>
  */
 export async function pgMlflowTx<T>(pool: pg.Pool, where: string, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
   try {
-    return await withPgRetry(() => txOnce(pool, fn))
+    return await withPgRetry(() => pgTxOnce(pool, fn))
   } catch (e) {
     throw mapError(e, where)
-  }
-}
-
-async function txOnce<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect()
-  let broken = false
-  try {
-    await client.query('BEGIN')
-    const r = await fn(client)
-    await client.query('COMMIT')
-    return r
-  } catch (e) {
-    await client.query('ROLLBACK').catch(() => {
-      broken = true
-    })
-    throw e
-  } finally {
-    client.release(broken)
   }
 }
 

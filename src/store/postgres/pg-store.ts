@@ -35,6 +35,7 @@ import { type SeriesBatch, writePgBatch } from './pg-points.js'
 import { type PgAccess, PgRegistryStore } from './pg-registry.js'
 import { pgFirstStepWithValue, pgLiveSeriesNames } from './pg-series-lookup.js'
 import { PgSweepStore } from './pg-sweeps.js'
+import { pgTxOnce } from './pg-tx.js'
 
 /** int8 (bigint, count(*)) as a JS number: every value mldb stores is below 2^53. */
 const INT8 = 20
@@ -150,29 +151,9 @@ export class PostgresStore implements Store {
   /** Runs fn on one connection inside BEGIN/COMMIT, again after a deadlock (withPgRetry); errors mapped, caches dropped on failure. */
   private async tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
     try {
-      return await withPgRetry(() => this.txOnce(fn))
+      return await withPgRetry(() => pgTxOnce(this.pool, fn, () => this.seriesIds.clear()))
     } catch (e) {
       throw mapError(e, this.location)
-    }
-  }
-
-  private async txOnce<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect()
-    let broken = false
-    try {
-      await client.query('BEGIN')
-      const r = await fn(client)
-      await client.query('COMMIT')
-      return r
-    } catch (e) {
-      await client.query('ROLLBACK').catch(() => {
-        broken = true
-      })
-      this.seriesIds.clear()
-      if (isUnavailable(e)) broken = true
-      throw e
-    } finally {
-      client.release(broken)
     }
   }
 
