@@ -9,8 +9,8 @@
  * of such a version) is left out with one report line each.
  */
 import { realpathSync } from 'node:fs'
-import { posix } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { inFolder, parseVersionSource, pickVersionFile, sourceFolder } from '../registry/mlflow-version-source.js'
 import { checkAlias, checkModelName } from '../registry/names.js'
 import { checkDescription, checkTags } from '../registry/registry.js'
 import { MlflowImportRows } from '../store/mlflow-import-rows.js'
@@ -130,43 +130,34 @@ function versionFile(
 ): { run: { id: number; name: string }; file: FileRecord; modelId?: string } | string {
   const where = v.source ?? v.storageLocation ?? '(no source)'
   const liveRun = (id: number) => db.listExperiments({ ids: [id] })[0]
-  const pick = (files: FileRecord[]) => files.find((f) => /(^|\/)MLmodel$/.test(String(f.meta?.mlflowArtifact ?? ''))) ?? files[0]
-  const modelId =
-    v.modelId ?? /^models:\/(m-[0-9a-f]+)\/?$/.exec(v.source ?? '')?.[1] ?? /\/models\/(m-[0-9a-f]+)\/artifacts\/?$/.exec(v.storageLocation ?? '')?.[1]
-  if (modelId) {
+  const s = parseVersionSource(v.source ?? '', v.runId ?? undefined, v.modelId ?? undefined, v.storageLocation ?? undefined)
+  if (!s) return `its source ${where} is not a run's or logged model's artifacts on this machine`
+  if ('loggedModel' in s) {
+    const modelId = s.loggedModel
     const row = mlflow.loggedModel(modelId)
     if (!row) return `its logged model ${modelId} is not in the source`
     if (row.experiment_id === null) return `its logged model ${modelId} has no source run, so no files in mldb`
     const run = liveRun(row.experiment_id)
     if (!run) return `the run of its logged model ${modelId} is deleted`
-    const file = pick(db.getFiles(run.name).filter((f) => f.meta?.mlflowLoggedModel === modelId))
+    const file = pickVersionFile(db.getFiles(run.name).filter((f) => f.meta?.mlflowLoggedModel === modelId))
     if (!file) return `the files of its logged model ${modelId} are not on this machine`
     return { run: { id: run.id, name: run.name }, file, modelId }
   }
-  const runs = /^runs:\/([^/]+)\/?(.*)$/.exec(v.source ?? '')
-  const runId = runs?.[1] ?? v.runId
-  if (!runId) return `its source ${where} is not a run's or logged model's artifacts on this machine`
+  const runId = s.runId
   const r = mlflow.experimentOfRun(runId)
   if (!r) return `its run ${runId} is not in the source`
   if (r.deleted_at !== null) return `its run ${runId} is deleted`
-  let sub = runs?.[2]
-  const local = localPath(v.source ?? '')
-  if (sub === undefined && local !== undefined) {
+  const local = 'under' in s ? localPath(s.under) : undefined
+  if (local !== undefined) {
     // a path under the run's artifact folder (MLflow 2's runs:/ sources resolve to one); copies remember where they came from
     const inside = (p: unknown) => typeof p === 'string' && (p === local || p.startsWith(`${local}/`))
-    const file = pick(db.getFiles(r.name).filter((f) => inside(f.path) || inside(f.meta?.mlflowCopiedFrom)))
+    const file = pickVersionFile(db.getFiles(r.name).filter((f) => inside(f.path) || inside(f.meta?.mlflowCopiedFrom)))
     if (file) return { run: { id: r.id, name: r.name }, file }
   }
-  if (sub === undefined) {
-    const root = (mlflow.run(r.id)?.artifact_uri ?? '').replace(/\/+$/, '')
-    const src = v.source ?? ''
-    if (!root || (src !== root && !src.startsWith(`${root}/`))) return `its source ${where} is not under run ${runId}'s artifacts`
-    sub = src.slice(root.length + 1)
-  }
-  const dir = posix.normalize(sub || '.').replace(/\/+$/, '')
-  const under = (p: unknown) => typeof p === 'string' && (dir === '.' || p === dir || p.startsWith(`${dir}/`))
-  const file = pick(db.getFiles(r.name).filter((f) => under(f.meta?.mlflowArtifact)))
-  if (!file) return `no artifact of run ${runId} under ${dir} is on this machine`
+  const folder = sourceFolder(s, mlflow.run(r.id)?.artifact_uri ?? '')
+  if ('why' in folder) return `its source ${where} is ${folder.why}`
+  const file = pickVersionFile(db.getFiles(r.name).filter((f) => inFolder(folder.dir, f.meta?.mlflowArtifact)))
+  if (!file) return `no artifact of run ${runId} under ${folder.dir} is on this machine`
   return { run: { id: r.id, name: r.name }, file }
 }
 

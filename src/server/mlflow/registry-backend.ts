@@ -8,6 +8,13 @@
 import { posix } from 'node:path'
 import type { Database } from '../../api/database.js'
 import { NotFoundError } from '../../errors.js'
+import {
+  sourceFolder as folderOf,
+  inFolder,
+  parseVersionSource as parseSource,
+  pickVersionFile,
+  type VersionSource,
+} from '../../registry/mlflow-version-source.js'
 import { checkModelName } from '../../registry/names.js'
 import type { ModelVersion, RegisteredModel } from '../../registry/types.js'
 import { MlflowRows, syntheticRunId } from '../../store/mlflow-rows.js'
@@ -355,22 +362,21 @@ export function toWireModel(m: RegisteredModel, latest: WireModelVersion | undef
   }
 }
 
-/** What a version's `source` names: a logged model, or a run and a folder under its artifacts. */
-export type VersionSource = { loggedModel: string } | { runId: string; sub: string } | { runId: string; under: string }
+// MLflow's source rule is src/registry/mlflow-version-source.ts (shared with `mldb import`);
+// these wrappers turn its refusals into the MlflowApiError both backends answer with.
+export type { VersionSource }
+export { inFolder }
 
-/** Parses MLflow's create-model-version `source` (with `run_id` / `model_id` beside it). */
+/** Parses MLflow's create-model-version `source` (with `run_id` / `model_id` beside it) by mlflow-version-source.ts's rule. */
 export function parseVersionSource(
   source: string,
   runId: string | undefined,
   modelId: string | undefined,
   bad: (why: string) => MlflowApiError,
 ): VersionSource {
-  const logged = modelId ?? /^models:\/(m-[0-9a-f]+)\/?$/.exec(source)?.[1] ?? /\/models\/(m-[0-9a-f]+)\/artifacts\/?$/.exec(source)?.[1]
-  if (logged) return { loggedModel: logged }
-  const runs = /^runs:\/([^/]+)\/?(.*)$/.exec(source)
-  if (runs) return { runId: runs[1] as string, sub: runs[2] as string }
-  if (runId) return { runId, under: source }
-  throw bad('mldb registers a version from models:/<id>, runs:/<run id>/<path>, or a path under a run_id given beside it')
+  const s = parseSource(source, runId, modelId)
+  if (!s) throw bad('mldb registers a version from models:/<id>, runs:/<run id>/<path>, or a path under a run_id given beside it')
+  return s
 }
 
 /** The artifact folder of a run a `source` names: `sub` as is, or `under` relative to the run's artifact URI. */
@@ -379,18 +385,10 @@ export function sourceFolder(
   artifactUri: string,
   bad: (why: string) => MlflowApiError,
 ): string {
-  let sub: string
-  if ('sub' in s) sub = s.sub
-  else {
-    const root = artifactUri.replace(/\/+$/, '')
-    if (s.under !== root && !s.under.startsWith(`${root}/`)) throw bad(`it is not under run ${s.runId}'s artifact URI ${root}`)
-    sub = s.under.slice(root.length + 1)
-  }
-  return posix.normalize(sub || '.').replace(/\/+$/, '')
+  const f = folderOf(s, artifactUri)
+  if ('why' in f) throw bad(`it is ${f.why}`)
+  return f.dir
 }
-
-/** Whether an artifact path is inside a folder ('.' holds all). */
-export const inFolder = (dir: string, p: unknown) => typeof p === 'string' && (dir === '.' || p === dir || p.startsWith(`${dir}/`))
 
 /** The error of a bad `source`. */
 export const badSource = (source: string) => (why: string) =>
@@ -398,7 +396,7 @@ export const badSource = (source: string) => (why: string) =>
 
 /** The version's file among a source's files: its MLmodel, else the first. */
 export function pick(files: FileRecord[], bad: (why: string) => MlflowApiError): FileRecord {
-  const f = files.find((x) => /(^|\/)MLmodel$/.test(String(x.meta?.mlflowArtifact ?? ''))) ?? files[0]
+  const f = pickVersionFile(files)
   if (!f) throw bad('no file was uploaded there through this server, and an mldb version points at a file it holds')
   return f
 }
