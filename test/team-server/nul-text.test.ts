@@ -53,11 +53,8 @@ describe.each(BACKENDS)('U+0000 in a write on mldb server ($name)', (backend) =>
   })
 })
 
-describe.each(BACKENDS)('U+0000 past the write schemas on mldb server ($name)', (backend) => {
-  // A sweep trial's FAILED note reaches PostgreSQL unchecked by any schema: the safety net
-  // (mapError: SQLSTATE 22021 is a ValidationError) makes it a 400 there, as the notes check
-  // does on SQLite, so a sender records it as refused instead of retrying it forever.
-  it('is a 400, not a 500, and the trial is not ended', async () => {
+describe.each(BACKENDS)('U+0000 in a sweep or registry write on mldb server ($name)', (backend) => {
+  it('is a 400 naming the field, and the trial is neither claimed nor ended by it', async () => {
     const fresh = await backend.fresh()
     const app = createServerApp({ store: fresh.store, artifactsDir: tempDir().dir, maxArtifactBytes: 1024, startToken: START })
     let seq = 0
@@ -67,13 +64,34 @@ describe.each(BACKENDS)('U+0000 past the write schemas on mldb server ($name)', 
       return { status: res.status, body: (await res.json()) as { error?: { message: string } } & Record<string, unknown> }
     }
     const config = { name: 'sw', method: 'grid', metric: { name: 'loss', goal: 'minimize' }, parameters: { lr: { values: [0.1, 0.2] } } }
+    const nulConfig = await req('POST', '/api/sweeps', { config: { ...config, name: 'a\u0000b' } })
+    expect([nulConfig.status, nulConfig.body.error?.message]).toEqual([400, `body field "config.name": ${PROBLEM}`])
     expect((await req('POST', '/api/sweeps', { config })).status).toBe(201)
+    const nulHost = await req('POST', '/api/sweeps/sw/claim', { uuid: 'u0', host: 'a\u0000b' })
+    expect([nulHost.status, nulHost.body.error?.message]).toEqual([400, `body field "host": ${PROBLEM}`])
     expect((await req('POST', '/api/sweeps/sw/claim', { uuid: 'u1', host: 'h' })).body.trial).toMatchObject({ number: 0 })
     const end = await req('POST', '/api/sweeps/sw/trials/0/end', { status: 'FAILED', note: 'a\u0000b' })
-    expect(end.status).toBe(400)
-    expect(end.body.error?.message).toMatch(/contains U\+0000 \(NUL\)/)
-    const sweep = (await req('GET', '/api/sweeps/sw')).body as { sweep: { running: number; failed: number } }
-    expect(sweep.sweep).toMatchObject({ running: 1, failed: 0 })
-    expect((await req('POST', '/api/sweeps/sw/trials/0/end', { status: 'FAILED', note: 'out of memory' })).status).toBe(200)
+    expect([end.status, end.body.error?.message]).toEqual([400, `body field "note": ${PROBLEM}`])
+    const alias = await req('POST', '/api/models/m/aliases', { alias: 'a\u0000b', version: 1 })
+    expect([alias.status, alias.body.error?.message]).toEqual([400, `body field "alias": ${PROBLEM}`])
+    expect((await req('GET', '/api/sweeps/sw')).body.sweep).toMatchObject({ trials: 1, running: 1, failed: 0 })
+  })
+})
+
+describe.each(BACKENDS)('U+0000 past the write schemas on mldb server ($name)', (backend) => {
+  // A sweep's name in the URL reaches the store unchecked: on PostgreSQL, whose text cannot
+  // hold NUL, the safety net (mapError: SQLSTATE 22021 is a ValidationError) makes it a 400,
+  // not a 500 a client would retry; a SQLite file has no such sweep (404).
+  it('is a 4xx, never a 500', async () => {
+    const fresh = await backend.fresh()
+    const app = createServerApp({ store: fresh.store, artifactsDir: tempDir().dir, maxArtifactBytes: 1024, startToken: START })
+    const res = await app.request('/api/sweeps/s%00w/trials/0/heartbeat', { method: 'POST', headers: { authorization: `Bearer ${START}` } })
+    const body = (await res.json()) as { error: { message: string } }
+    if (backend.name === 'postgres') {
+      expect(res.status).toBe(400)
+      expect(body.error.message).toMatch(/cannot hold this text .*: a value contains U\+0000 \(NUL\); remove it$/)
+    } else {
+      expect(res.status).toBe(404)
+    }
   })
 })

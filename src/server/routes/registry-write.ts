@@ -8,7 +8,7 @@ import type { Store } from '../../store/store.js'
 import { jsonResponse } from '../errors.js'
 import { jsonValidator, noQuery, queryValidator } from '../validators.js'
 import { artifactPath } from './artifacts.js'
-import { pointValue, writeId } from './write-schemas.js'
+import { pointValue, unicodeOnly, writeId } from './write-schemas.js'
 
 const metric = z.strictObject({
   name: z.string().min(1).max(NAME_LIMITS.series),
@@ -21,27 +21,31 @@ const metric = z.strictObject({
 })
 
 /** POST /api/models/{name}/versions: a version registered on another machine, its bytes already PUT to /api/artifacts/{sha256}. */
-export const registerBody = z.strictObject({
-  ...writeId,
-  exp: z.string().min(1).max(NAME_LIMITS.experiment).describe("the experiment's name"),
-  path: z.string().min(1).max(4096).describe("the file's path on the registering machine"),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex digits'),
-  size: z.number().int().min(0),
-  params: z.record(z.string(), z.json()).default({}),
-  metrics: z.array(metric).max(10_000).default([]),
-  aliases: z.array(z.string()).max(100).default([]),
-  description: z.string().default(''),
-  tags: z.record(z.string(), z.string()).optional(),
-  by: z.string().max(256).default('').describe('user@host, for the alias history'),
-})
+export const registerBody = unicodeOnly(
+  z.strictObject({
+    ...writeId,
+    exp: z.string().min(1).max(NAME_LIMITS.experiment).describe("the experiment's name"),
+    path: z.string().min(1).max(4096).describe("the file's path on the registering machine"),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex digits'),
+    size: z.number().int().min(0),
+    params: z.record(z.string(), z.json()).default({}),
+    metrics: z.array(metric).max(10_000).default([]),
+    aliases: z.array(z.string()).max(100).default([]),
+    description: z.string().default(''),
+    tags: z.record(z.string(), z.string()).optional(),
+    by: z.string().max(256).default('').describe('user@host, for the alias history'),
+  }),
+)
 
 /** POST /api/models/{name}/aliases: points an alias at a version, or removes it (version null). */
-export const aliasBody = z.strictObject({
-  ...writeId,
-  alias: z.string().min(1).max(64),
-  version: z.number().int().min(1).nullable(),
-  by: z.string().max(256).default(''),
-})
+export const aliasBody = unicodeOnly(
+  z.strictObject({
+    ...writeId,
+    alias: z.string().min(1).max(64),
+    version: z.number().int().min(1).nullable(),
+    by: z.string().max(256).default(''),
+  }),
+)
 
 /** `name/3`, `name@alias` or `name` (latest) from the route's `:ref` (a number, an alias or `latest`). */
 function refOf(name: string, ref: string): string {

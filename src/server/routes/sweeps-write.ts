@@ -4,26 +4,30 @@ import { ValidationError } from '../../errors.js'
 import type { Store } from '../../store/store.js'
 import { jsonResponse } from '../errors.js'
 import { jsonValidator, noQuery } from '../validators.js'
-import { pointValue, writeId } from './write-schemas.js'
+import { pointValue, unicodeOnly, writeId } from './write-schemas.js'
 
 /** POST /api/sweeps: a sweep config in W&B's format or camelCase (checked by the same parser as `mldb sweep create`). */
-export const createSweepBody = z.strictObject({ ...writeId, config: z.record(z.string(), z.json()) })
+export const createSweepBody = unicodeOnly(z.strictObject({ ...writeId, config: z.record(z.string(), z.json()) }))
 
 /** POST /api/sweeps/{name}/claim: who asks; `uuid` is the mldb.uuid of the trial's experiment, and finds the trial again on a retry. */
-export const claimBody = z.strictObject({
-  ...writeId,
-  uuid: z.string().min(1).max(200),
-  host: z.string().max(256).default(''),
-  pid: z.number().int().min(0).default(0),
-})
+export const claimBody = unicodeOnly(
+  z.strictObject({
+    ...writeId,
+    uuid: z.string().min(1).max(200),
+    host: z.string().max(256).default(''),
+    pid: z.number().int().min(0).default(0),
+  }),
+)
 
 /** POST /api/sweeps/{name}/trials/{number}/end */
-export const endBody = z.strictObject({
-  ...writeId,
-  status: z.enum(['COMPLETE', 'PRUNED', 'FAILED']),
-  value: pointValue.nullable().optional().describe("the trial's final value; absent: the metric's last reported value"),
-  note: z.string().max(100_000).optional().describe("appended to the experiment's notes (FAILED: the error)"),
-})
+export const endBody = unicodeOnly(
+  z.strictObject({
+    ...writeId,
+    status: z.enum(['COMPLETE', 'PRUNED', 'FAILED']),
+    value: pointValue.nullable().optional().describe("the trial's final value; absent: the metric's last reported value"),
+    note: z.string().max(100_000).optional().describe("appended to the experiment's notes (FAILED: the error)"),
+  }),
+)
 
 /** The route's trial number, or a 400 naming it. */
 function trialNumber(n: string): number {

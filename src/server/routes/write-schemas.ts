@@ -29,7 +29,7 @@ const jsonValue = z.json()
  * there, which a sender retries forever), so either is a 400 naming the field, on every
  * backend, as the clients refuse it (src/api/validate-text.ts; docs/schema.md, "Limits").
  */
-function unicodeOnly<S extends z.ZodType>(schema: S): S {
+export function unicodeOnly<S extends z.ZodType>(schema: S): S {
   return schema.superRefine((body, ctx) => {
     const at = textProblemAt(body)
     if (at) ctx.addIssue({ code: 'custom', path: at.path, message: at.problem })

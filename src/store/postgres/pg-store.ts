@@ -83,7 +83,7 @@ export function mapError(e: unknown, where: string): Error {
   // stored before the NUL rule, syncing now: refused (a 400), so its sender records it and goes
   // on, where a 500 would be retried forever. docs/schema.md, "Limits".
   if (UNSTORABLE_TEXT.has((e as { code?: string }).code ?? '')) {
-    return new ValidationError(`PostgreSQL at ${where} cannot store this text (${(e as Error).message}): a value contains U+0000 (NUL); remove it`)
+    return new ValidationError(`PostgreSQL at ${where} cannot hold this text (${(e as Error).message}): a value contains U+0000 (NUL); remove it`)
   }
   return new DatabaseError(`PostgreSQL at ${where}: ${(e as Error).message}`)
 }
