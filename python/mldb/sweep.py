@@ -26,6 +26,7 @@ from .sql_files import sql
 from .sweep_config import parse_sweep_config
 from .sweep_space import grid_point, grid_size, nest_params, sample_random
 from .sweep_tpe import sample_tpe
+from .validate import check_json_text
 
 _ACTIVE = ("TRAINING", "VALIDATING")
 _LOST_NOTE = "LOST: its worker stopped beating; marked FAILED by the sweep"
@@ -328,6 +329,8 @@ class Sweep:
 
 def create_sweep(db, raw):
     config = parse_sweep_config(raw)
+    # its name and params become trials' experiment names and params: no NUL or lone surrogate (docs/schema.md, "Limits")
+    check_json_text("sweep config", "config", config)
     target = getattr(db, "_server_target", None)
     if target is not None:
         # With a team server the sweep lives there: agents on every machine claim its trials from it.

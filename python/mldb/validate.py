@@ -88,6 +88,14 @@ def _text_problem_in_json(value):
     return None
 
 
+def check_json_text(what, field, value):
+    """Refuses a JSON value (a sweep config) holding a lone surrogate or NUL in any string or
+    key with a ValidationError naming it (src/api/validate-text.ts checkJsonText)."""
+    problem = _text_problem_in_json(value)
+    if problem:
+        raise ValidationError("%s %s" % (what, problem), field)
+
+
 def js_trim(s):
     """s without the leading and trailing white space JavaScript's trim() removes."""
     return s.strip(_JS_SPACE)

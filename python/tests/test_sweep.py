@@ -119,6 +119,16 @@ def test_median_and_hyperband_pruners(db):
     assert [t.should_prune() for t in trials] == [False, False, True, True]
 
 
+def test_a_config_holding_nul_is_refused_naming_it_and_nothing_is_created(db):
+    problem = "sweep config contains U+0000 (NUL); PostgreSQL and some SQLite versions cannot keep it \u2014 remove it"
+    for config in ({"name": "a\x00b", "metric": METRIC, "parameters": {"a": {"values": [1]}}},
+                   {"name": "n", "metric": METRIC, "parameters": {"a": {"values": ["x\x00"]}}}):
+        with pytest.raises(ValidationError) as info:
+            db.create_sweep(config)
+        assert str(info.value) == problem and info.value.field == "config"
+    assert db.list_sweeps() == []
+
+
 def test_cap_stop_lost_and_typescript_rules(db):
     s = db.create_sweep({"name": "c", "method": "grid", "metric": METRIC, "parameters": {"a": {"values": [1, 2]}},
                          "requeue_lost": True})

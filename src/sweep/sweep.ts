@@ -1,6 +1,7 @@
 import { hostname } from 'node:os'
 import type { Database } from '../api/database.js'
 import { describe } from '../api/validate.js'
+import { checkJsonText } from '../api/validate-text.js'
 import { MldbError, NotFoundError, ValidationError } from '../errors.js'
 import { parseSeriesKey } from '../query/filter.js'
 import { withBusyRetry } from '../store/connection.js'
@@ -274,6 +275,8 @@ export class Trial {
  */
 export function createSweep(db: Database, raw: unknown): Sweep {
   const config = parseSweepConfig(raw)
+  // its name and params become trials' experiment names and params: no NUL or lone surrogate (docs/schema.md, "Limits")
+  checkJsonText('sweep config', 'config', config)
   const rows = new SweepRows(db.sqlite)
   const exps = new ExperimentRows(db.sqlite)
   const tx = db.sqlite.transaction(() => {

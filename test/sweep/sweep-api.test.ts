@@ -59,6 +59,13 @@ describe('sweeps through the API', () => {
     expect(first).toEqual(rows.slice(0, 5))
   })
 
+  it('refuses a config holding U+0000 in its name or a value, naming it, and creates nothing', () => {
+    const problem = 'sweep config contains U+0000 (NUL); PostgreSQL and some SQLite versions cannot keep it — remove it'
+    expect(() => ctx.db.createSweep({ name: 'a\u0000b', metric, parameters: { a: { values: [1] } } })).toThrow(problem)
+    expect(() => ctx.db.createSweep({ name: 'n', metric, parameters: { a: { values: ['x\u0000'] } } })).toThrow(problem)
+    expect(ctx.db.listSweeps()).toEqual([])
+  })
+
   it('walks a grid once, then returns null', () => {
     const s = ctx.db.createSweep({
       name: 'g',
