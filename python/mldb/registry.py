@@ -18,6 +18,7 @@ from .errors import NotFoundError, ValidationError
 from .files import sha256_file, mtime_ms
 from .js_json import js_stringify
 from .sql_files import sql
+from .validate import check_unicode
 
 MAX_MODEL_NAME = 128
 MAX_ALIAS = 64
@@ -95,7 +96,7 @@ def _check_description(d):
         raise ValidationError("description must be a string, got %s" % type(d).__name__, "description")
     if len(d) > MAX_DESCRIPTION:
         raise ValidationError("description is over 100,000 characters; keep long text in a file", "description")
-    return d
+    return check_unicode("description", "description", d)
 
 
 def _check_tags(tags):
@@ -107,13 +108,14 @@ def _check_tags(tags):
     for k, v in tags.items():
         if not isinstance(k, str) or k == "" or len(k) > 128:
             raise ValidationError('tag key "%s" must be 1 to 128 characters' % str(k)[:40], "tags")
+        check_unicode("tag key", "tags", k)
         if isinstance(v, bool):
             v = "true" if v else "false"
         elif isinstance(v, (int, float)):
             v = js_stringify(v)
         elif not isinstance(v, str):
             raise ValidationError('tag "%s" must be a string, number or boolean' % k, k)
-        out[k] = v
+        out[k] = check_unicode('tag "%s"' % k, k, v)
     return out
 
 

@@ -174,3 +174,19 @@ def test_many_processes_registering_at_once_get_distinct_numbers(tmp_path):
     with Database(path) as db:
         assert [v["version"] for v in db.list_model_versions("m")] == list(range(1, 21))
         assert len(db.get_model_history("m")) == 20  # each alias set once, then moved 4 times
+
+
+def test_nul_in_a_description_or_tag_is_refused_naming_it_and_nothing_is_written(db, tmp_path):
+    trained(db, tmp_path, "run-a", [0.5])
+    problem = "contains U+0000 (NUL); PostgreSQL and some SQLite versions cannot keep it \u2014 remove it"
+    before = registry_rows(db)
+    for kwargs, message in (({"description": "a\x00b"}, "description "), ({"tags": {"k\x00": "v"}}, "tag key "),
+                            ({"tags": {"k": "v\x00"}}, 'tag "k" ')):
+        with pytest.raises(ValidationError) as info:
+            db.register_model("m", exp="run-a", **kwargs)
+        assert str(info.value) == message + problem
+    assert registry_rows(db) == before
+    db.register_model("m", exp="run-a", description="ok")
+    with pytest.raises(ValidationError):
+        db.update_model("m", description="a\x00b")
+    assert db.list_models()[0]["description"] == "ok"

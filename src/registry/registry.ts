@@ -2,6 +2,7 @@ import { realpathSync, statSync } from 'node:fs'
 import { hostname, userInfo } from 'node:os'
 import { resolve } from 'node:path'
 import { fileProblem, sha256File } from '../api/files.js'
+import { checkUnicode } from '../api/validate-text.js'
 import { NotFoundError, ValidationError } from '../errors.js'
 import { parseJsonNumbers, toJson } from '../json.js'
 import type { Sqlite } from '../store/connection.js'
@@ -47,7 +48,7 @@ export function checkDescription(d: unknown): string {
   if (typeof d !== 'string') throw new ValidationError(`description must be a string, got ${typeof d}`, 'description')
   if (d.length > MAX_DESCRIPTION)
     throw new ValidationError(`description is over ${MAX_DESCRIPTION.toLocaleString('en')} characters; keep long text in a file`, 'description')
-  return d
+  return checkUnicode('description', 'description', d)
 }
 
 export function checkTags(tags: unknown): Record<string, string> {
@@ -56,8 +57,9 @@ export function checkTags(tags: unknown): Record<string, string> {
   const out: Record<string, string> = {}
   for (const [k, v] of Object.entries(tags)) {
     if (k === '' || k.length > 128) throw new ValidationError(`tag key "${k.slice(0, 40)}" must be 1 to 128 characters`, 'tags')
+    checkUnicode('tag key', 'tags', k)
     if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') throw new ValidationError(`tag "${k}" must be a string, number or boolean`, k)
-    out[k] = String(v)
+    out[k] = checkUnicode(`tag "${k}"`, k, String(v))
   }
   return out
 }

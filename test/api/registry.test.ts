@@ -156,3 +156,20 @@ describe('model registry', () => {
     expect(ctx.db.listModels()).toEqual([])
   })
 })
+
+describe('model registry text', () => {
+  const ctx = freshDatabasePerTest()
+
+  it('refuses U+0000 in a description, tag key or tag value, naming it, and writes nothing', () => {
+    trained(ctx.db, ctx.dir, 'run-a', [0.5])
+    const problem = 'contains U+0000 (NUL); PostgreSQL and some SQLite versions cannot keep it — remove it'
+    const before = registryRows(ctx.db)
+    expect(() => ctx.db.registerModel('m', { exp: 'run-a', description: 'a\u0000b' })).toThrow(`description ${problem}`)
+    expect(() => ctx.db.registerModel('m', { exp: 'run-a', tags: { 'k\u0000': 'v' } })).toThrow(`tag key ${problem}`)
+    expect(() => ctx.db.registerModel('m', { exp: 'run-a', tags: { k: 'v\u0000' } })).toThrow(`tag "k" ${problem}`)
+    expect(registryRows(ctx.db)).toEqual(before)
+    ctx.db.registerModel('m', { exp: 'run-a', description: 'ok' })
+    expect(() => ctx.db.updateModel('m', { description: 'a\u0000b' })).toThrow(`description ${problem}`)
+    expect(ctx.db.listModels()[0]?.description).toBe('ok')
+  })
+})
