@@ -6,22 +6,9 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { parse as parseYaml } from 'yaml'
-import { ValidationError } from '../errors.js'
 import { LOGGED_MODEL_STATUS, type MlflowSourceLoggedModel, type MlflowSourceModelVersion, type MlflowSourceRegisteredModel } from './mlflow-import-write.js'
+import { readMeta } from './mlflow-meta.js'
 import { parseNumberText } from './records.js'
-
-type Meta = Record<string, unknown>
-
-function readMeta(file: string): Meta {
-  try {
-    const m = parseYaml(readFileSync(file, 'utf8')) as unknown
-    if (typeof m !== 'object' || m === null) throw new Error('not a mapping')
-    return m as Meta
-  } catch (e) {
-    throw new ValidationError(`${file} is not a readable MLflow meta.yaml (${(e as Error).message})`, 'file')
-  }
-}
 
 const subdirs = (dir: string) =>
   existsSync(dir)

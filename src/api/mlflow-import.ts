@@ -1,24 +1,12 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, relative, sep } from 'node:path'
-import { parse as parseYaml } from 'yaml'
 import { ValidationError } from '../errors.js'
 import { parseSeriesKey } from '../query/filter.js'
 import { completeBundle, newBundle } from './import-bundle.js'
 import { readFileLoggedModels, readFileRegistry } from './mlflow-import-file-models.js'
 import { artifactFiles, MLFLOW_STATUS, type MlflowSource } from './mlflow-import-write.js'
+import { readMeta } from './mlflow-meta.js'
 import { parseNumberText } from './records.js'
-
-type Meta = Record<string, unknown>
-
-function readMeta(file: string): Meta {
-  try {
-    const m = parseYaml(readFileSync(file, 'utf8')) as unknown
-    if (typeof m !== 'object' || m === null) throw new Error('not a mapping')
-    return m as Meta
-  } catch (e) {
-    throw new ValidationError(`${file} is not a readable MLflow meta.yaml (${(e as Error).message})`, 'file')
-  }
-}
 
 /** Files under dir, recursively, as [key, path]; MLflow keeps "a/b" keys as nested folders. */
 function keyFiles(dir: string): [string, string][] {
