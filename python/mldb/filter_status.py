@@ -31,9 +31,8 @@ ATTRIBUTE_SQL = {
     "started": "e.started_at",
     "ended": "e.ended_at",
     "updated": "e.updated_at",
-    # a LOST run's duration stops at its last heartbeat
-    "duration": "((coalesce(e.ended_at, CASE WHEN %s = 'LOST' THEN coalesce(e.heartbeat_at, e.updated_at) ELSE @now END)"
-    " - e.started_at) / 1000.0)" % STATUS_SQL,
+    # a LOST run's duration stops at its last heartbeat (sql/status/duration.sql, shared with TypeScript)
+    "duration": sql("status/duration"),
 }
 
 

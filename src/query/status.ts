@@ -32,7 +32,8 @@ export const ATTRIBUTE_SQL = {
   started: 'e.started_at',
   ended: 'e.ended_at',
   updated: 'e.updated_at',
-  duration: `((coalesce(e.ended_at, CASE WHEN ${STATUS_SQL} = 'LOST' THEN coalesce(e.heartbeat_at, e.updated_at) ELSE @now END) - e.started_at) / 1000.0)`,
+  // a LOST run's duration stops at its last heartbeat (sql/status/duration.sql, shared with the Python client)
+  duration: sql('status/duration'),
 } as const
 
 /**

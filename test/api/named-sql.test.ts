@@ -52,12 +52,12 @@ describe('named SQL (sql/, shared with the Python client)', () => {
       const text = sql(name)
       expect(text, name).toBe(expected(name))
       expect(text, name).not.toMatch(/;\s*$/)
-      // status/derived and listing/params-json are expressions over `experiments e`, listing/where-*
+      // status/derived, status/duration and listing/params-json are expressions over `experiments e`, listing/where-*
       // conditions, listing/order-default an ORDER BY list, listing/experiment-fields json_object's
       // arguments; the rest are whole statements, reads (SELECT, WITH) or writes (one with RETURNING
       // answers rows too). A listing's @where and @order are the client's own SQL.
       const statement =
-        name === 'status/derived' || name === 'listing/params-json'
+        name === 'status/derived' || name === 'status/duration' || name === 'listing/params-json'
           ? bindNow(`SELECT ${text} FROM experiments e`, 0)
           : name.startsWith('listing/where-')
             ? bindNow(`SELECT 1 FROM experiments e JOIN projects p ON p.id = e.project_id WHERE ${text}`, 0)
