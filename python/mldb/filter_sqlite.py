@@ -2,22 +2,50 @@
 tree -> ``(sql, params)`` over ``experiments e JOIN projects p``. User text only ever
 travels as ``?`` parameters; ``@now`` is bound by the caller (bind_now)."""
 
-from .filter_status import ATTRIBUTE_SQL
+import re
 
-_COLUMNS = {"last": "last_value", "min": "min_value", "max": "max_value", "count": "count"}
+from .filter_status import ATTRIBUTE_SQL
+from .sql_files import sql
+
+#: Each metric aggregate's column of the series row ``x`` (sql/filter/metric-*.sql).
+_COLUMNS = {
+    "last": sql("filter/metric-last"),
+    "min": sql("filter/metric-min"),
+    "max": sql("filter/metric-max"),
+    "count": sql("filter/metric-count"),
+}
+
+#: The type guard of a param compared with a value of each kind (sql/filter/param-is-*.sql).
+_PARAM_GUARDS = {
+    "number": sql("filter/param-is-number"),
+    "bool": sql("filter/param-is-bool"),
+    "text": sql("filter/param-is-text"),
+}
+
+#: A ``/*name*/`` slot of a filter fragment (docs/schema.md, "Named SQL"): a block comment, so it
+#: cannot collide with ``{folder/name}`` or a ``?``.
+_SLOT = re.compile(r"/\*([a-z]+)\*/")
+
+
+def _fill(text, **slots):
+    """The fragment's text with each slot filled; a slot left unfilled is a bug."""
+
+    def one(m):
+        if m.group(1) not in slots:
+            raise AssertionError("no SQL for the slot /*%s*/ of a filter fragment" % m.group(1))
+        return slots[m.group(1)]
+
+    return _SLOT.sub(one, text)
 
 
 def _exists(field, cond, params):
     kind = field["kind"]
     if kind == "param":
-        return ("EXISTS (SELECT 1 FROM params x WHERE x.experiment_id = e.id AND x.key = ? AND %s)" % cond, [field["key"], *params])
+        return (_fill(sql("filter/exists-param"), cond=cond), [field["key"], *params])
     if kind == "tag":
-        return ("EXISTS (SELECT 1 FROM tags x WHERE x.experiment_id = e.id AND x.key = ? AND %s)" % cond, [field["key"], *params])
+        return (_fill(sql("filter/exists-tag"), cond=cond), [field["key"], *params])
     if kind == "metric":
-        return (
-            "EXISTS (SELECT 1 FROM series x WHERE x.experiment_id = e.id AND x.name = ? AND x.split = ? AND %s)" % cond,
-            [field["name"], field["split"], *params],
-        )
+        return (_fill(sql("filter/exists-series"), cond=cond), [field["name"], field["split"], *params])
     return (cond, list(params))
 
 
@@ -33,16 +61,13 @@ def _compare(c):
     f = c["field"]
     kind = f["kind"]
     if kind == "param":
-        # Params are JSON text; compare numbers with numbers and text with text, never across
-        # (SQLite would order any text above any number). A value SQLite cannot parse
-        # (written before the depth limit) matches nothing rather than failing.
-        jtype = "CASE WHEN json_valid(x.value) THEN json_type(x.value) END"
-        guard = {"number": jtype + " IN ('integer', 'real')", "bool": jtype + " IN ('true', 'false')"}.get(c["kind"], jtype + " = 'text'")
-        return _exists(f, "%s AND json_extract(x.value, '$') %s %s" % (guard, op, rhs), values)
+        # Params are JSON text; compare numbers with numbers and text with text, never across.
+        guard = _PARAM_GUARDS.get(c["kind"], _PARAM_GUARDS["text"])
+        return _exists(f, "%s AND %s %s %s" % (guard, sql("filter/param-value"), op, rhs), values)
     if kind == "tag":
         return _exists(f, "x.value %s %s" % (op, rhs), values)
     if kind == "metric":
-        return _exists(f, "x.%s %s %s" % (_COLUMNS[f["agg"]], op, rhs), values)
+        return _exists(f, "%s %s %s" % (_COLUMNS[f["agg"]], op, rhs), values)
     if kind == "attr":
         return ("(%s %s %s)" % (ATTRIBUTE_SQL[f["name"]], op, rhs), values)
     return _unresolved(f)
@@ -55,7 +80,7 @@ def _present(field):
     if kind == "bare":
         _unresolved(field)
     if kind == "metric" and field["agg"] != "count":
-        return _exists(field, "x.%s IS NOT NULL" % _COLUMNS[field["agg"]], [])
+        return _exists(field, "%s IS NOT NULL" % _COLUMNS[field["agg"]], [])
     return _exists(field, "TRUE", [])
 
 
@@ -80,20 +105,14 @@ def compile_sqlite_order_by(order):
     field = order["field"]
     kind = field["kind"]
     if kind == "param":
-        expr = (
-            "(SELECT CASE WHEN json_valid(x.value) THEN json_extract(x.value, '$') END"
-            " FROM params x WHERE x.experiment_id = e.id AND x.key = ?)",
-            [field["key"]],
-        )
+        expr = (sql("filter/sort-param"), [field["key"]])
     elif kind == "tag":
-        expr = ("(SELECT x.value FROM tags x WHERE x.experiment_id = e.id AND x.key = ?)", [field["key"]])
+        expr = (sql("filter/sort-tag"), [field["key"]])
     elif kind == "metric":
-        expr = (
-            "(SELECT x.%s FROM series x WHERE x.experiment_id = e.id AND x.name = ? AND x.split = ?)" % _COLUMNS[field["agg"]],
-            [field["name"], field["split"]],
-        )
+        expr = (_fill(sql("filter/sort-series"), column=_COLUMNS[field["agg"]]), [field["name"], field["split"]])
     elif kind == "attr":
         expr = (ATTRIBUTE_SQL[field["name"]], [])
     else:
         _unresolved(field)
-    return ("%s IS NULL, %s %s, e.id DESC" % (expr[0], expr[0], order["direction"].upper()), expr[1] + expr[1])
+    direction = "DESC" if order["direction"] == "desc" else "ASC"
+    return (_fill(sql("filter/order-missing-last"), key=expr[0], direction=direction), expr[1] + expr[1])

@@ -39,6 +39,21 @@ class _AnyName(dict):
         return None
 
 
+def _filter_probe(name, text):
+    """A statement around a fragment of the filter compiler (sql/filter/), its ``/*slot*/``s filled as a
+    compiler fills them: a metric column or param test over its row ``x``, an ORDER BY list, or an
+    expression over ``experiments e JOIN projects p``."""
+    slots = {"cond": "TRUE", "column": "x.count", "key": "e.id", "direction": "ASC"}
+    text = re.sub(r"/\*([a-z]+)\*/", lambda m: slots.get(m.group(1), m.group(0)), text).replace("@now", "0")
+    if name == "filter/order-missing-last":
+        return "SELECT 1 FROM experiments e ORDER BY %s" % text
+    if name.startswith("filter/metric-"):
+        return "SELECT %s FROM series x" % text
+    if name.startswith("filter/param-"):
+        return "SELECT %s FROM params x" % text
+    return "SELECT %s FROM experiments e JOIN projects p ON p.id = e.project_id" % text
+
+
 def test_every_statement_is_the_repository_file_and_compiles_against_the_schema(db_path):
     Database(db_path).close()
     conn = sqlite3.connect(db_path)
@@ -52,6 +67,8 @@ def test_every_statement_is_the_repository_file_and_compiles_against_the_schema(
             text = "SELECT %s FROM experiments e" % text.replace("@now", "0")
         elif name.startswith("listing/where-"):
             text = "SELECT 1 FROM experiments e JOIN projects p ON p.id = e.project_id WHERE %s" % text.replace("@now", "0")
+        elif name.startswith("filter/"):
+            text = _filter_probe(name, text)
         elif name == "listing/order-default":
             text = "SELECT 1 FROM experiments e ORDER BY %s" % text
         elif name == "listing/experiment-fields":

@@ -1,4 +1,5 @@
 import type { Compare, Field, Filter, OrderBy } from './ast.js'
+import { sql } from '../named-sql.js'
 import { ATTRIBUTE_SQL } from './status.js'
 
 /** A piece of SQL with its parameters, in order (`?` for SQLite, `$n` for PostgreSQL). */
@@ -7,20 +8,42 @@ export interface SqlFragment {
   params: unknown[]
 }
 
-const COLUMNS = { last: 'last_value', min: 'min_value', max: 'max_value', count: 'count' } as const
+/** Each metric aggregate's column of the series row `x` (sql/filter/metric-*.sql). */
+const COLUMNS = {
+  last: sql('filter/metric-last'),
+  min: sql('filter/metric-min'),
+  max: sql('filter/metric-max'),
+  count: sql('filter/metric-count'),
+} as const
+
+/** The type guard of a param compared with a value of each kind (sql/filter/param-is-*.sql). */
+const PARAM_GUARDS = {
+  number: sql('filter/param-is-number'),
+  bool: sql('filter/param-is-bool'),
+  text: sql('filter/param-is-text'),
+} as const
+
+/** A `/*name*\/` slot of a filter fragment (docs/schema.md, "Named SQL"): a block comment, so it cannot collide with `{folder/name}` or a `?`. */
+const SLOT = /\/\*([a-z]+)\*\//g
+
+/** The text of the fragment `sql/filter/<name>.sql` with each slot filled; a slot left unfilled is a bug. */
+function fill(text: string, slots: Record<string, string>): string {
+  return text.replace(SLOT, (_, slot: string) => {
+    const value = slots[slot]
+    if (value === undefined) throw new Error(`BUG: no SQL for the slot /*${slot}*/ of a filter fragment`)
+    return value
+  })
+}
 
 /** `EXISTS (...)` over the row of a param, tag or series, with cond on it (`x`); the attribute's cond alone. */
 function exists(field: Field, cond: string, params: unknown[]): SqlFragment {
   switch (field.kind) {
     case 'param':
-      return { sql: `EXISTS (SELECT 1 FROM params x WHERE x.experiment_id = e.id AND x.key = ? AND ${cond})`, params: [field.key, ...params] }
+      return { sql: fill(sql('filter/exists-param'), { cond }), params: [field.key, ...params] }
     case 'tag':
-      return { sql: `EXISTS (SELECT 1 FROM tags x WHERE x.experiment_id = e.id AND x.key = ? AND ${cond})`, params: [field.key, ...params] }
+      return { sql: fill(sql('filter/exists-tag'), { cond }), params: [field.key, ...params] }
     case 'metric':
-      return {
-        sql: `EXISTS (SELECT 1 FROM series x WHERE x.experiment_id = e.id AND x.name = ? AND x.split = ? AND ${cond})`,
-        params: [field.name, field.split, ...params],
-      }
+      return { sql: fill(sql('filter/exists-series'), { cond }), params: [field.name, field.split, ...params] }
     default:
       return { sql: cond, params }
   }
@@ -38,17 +61,14 @@ function compare(c: Compare): SqlFragment {
   const f = c.field
   switch (f.kind) {
     case 'param': {
-      // Params are JSON text; compare numbers with numbers and text with text,
-      // never across (SQLite would order any text above any number).
-      // A value SQLite cannot parse (written before the depth limit) matches nothing rather than failing.
-      const type = 'CASE WHEN json_valid(x.value) THEN json_type(x.value) END'
-      const guard = c.kind === 'number' ? `${type} IN ('integer', 'real')` : c.kind === 'bool' ? `${type} IN ('true', 'false')` : `${type} = 'text'`
-      return exists(f, `${guard} AND json_extract(x.value, '$') ${op} ${rhs}`, values)
+      // Params are JSON text; compare numbers with numbers and text with text, never across.
+      const guard = c.kind === 'number' ? PARAM_GUARDS.number : c.kind === 'bool' ? PARAM_GUARDS.bool : PARAM_GUARDS.text
+      return exists(f, `${guard} AND ${sql('filter/param-value')} ${op} ${rhs}`, values)
     }
     case 'tag':
       return exists(f, `x.value ${op} ${rhs}`, values)
     case 'metric':
-      return exists(f, `x.${COLUMNS[f.agg]} ${op} ${rhs}`, values)
+      return exists(f, `${COLUMNS[f.agg]} ${op} ${rhs}`, values)
     case 'attr':
       return { sql: `(${ATTRIBUTE_SQL[f.name]} ${op} ${rhs})`, params: values }
     default:
@@ -59,7 +79,7 @@ function compare(c: Compare): SqlFragment {
 function present(field: Field): SqlFragment {
   if (field.kind === 'attr') return { sql: `(${ATTRIBUTE_SQL[field.name]} IS NOT NULL)`, params: [] }
   if (field.kind === 'bare') return unresolved(field)
-  if (field.kind === 'metric' && field.agg !== 'count') return exists(field, `x.${COLUMNS[field.agg]} IS NOT NULL`, [])
+  if (field.kind === 'metric' && field.agg !== 'count') return exists(field, `${COLUMNS[field.agg]} IS NOT NULL`, [])
   return exists(field, 'TRUE', [])
 }
 
@@ -99,19 +119,13 @@ export function compileSqliteOrderBy(order: OrderBy): SqlFragment {
   let expr: SqlFragment
   switch (field.kind) {
     case 'param':
-      expr = {
-        sql: "(SELECT CASE WHEN json_valid(x.value) THEN json_extract(x.value, '$') END FROM params x WHERE x.experiment_id = e.id AND x.key = ?)",
-        params: [field.key],
-      }
+      expr = { sql: sql('filter/sort-param'), params: [field.key] }
       break
     case 'tag':
-      expr = { sql: '(SELECT x.value FROM tags x WHERE x.experiment_id = e.id AND x.key = ?)', params: [field.key] }
+      expr = { sql: sql('filter/sort-tag'), params: [field.key] }
       break
     case 'metric':
-      expr = {
-        sql: `(SELECT x.${COLUMNS[field.agg]} FROM series x WHERE x.experiment_id = e.id AND x.name = ? AND x.split = ?)`,
-        params: [field.name, field.split],
-      }
+      expr = { sql: fill(sql('filter/sort-series'), { column: COLUMNS[field.agg] }), params: [field.name, field.split] }
       break
     case 'attr':
       expr = { sql: ATTRIBUTE_SQL[field.name], params: [] }
@@ -119,5 +133,6 @@ export function compileSqliteOrderBy(order: OrderBy): SqlFragment {
     default:
       return unresolved(field)
   }
-  return { sql: `${expr.sql} IS NULL, ${expr.sql} ${order.direction.toUpperCase()}, e.id DESC`, params: [...expr.params, ...expr.params] }
+  const terms = fill(sql('filter/order-missing-last'), { key: expr.sql, direction: order.direction === 'desc' ? 'DESC' : 'ASC' })
+  return { sql: terms, params: [...expr.params, ...expr.params] }
 }

@@ -35,6 +35,20 @@ function namesUsed(dir: string, ending: string): string[] {
     .flatMap((f) => [...readFileSync(join(dir, f), 'utf8').matchAll(/\bsql\(\s*['"]([a-z0-9-]+(?:\/[a-z0-9-]+)+)['"]/g)].map((m) => m[1] as string))
 }
 
+/**
+ * A statement around a fragment of the filter compiler (sql/filter/), its `/*slot*\/`s filled as a
+ * compiler fills them: a metric column or param test over its row `x`, an ORDER BY list, or an
+ * expression over `experiments e JOIN projects p`.
+ */
+function filterProbe(name: string, text: string): string {
+  const slots: Record<string, string> = { cond: 'TRUE', column: 'x.count', key: 'e.id', direction: 'ASC' }
+  const filled = text.replace(/\/\*([a-z]+)\*\//g, (_, slot: string) => slots[slot] ?? `/*${slot}*/`)
+  if (name === 'filter/order-missing-last') return `SELECT 1 FROM experiments e ORDER BY ${filled}`
+  if (name.startsWith('filter/metric-')) return `SELECT ${filled} FROM series x`
+  if (name.startsWith('filter/param-')) return `SELECT ${filled} FROM params x`
+  return `SELECT ${filled} FROM experiments e JOIN projects p ON p.id = e.project_id`
+}
+
 describe('named SQL (sql/, shared with the Python client)', () => {
   let t: ReturnType<typeof tempDir>
   beforeEach(() => {
@@ -54,7 +68,7 @@ describe('named SQL (sql/, shared with the Python client)', () => {
       expect(text, name).not.toMatch(/;\s*$/)
       // status/derived, status/duration and listing/params-json are expressions over `experiments e`, listing/where-*
       // conditions, listing/order-default an ORDER BY list, listing/experiment-fields json_object's
-      // arguments; the rest are whole statements, reads (SELECT, WITH) or writes (one with RETURNING
+      // arguments, filter/* the filter compiler's fragments (filterProbe); the rest are whole statements, reads (SELECT, WITH) or writes (one with RETURNING
       // answers rows too). A listing's @where and @order are the client's own SQL.
       const statement =
         name === 'status/derived' || name === 'status/duration' || name === 'listing/params-json'
@@ -63,11 +77,13 @@ describe('named SQL (sql/, shared with the Python client)', () => {
             ? bindNow(`SELECT 1 FROM experiments e JOIN projects p ON p.id = e.project_id WHERE ${text}`, 0)
             : name === 'listing/order-default'
               ? `SELECT 1 FROM experiments e ORDER BY ${text}`
-              : name === 'listing/experiment-fields'
-                ? bindNow(`SELECT json_object(${text}) FROM experiments e JOIN projects p ON p.id = e.project_id`, 0)
-                : name.startsWith('listing/')
-                  ? listingSql(name, { where: '1', order: 'e.id' }, 0)
-                  : text
+              : name.startsWith('filter/')
+                ? bindNow(filterProbe(name, text), 0)
+                : name === 'listing/experiment-fields'
+                  ? bindNow(`SELECT json_object(${text}) FROM experiments e JOIN projects p ON p.id = e.project_id`, 0)
+                  : name.startsWith('listing/')
+                    ? listingSql(name, { where: '1', order: 'e.id' }, 0)
+                    : text
       expect(raw.prepare(statement).reader, name).toBe(/^(SELECT|WITH)\b/.test(statement) || /\bRETURNING\b/.test(statement))
     }
     raw.close()
