@@ -65,7 +65,7 @@ def _compare(c):
         guard = _PARAM_GUARDS.get(c["kind"], _PARAM_GUARDS["text"])
         return _exists(f, "%s AND %s %s %s" % (guard, sql("filter/param-value"), op, rhs), values)
     if kind == "tag":
-        return _exists(f, "x.value %s %s" % (op, rhs), values)
+        return _exists(f, "%s %s %s" % (sql("filter/tag-value"), op, rhs), values)
     if kind == "metric":
         return _exists(f, "%s %s %s" % (_COLUMNS[f["agg"]], op, rhs), values)
     if kind == "attr":

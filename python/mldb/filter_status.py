@@ -20,17 +20,18 @@ def _lost_after_ms(rule):
 #: The heartbeat age after which an active experiment reads as LOST (ms): the number in STATUS_SQL.
 LOST_AFTER_MS = _lost_after_ms(STATUS_SQL)
 
-#: The SQL of each attribute over ``experiments e JOIN projects p``; ``@now`` as in STATUS_SQL.
+#: The SQL of each attribute over ``experiments e JOIN projects p`` (sql/filter/attr-*.sql, shared with
+#: TypeScript); ``@now`` as in STATUS_SQL.
 ATTRIBUTE_SQL = {
-    "name": "e.name",
-    "project": "p.name",
+    "name": sql("filter/attr-name"),
+    "project": sql("filter/attr-project"),
     "status": STATUS_SQL,
-    "host": "e.host",
-    "notes": "e.notes",
-    "created": "e.created_at",
-    "started": "e.started_at",
-    "ended": "e.ended_at",
-    "updated": "e.updated_at",
+    "host": sql("filter/attr-host"),
+    "notes": sql("filter/attr-notes"),
+    "created": sql("filter/attr-created"),
+    "started": sql("filter/attr-started"),
+    "ended": sql("filter/attr-ended"),
+    "updated": sql("filter/attr-updated"),
     # a LOST run's duration stops at its last heartbeat (sql/status/duration.sql, shared with TypeScript)
     "duration": sql("status/duration"),
 }

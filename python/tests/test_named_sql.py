@@ -41,7 +41,7 @@ class _AnyName(dict):
 
 def _filter_probe(name, text):
     """A statement around a fragment of the filter compiler (sql/filter/), its ``/*slot*/``s filled as a
-    compiler fills them: a metric column or param test over its row ``x``, an ORDER BY list, or an
+    compiler fills them: a metric column, param or tag test over its row ``x``, an ORDER BY list, or an
     expression over ``experiments e JOIN projects p``."""
     slots = {"cond": "TRUE", "column": "x.count", "key": "e.id", "direction": "ASC"}
     text = re.sub(r"/\*([a-z]+)\*/", lambda m: slots.get(m.group(1), m.group(0)), text).replace("@now", "0")
@@ -51,6 +51,8 @@ def _filter_probe(name, text):
         return "SELECT %s FROM series x" % text
     if name.startswith("filter/param-"):
         return "SELECT %s FROM params x" % text
+    if name.startswith("filter/tag-"):
+        return "SELECT %s FROM tags x" % text
     return "SELECT %s FROM experiments e JOIN projects p ON p.id = e.project_id" % text
 
 

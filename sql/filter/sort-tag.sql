@@ -1,2 +1,2 @@
 -- The sort key of a tag: ? = its key; its value, NULL when absent.
-(SELECT x.value FROM tags x WHERE x.experiment_id = e.id AND x.key = ?)
+(SELECT {filter/tag-value} FROM tags x WHERE x.experiment_id = e.id AND x.key = ?)

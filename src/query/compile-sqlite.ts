@@ -66,7 +66,7 @@ function compare(c: Compare): SqlFragment {
       return exists(f, `${guard} AND ${sql('filter/param-value')} ${op} ${rhs}`, values)
     }
     case 'tag':
-      return exists(f, `x.value ${op} ${rhs}`, values)
+      return exists(f, `${sql('filter/tag-value')} ${op} ${rhs}`, values)
     case 'metric':
       return exists(f, `${COLUMNS[f.agg]} ${op} ${rhs}`, values)
     case 'attr':

@@ -37,7 +37,7 @@ function namesUsed(dir: string, ending: string): string[] {
 
 /**
  * A statement around a fragment of the filter compiler (sql/filter/), its `/*slot*\/`s filled as a
- * compiler fills them: a metric column or param test over its row `x`, an ORDER BY list, or an
+ * compiler fills them: a metric column, param or tag test over its row `x`, an ORDER BY list, or an
  * expression over `experiments e JOIN projects p`.
  */
 function filterProbe(name: string, text: string): string {
@@ -46,6 +46,7 @@ function filterProbe(name: string, text: string): string {
   if (name === 'filter/order-missing-last') return `SELECT 1 FROM experiments e ORDER BY ${filled}`
   if (name.startsWith('filter/metric-')) return `SELECT ${filled} FROM series x`
   if (name.startsWith('filter/param-')) return `SELECT ${filled} FROM params x`
+  if (name.startsWith('filter/tag-')) return `SELECT ${filled} FROM tags x`
   return `SELECT ${filled} FROM experiments e JOIN projects p ON p.id = e.project_id`
 }
 

@@ -1,0 +1,2 @@
+-- The filter's and sort's `project` attribute, over `experiments e JOIN projects p`.
+p.name

@@ -1,0 +1,2 @@
+-- A tag row's (`x`) value, as the filter compares it (plain text).
+x.value
