@@ -1,6 +1,5 @@
 import type { Compare, Field, Filter, OrderBy } from './ast.js'
-import type { SqlFragment } from './compile-sqlite.js'
-import { sql } from '../named-sql.js'
+import { METRIC_COLUMNS, type SqlFragment } from './compile-sqlite.js'
 import { ATTRIBUTE_SQL } from './status.js'
 
 /**
@@ -13,13 +12,6 @@ import { ATTRIBUTE_SQL } from './status.js'
  * `in` list binds one array.
  */
 
-/** Each metric aggregate's column of the series row `x`: the SQLite compiler's fragments, the same text here. */
-const COLUMNS = {
-  last: sql('filter/metric-last'),
-  min: sql('filter/metric-min'),
-  max: sql('filter/metric-max'),
-  count: sql('filter/metric-count'),
-} as const
 const CAST = { number: 'float8', text: 'text', bool: 'boolean' } as const
 
 class Compiler {
@@ -68,7 +60,7 @@ class Compiler {
       case 'tag':
         return this.exists(f, () => `x.value ${rhs()}`)
       case 'metric':
-        return this.exists(f, () => `${COLUMNS[f.agg]} ${rhs()}`)
+        return this.exists(f, () => `${METRIC_COLUMNS[f.agg]} ${rhs()}`)
       case 'attr':
         return `(${ATTRIBUTE_SQL[f.name]} ${rhs()})`
       default:
@@ -86,7 +78,7 @@ class Compiler {
       case 'exists': {
         const field = f.field
         if (field.kind === 'attr') return `(${ATTRIBUTE_SQL[field.name]} IS NOT NULL)`
-        if (field.kind === 'metric' && field.agg !== 'count') return this.exists(field, () => `${COLUMNS[field.agg]} IS NOT NULL`)
+        if (field.kind === 'metric' && field.agg !== 'count') return this.exists(field, () => `${METRIC_COLUMNS[field.agg]} IS NOT NULL`)
         return this.exists(field, () => 'TRUE')
       }
       case 'compare':
@@ -125,7 +117,7 @@ export function compilePostgresOrderBy(order: OrderBy): SqlFragment {
       expr = `(SELECT x.value COLLATE "C" FROM tags x WHERE x.experiment_id = e.id AND x.key = ${c.bind(field.key, 'text')})`
       break
     case 'metric':
-      expr = `(SELECT ${COLUMNS[field.agg]} FROM series x WHERE x.experiment_id = e.id AND x.name = ${c.bind(field.name, 'text')} AND x.split = ${c.bind(field.split, 'text')})`
+      expr = `(SELECT ${METRIC_COLUMNS[field.agg]} FROM series x WHERE x.experiment_id = e.id AND x.name = ${c.bind(field.name, 'text')} AND x.split = ${c.bind(field.split, 'text')})`
       break
     case 'attr':
       expr = ATTRIBUTE_SQL[field.name]

@@ -1,5 +1,5 @@
-import type { Compare, Field, Filter, OrderBy } from './ast.js'
 import { sql } from '../named-sql.js'
+import type { Compare, Field, Filter, OrderBy } from './ast.js'
 import { ATTRIBUTE_SQL } from './status.js'
 
 /** A piece of SQL with its parameters, in order (`?` for SQLite, `$n` for PostgreSQL). */
@@ -8,8 +8,8 @@ export interface SqlFragment {
   params: unknown[]
 }
 
-/** Each metric aggregate's column of the series row `x` (sql/filter/metric-*.sql). */
-const COLUMNS = {
+/** Each metric aggregate's column of the series row `x` (sql/filter/metric-*.sql); the PostgreSQL compiler writes the same text. */
+export const METRIC_COLUMNS = {
   last: sql('filter/metric-last'),
   min: sql('filter/metric-min'),
   max: sql('filter/metric-max'),
@@ -68,7 +68,7 @@ function compare(c: Compare): SqlFragment {
     case 'tag':
       return exists(f, `${sql('filter/tag-value')} ${op} ${rhs}`, values)
     case 'metric':
-      return exists(f, `${COLUMNS[f.agg]} ${op} ${rhs}`, values)
+      return exists(f, `${METRIC_COLUMNS[f.agg]} ${op} ${rhs}`, values)
     case 'attr':
       return { sql: `(${ATTRIBUTE_SQL[f.name]} ${op} ${rhs})`, params: values }
     default:
@@ -79,7 +79,7 @@ function compare(c: Compare): SqlFragment {
 function present(field: Field): SqlFragment {
   if (field.kind === 'attr') return { sql: `(${ATTRIBUTE_SQL[field.name]} IS NOT NULL)`, params: [] }
   if (field.kind === 'bare') return unresolved(field)
-  if (field.kind === 'metric' && field.agg !== 'count') return exists(field, `${COLUMNS[field.agg]} IS NOT NULL`, [])
+  if (field.kind === 'metric' && field.agg !== 'count') return exists(field, `${METRIC_COLUMNS[field.agg]} IS NOT NULL`, [])
   return exists(field, 'TRUE', [])
 }
 
@@ -125,7 +125,7 @@ export function compileSqliteOrderBy(order: OrderBy): SqlFragment {
       expr = { sql: sql('filter/sort-tag'), params: [field.key] }
       break
     case 'metric':
-      expr = { sql: fill(sql('filter/sort-series'), { column: COLUMNS[field.agg] }), params: [field.name, field.split] }
+      expr = { sql: fill(sql('filter/sort-series'), { column: METRIC_COLUMNS[field.agg] }), params: [field.name, field.split] }
       break
     case 'attr':
       expr = { sql: ATTRIBUTE_SQL[field.name], params: [] }
