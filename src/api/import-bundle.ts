@@ -1,4 +1,4 @@
-import { MldbError } from '../errors.js'
+import { MldbError, ValidationError } from '../errors.js'
 import { type RegistryImportData, type RegistryImportResult, writeRegistryImport } from '../registry/registry-import.js'
 import { busySeconds, withBusyRetry } from '../store/connection.js'
 import { type ImportedSeries, insertImportedExperiment, nameTakenLookup } from '../store/import-rows.js'
@@ -60,9 +60,22 @@ export function completeBundle(b: ExperimentBundle): ExperimentBundle {
   return b
 }
 
-/** Checks names and values before anything is written; throws ValidationError. */
+/**
+ * Checks names and values before anything is written; throws ValidationError naming the
+ * experiment, since an export file or an MLflow store holds many and the first refusal
+ * stops the whole import.
+ */
 export function checkBundle(b: ExperimentBundle): void {
   checkExpName(b.name)
+  try {
+    checkBundleValues(b)
+  } catch (e) {
+    if (!(e instanceof ValidationError)) throw e
+    throw new ValidationError(`experiment "${b.name}": ${e.message}; nothing was imported`, e.field)
+  }
+}
+
+function checkBundleValues(b: ExperimentBundle): void {
   checkProjectName(b.project)
   checkStatus(b.status)
   for (const [k, v] of Object.entries(b.params)) {

@@ -210,6 +210,20 @@ describe('mldb export and import', () => {
     expect(dump(src)).toBe(before)
   })
 
+  it('names the experiment whose param it refuses (a NUL kept from before the rule), importing nothing', () => {
+    // an export written before U+0000 was refused: its param still holds one
+    const file = join(t.home, 'nul.jsonl')
+    const exp = (name: string) => JSON.stringify({ record: 'experiment', experiment: name, project: 'default', status: 'COMPLETE', notes: '' })
+    const param = (name: string, value: string) => JSON.stringify({ record: 'param', experiment: name, project: 'default', key: 'opt', value })
+    writeFileSync(file, `${[exp('fine-1'), param('fine-1', 'adam'), exp('old-nul'), param('old-nul', 'ad\u0000am')].join('\n')}\n`)
+    const target = join(t.home, 'nul-target.db')
+    ok(t.home, ['log', 'other', 'acc', '0.5', '--step', '0', '--create', '--db', target])
+    const r = mldb(t.home, ['import', file, '--db', target])
+    expect(r.status).toBe(1)
+    expect(r.stderr).toMatch(/^mldb: experiment "old-nul": param "opt" contains U\+0000 \(NUL\).*; nothing was imported\n$/)
+    expect(ok(t.home, ['ls', '--json', '--db', target])).not.toContain('fine-1')
+  })
+
   it('reads a plain long-form CSV of points from another tool', () => {
     const file = join(t.home, 'plain.csv')
     writeFileSync(file, 'experiment,series,split,step,value\nx1,loss,train,0,1.5\nx1,loss,train,1,nan\n')
