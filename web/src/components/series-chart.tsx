@@ -9,6 +9,7 @@ import { align, type LineXY, lineXY, nearest, type XMode } from '../lib/align'
 import { withAlpha } from '../lib/colors'
 import { num } from '../lib/format'
 import { type Agg, aggregate, type BandKind } from '../lib/group'
+import { useHiddenCount } from '../lib/use-hidden-count'
 import { type LineSpec, type StepRange, useLineData } from '../lib/use-line-data'
 import { CollapseBar, useCollapsedList } from './collapsed-list'
 
@@ -349,10 +350,15 @@ export function SeriesChart({ title, lines, options }: { title: string; lines: C
   )
 }
 
-/** The legend: every line while few; past a dozen, a count with a search box so the plot stays the main thing. */
+/** The legend: every line while few; then six rows and "+N more"; past a dozen runs, a count with a search box so the plot stays the main thing. */
 function Legend({ layout, data, onHover }: { layout: Drawn[]; data: ReturnType<typeof useLineData>; onHover: (id: string | undefined) => void }) {
   const list = useCollapsedList(layout, COLLAPSED_LEGEND, 60, (d) => d.fullLabel)
   const { collapsed, needle, shown } = list
+  const compact = shown.length > COMPACT_LEGEND
+  // a compact legend shows a few whole rows; the rest open from "+N more" (they were cut off unseen)
+  const [expanded, setExpanded] = useState(false)
+  const box = useRef<HTMLDivElement>(null)
+  const hidden = useHiddenCount(box, `${shown.length}:${compact}:${expanded}`)
   return (
     <div className="chart-legend-wrap">
       {collapsed && (
@@ -361,7 +367,7 @@ function Legend({ layout, data, onHover }: { layout: Drawn[]; data: ReturnType<t
         </CollapseBar>
       )}
       {shown.length > 0 && (
-        <div className={`chart-legend${shown.length > COMPACT_LEGEND ? ' compact' : ''}`} data-testid="chart-legend">
+        <div className={`chart-legend${compact ? ' compact' : ''}${compact && expanded ? ' expanded' : ''}`} data-testid="chart-legend" ref={box}>
           {shown.map((d) => {
             const loaded = d.members.length === 1 ? data.lines.get(d.members[0]?.id ?? '') : undefined
             const lastB = loaded?.buckets.at(-1)
@@ -389,6 +395,11 @@ function Legend({ layout, data, onHover }: { layout: Drawn[]; data: ReturnType<t
             )
           })}
         </div>
+      )}
+      {compact && (hidden > 0 || expanded) && (
+        <button type="button" className="btn ghost small legend-more" data-testid="legend-more" aria-expanded={expanded} onClick={() => setExpanded(!expanded)}>
+          {expanded ? 'show fewer' : `+${hidden} more`}
+        </button>
       )}
     </div>
   )
