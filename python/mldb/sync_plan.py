@@ -10,6 +10,7 @@ import uuid as uuidlib
 from urllib.parse import quote
 
 from .sql_files import sql
+from .validate import _text_problem_in_json, text_problem
 
 #: The tag that carries an experiment's uuid on the server (two machines' same names never merge).
 UUID_TAG = "mldb.uuid"
@@ -69,6 +70,14 @@ def _parsed(stored):
     return {k: json.loads(v) for k, v in stored.items()}
 
 
+def _holdable(stored, parse):
+    """The params or tags a server can hold (src/sync/planner.ts holdable): a row written
+    before U+0000 was refused may still hold one. The creation write leaves those out and
+    does not count them acknowledged, so they follow in a write of their own that the
+    server refuses once, instead of refusing the creation and every later write with it."""
+    return {k: v for k, v in stored.items() if text_problem(k) is None and _text_problem_in_json(parse(v)) is None}
+
+
 def plan_experiment(conn, server, exp, max_upload_bytes):
     """The writes for one experiment, as ``(path, body, ack, register)``: its creation alone
     first (``register``: the sync row to write with it, for a new experiment), then status
@@ -81,15 +90,18 @@ def plan_experiment(conn, server, exp, max_upload_bytes):
         (exp["id"], 0 if not sync["created"] else sync["status_id"]),
     ).fetchall()
     if not sync["created"]:
-        body = {"name": sync["remote_name"], "project": exp["project"], "params": _parsed(params), "tags": dict(tags, **{UUID_TAG: sync["uuid"]})}
+        create_params = _holdable(params, json.loads)
+        create_tags = _holdable(tags, lambda v: v)
+        body = {"name": sync["remote_name"], "project": exp["project"], "params": _parsed(create_params), "tags": dict(create_tags, **{UUID_TAG: sync["uuid"]})}
         if statuses:
             body["status"] = statuses[0][1]
-        if exp["host"]:
+        # an old host holding U+0000 is left out: no later write sets the host
+        if exp["host"] and text_problem(exp["host"]) is None:
             body["host"] = exp["host"]
         if exp["pid"] is not None:
             body["pid"] = exp["pid"]
         ack = {"t": "create", "e": exp["id"], "name": sync["remote_name"], "uuid": sync["uuid"],
-               "statusId": statuses[0][0] if statuses else 0, "params": params, "tags": tags}
+               "statusId": statuses[0][0] if statuses else 0, "params": create_params, "tags": create_tags}
         register = None if exp["sync"] else (exp["id"], sync["uuid"], sync["remote_name"])
         return [("/api/experiments", body, ack, register)]
     name = sync["remote_name"]

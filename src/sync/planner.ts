@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto'
 import { existsSync, readFileSync, statSync } from 'node:fs'
+import { textProblem, textProblemAt } from '../api/validate-text.js'
 import { BEFORE_FIRST_STEP } from '../store/steps.js'
 import type { LocalExperiment, LocalPoint, SyncRows } from './sync-rows.js'
 
@@ -43,6 +44,15 @@ function wireValue(v: number | null): number | string {
 const parseParams = (stored: Record<string, string>) => Object.fromEntries(Object.entries(stored).map(([k, v]) => [k, JSON.parse(v) as unknown]))
 
 /**
+ * The params or tags a server can hold: a row written before U+0000 was refused may still
+ * hold one (docs/schema.md, "Limits"). The creation write leaves those out and does not
+ * count them acknowledged, so they follow in a write of their own that the server refuses
+ * once, instead of refusing the creation and with it every later write of the experiment.
+ */
+const holdable = (stored: Record<string, string>, parse: (v: string) => unknown) =>
+  Object.fromEntries(Object.entries(stored).filter(([k, v]) => textProblem(k) === undefined && textProblemAt(parse(v)) === undefined))
+
+/**
  * The writes that bring the server up to date with one experiment, in the order
  * they must be applied: its creation first (alone: the rest waits until the
  * server confirmed it holds this experiment's uuid), then status changes,
@@ -67,14 +77,17 @@ export function planExperiment(rows: SyncRows, exp: LocalExperiment, o: { maxUpl
   const tags = rows.tags(exp.id)
   if (!sync.created) {
     const first = rows.statusChanges(exp.id, 0)[0]
+    const createParams = holdable(params, (v) => JSON.parse(v))
+    const createTags = holdable(tags, (v) => v)
     const body: Record<string, unknown> = {
       name: sync.remote_name,
       project: exp.project,
-      params: parseParams(params),
-      tags: { ...tags, [UUID_TAG]: sync.uuid },
+      params: parseParams(createParams),
+      tags: { ...createTags, [UUID_TAG]: sync.uuid },
     }
     if (first) body.status = first.status
-    if (exp.host) body.host = exp.host
+    // an old host holding U+0000 is left out: no later write sets the host
+    if (exp.host && textProblem(exp.host) === undefined) body.host = exp.host
     if (exp.pid !== null) body.pid = exp.pid
     return [
       {
@@ -82,7 +95,7 @@ export function planExperiment(rows: SyncRows, exp: LocalExperiment, o: { maxUpl
         method: 'POST',
         path: '/api/experiments',
         body,
-        ack: { t: 'create', e: exp.id, name: sync.remote_name, uuid: sync.uuid, statusId: first?.id ?? 0, params, tags },
+        ack: { t: 'create', e: exp.id, name: sync.remote_name, uuid: sync.uuid, statusId: first?.id ?? 0, params: createParams, tags: createTags },
       },
     ]
   }
