@@ -28,17 +28,15 @@ export function registerImport(program: Command): void {
       if (importMlflowSource(path, opts)) return
       if (isDir && !isMlflowStore(path)) throw new MldbError(`${path} is a folder but not an MLflow file store (no <experiment>/meta.yaml inside)`)
       // everything is read and checked before the database is opened, so bad input writes nothing
-      let bundles: ExportBundles
-      const skipped = 0
       let db: ReturnType<typeof openForWrite> | undefined
       let registry: RegistryImportResult | undefined
       // MLflow sources went through importMlflowSource above
       if (opts.copyArtifacts !== undefined)
         throw new MldbError('--copy-artifacts is for MLflow sources (mlflow.db, mlruns/, postgresql://…); an mldb export file has no artifacts to copy')
-      bundles = readExportFile(path)
+      const bundles: ExportBundles = readExportFile(path)
       try {
         for (const b of bundles) checkBundle(b)
-        db ??= openForWrite(opts.db)
+        db = openForWrite(opts.db)
         const clash = existingNames(
           db,
           bundles.map((b) => b.name),
@@ -62,7 +60,8 @@ export function registerImport(program: Command): void {
           printJson({
             experiments: bundles.map((b) => b.name),
             points,
-            skippedDeleted: skipped,
+            // an export file holds no deleted MLflow runs; the key stays for scripts reading --json
+            skippedDeleted: 0,
             registry: {
               models: r.models,
               versions: r.versions,
@@ -71,7 +70,7 @@ export function registerImport(program: Command): void {
               leftOut: r.leftOut,
             },
           })
-        else process.stderr.write(`${importSummary(bundles.length, points, registry)}${skipped ? ` (${skipped} deleted MLflow runs left out)` : ''}\n`)
+        else process.stderr.write(`${importSummary(bundles.length, points, registry)}\n`)
       } finally {
         db?.close()
       }
