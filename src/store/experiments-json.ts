@@ -38,8 +38,9 @@ export function listExperimentsJson(db: Sqlite, options: ListOptions = {}, now =
  * brought up to date (a read-only file, a writer holding the lock): use listExperimentsJson.
  *
  * Why: re-reading 50,000 series rows to write them as objects is most of a 10,000-run
- * listing's time; the stored rows are text already and go out untouched (~12 ms),
- * the dashboard expands them (web/src/lib/compact-listing.ts).
+ * listing's time; the stored rows are text already and go out untouched, SQLite writing
+ * each answer row whole so the client only joins them (a quarter less time than splicing
+ * the two columns here); the dashboard expands them (web/src/lib/compact-listing.ts).
  *
  * @example const page = listExperimentsCompactJson(db, { project: 'p' }) ?? listExperimentsJson(db, { project: 'p' })
  */
@@ -50,14 +51,9 @@ export function listExperimentsCompactJson(db: Sqlite, options: ListOptions = {}
   if (!refreshExperimentLists(db)) return undefined
   const rows = db
     .prepare(listingSql('listing/experiments-compact', { where: where.sql, order: order.sql }, now))
-    .raw()
-    .all(...where.params, ...order.params, options.limit ?? -1, options.offset ?? 0) as [string, string | null][]
-  const parts: string[] = new Array(rows.length)
-  for (let i = 0; i < rows.length; i++) {
-    const [base, summary] = rows[i] as [string, string | null]
-    // a writer dropped the row since the refresh: this answer cannot be compact
-    if (summary === null) return undefined
-    parts[i] = `${base.slice(0, -1)},"summary":${summary}}`
-  }
-  return { json: `[${parts.join(',')}]`, count: rows.length }
+    .pluck()
+    .all(...where.params, ...order.params, options.limit ?? -1, options.offset ?? 0) as (string | null)[]
+  // a writer dropped a row since the refresh: this answer cannot be compact
+  if (rows.includes(null)) return undefined
+  return { json: `[${rows.join(',')}]`, count: rows.length }
 }
