@@ -49,7 +49,7 @@ describe('the legend of a 12-run chart', () => {
     const clip = () =>
       loss.locator('[data-testid="chart-legend"]').evaluate((box) => {
         const b = box.getBoundingClientRect()
-        return [...box.children].map((el) => {
+        return Array.from(box.children).map((el) => {
           const r = el.getBoundingClientRect()
           return r.top >= b.top - 0.5 && r.bottom <= b.bottom + 0.5 ? 'shown' : r.top >= b.bottom - 0.5 ? 'hidden' : 'cut'
         })
