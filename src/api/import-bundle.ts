@@ -6,6 +6,7 @@ import { sqliteError } from '../store/sqlite-errors.js'
 import type { ExperimentFields, FileRecord, Json, StatusChange } from '../store/types.js'
 import type { BatchPoint, Database } from './database.js'
 import { checkExpName, checkKey, checkProjectName, checkSeriesName, checkSplit, checkStatus, checkStep, checkValue, toJsonValue } from './validate.js'
+import { textProblemAt } from './validate-text.js'
 
 /** What an export file reads into: one bundle per experiment, and the registry records when it has some. */
 export type ExportBundles = ExperimentBundle[] & { registry?: RegistryImportData }
@@ -94,6 +95,34 @@ function checkBundleValues(b: ExperimentBundle): void {
     checkStep(p.step)
     checkValue(p.name, p.value)
   }
+}
+
+const REGISTRY_KINDS = new Set(['model', 'model_version', 'model_alias', 'model_alias_change'])
+
+/**
+ * What a write would refuse in one record of an export file (a U+0000 or lone surrogate
+ * kept from before the rule, in any text: tag, notes, host, file meta, a description),
+ * naming the experiment (or model and version) and the field; undefined when it may be
+ * stored. The import is one transaction, so the caller refuses the whole file with the
+ * line number, rather than importing the experiment without the value.
+ *
+ * @example recordTextProblem({ record: 'tag', experiment: 'e', key: 't', value: 'a\u0000' }) // 'experiment "e": tag "t" contains U+0000 ...'
+ */
+export function recordTextProblem(rec: Record<string, unknown>): string | undefined {
+  const at = textProblemAt(rec)
+  if (!at) return undefined
+  const kind = typeof rec.record === 'string' ? rec.record : 'point'
+  const q = (v: unknown): string => JSON.stringify(typeof v === 'string' ? v : String(v ?? ''))
+  const owner = REGISTRY_KINDS.has(kind)
+    ? `${kind} ${q(rec.model)}${rec.version !== undefined && rec.version !== null ? ` version ${q(rec.version)}` : ''}`
+    : `experiment ${q(rec.experiment)}`
+  const [top, ...rest] = at.path
+  const inner = rest.map((p) => ` ${q(p)}`).join('')
+  let field: string
+  if ((kind === 'param' || kind === 'tag') && (top === 'key' || top === 'value')) field = `${kind} ${q(rec.key)}${top === 'key' ? ' key' : ''}${inner}`
+  else if (kind === 'file') field = `file ${q(rec.path)} ${String(top)}${inner}`
+  else field = `${String(top)}${inner}`
+  return `${owner}: ${field} ${at.problem}; nothing was imported`
 }
 
 /** A lookup of whether the database already has an experiment of that name (live or in the trash). */

@@ -2,7 +2,7 @@ import { ValidationError } from '../errors.js'
 import { emptyRegistryImport, type RegistryImportData } from '../registry/registry-import.js'
 import type { Json } from '../store/types.js'
 import { type CsvRow, CsvRowError, CsvRows } from './csv-rows.js'
-import { completeBundle, type ExperimentBundle, type ExportBundles, type ImportedFile, newBundle } from './import-bundle.js'
+import { completeBundle, type ExperimentBundle, type ExportBundles, type ImportedFile, newBundle, recordTextProblem } from './import-bundle.js'
 import { readRegistryRecord } from './import-registry-records.js'
 import { readLines } from './read-lines.js'
 import { parseNumberText } from './records.js'
@@ -97,6 +97,9 @@ export function readExportFile(path: string): ExportBundles {
 }
 
 function addRecord(bundles: Map<string, ExperimentBundle>, registry: RegistryImportData, rec: Fields, fail: (msg: string) => never): void {
+  // every text is checked as a write would check it (docs/cli.md): a NUL kept from before the rule refuses the file
+  const problem = recordTextProblem(rec)
+  if (problem) fail(problem)
   if (readRegistryRecord(registry, rec, fail)) return
   const name = str(rec.experiment)
   if (!name) fail('has no experiment name')

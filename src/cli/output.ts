@@ -29,6 +29,9 @@ export function terminalWidth(): number {
   return process.stdout.isTTY ? process.stdout.columns || 100 : Number.POSITIVE_INFINITY
 }
 
+/** Text with each U+0000 (stored before mldb refused it) shown as ␀: a terminal prints it raw (`ad^@am`) or drops it. */
+export const showNul = (text: string): string => text.replaceAll('\u0000', '␀')
+
 /** Cell alignment per column. */
 export type Align = 'left' | 'right'
 
@@ -39,13 +42,13 @@ export type Align = 'left' | 'right'
  * first two; returns the text and how many columns were dropped. Hand-written
  * rather than cli-table3, whose rendering grew quadratically (10,000 rows took
  * 4 s, `mldb sql` over 30,000 rows over a minute); this is linear. A line break
- * inside a cell shows as ⏎, a tab as ⇥.
+ * inside a cell shows as ⏎, a tab as ⇥, a U+0000 (stored before mldb refused it) as ␀.
  *
  * @example renderTable(['name', 'lr', 'loss'], [['a', '0.1', '0.3']], ['left', 'right', 'right'], [2, 0, 1])
  */
 export function renderTable(head: string[], rows: string[][], align: Align[] = [], priority: number[] = []): { text: string; dropped: number } {
   // a tab (names may hold one) would jump to the terminal's next tab stop and push the later columns out of line
-  const lines = [head.map((h) => color.bold(h)), ...rows.map((r) => r.map((cell) => cell.replace(/\r?\n/g, '⏎').replaceAll('\t', '⇥')))]
+  const lines = [head.map((h) => color.bold(h)), ...rows.map((r) => r.map((cell) => cell.replace(/\r?\n/g, '⏎').replaceAll('\t', '⇥')).map(showNul))]
   const widths = head.map(() => 0)
   const sizes = lines.map((r) =>
     head.map((_, c) => {

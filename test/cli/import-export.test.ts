@@ -220,7 +220,7 @@ describe('mldb export and import', () => {
     ok(t.home, ['log', 'other', 'acc', '0.5', '--step', '0', '--create', '--db', target])
     const r = mldb(t.home, ['import', file, '--db', target])
     expect(r.status).toBe(1)
-    expect(r.stderr).toMatch(/^mldb: experiment "old-nul": param "opt" contains U\+0000 \(NUL\).*; nothing was imported\n$/)
+    expect(r.stderr).toMatch(/^mldb: .*nul\.jsonl line 4: experiment "old-nul": param "opt" contains U\+0000 \(NUL\).*remove it; nothing was imported\n$/)
     expect(ok(t.home, ['ls', '--json', '--db', target])).not.toContain('fine-1')
   })
 

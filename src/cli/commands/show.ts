@@ -1,7 +1,7 @@
 import type { Command } from 'commander'
 import type { Bucket } from '../../store/downsample.js'
 import { duration, formatBytes, formatNumber, formatParam, relativeTime, sparkline } from '../format.js'
-import { color, colorStatus, out, printJson, printTable } from '../output.js'
+import { color, colorStatus, out, printJson, printTable, showNul } from '../output.js'
 import { openReader, withSource } from '../reader.js'
 
 /** How many characters a sparkline in `mldb show` takes. */
@@ -27,12 +27,12 @@ export function registerShow(program: Command): void {
         return
       }
       const now = Date.now()
-      out(`${color.bold(d.name)}  ${color.dim(`project ${d.project}`)}`)
+      out(`${color.bold(showNul(d.name))}  ${color.dim(`project ${showNul(d.project)}`)}`)
       const facts = [
         `status ${colorStatus(d.status)}`,
         `started ${relativeTime(d.startedAt ?? d.createdAt, now)}`,
         `duration ${duration(d.durationMs)}`,
-        d.host ? `host ${d.host}${d.pid ? ` (pid ${d.pid})` : ''}` : '',
+        d.host ? `host ${showNul(d.host)}${d.pid ? ` (pid ${d.pid})` : ''}` : '',
         d.deletedAt !== null ? color.yellow(`in the trash since ${relativeTime(d.deletedAt, now)}`) : '',
       ].filter(Boolean)
       out(facts.join('   '))
@@ -56,7 +56,7 @@ export function registerShow(program: Command): void {
       if (d.notes) {
         out()
         out(color.bold('notes'))
-        for (const line of d.notes.split('\n')) out(`  ${line}`)
+        for (const line of showNul(d.notes).split('\n')) out(`  ${line}`)
       }
       const series = Object.values(d.series)
       if (series.length) {
