@@ -3,6 +3,7 @@ import type { BatchLine } from '../../../src/server/routes/series-batch'
 import type { ExperimentSummary, FileRecord, Json, SeriesSummary, StatusChange } from '../../../src/store/types'
 
 import { expandRow } from './compact-listing'
+import { type EarlyAnswer, takeEarly } from './early-fetch'
 import { parseJsonNumbers } from './json-numbers'
 
 export type { BatchLine, ExperimentSummary, Json, SeriesSummary }
@@ -82,19 +83,25 @@ export function parseJson<T>(text: string): T {
  * @example const { sweeps } = await request<{ sweeps: SweepSummary[] }>('/api/sweeps')
  */
 export async function request<T>(path: string, init?: RequestInit): Promise<T> {
-  let res: Response
+  const res = await answerOf(path, init)
+  if (!res.ok) throw errorOf(res, res.text)
+  return parseJson<T>(res.text)
+}
+
+/** A GET's answer read to text: the one index.html started early for `path` if any, else a fetch. */
+async function answerOf(path: string, init?: RequestInit): Promise<EarlyAnswer> {
   try {
-    res = await fetch(path, init)
+    const early = init?.method === undefined || init.method === 'GET' ? takeEarly(path) : undefined
+    if (early) return await early
+    const res = await fetch(path, init)
+    return { ok: res.ok, status: res.status, statusText: res.statusText, text: await res.text() }
   } catch (e) {
     throw new ApiError(`cannot reach the mldb server (${(e as Error).message})`, 0, 'network')
   }
-  const text = await res.text()
-  if (!res.ok) throw errorOf(res, text)
-  return parseJson<T>(text)
 }
 
 /** The server's error answer as an ApiError. */
-function errorOf(res: Response, text: string): ApiError {
+function errorOf(res: { status: number; statusText: string }, text: string): ApiError {
   let message = `${res.status} ${res.statusText}`
   let code = 'http'
   try {
@@ -121,10 +128,8 @@ const q = (params: Record<string, string | number | undefined>): string => {
  * (a server that answers the full form) goes through the usual reviver.
  */
 async function listing(path: string): Promise<{ total: number; experiments: ExperimentSummary[] }> {
-  const res = await fetch(path, { headers: { 'x-mldb-listing': 'compact' } }).catch((e: Error) => {
-    throw new ApiError(`cannot reach the mldb server (${e.message})`, 0, 'network')
-  })
-  const text = await res.text()
+  const res = await answerOf(path, { headers: { 'x-mldb-listing': 'compact' } })
+  const text = res.text
   if (!res.ok) throw errorOf(res, text)
   const body = JSON.parse(text) as { total: number; experiments: ExperimentSummary[] }
   const first = body.experiments[0]
