@@ -19,6 +19,7 @@ import { RegistryRows } from '../store/registry-rows.js'
 import type { FileRecord } from '../store/types.js'
 import type { Database } from './database.js'
 import type { MlflowSourceModelVersion, MlflowSourceRegisteredModel } from './mlflow-import-write.js'
+import { textProblem } from './validate-text.js'
 
 /** What importing a registry did. */
 export interface RegistryImport {
@@ -93,7 +94,14 @@ export function writeRegistry(db: Database, models: MlflowSourceRegisteredModel[
         extra.reserveVersion(modelId, v.version)
         const mv = db.registerModel(m.name, { exp: found.run.name, file: found.file.id, description: v.description })
         extra.setVersionOrigin(modelId, mv.version, v.createdAt ?? mv.registeredAt, v.userId ?? '')
-        const extras = { source: v.source ?? '', tags: v.tags, ...(found.modelId ? { model_id: found.modelId } : {}) }
+        const tags: Record<string, string> = {}
+        for (const [k, t] of Object.entries(v.tags)) {
+          // MLflow's stores can hold a U+0000; a name or value mldb cannot keep is left out, the version imports
+          const problem = textProblem(k) ?? textProblem(t)
+          if (problem) out.report.push(`${label}: tag ${JSON.stringify(k)} left out: it ${problem}`)
+          else tags[k] = t
+        }
+        const extras = { source: v.source ?? '', tags, ...(found.modelId ? { model_id: found.modelId } : {}) }
         mlflow.setVersionExtras(found.run.id, m.name, mv.version, JSON.stringify(extras))
         out.versions++
       } catch (e) {

@@ -15,6 +15,7 @@ import { checkBundle, type ExperimentBundle, type ImportedFile, writeBundle } fr
 import { artifactUri, copyArtifacts } from './mlflow-import-copy.js'
 import { loggedModelFiles, putLoggedModel, wireExperimentId } from './mlflow-import-models.js'
 import { writeRegistry } from './mlflow-import-registry.js'
+import { textProblem, textProblemAt } from './validate-text.js'
 
 /** An MLflow experiment as a source holds it. */
 export interface MlflowSourceExperiment {
@@ -199,6 +200,39 @@ function kindOf(path: string): string {
 }
 
 /**
+ * Leaves out of a run what mldb cannot keep (MLflow's stores can hold a U+0000 or a lone
+ * surrogate): a param, tag or the run name (the run is then named by its id) or notes
+ * holding one, with one report line each, so the rest of the run imports (docs/mlflow.md).
+ */
+function leaveOutBadText(r: MlflowSourceRun, report: string[]): void {
+  const q = JSON.stringify
+  const at = `run ${r.runId}`
+  const nameProblem = textProblem(r.runName)
+  if (nameProblem) {
+    report.push(`${at}: run name ${q(r.runName)} left out (the experiment is named by the run id): it ${nameProblem}`)
+    r.runName = ''
+  }
+  const b = r.bundle
+  for (const [k, v] of Object.entries(b.params)) {
+    const found = textProblemAt([k, v])
+    if (!found) continue
+    report.push(`${at}: param ${q(k)} left out: it ${found.problem}`)
+    delete b.params[k]
+  }
+  for (const [k, v] of Object.entries(b.tags)) {
+    const problem = textProblem(k) ?? textProblem(v)
+    if (!problem) continue
+    report.push(`${at}: tag ${q(k)} left out: it ${problem}`)
+    delete b.tags[k]
+  }
+  const notesProblem = textProblem(b.notes)
+  if (notesProblem) {
+    report.push(`${at}: notes (mlflow.note.content) left out: they ${notesProblem.replace(/^contains/, 'contain')}`)
+    b.notes = ''
+  }
+}
+
+/**
  * Writes a source in one transaction. A run whose MLflow run id is already in
  * the database is left alone, so importing the same source twice doubles
  * nothing and a second import brings only what is new; so are logged models
@@ -235,7 +269,11 @@ export function writeMlflowSource(db: Database, source: MlflowSource, options: M
         if (!p) continue
         projectOf.set(e.id, p)
         rows.setProjectFields(p.id, { artifactLocation: e.artifactLocation, deletedAt: e.deletedAt, updatedAt: e.updatedAt ?? e.createdAt })
-        for (const [k, v] of Object.entries(e.tags)) rows.setProjectTag(p.id, k, v)
+        for (const [k, v] of Object.entries(e.tags)) {
+          const problem = textProblem(k) ?? textProblem(v)
+          if (problem) result.report.push(`experiment ${JSON.stringify(e.name)}: tag ${JSON.stringify(k)} left out: it ${problem}`)
+          else rows.setProjectTag(p.id, k, v)
+        }
       }
       const used = new Set<string>()
       const fresh = source.runs.filter((r) => {
@@ -271,6 +309,7 @@ export function writeMlflowSource(db: Database, source: MlflowSource, options: M
         else if (m.sourceRunId && files.length) laterFiles.push({ run: m.sourceRunId, files })
       }
       for (const r of fresh) {
+        leaveOutBadText(r, result.report)
         const base = mldbRunName(r.runName, r.runId)
         let name = base
         for (const candidate of [base, `${base}-${r.runId.slice(0, 8)}`, `${base}-${r.runId}`]) {
@@ -281,7 +320,7 @@ export function writeMlflowSource(db: Database, source: MlflowSource, options: M
         r.bundle.name = name
         const project = projectOf.get(r.experimentId)
         r.bundle.project = project?.name ?? 'default'
-        r.bundle.tags['mlflow.runName'] = r.runName
+        if (r.runName) r.bundle.tags['mlflow.runName'] = r.runName
         if (copyRoot && project) {
           // the run's own artifacts (its logged models' files were copied above)
           const own = r.bundle.files.filter((f) => f.meta?.mlflowLoggedModel === undefined)
