@@ -95,3 +95,26 @@ describe('mldb ls / show of a stored U+0000', () => {
     expect(show).toContain('host h␀x')
   })
 })
+
+describe('mldb import of a CSV export holding U+0000', () => {
+  it('refuses it as the JSONL one, naming the line', () => {
+    rawSql("UPDATE tags SET value = 'vi' || char(0) || 'sion' WHERE key = 'team'")
+    const out = join(t.home, 'x.csv')
+    ok(t.home, ['export', '--format', 'csv', '--out', out, '--db', t.db])
+    const r = mldb(t.home, ['import', out, '--db', join(t.home, 'new.db')])
+    expect(r.status).toBe(1)
+    expect(r.stderr).toMatch(/^mldb: .*x\.csv line \d+: experiment "e1": tag "team" contains U\+0000 \(NUL\).*remove it; nothing was imported\n$/)
+  })
+})
+
+describe('mldb import of an export file holding a lone surrogate', () => {
+  it('refuses it as a NUL, naming the line and the field', () => {
+    const file = join(t.home, 'lone.jsonl')
+    const exp = JSON.stringify({ record: 'experiment', experiment: 'e9', project: 'default', status: 'COMPLETE', notes: '' })
+    // the `\udc00` escape as an old export file could hold it (half of an emoji)
+    writeFileSync(file, `${exp}\n{"record":"tag","experiment":"e9","project":"default","key":"t","value":"a\\udc00"}\n`)
+    const r = mldb(t.home, ['import', file, '--db', join(t.home, 'new.db')])
+    expect(r.status).toBe(1)
+    expect(r.stderr).toMatch(/^mldb: .*lone\.jsonl line 2: experiment "e9": tag "t" contains a lone UTF-16 surrogate \(U\+DC00\).*; nothing was imported\n$/)
+  })
+})
