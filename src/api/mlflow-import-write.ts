@@ -201,8 +201,8 @@ function kindOf(path: string): string {
 
 /**
  * Leaves out of a run what mldb cannot keep (MLflow's stores can hold a U+0000 or a lone
- * surrogate): a param, tag or the run name (the run is then named by its id) or notes
- * holding one, with one report line each, so the rest of the run imports (docs/mlflow.md).
+ * surrogate): a param, tag, metric name, the run name (the run is then named by its id)
+ * or notes holding one, with one report line each, so the rest of the run imports (docs/mlflow.md).
  */
 function leaveOutBadText(r: MlflowSourceRun, report: string[]): void {
   const q = JSON.stringify
@@ -224,6 +224,16 @@ function leaveOutBadText(r: MlflowSourceRun, report: string[]): void {
     if (!problem) continue
     report.push(`${at}: tag ${q(k)} left out: it ${problem}`)
     delete b.tags[k]
+  }
+  const badSeries = new Map<string, string>()
+  for (const p of b.points) {
+    if (badSeries.has(p.name)) continue
+    const problem = textProblem(p.name)
+    if (problem) badSeries.set(p.name, problem)
+  }
+  if (badSeries.size) {
+    for (const [name, problem] of badSeries) report.push(`${at}: metric ${q(name)} left out: its name ${problem}`)
+    b.points = b.points.filter((p) => !badSeries.has(p.name))
   }
   const notesProblem = textProblem(b.notes)
   if (notesProblem) {

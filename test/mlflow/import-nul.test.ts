@@ -30,7 +30,7 @@ function nulStore(path: string, artifacts: string): void {
     INSERT INTO experiments VALUES (0, 'Default', './mlruns/0', 'active'), (1, 'old', './mlruns/1', 'active');
     INSERT INTO experiment_tags VALUES ('owner', 'a' || char(0) || 'nn', 1), ('lab', 'north', 1);
     INSERT INTO runs VALUES ('${RUN}', 'ad' || char(0) || 'am', 'LOCAL', 'train.py', '', 'ann', 'FINISHED', 1600000000000, 1600000005000, '', 'active', '${artifacts}', 1);
-    INSERT INTO metrics VALUES ('loss', 0.5, 1600000001000, '${RUN}', 0);
+    INSERT INTO metrics VALUES ('loss', 0.5, 1600000001000, '${RUN}', 0), ('ac' || char(0) || 'c', 0.9, 1600000001000, '${RUN}', 0), ('ac' || char(0) || 'c', 0.8, 1600000002000, '${RUN}', 1);
     INSERT INTO params VALUES ('lr', '1e-3', '${RUN}'), ('opt', 'ad' || char(0) || 'am', '${RUN}');
     INSERT INTO tags VALUES ('team', 'vi' || char(0) || 'sion', '${RUN}'), ('k' || char(0), 'v', '${RUN}'), ('lab', 'north', '${RUN}');
     INSERT INTO registered_models VALUES ('iris', 1600000006000, 1600000006000, 'first');
@@ -45,7 +45,7 @@ describe('mldb import of an mlflow.db holding U+0000', () => {
   beforeAll(() => buildCli())
   afterAll(() => t.cleanup())
 
-  it('leaves out each param, tag, run name, experiment tag and version tag holding one, with a line each; the rest imports', async () => {
+  it('leaves out each param, tag, metric, run name, experiment tag and version tag holding one, with a line each; the rest imports', async () => {
     const artifacts = join(t.home, 'mlruns', '1', RUN, 'artifacts')
     mkdirSync(join(artifacts, 'model'), { recursive: true })
     writeFileSync(join(artifacts, 'model', 'MLmodel'), 'flavors: {}\n')
@@ -58,6 +58,7 @@ describe('mldb import of an mlflow.db holding U+0000', () => {
       `run ${RUN}: run name "ad\\\\u0000am" left out \\(the experiment is named by the run id\\): it ${nul}`,
       `run ${RUN}: param "opt" left out: it ${nul}`,
       `run ${RUN}: tag "team" left out: it ${nul}`,
+      `run ${RUN}: metric "ac\\\\u0000c" left out: its name ${nul}`,
       `run ${RUN}: tag "k\\\\u0000" left out: it ${nul}`,
       `experiment "old": tag "owner" left out: it ${nul}`,
       `model "iris" version 1: tag "stage" left out: it ${nul}`,
@@ -65,7 +66,7 @@ describe('mldb import of an mlflow.db holding U+0000', () => {
     ]) {
       expect(r.stderr).toMatch(new RegExp(`^${line}`, 'm'))
     }
-    expect(r.stderr.match(/left out/g)).toHaveLength(7)
+    expect(r.stderr.match(/left out/g)).toHaveLength(8)
     expect(r.stderr).not.toContain('\u0000')
 
     const db = new Database({ path: t.db, server: '' })
@@ -74,6 +75,7 @@ describe('mldb import of an mlflow.db holding U+0000', () => {
       expect(e.params).toEqual({ lr: '1e-3' })
       expect(e.tags).toEqual({ lab: 'north' })
       expect(db.getMetricValues(RUN, 'loss').map((p) => p.value)).toEqual([0.5])
+      expect(db.getSeries(RUN).map((x) => x.key)).toEqual(['loss'])
       expect(db.listModelVersions().map((v) => [v.name, v.version])).toEqual([['iris', 1]])
       // what MLflow's client reads back: the tags that could be kept, no NUL
       const app = createApp({ db, webRoot: join(t.home, 'no-web-build') })
