@@ -55,6 +55,17 @@ export function lineXY(line: LineData, mode: XMode, smoothing: number, log: bool
  * with nulls where it has no point.
  */
 export function align(lines: LineXY[], bands?: readonly boolean[]): uPlot.AlignedData {
+  const same = sharedXs(lines)
+  if (same) {
+    // the usual sweep: every line on the same x values (same steps, same buckets), so the
+    // columns are the lines' own values; no union to sort nor null-filled columns to walk
+    const out: (number | null)[][] = []
+    lines.forEach((l, li) => {
+      if (bands?.[li] !== false) out.push(l.ys.slice(), l.mins.slice(), l.maxs.slice())
+      else out.push(l.ys.slice())
+    })
+    return [Array.from(same), ...out] as uPlot.AlignedData
+  }
   let total = 0
   for (const l of lines) total += l.xs.length
   const all = new Float64Array(total)
@@ -91,6 +102,19 @@ export function align(lines: LineXY[], bands?: readonly boolean[]): uPlot.Aligne
     else out.push(y)
   })
   return [xs, ...out] as uPlot.AlignedData
+}
+
+/** The x values every line has, when they all have the same strictly increasing ones (else undefined). */
+function sharedXs(lines: readonly LineXY[]): Float64Array | undefined {
+  const xs = lines[0]?.xs
+  if (!xs) return undefined
+  for (let i = 1; i < xs.length; i++) if (!((xs[i] as number) > (xs[i - 1] as number))) return undefined
+  for (const l of lines) {
+    if (l.xs === xs) continue
+    if (l.xs.length !== xs.length) return undefined
+    for (let i = 0; i < xs.length; i++) if (l.xs[i] !== xs[i]) return undefined
+  }
+  return xs
 }
 
 /** The index of the point of `xs` nearest to x (xs sorted), or -1 when empty. */
