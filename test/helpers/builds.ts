@@ -89,6 +89,9 @@ export function ensureWebBuilt(): void {
   execFileSync(join(ROOT, 'node_modules', '.bin', 'vite'), ['build', 'web', '--logLevel', 'warn', '--outDir', tmp, '--emptyOutDir'], {
     cwd: ROOT,
     stdio: 'inherit',
+    // the bundle users get: under vitest NODE_ENV is 'test', and vite then builds React's
+    // development bundle (StrictMode runs effects twice), which ui-bench would also measure
+    env: { ...process.env, NODE_ENV: 'production' },
   })
   rmSync(dist, { recursive: true, force: true })
   publish(tmp, dist)
