@@ -39,8 +39,14 @@ export function experimentRecord(e: ExperimentSummary): ExportRecord {
  *
  * @example for (const r of exportRecords(db, { project: 'iris' })) write(toJson(r))
  */
+/**
+ * An export's order: creation time, then row id. The listing's own tie rule puts the newer row
+ * first (docs/schema.md), which would swap two experiments created in the same millisecond.
+ */
+export const creationOrder = (a: { createdAt: number; id: number }, b: { createdAt: number; id: number }) => a.createdAt - b.createdAt || a.id - b.id
+
 export function* exportRecords(db: Database, options: ExportOptions = {}, onExperiment?: (done: number) => void): Generator<ExportRecord> {
-  const exps = db.listExperiments({ where: options.where, project: options.project, orderBy: 'created asc' })
+  const exps = db.listExperiments({ where: options.where, project: options.project, orderBy: 'created asc' }).sort(creationOrder)
   const q = exportRows(db.sqlite)
   let done = 0
   for (const e of exps) {

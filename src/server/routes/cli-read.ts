@@ -5,7 +5,7 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
 import { pickBestFiles } from '../../api/best-files.js'
-import { experimentRecord } from '../../api/export.js'
+import { creationOrder, experimentRecord } from '../../api/export.js'
 import type { ExportRecord } from '../../api/records.js'
 import { registryRecordsOf } from '../../api/registry-records.js'
 import { checkSeriesName, checkSplit } from '../../api/validate.js'
@@ -157,7 +157,7 @@ export function cliReadRoutes(store: Store): Hono {
   app.get('/export', queryValidator(exportQuery), async (c) => {
     const q = c.req.valid('query')
     // The listing first: a bad filter is a 400 before anything is streamed.
-    const exps = await store.listExperiments({ where: q.where, project: q.project, orderBy: 'created asc' })
+    const exps = (await store.listExperiments({ where: q.where, project: q.project, orderBy: 'created asc' })).sort(creationOrder)
     async function* lines(): AsyncGenerator<string> {
       // the next experiment's history and files are read while this one's points stream
       const detail = (i: number) => {
