@@ -1,9 +1,10 @@
 // #/exp/<name>: everything about one experiment — its charts first, then images
-// with a step slider, params, status timeline, tags, notes (editable), and one
-// list of files grouped by kind with download links.
+// with a step slider, logged tables and histograms, params, status timeline, tags,
+// notes (editable), and one list of files grouped by kind with download links.
 import { useCallback, useEffect, useState } from 'react'
 import { ChartGrid } from '../components/chart-grid'
 import { ExperimentModels } from '../components/experiment-models'
+import { HistogramsCard, TablesCard } from '../components/media-data-cards'
 import { StatusBadge } from '../components/status-badge'
 import { api, type ExperimentDetail, type FileEntry } from '../lib/api'
 import { fileHref, unservedReason } from '../lib/file-links'
@@ -353,6 +354,8 @@ export function ExperimentPage({ name }: { name: string }) {
       {/* charts first: they are what a run is opened for */}
       <ChartGrid exps={[exp]} />
       {images.length > 0 && <ImagesCard images={images} />}
+      <TablesCard files={exp.files} />
+      <HistogramsCard files={exp.files} />
       <div className="exp-grid">
         <div className="card">
           <h2>Params</h2>
