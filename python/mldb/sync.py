@@ -399,15 +399,18 @@ class BackgroundSync:
             return
         try:
             while not self._stop.is_set():
+                # Read the flag before the round: only a round that began after close() was called
+                # has seen every write the script made, so only its 'idle' may end the drain.
+                draining = self._drain.is_set()
                 try:
-                    r = sender.step(self._drain.is_set())
+                    r = sender.step(draining)
                 except sqlite3.Error as e:
                     sys.stderr.write("mldb: the sync sender hit %s; retrying\n" % e)
                     sender.next_try_at = time.time() + 1
                     r = "wait"
                 if r == "more":
                     continue
-                if self._drain.is_set() and r in ("idle", "busy"):
+                if draining and r in ("idle", "busy"):
                     # Give the lease back before saying done: the process may end right after.
                     sender.close()
                     sender = None

@@ -33,8 +33,11 @@ function publish(): void {
 async function run(): Promise<void> {
   for (;;) {
     let r: Awaited<ReturnType<Sender['step']>>
+    // Read the flag before the round: a drain message can arrive while the round awaits, and only
+    // a round that began after it has seen every write the process made, so only its 'idle' ends the drain.
+    const drained = draining
     try {
-      r = await sender.step(draining)
+      r = await sender.step(drained)
     } catch (e) {
       // A locked or busy file: try again shortly; the data is in the file either way.
       process.stderr.write(`mldb: the sync sender hit ${(e as Error).message}; retrying\n`)
@@ -42,7 +45,7 @@ async function run(): Promise<void> {
       sender.nextTryAt = Date.now() + 1000
     }
     if (r === 'more') continue
-    if (draining) {
+    if (drained) {
       publish()
       // 'busy': another live sender on this file holds the lease and sends it all.
       if (r === 'idle' || r === 'busy') {
