@@ -100,7 +100,13 @@ def _chunk(kind, data):
 def encode_png(pixels):
     """Encodes 8-bit pixels as PNG bytes: rows of values (grey), of ``[r, g, b]`` or
     ``[r, g, b, a]``; a numpy array of shape (H, W), (H, W, 1|3|4) works too (floats
-    in [0, 1] are scaled to 0..255). ``encode_png([[0, 255]])`` is a 2×1 grey PNG."""
+    in [0, 1] are scaled to 0..255), and so does a torch tensor of that shape.
+    ``encode_png([[0, 255]])`` is a 2×1 grey PNG."""
+    if hasattr(pixels, "detach") and hasattr(pixels, "is_floating_point"):
+        # A torch tensor: its dtype has no numpy ``kind``, so a float one in [0, 1] would be
+        # truncated to 0 and 1 below; as numpy (float32: numpy has no bfloat16) it is scaled.
+        t = pixels.detach().cpu()
+        pixels = (t.float() if t.is_floating_point() else t).numpy()
     if hasattr(pixels, "shape") and hasattr(pixels, "tolist"):
         kind = getattr(getattr(pixels, "dtype", None), "kind", "")
         if kind == "f":
