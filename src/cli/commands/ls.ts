@@ -29,9 +29,12 @@ function quotedField(prefix: string, key: string): string {
 }
 
 /**
- * `--sort valid/loss` and `--sort 'min(valid/loss)'` mean the series; `--sort 'metrics.valid/loss desc'`,
- * `--sort params.lr` and `--sort duration` are taken as written. A series or
- * key such as `top-1 acc` is backtick-quoted, so `--sort 'top-1 acc'` works.
+ * What `--sort` hands the listing. Text the filter language reads as it is
+ * goes as it is, so the store resolves short forms as it does for `--where`
+ * (`lr` is params.lr, `valid/loss` metrics.valid/loss, `min(valid/loss)` the
+ * series) and refuses a name that is nothing or both, instead of sorting by an
+ * empty series. Only a key the language would split (`top-1 acc`) is
+ * backtick-quoted, as a series: `--sort 'top-1 acc desc'`, `max(top-1 acc)`.
  */
 export function sortExpression(sort: string): string {
   const m = /^(.*?)(\s+(?:asc|desc))?\s*$/is.exec(sort.trim()) as RegExpExecArray
@@ -41,12 +44,12 @@ export function sortExpression(sort: string): string {
   if (keyed) return `${quotedField(`${keyed[1]}.`, keyed[2] ?? '')}${dir}`
   const agg = AGGREGATE.exec(field)
   if (agg) {
-    // the series inside may be bare, as in --sort valid/loss: min(valid/loss) is min(metrics.valid/loss)
     const inner = agg[2] ?? ''
-    const series = /^metrics?\./i.test(inner) ? inner : quotedField('metrics.', inner)
-    return `${agg[1]}(${series})${dir}`
+    if (/^metrics?\./i.test(inner) || PLAIN_KEY.test(inner)) return `${agg[1]}(${inner})${dir}`
+    return `${agg[1]}(${quotedField('metrics.', inner)})${dir}`
   }
-  if (ATTRIBUTE_NAMES.includes(field.toLowerCase())) return `${field}${dir}`
+  // a plain name, an attribute, or something malformed (`min(valid/loss`, `mean(x)`) the parser should judge
+  if (PLAIN_KEY.test(field) || ATTRIBUTE_NAMES.includes(field.toLowerCase()) || /[()]/.test(field)) return `${field}${dir}`
   return `${quotedField('metrics.', field)}${dir}`
 }
 
@@ -57,7 +60,7 @@ export function registerLs(program: Command): void {
     .option('-p, --project <name>', 'only this project')
     .option('-s, --status <status>', 'only this status (COMPLETE, FAILED, LOST, ...)')
     .option('-w, --where <filter>', 'a filter such as "params.lr < 0.1 and metrics.valid/loss < 0.3"')
-    .option('--sort <field>', "a column or series, optionally with asc/desc: 'valid/loss', 'metrics.valid/acc desc', 'params.lr'")
+    .option('--sort <field>', "a column, param or series (short forms as in --where), optionally with asc/desc: 'valid/loss', 'lr desc', 'min(valid/loss)'")
     .option('-n, --limit <n>', 'at most this many (0 for all)', parseCount, 50)
     .option('-c, --columns <list>', 'comma-separated columns: name,status,lr,valid/loss,tags.team,...')
     .option('--trash', 'list experiments in the trash instead')
