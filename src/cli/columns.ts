@@ -1,4 +1,5 @@
 import type { ExperimentSummary, Json } from '../store/types.js'
+import { UsageError } from './errors.js'
 import { duration, formatNumber, formatParam, relativeTime } from './format.js'
 import { type Align, colorStatus } from './output.js'
 
@@ -41,7 +42,9 @@ const seriesColumn = (key: string): Column => ({
 
 /**
  * A column from its name: an attribute, `params.x`, `tags.x`, `metrics.x`, or a
- * bare name that is a param of some listed experiment, else a series.
+ * bare name that is a param of some listed experiment, else a series. A bare
+ * name that is both (a param `lr` and a scheduler's `lr` series) is refused as
+ * `--where` refuses it, rather than hiding the series behind the param.
  */
 export function columnFor(name: string, rows: readonly ExperimentSummary[]): Column {
   const attr = ATTRIBUTES[name.toLowerCase()]
@@ -52,8 +55,11 @@ export function columnFor(name: string, rows: readonly ExperimentSummary[]): Col
   if (head === 'params' || head === 'param') return paramColumn(rest)
   if (head === 'tags' || head === 'tag') return tagColumn(rest)
   if (head === 'metrics' || head === 'metric') return seriesColumn(rest)
-  if (rows.some((e) => name in e.params)) return paramColumn(name)
-  return seriesColumn(name)
+  const isParam = rows.some((e) => Object.hasOwn(e.params, name))
+  if (isParam && rows.some((e) => Object.hasOwn(e.series, name))) {
+    throw new UsageError(`--columns: "${name}" is ambiguous: it names params.${name} and metrics.${name}; write one of them`)
+  }
+  return isParam ? paramColumn(name) : seriesColumn(name)
 }
 
 /** Params whose value differs between the listed experiments (all of them for one experiment). */

@@ -1,7 +1,8 @@
 // Issue 8 item 17: `mldb ls --sort` takes the short forms `--where` and
-// `--columns` take (`lr` is params.lr when only a param has that name), and a
+// `--columns` take (`lr` is params.lr when only a param has that name), a
 // sort key that names nothing is refused instead of silently leaving the
-// listing in its default order.
+// listing in its default order, and a short column name that is both a param
+// and a series is refused instead of showing the param alone.
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { mldb, ok, tempHome } from './helpers.js'
@@ -49,5 +50,23 @@ describe('mldb ls --sort short forms (issue 8 item 17)', () => {
     expect(r.stdout).toBe('')
     expect(r.stderr).toMatch(message)
     expect(r.stderr.trimEnd().split('\n')).toHaveLength(1)
+  })
+})
+
+describe('mldb ls --columns short forms (issue 8 item 17)', () => {
+  it('refuses a name that is a param of one run and a series of another, as --where does', () => {
+    const both = join(t.home, 'both.db')
+    // a common case: the starting lr as a param, the scheduler's lr as a series
+    ok(t.home, ['param', 'fixed', 'lr=0.1', '--db', both])
+    ok(t.home, ['log', 'scheduled', 'lr', '0.05', '--step', '0', '--create', '--db', both])
+    const r = mldb(t.home, ['ls', '--columns', 'name,lr', '--db', both])
+    expect(r.status).toBe(2)
+    expect(r.stdout).toBe('')
+    expect(r.stderr).toBe('mldb: --columns: "lr" is ambiguous: it names params.lr and metrics.lr; write one of them\n')
+    expect(ok(t.home, ['ls', '--columns', 'name,params.lr,metrics.lr', '--db', both])).toMatch(/^name\s+lr\s+lr\nscheduled\s+-\s+0\.05\nfixed\s+0\.1\s+-\n$/)
+  })
+
+  it('takes a short name that is only a param or only a series', () => {
+    expect(ok(t.home, ['ls', '--columns', 'name,lr,valid/loss', '--db', db])).toMatch(/^name\s+lr\s+valid\/loss\nc\s+0\.001\s+0\.6\n/)
   })
 })
