@@ -25,7 +25,7 @@ export function registerUi(program: Command): void {
         open: opts.open ?? false,
       })
       if (server.urls.length === 1) out(`mldb ui on ${server.url} (Ctrl-C stops it)`)
-      else out(`mldb ui on ${server.urls.map((u) => `\n  ${u}`).join('')}\n(Ctrl-C stops it)`)
+      else out(`mldb ui on:${server.urls.map((u) => `\n  ${u}`).join('')}\n(Ctrl-C stops it)`)
       const stop = () => {
         server.close().finally(() => process.exit(0))
       }
