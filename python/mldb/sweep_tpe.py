@@ -80,13 +80,12 @@ def _weights(n):
 
 
 def _neighbor_sigmas(xs, dim):
-    pts = sorted([(x if x is not None else dim["mu"], i) for i, x in enumerate(xs)] + [(dim["mu"], -1)])
-    lo = dim["lo"] if math.isfinite(dim["lo"]) else pts[0][0] - dim["range"]
-    hi = dim["hi"] if math.isfinite(dim["hi"]) else pts[-1][0] + dim["range"]
+    # The prior's centre is not a neighbour (Optuna 5's rule, as src/sweep/tpe.ts).
+    pts = sorted([(x if x is not None else dim["mu"], i) for i, x in enumerate(xs)])
+    lo = dim["lo"] if math.isfinite(dim["lo"]) else (pts[0][0] if pts else dim["mu"]) - dim["range"]
+    hi = dim["hi"] if math.isfinite(dim["hi"]) else (pts[-1][0] if pts else dim["mu"]) + dim["range"]
     out = [dim["range"]] * len(xs)
     for j, (x, i) in enumerate(pts):
-        if i < 0:
-            continue
         left = x - lo if j == 0 else x - pts[j - 1][0]
         right = hi - x if j == len(pts) - 1 else pts[j + 1][0] - x
         # the outermost kernels look inwards only (Optuna's consider_endpoints=False)
