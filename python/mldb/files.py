@@ -4,6 +4,7 @@ import hashlib
 import os
 
 from .errors import NotFoundError, ValidationError
+from .validate import describe
 
 #: The kinds of file a pointer may have.
 FILE_KINDS = ("model", "checkpoint", "image", "plot", "data", "other")
@@ -14,7 +15,8 @@ def check_kind(kind):
     if kind is None:
         return "other"
     if not isinstance(kind, str) or kind not in FILE_KINDS:
-        raise ValidationError("file kind %r is not one of %s" % (kind, ", ".join(FILE_KINDS)), "kind")
+        shown = repr(kind) if isinstance(kind, str) else describe(kind)
+        raise ValidationError("file kind %s is not one of %s" % (shown, ", ".join(FILE_KINDS)), "kind")
     return kind
 
 
@@ -23,12 +25,15 @@ def stat_file(path):
     if isinstance(path, os.PathLike):
         path = os.fspath(path)
     if not isinstance(path, str) or path.strip() == "":
-        raise ValidationError("file path must be a non-empty string, got %r" % (path,), "path")
+        raise ValidationError("file path must be a non-empty string, got %s" % (describe(path),), "path")
     if "\x00" in path:
         raise ValidationError("file path must not contain a NUL character, got %r" % (path,), "path")
     full = os.path.abspath(path)
     try:
         st = os.stat(full)
+    except UnicodeEncodeError:
+        # a lone surrogate outside surrogateescape's range names no file the system can hold
+        raise ValidationError("file path %s cannot be encoded as a file name (a lone UTF-16 surrogate?)" % describe(path), "path") from None
     except OSError:
         raise NotFoundError("file %s does not exist; write the file before recording it" % full, "file", full) from None
     if not os.path.isfile(full):

@@ -18,7 +18,7 @@ from .errors import NotFoundError, ValidationError
 from .files import sha256_file, mtime_ms
 from .js_json import js_stringify
 from .sql_files import sql
-from .validate import check_unicode
+from .validate import check_unicode, describe
 
 MAX_MODEL_NAME = 128
 MAX_ALIAS = 64
@@ -30,7 +30,8 @@ _NUMBER_KEYS = ("last", "min", "max")
 
 
 def _show(v):
-    return json.dumps(v) if isinstance(v, str) else repr(v)
+    # describe(), not repr(): a list nested 5,000 deep must still give a ValidationError (issue 8 item 5)
+    return json.dumps(v) if isinstance(v, str) else describe(v)
 
 
 def check_model_name(name):

@@ -26,7 +26,7 @@ from .sql_files import sql
 from .sweep_config import parse_sweep_config
 from .sweep_space import grid_point, grid_size, nest_params, sample_random
 from .sweep_tpe import sample_tpe
-from .validate import check_json_text
+from .validate import check_json_text, check_unicode, describe
 
 _ACTIVE = ("TRAINING", "VALIDATING")
 _LOST_NOTE = "LOST: its worker stopped beating; marked FAILED by the sweep"
@@ -354,7 +354,8 @@ def create_sweep(db, raw):
 
 def get_sweep(db, name):
     if not isinstance(name, str):
-        raise ValidationError("a sweep name must be a string, got %r" % (name,), "name")
+        raise ValidationError("a sweep name must be a string, got %s" % (describe(name),), "name")
+    check_unicode("sweep name", "name", name)
     target = getattr(db, "_server_target", None)
     if target is not None:
         from .remote import RemoteSweep

@@ -102,16 +102,22 @@ def js_trim(s):
 
 
 def describe(value):
-    """A short, printable rendering of any value for error messages."""
-    if isinstance(value, str):
-        return json.dumps(value[:40] + "..." if len(value) > 40 else value, ensure_ascii=False)
-    if isinstance(value, float) and not math.isfinite(value):
-        return js_number(value)
+    """A short, printable rendering of any value for error messages. Never raises:
+    a list nested 5,000 deep (whose repr() is a RecursionError) or an object whose
+    __repr__ raises still renders, so the ValidationError it is for is what the
+    caller gets (issue 8 item 5, as describe() in TypeScript)."""
     try:
-        s = js_stringify(value)
-    except (JsonValueError, TypeError, ValueError):
-        s = repr(value)
-    return s[:60] + "..." if len(s) > 60 else s
+        if isinstance(value, str):
+            return json.dumps(value[:40] + "..." if len(value) > 40 else value, ensure_ascii=False)
+        if isinstance(value, float) and not math.isfinite(value):
+            return js_number(value)
+        try:
+            s = js_stringify(value)
+        except (JsonValueError, TypeError, ValueError):
+            s = repr(value)
+        return s[:60] + "..." if len(s) > 60 else s
+    except Exception:  # noqa: BLE001 - an error message must not fail on its own value
+        return "a value of type %s" % type(value).__name__
 
 
 def _js_length(s):

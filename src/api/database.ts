@@ -51,6 +51,8 @@ import {
   checkTagValue,
   checkValue,
   describe,
+  describeError,
+  type FieldCheck,
   optAny,
   optBool,
   optFinite,
@@ -62,6 +64,19 @@ import {
 } from './validate.js'
 import { checkUnicode } from './validate-text.js'
 import { WriteTransactions } from './write-transactions.js'
+
+/** registerModel's options, each read once under checkOptions so a field whose read throws is a ValidationError; the registry checks their values. */
+const REGISTER_FIELDS: Record<keyof RegisterModelOptions, FieldCheck> = {
+  exp: optAny,
+  file: optAny,
+  best: optAny,
+  goal: optAny,
+  where: optAny,
+  project: optAny,
+  aliases: optAny,
+  description: optAny,
+  tags: optAny,
+}
 
 /** Options for `new Database()`. */
 /** With a team server (`server`/`token`, MLDB_SERVER/MLDB_TOKEN or the config file) a background sender pushes the file to it (src/sync). */
@@ -553,6 +568,7 @@ export class Database {
    * @example db.logTable(exp, 'predictions', epoch, [{ label: 'cat', score: 0.91 }])
    */
   logTable(exp: string, name: string, step: number, table: TableInput, options: { format?: 'json' | 'csv' } = {}): FileRecord {
+    checkOptions('logTable', options, { format: optAny })
     return logTable(this, exp, name, step, table, options)
   }
 
@@ -564,6 +580,7 @@ export class Database {
    * @example db.logHistogram(exp, 'weights/fc1', epoch, Array.from(weights))
    */
   logHistogram(exp: string, name: string, step: number, values: HistogramInput, options: { bins?: number } = {}): FileRecord {
+    checkOptions('logHistogram', options, { bins: optAny })
     return logHistogram(this, exp, name, step, values, options)
   }
 
@@ -752,6 +769,7 @@ export class Database {
    * @example db.registerModel('iris-mlp', { best: 'valid/loss', goal: 'min', where: "status = 'COMPLETE'" })
    */
   registerModel(name: string, options: RegisterModelOptions): ModelVersion {
+    checkOptions('registerModel', options, REGISTER_FIELDS)
     return this.registry.register(name, options)
   }
 
@@ -788,7 +806,8 @@ export class Database {
    * @example db.updateModel('iris-mlp', { description: 'the iris classifier', tags: { team: 'vision' } })
    */
   updateModel(name: string, options: { description?: string; tags?: Record<string, string> }): RegisteredModel {
-    return this.registry.update(name, options)
+    checkOptions('updateModel', options, { description: optAny, tags: optAny })
+    return this.registry.update(name, options ?? {})
   }
 
   /**
@@ -808,6 +827,7 @@ export class Database {
    * @example db.listModelVersions(undefined, { exp })
    */
   listModelVersions(name?: string, options: { exp?: string } = {}): ModelVersion[] {
+    checkOptions('listModelVersions', options, { exp: optAny })
     if (options.exp !== undefined) return this.registry.versionsOfExperiment(options.exp).filter((v) => name === undefined || v.name === name)
     return this.registry.versions(name)
   }
@@ -907,6 +927,13 @@ export class Database {
    */
   createSweep(config: Record<string, unknown>): Sweep {
     this.open()
+    // a config is JSON (it is stored as JSON): one that cannot be written as
+    // JSON (a cycle, a BigInt, a getter that throws) is refused before any of it is read
+    try {
+      JSON.stringify(config)
+    } catch (e) {
+      throw new ValidationError(`a sweep config must be JSON data, but it cannot be written as JSON: ${describeError(e)}`, 'config')
+    }
     return createSweep(this, config)
   }
 

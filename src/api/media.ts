@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { crc32, deflateSync } from 'node:zlib'
-import { ValidationError } from '../errors.js'
+import { MldbError, ValidationError } from '../errors.js'
 import type { FileRecord, Json } from '../store/types.js'
 import type { AddFileOptions, Database } from './database.js'
-import { checkExpName, checkSeriesName, checkStep, describe } from './validate.js'
+import { checkExpName, checkSeriesName, checkStep, describe, describeError } from './validate.js'
 
 /** Raw pixels for `logImage`: 8-bit, row-major, `channels` values per pixel (1 grey, 3 RGB, 4 RGBA). */
 export interface RawImage {
@@ -75,6 +75,21 @@ function checkMediaName(name: unknown): string[] {
   if (parts.some((p) => p.trim() === ''))
     throw new ValidationError(`media name "${n}" has an empty part between slashes; use names such as "samples/valid"`, 'name')
   return parts.map(segment)
+}
+
+/**
+ * Runs `read` over a caller's table, histogram or image. What it throws other
+ * than an MldbError (a getter that throws, a BigInt or a cycle that JSON cannot
+ * write) comes from the input, so it is a ValidationError naming it, not a bare
+ * TypeError (issue 8 item 5); nothing has been written yet.
+ */
+function readInput<T>(method: string, what: string, read: () => T): T {
+  try {
+    return read()
+  } catch (e) {
+    if (e instanceof MldbError) throw e
+    throw new ValidationError(`${method}: the ${what} cannot be read: ${describeError(e)}`, what)
+  }
 }
 
 /** Writes bytes to a new file `<step>.<ext>` (`<step>_2.<ext>`... when one exists) under the media folder. */
@@ -165,6 +180,15 @@ export function logImage(db: Database, exp: string, name: string, step: number, 
   checkExpName(exp)
   checkMediaName(name)
   checkStep(step)
+  const bytes = readInput('logImage', 'image', () => imageBytes(image))
+  const info = imageInfo(bytes)
+  if (!info) throw new ValidationError(`logImage: ${typeof image === 'string' ? image : 'the bytes'} are not a PNG or JPEG image`, 'image')
+  const path = writeMedia(db, exp, name, step, info.format === 'png' ? 'png' : 'jpg', bytes)
+  return recordMedia(db, exp, path, { kind: 'image', step, meta: { media: 'image', name, ...info } })
+}
+
+/** The bytes of what logImage takes: a file's, the caller's, or raw pixels encoded as PNG. */
+function imageBytes(image: ImageInput): Uint8Array {
   let bytes: Uint8Array
   if (typeof image === 'string') {
     try {
@@ -179,10 +203,7 @@ export function logImage(db: Database, exp: string, name: string, step: number, 
   } else {
     throw new ValidationError(`logImage takes PNG/JPEG bytes, a path or { width, height, data }, got ${describe(image)}`, 'image')
   }
-  const info = imageInfo(bytes)
-  if (!info) throw new ValidationError(`logImage: ${typeof image === 'string' ? image : 'the bytes'} are not a PNG or JPEG image`, 'image')
-  const path = writeMedia(db, exp, name, step, info.format === 'png' ? 'png' : 'jpg', bytes)
-  return recordMedia(db, exp, path, { kind: 'image', step, meta: { media: 'image', name, ...info } })
+  return bytes
 }
 
 function csvCell(v: Json): string {
@@ -197,6 +218,13 @@ export function logTable(db: Database, exp: string, name: string, step: number, 
   checkStep(step)
   const format = options.format ?? 'json'
   if (format !== 'json' && format !== 'csv') throw new ValidationError(`logTable format must be "json" or "csv", got ${describe(format)}`, 'format')
+  const { text, columns, rows } = readInput('logTable', 'table', () => tableText(table, format))
+  const path = writeMedia(db, exp, name, step, format, text)
+  return recordMedia(db, exp, path, { kind: 'data', step, meta: { media: 'table', name, format, columns: columns.length, rows: rows.length } })
+}
+
+/** A table as the text of its file, with its columns and rows. */
+function tableText(table: TableInput, format: 'json' | 'csv'): { text: string; columns: string[]; rows: Json[][] } {
   let columns: string[]
   let rows: Json[][]
   if (Array.isArray(table)) {
@@ -217,8 +245,7 @@ export function logTable(db: Database, exp: string, name: string, step: number, 
     throw new ValidationError(`logTable takes rows as objects or { columns, rows }, got ${describe(table)}`, 'table')
   }
   const text = format === 'json' ? JSON.stringify({ columns, rows }) : `${[columns, ...rows].map((r) => r.map((v) => csvCell(v)).join(',')).join('\n')}\n`
-  const path = writeMedia(db, exp, name, step, format, text)
-  return recordMedia(db, exp, path, { kind: 'data', step, meta: { media: 'table', name, format, columns: columns.length, rows: rows.length } })
+  return { text, columns, rows }
 }
 
 /** Edges and counts of `values` in `bins` equal buckets from their min to max (NaN and ±Infinity left out). */
@@ -253,6 +280,16 @@ export function logHistogram(db: Database, exp: string, name: string, step: numb
   const bins = options.bins ?? 64
   if (!Number.isSafeInteger(bins) || bins < 1 || bins > 10_000)
     throw new ValidationError(`logHistogram bins must be an integer 1..10000, got ${describe(bins)}`, 'bins')
+  const h = readInput('logHistogram', 'histogram', () => histogramOf(input, bins))
+  const path = writeMedia(db, exp, name, step, 'json', JSON.stringify(h))
+  const total = h.counts.reduce((a, b) => a + b, 0)
+  const meta: Record<string, Json> = { media: 'histogram', name, bins: h.counts.length, total }
+  if (h.edges.length > 0) Object.assign(meta, { min: h.edges[0] as number, max: h.edges.at(-1) as number })
+  return recordMedia(db, exp, path, { kind: 'data', step, meta })
+}
+
+/** Edges and counts of what logHistogram takes: raw values binned here, or the caller's buckets checked. */
+function histogramOf(input: HistogramInput, bins: number): { edges: number[]; counts: number[] } {
   let h: { edges: number[]; counts: number[] }
   if (Array.isArray(input)) {
     if (input.some((v) => typeof v !== 'number')) throw new ValidationError('logHistogram values must be numbers', 'values')
@@ -270,9 +307,5 @@ export function logHistogram(db: Database, exp: string, name: string, step: numb
   } else {
     throw new ValidationError(`logHistogram takes numbers or { edges, counts }, got ${describe(input)}`, 'histogram')
   }
-  const path = writeMedia(db, exp, name, step, 'json', JSON.stringify(h))
-  const total = h.counts.reduce((a, b) => a + b, 0)
-  const meta: Record<string, Json> = { media: 'histogram', name, bins: h.counts.length, total }
-  if (h.edges.length > 0) Object.assign(meta, { min: h.edges[0] as number, max: h.edges.at(-1) as number })
-  return recordMedia(db, exp, path, { kind: 'data', step, meta })
+  return h
 }

@@ -184,16 +184,19 @@ export class Run {
    * @example run.logImage('samples', pngBytes, { step: epoch })
    */
   logImage(name: string, image: ImageInput, options: { step?: number } = {}): FileRecord {
+    checkOptions('logImage', options, { step: optAny })
     return this.db.logImage(this.name, name, options.step ?? Math.max(0, this.nextStep - 1), image)
   }
 
   /** Stores a table for a step: see `db.logTable`. */
   logTable(name: string, table: TableInput, options: { step?: number; format?: 'json' | 'csv' } = {}): FileRecord {
+    checkOptions('logTable', options, { step: optAny, format: optAny })
     return this.db.logTable(this.name, name, options.step ?? Math.max(0, this.nextStep - 1), table, options.format ? { format: options.format } : {})
   }
 
   /** Stores a histogram for a step: see `db.logHistogram`. */
   logHistogram(name: string, values: HistogramInput, options: { step?: number; bins?: number } = {}): FileRecord {
+    checkOptions('logHistogram', options, { step: optAny, bins: optAny })
     return this.db.logHistogram(this.name, name, options.step ?? Math.max(0, this.nextStep - 1), values, options.bins ? { bins: options.bins } : {})
   }
 

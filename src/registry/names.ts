@@ -1,3 +1,4 @@
+import { describe } from '../api/validate.js'
 import { ValidationError } from '../errors.js'
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/
@@ -7,7 +8,8 @@ export const MAX_MODEL_NAME = 128
 /** Longest alias. */
 export const MAX_ALIAS = 64
 
-const show = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(v) : String(v))
+// describe(), not String(): an object without a prototype or a Proxy whose reads throw must still give a ValidationError (issue 8 item 5)
+const show = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(v) : describe(v))
 
 /** A model name: 1–128 letters, digits, `.`, `_` or `-`, starting with a letter or digit. */
 export function checkModelName(name: unknown): string {
