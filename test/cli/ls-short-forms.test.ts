@@ -53,6 +53,41 @@ describe('mldb ls --sort short forms (issue 8 item 17)', () => {
   })
 })
 
+describe('mldb ls --sort with a name the filter language would split', () => {
+  const spaced = join(t.home, 'spaced.db')
+  beforeAll(() => {
+    for (const [name, batch, acc] of [
+      ['a', '64', '0.7'],
+      ['b', '16', '0.9'],
+      ['c', '32', '0.8'],
+    ] as const) {
+      ok(t.home, ['param', name, `batch size=${batch}`, '--db', spaced])
+      ok(t.home, ['log', name, 'top-1 acc', acc, '--step', '0', '--db', spaced])
+    }
+  })
+  const sorted = (sort: string) => ok(t.home, ['ls', '--sort', sort, '--columns', 'name', '--db', spaced]).trim().split('\n').slice(1)
+
+  it('sorts by a param whose name has a space, as by a series whose name has one', () => {
+    // it was taken as the series metrics.`batch size`, which no run has: the default order, exit 0
+    expect(sorted('batch size')).toEqual(['b', 'c', 'a'])
+    expect(sorted('batch size desc')).toEqual(['a', 'c', 'b'])
+    expect(sorted('top-1 acc desc')).toEqual(['b', 'c', 'a'])
+  })
+
+  it('refuses such a name when it names nothing, or a param and a series', () => {
+    ok(t.home, ['log', 'd', 'batch size', '8', '--step', '0', '--create', '--db', spaced])
+    for (const [sort, message] of [
+      ['no such', 'mldb: --sort: unknown field "no such": no param or series has that name; write params.`no such` or metrics.`no such`\n'],
+      ['batch size', 'mldb: --sort: "batch size" is ambiguous: it names params.`batch size` and metrics.`batch size`; write one of them\n'],
+    ]) {
+      const r = mldb(t.home, ['ls', '--sort', sort as string, '--db', spaced])
+      expect(r.stdout).toBe('')
+      expect(r.stderr).toBe(message)
+      expect(r.status).toBe(1)
+    }
+  })
+})
+
 describe('mldb ls --columns short forms (issue 8 item 17)', () => {
   it('refuses a name that is a param of one run and a series of another, as --where does', () => {
     const both = join(t.home, 'both.db')

@@ -1,8 +1,9 @@
 import type { Command } from 'commander'
+import { ValidationError } from '../../errors.js'
 import { ATTRIBUTE_NAMES, type Column, columnFor, defaultColumns } from '../columns.js'
 import { color, out, printJson, printTable } from '../output.js'
 import { parseCount, parseList } from '../parse.js'
-import { openReader, withSource } from '../reader.js'
+import { openReader, type Reader, withSource } from '../reader.js'
 
 interface LsOptions {
   db?: string
@@ -34,9 +35,10 @@ function quotedField(prefix: string, key: string): string {
  * (`lr` is params.lr, `valid/loss` metrics.valid/loss, `min(valid/loss)` the
  * series) and refuses a name that is nothing or both, instead of sorting by an
  * empty series. Only a key the language would split (`top-1 acc`) is
- * backtick-quoted, as a series: `--sort 'top-1 acc desc'`, `max(top-1 acc)`.
+ * backtick-quoted, under the prefix `prefix` gives (see spacedKeyPrefix; a
+ * series without it): `--sort 'top-1 acc desc'`, `max(top-1 acc)`.
  */
-export function sortExpression(sort: string): string {
+export function sortExpression(sort: string, prefix?: (key: string) => string): string {
   const m = /^(.*?)(\s+(?:asc|desc))?\s*$/is.exec(sort.trim()) as RegExpExecArray
   const field = m[1] ?? ''
   const dir = m[2] ?? ''
@@ -50,7 +52,29 @@ export function sortExpression(sort: string): string {
   }
   // a plain name, an attribute, or something malformed (`min(valid/loss`, `mean(x)`) the parser should judge
   if (PLAIN_KEY.test(field) || ATTRIBUTE_NAMES.includes(field.toLowerCase()) || /[()]/.test(field)) return `${field}${dir}`
-  return `${quotedField('metrics.', field)}${dir}`
+  return `${quotedField(`${prefix?.(field) ?? 'metrics'}.`, field)}${dir}`
+}
+
+/**
+ * Whether a bare sort key the filter language would split (`batch size`) is a
+ * param or a series of some experiment, trashed ones included, as --where
+ * judges `lr`: the language has no short form for such a key, so without this
+ * a param was sorted as a series no run has (the default order, exit 0).
+ */
+async function spacedKeyPrefix(db: Reader, sort: string): Promise<((key: string) => string) | undefined> {
+  const field = (/^(.*?)(\s+(?:asc|desc))?\s*$/is.exec(sort.trim()) as RegExpExecArray)[1] ?? ''
+  if (PLAIN_KEY.test(field) || KEY_PREFIX.test(field) || /[()]/.test(field) || ATTRIBUTE_NAMES.includes(field.toLowerCase())) return undefined
+  const has = async (prefix: string) => {
+    const where = `${quotedField(`${prefix}.`, field)} is not null`
+    return (await db.countExperiments({ where, trashed: false })) + (await db.countExperiments({ where, trashed: true })) > 0
+  }
+  const [param, series] = [await has('params'), await has('metrics')]
+  const quoted = (prefix: string) => `${prefix}.\`${field.replaceAll('`', '``')}\``
+  if (param && series)
+    throw new ValidationError(`--sort: "${field}" is ambiguous: it names ${quoted('params')} and ${quoted('metrics')}; write one of them`, 'sort')
+  if (!param && !series)
+    throw new ValidationError(`--sort: unknown field "${field}": no param or series has that name; write ${quoted('params')} or ${quoted('metrics')}`, 'sort')
+  return () => (param ? 'params' : 'metrics')
 }
 
 /** `mldb ls`: experiments, newest first. */
@@ -71,7 +95,7 @@ export function registerLs(program: Command): void {
         project: opts.project,
         status: opts.status,
         where: opts.where,
-        orderBy: opts.sort ? sortExpression(opts.sort) : undefined,
+        orderBy: opts.sort ? sortExpression(opts.sort, await spacedKeyPrefix(db, opts.sort)) : undefined,
         trashed: opts.trash ?? false,
       }
       const rows = await db.listExperiments(query, opts.limit === 0 ? undefined : opts.limit)
