@@ -188,16 +188,28 @@ export class Run {
     return this.db.logImage(this.name, name, options.step ?? Math.max(0, this.nextStep - 1), image)
   }
 
-  /** Stores a table for a step: see `db.logTable`. */
+  /** Stores a table for a step: see `db.logTable` (which judges `format`: only undefined means json). */
   logTable(name: string, table: TableInput, options: { step?: number; format?: 'json' | 'csv' } = {}): FileRecord {
     checkOptions('logTable', options, { step: optAny, format: optAny })
-    return this.db.logTable(this.name, name, options.step ?? Math.max(0, this.nextStep - 1), table, options.format ? { format: options.format } : {})
+    return this.db.logTable(
+      this.name,
+      name,
+      options.step ?? Math.max(0, this.nextStep - 1),
+      table,
+      options.format !== undefined ? { format: options.format } : {},
+    )
   }
 
-  /** Stores a histogram for a step: see `db.logHistogram`. */
+  /** Stores a histogram for a step: see `db.logHistogram` (which judges `bins`: only undefined means 64). */
   logHistogram(name: string, values: HistogramInput, options: { step?: number; bins?: number } = {}): FileRecord {
     checkOptions('logHistogram', options, { step: optAny, bins: optAny })
-    return this.db.logHistogram(this.name, name, options.step ?? Math.max(0, this.nextStep - 1), values, options.bins ? { bins: options.bins } : {})
+    return this.db.logHistogram(
+      this.name,
+      name,
+      options.step ?? Math.max(0, this.nextStep - 1),
+      values,
+      options.bins !== undefined ? { bins: options.bins } : {},
+    )
   }
 
   /** Sets an intermediate status such as VALIDATING. */

@@ -107,4 +107,13 @@ describe('media per step', () => {
     expect(run.logTable('t', [{ a: 1 }]).step).toBe(7)
     run.finish()
   })
+
+  it('refuses through a run the options db.logHistogram and db.logTable refuse, as Python does', () => {
+    // bins: 0 and format: '' were taken as "not given": 64 buckets and a JSON file, without a word
+    const run = ctx.db.startRun({ name: 'r', handleExit: false })
+    expect(() => run.logHistogram('w', [1, 2, 3], { bins: 0 })).toThrow('logHistogram bins must be an integer 1..10000, got 0')
+    expect(() => run.logTable('t', [{ a: 1 }], { format: '' as 'csv' })).toThrow('logTable format must be "json" or "csv", got ""')
+    expect(ctx.db.getFiles('r')).toEqual([])
+    run.finish()
+  })
 })
