@@ -5,7 +5,7 @@ density l(x), the one with the highest l(x)/g(x) kept; gamma(n) = min(ceil(0.1 n
 one joint kernel per trial plus a prior of weight 1; truncated normal kernels
 as wide as the larger gap to the neighbouring observations; log space for log
 distributions; categorical kernels; running trials count as bad (constant liar)
-and pruned ones rank after complete ones by their deepest step."""
+without counting in gamma's n, and pruned ones rank after complete ones by their deepest step."""
 
 import json
 import math
@@ -177,20 +177,29 @@ def gamma(n):
     return min(math.ceil(0.1 * n), 25)
 
 
+def _pruned_rank(o):
+    # Optuna's rank of a pruned trial: deeper steps first, then by value (NaN last); one that reported nothing after all
+    if o["step"] is None:
+        return (1, 0, 0.0)
+    return (0, -o["step"], math.inf if o["loss"] is None else o["loss"])
+
+
 def split_observations(obs):
+    """Good and bad by Optuna's rule (as src/sweep/tpe.ts): gamma of the finished trials are good, complete ones by
+    loss before pruned ones; running trials are always bad (constant liar) and do not count in gamma's n."""
     complete = sorted((o for o in obs if o["state"] == "complete" and o["loss"] is not None), key=lambda o: o["loss"])
-    pruned = sorted((o for o in obs if o["state"] == "pruned" and o["loss"] is not None),
-                    key=lambda o: (-(o["step"] or 0), o["loss"]))
-    running = [o for o in obs if o["state"] == "running" or (o["state"] == "pruned" and o["loss"] is None)]
-    ranked = complete + pruned + running
+    pruned = sorted((o for o in obs if o["state"] == "pruned"), key=_pruned_rank)
+    running = [o for o in obs if o["state"] == "running"]
+    ranked = complete + pruned
     nb = gamma(len(ranked))
-    return sorted(ranked[:nb], key=lambda o: o["number"]), sorted(ranked[nb:], key=lambda o: o["number"])
+    return sorted(ranked[:nb], key=lambda o: o["number"]), sorted(ranked[nb:] + running, key=lambda o: o["number"])
 
 
 def sample_tpe(params, obs, rng, n_startup_trials=10, n_ei_candidates=24):
     """One TPE draw of every parameter given the sweep's history (rng: random.Random)."""
-    valued = sum(1 for o in obs if o["state"] in ("complete", "pruned") and o["loss"] is not None)
-    if valued < n_startup_trials:
+    # Optuna's startup count: complete and pruned trials, whether or not a pruned one reported a value
+    finished = sum(1 for o in obs if (o["state"] == "complete" and o["loss"] is not None) or o["state"] == "pruned")
+    if finished < n_startup_trials:
         return sample_random(params, rng)
     dims = _dims(params)
     below, above = split_observations(obs)

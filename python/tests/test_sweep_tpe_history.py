@@ -47,6 +47,26 @@ def test_running_trials_count_as_bad(db):
     assert pending_close < failed_close
 
 
+def test_running_trials_do_not_count_in_gammas_n(db):
+    # Ten finished trials: the smallest x is best, the largest x second. gamma(10) = 1, so only the best is good;
+    # counting the running trials too (gamma(11) = 2 from the second parallel ask) made the second good as well.
+    near_second = 0
+    for seed in range(1, 41):
+        s = db.create_sweep({"name": "liar-n-%d" % seed, "method": "bayes", "metric": MINIMIZE,
+                             "parameters": {"x": {"min": 0.0, "max": 1.0}}, "seed": seed})
+        startup = [s.ask() for _ in range(10)]
+        xs = [t.params["x"] for t in startup]
+        lo, hi = min(xs), max(xs)
+        for t in startup:
+            t.finish(0.0 if t.params["x"] == lo else 1.0 if t.params["x"] == hi else 10.0)
+        # two workers ask at once: the second sees the first one's trial running
+        s.ask()
+        x = s.ask().params["x"]
+        near_second += abs(x - hi) < abs(x - lo)
+    # 16 of 40 nearer the second than the best; with running trials in n, 26
+    assert near_second <= 21
+
+
 def test_pruned_trials_feed_the_sampler_by_deepest_step(db):
     deep_side = 0
     for seed in range(1, 6):

@@ -296,27 +296,34 @@ export function gamma(n: number): number {
   return Math.min(Math.ceil(0.1 * n), 25)
 }
 
+/** Optuna's rank of a pruned trial: deeper steps first, then by value (NaN last); one that reported nothing after all. */
+function prunedRank(a: Observation, b: Observation): number {
+  if (a.step === null || b.step === null) return (a.step === null ? 1 : 0) - (b.step === null ? 1 : 0)
+  return b.step - a.step || (a.loss ?? Number.POSITIVE_INFINITY) - (b.loss ?? Number.POSITIVE_INFINITY)
+}
+
 /**
- * Splits the history into good and bad. Complete trials rank by loss; pruned
- * ones after them, deeper steps first; running ones last ("constant liar"),
- * so parallel workers do not all sample the same point.
+ * Splits the history into good and bad, by Optuna's rule: gamma of the finished
+ * (complete and pruned) trials are good, complete ones ranked by loss before
+ * pruned ones ranked by prunedRank. Running trials are always bad ("constant
+ * liar", so parallel workers do not all sample the same point) and do not
+ * count in gamma's n: eight workers asking at once beside ten finished trials
+ * keep gamma(10) = 1 good trial instead of gamma(17) = 2.
  */
 export function splitObservations(obs: Observation[]): { below: Observation[]; above: Observation[] } {
   const complete = obs.filter((o) => o.state === 'complete' && o.loss !== null).sort((a, b) => (a.loss as number) - (b.loss as number))
-  const pruned = obs
-    .filter((o) => o.state === 'pruned' && o.loss !== null)
-    .sort((a, b) => (b.step ?? 0) - (a.step ?? 0) || (a.loss as number) - (b.loss as number))
-  const running = obs.filter((o) => o.state === 'running' || (o.state === 'pruned' && o.loss === null))
-  const ranked = [...complete, ...pruned, ...running]
+  const pruned = obs.filter((o) => o.state === 'pruned').sort(prunedRank)
+  const running = obs.filter((o) => o.state === 'running')
+  const ranked = [...complete, ...pruned]
   const nBelow = gamma(ranked.length)
   const byNumber = (a: Observation, b: Observation) => a.number - b.number
-  return { below: ranked.slice(0, nBelow).sort(byNumber), above: ranked.slice(nBelow).sort(byNumber) }
+  return { below: ranked.slice(0, nBelow).sort(byNumber), above: [...ranked.slice(nBelow), ...running].sort(byNumber) }
 }
 
 /**
  * The Tree-structured Parzen Estimator (Bergstra et al. 2011), multivariate:
  * draws candidates from the good trials' density l(x) and keeps the one with
- * the highest l(x)/g(x). Random until nStartupTrials trials have a value.
+ * the highest l(x)/g(x). Random until nStartupTrials trials are complete or pruned.
  *
  * @example sampleTpe(config.parameters, history, new Rng(seedFor(seed, number)))
  */
@@ -324,8 +331,9 @@ export function sampleTpe(params: Record<string, ParamSpec>, obs: Observation[],
   const nStartup = options.nStartupTrials ?? 10
   const nCandidates = options.nEiCandidates ?? 24
   const priorWeight = options.priorWeight ?? 1
-  const valued = obs.filter((o) => (o.state === 'complete' || o.state === 'pruned') && o.loss !== null).length
-  if (valued < nStartup) return sampleRandom(params, rng)
+  // Optuna's startup count: complete and pruned trials, whether or not a pruned one reported a value.
+  const finished = obs.filter((o) => (o.state === 'complete' && o.loss !== null) || o.state === 'pruned').length
+  if (finished < nStartup) return sampleRandom(params, rng)
   const dims = dimsOf(params)
   const { below, above } = splitObservations(obs)
   const bw = options.bandwidth ?? 'neighbor'

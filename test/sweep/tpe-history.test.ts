@@ -45,6 +45,27 @@ describe('TPE history', () => {
     expect(pendingClose).toBeLessThan(failedClose)
   })
 
+  it("running trials do not count in gamma's n: beside ten finished trials only the best one is good", () => {
+    // Ten finished trials: the one with the smallest x is best, the one with the largest x second. gamma(10) = 1,
+    // so only the best is good; counting the running trials too (gamma(11) = 2 from the second parallel ask) made
+    // the second good as well, and the sampler went looking next to it.
+    let nearSecond = 0
+    for (let seed = 1; seed <= 40; seed++) {
+      const s = ctx.db.createSweep({ name: `liar-n-${seed}`, method: 'bayes', metric: minimize, parameters: { x: { min: 0, max: 1 } }, seed })
+      const startup = Array.from({ length: 10 }, () => s.ask()!)
+      const xs = startup.map((t) => t.params.x as number)
+      const lo = Math.min(...xs)
+      const hi = Math.max(...xs)
+      for (const t of startup) t.finish(t.params.x === lo ? 0 : t.params.x === hi ? 1 : 10)
+      // two workers ask at once: the second sees the first one's trial running
+      s.ask()
+      const x = s.ask()?.params.x as number
+      if (Math.abs(x - hi) < Math.abs(x - lo)) nearSecond++
+    }
+    // 14 of 40 nearer the second than the best; with running trials in n, 27
+    expect(nearSecond).toBeLessThanOrEqual(20)
+  })
+
   it('pruned trials feed the sampler, ranked by their deepest step before their value', () => {
     let deepSide = 0
     for (let seed = 1; seed <= 10; seed++) {
