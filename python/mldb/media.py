@@ -100,13 +100,20 @@ def _chunk(kind, data):
 def encode_png(pixels):
     """Encodes 8-bit pixels as PNG bytes: rows of values (grey), of ``[r, g, b]`` or
     ``[r, g, b, a]``; a numpy array of shape (H, W), (H, W, 1|3|4) works too (floats
-    in [0, 1] are scaled to 0..255), and so does a torch tensor of that shape.
-    ``encode_png([[0, 255]])`` is a 2×1 grey PNG."""
+    in [0, 1] are scaled to 0..255), and so does a torch tensor of that shape or in
+    torch's own (C, H, W). ``encode_png([[0, 255]])`` is a 2×1 grey PNG."""
     if hasattr(pixels, "detach") and hasattr(pixels, "is_floating_point"):
         # A torch tensor: its dtype has no numpy ``kind``, so a float one in [0, 1] would be
         # truncated to 0 and 1 below; as numpy (float32: numpy has no bfloat16) it is scaled.
         t = pixels.detach().cpu()
+        if t.dim() == 3 and t.shape[0] in (1, 3, 4) and t.shape[2] not in (1, 3, 4):
+            # channels first, as torchvision's ToTensor gives it: unambiguous only when the
+            # last dimension cannot be channels (a 3×H×3 tensor stays H×W×C)
+            t = t.permute(1, 2, 0)
         pixels = (t.float() if t.is_floating_point() else t).numpy()
+    shape = getattr(pixels, "shape", None)
+    if isinstance(shape, tuple) and not (len(shape) == 2 or (len(shape) == 3 and shape[2] in (1, 3, 4))):
+        raise ValidationError("an image is H×W, H×W×C or a tensor C×H×W (C 1, 3 or 4), got shape %s" % (shape,), "image")
     if hasattr(pixels, "shape") and hasattr(pixels, "tolist"):
         kind = getattr(getattr(pixels, "dtype", None), "kind", "")
         if kind == "f":

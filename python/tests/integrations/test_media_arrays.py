@@ -40,6 +40,10 @@ def test_numpy_arrays_and_torch_tensors_become_the_pngs_and_histograms_they_hold
         # a float tensor as a float array: not truncated to 0 and 1
         assert png_pixels(images["grey_tensor"]["path"]) == (2, 2, 1, [[0, 128], [255, 64]])
         assert png_pixels(images["grey_tensor_uint8"]["path"]) == (2, 2, 1, [[0, 128], [255, 3]])
+        # a C×H×W tensor is turned to H×W×C; it was refused as "1, 3 or 4 channels, got 2"
+        assert png_pixels(images["rgb_tensor_chw"]["path"]) == (2, 1, 3, [[255, 0, 0, 0, 255, 0]])
+        # a batch is refused naming its shape (it read "image values must be integers 0..255")
+        assert "batch: ValidationError: an image is H×W, H×W×C or a tensor C×H×W (C 1, 3 or 4), got shape (2, 3, 4, 4)" in res.stdout
         hists = {f["meta"]["name"]: f for f in db.get_files("arrays", kind="data")}
         with open(hists["weights"]["path"]) as f:
             assert json.load(f) == {"edges": [0, 2.75, 5.5, 8.25, 11], "counts": [3, 3, 3, 3]}
