@@ -6,6 +6,7 @@ import { api, type ExperimentSummary, type FileEntry } from '../lib/api'
 import { runColor } from '../lib/colors'
 import { fileHref, unservedReason } from '../lib/file-links'
 import { imageName, isImage } from '../lib/images'
+import { StepSlider } from './step-slider'
 
 /** Runs whose files are fetched: each is one request, and more pictures than this do not fit a row. */
 export const MAX_IMAGE_RUNS = 12
@@ -84,20 +85,14 @@ function ImageRow({ name, runs, byRun }: { name: string; runs: string[]; byRun: 
       <div className="row image-compare-head">
         <span className="mono small">{name}</span>
         {steps.length > 1 && (
-          <label className="image-slider small">
-            <span className="muted">step</span>
-            <input
-              type="range"
-              min={0}
-              max={steps.length - 1}
-              value={at}
-              data-testid="compare-image-step"
-              aria-label={`step of ${name} in every run`}
-              aria-valuetext={`step ${step}`}
-              onChange={(e) => setI(Number(e.target.value))}
-            />
-            <span className="mono">{step === NO_STEP ? '—' : step}</span>
-          </label>
+          <StepSlider
+            count={steps.length}
+            at={at}
+            step={step === NO_STEP ? null : step}
+            label={`step of ${name} in every run`}
+            testId="compare-image-step"
+            onChange={setI}
+          />
         )}
       </div>
       <div className="previews">

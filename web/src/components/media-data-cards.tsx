@@ -5,6 +5,7 @@ import { useEffect, useState } from 'react'
 import type { FileEntry } from '../lib/api'
 import { fileHref, unservedReason } from '../lib/file-links'
 import { type HeatGrid, heatGrid, mediaGroups, parseHistogram, parseTable, spread, type TableData } from '../lib/media-data'
+import { StepSlider } from './step-slider'
 
 // Rows of a table drawn before "first N of M".
 const TABLE_ROWS = 200
@@ -100,20 +101,14 @@ function MediaTable({ name, files }: { name: string; files: FileEntry[] }) {
         <div className="muted small">loading…</div>
       )}
       {files.length > 1 && (
-        <label className="image-slider small">
-          <span className="muted">step</span>
-          <input
-            type="range"
-            min={0}
-            max={files.length - 1}
-            value={Math.min(i, files.length - 1)}
-            data-testid="media-table-step"
-            aria-label={`step of table ${name}`}
-            aria-valuetext={`step ${f.step ?? '—'}`}
-            onChange={(e) => setI(Number(e.target.value))}
-          />
-          <span className="mono">{f.step ?? '—'}</span>
-        </label>
+        <StepSlider
+          count={files.length}
+          at={Math.min(i, files.length - 1)}
+          step={f.step}
+          label={`step of table ${name}`}
+          testId="media-table-step"
+          onChange={setI}
+        />
       )}
     </figure>
   )

@@ -6,6 +6,7 @@ import { ChartGrid } from '../components/chart-grid'
 import { ExperimentModels } from '../components/experiment-models'
 import { HistogramsCard, TablesCard } from '../components/media-data-cards'
 import { StatusBadge } from '../components/status-badge'
+import { StepSlider } from '../components/step-slider'
 import { api, type ExperimentDetail, type FileEntry } from '../lib/api'
 import { fileHref, unservedReason } from '../lib/file-links'
 import { ago, bytes, dateTime, duration, paramText } from '../lib/format'
@@ -287,20 +288,14 @@ function ImageSlider({ files }: { files: FileEntry[] }) {
         {f.step !== null ? ` · step ${f.step}` : ''}
       </figcaption>
       {files.length > 1 && (
-        <label className="image-slider small">
-          <span className="muted">step</span>
-          <input
-            type="range"
-            min={0}
-            max={files.length - 1}
-            value={Math.min(i, files.length - 1)}
-            data-testid="image-step"
-            aria-label={`step of ${f.path.split('/').at(-1)}`}
-            aria-valuetext={`step ${f.step ?? '—'}`}
-            onChange={(e) => setI(Number(e.target.value))}
-          />
-          <span className="mono">{f.step ?? '—'}</span>
-        </label>
+        <StepSlider
+          count={files.length}
+          at={Math.min(i, files.length - 1)}
+          step={f.step}
+          label={`step of ${f.path.split('/').at(-1)}`}
+          testId="image-step"
+          onChange={setI}
+        />
       )}
     </figure>
   )
