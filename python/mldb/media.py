@@ -12,6 +12,7 @@ import struct
 import zlib
 
 from .errors import ValidationError
+from .js_json import js_number
 from .validate import check_exp_name, check_series_name, check_step, describe
 
 _PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -198,15 +199,9 @@ def log_image(db, exp, name, step, image):
 
 def _csv_cell(v):
     s = "" if v is None else json.dumps(v, separators=(",", ":")) if isinstance(v, (dict, list)) else \
-        ("true" if v is True else "false" if v is False else _js_number(v) if isinstance(v, float) else str(v))
+        ("true" if v is True else "false" if v is False else js_number(v) if isinstance(v, float) else str(v))
+    # floats as JavaScript's String() writes them (1.0 -> 1, NaN, 1.5e-7), so CSVs match TypeScript's byte for byte
     return '"%s"' % s.replace('"', '""') if any(c in s for c in '",\n\r') else s
-
-
-def _js_number(v):
-    """A float as JavaScript's String() writes it (1.0 -> '1'), so CSVs match byte for byte."""
-    if v == int(v) and abs(v) < 1e21:
-        return str(int(v))
-    return repr(v)
 
 
 def log_table(db, exp, name, step, table, format="json"):

@@ -77,6 +77,14 @@ def test_tables_as_json_or_csv_and_histograms_as_edges_and_counts(db):
     assert json.load(open(given["path"])) == {"edges": [0, 1, 2], "counts": [3, 4]}
 
 
+def test_a_csv_table_writes_floats_as_typescript_does_nan_and_infinity_included(db):
+    # NaN and Infinity raised "ValueError: cannot convert float NaN to integer" (a stack trace,
+    # no file), and 1.5e-7 was written as Python's 1.5e-07 where TypeScript writes 1.5e-7
+    rows = [[float("nan"), float("inf"), float("-inf")], [1.5e-7, 2.0, 1e21]]
+    f = db.log_table("exp", "odd", 0, {"columns": ["a", "b", "c"], "rows": rows}, format="csv")
+    assert open(f["path"]).read() == "a,b,c\nNaN,Infinity,-Infinity\n1.5e-7,2,1e+21\n"
+
+
 def test_bad_media_writes_neither_a_file_nor_a_record(db, tmp_path):
     with pytest.raises(ValidationError, match="not a PNG or JPEG"):
         db.log_image("exp", "samples", 0, b"hello")
