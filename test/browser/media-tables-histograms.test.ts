@@ -105,4 +105,25 @@ describe('the experiment page', () => {
     await page.locator('[data-testid="histograms"]').screenshot({ path: join(SCREENSHOTS, 'experiment-histograms.png') })
     expect(s.pageErrors).toEqual([])
   })
+  it('reads a table file once while the live page reloads around it', async () => {
+    await page.goto(`${base}#/exp/media-run`)
+    await page.locator('[data-testid="media-table"][data-name="confusion"] table').waitFor({ timeout: 30_000 })
+    const fetched: string[] = []
+    const onRequest = (r: { url(): string }) => {
+      if (new URL(r.url()).pathname.startsWith('/api/files/')) fetched.push(r.url())
+    }
+    page.on('request', onRequest)
+    try {
+      // a tag changes the experiment: the live poller hands the page a new row and it reloads
+      const db = new Database({ path: s.dbPath })
+      db.setTags('media-run', { reviewed: 'yes' })
+      db.close()
+      await waitFor(async () => (await page.locator('[data-testid="tag"]', { hasText: 'reviewed' }).count()) === 1, 30_000, 'the tag')
+      await page.locator('[data-testid="media-table"][data-name="confusion"] table').waitFor({ timeout: 10_000 })
+    } finally {
+      page.off('request', onRequest)
+    }
+    // the files did not change, so none is read again (before: both tables' files, on every reload)
+    expect(fetched).toEqual([])
+  })
 })

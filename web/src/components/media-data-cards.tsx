@@ -43,6 +43,8 @@ function MediaTable({ name, files }: { name: string; files: FileEntry[] }) {
   const [i, setI] = useState(files.length - 1)
   const f = files[Math.min(i, files.length - 1)] as FileEntry
   const [state, setState] = useState<{ id: number; table?: TableData; error?: string }>()
+  // keyed on the file's id: the page hands over new file objects on every reload of a live run
+  // biome-ignore lint/correctness/useExhaustiveDependencies: f.id stands for f (a new object each reload)
   useEffect(() => {
     let live = true
     fileText(f)
@@ -54,7 +56,7 @@ function MediaTable({ name, files }: { name: string; files: FileEntry[] }) {
     return () => {
       live = false
     }
-  }, [f])
+  }, [f.id])
   // what the previous step showed stays until this one's file arrives (no flash of "loading")
   const table = state?.table
   return (
