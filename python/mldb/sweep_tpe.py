@@ -5,7 +5,8 @@ density l(x), the one with the highest l(x)/g(x) kept; gamma(n) = min(ceil(0.1 n
 one joint kernel per trial plus a prior of weight 1; truncated normal kernels
 as wide as the larger gap to the neighbouring observations; log space for log
 distributions; categorical kernels; running trials count as bad (constant liar)
-without counting in gamma's n, and pruned ones rank after complete ones by their deepest step."""
+without counting in gamma's n, and pruned ones rank after complete ones by their deepest step;
+equal values (discrete parameters) share out the neighbour gaps by a key per trial and parameter."""
 
 import json
 import math
@@ -79,9 +80,21 @@ def _weights(n):
     return ramp + [1.0] * 25
 
 
-def _neighbor_sigmas(xs, dim):
-    # The prior's centre is not a neighbour (Optuna 5's rule, as src/sweep/tpe.ts).
-    pts = sorted([(x if x is not None else dim["mu"], i) for i, x in enumerate(xs)])
+def tie_key(number, j):
+    """The order of a trial among equal values of the j-th numeric parameter (src/sweep/tpe.ts tieKey)."""
+    m = 0xFFFFFFFF
+    h = (((number + 1) * 0x9E3779B1) & m) ^ (((j + 1) * 0x85EBCA6B) & m)
+    h = ((h ^ (h >> 16)) * 0x7FEB352D) & m
+    h = ((h ^ (h >> 15)) * 0x846CA68B) & m
+    return h ^ (h >> 16)
+
+
+def _neighbor_sigmas(xs, dim, ties):
+    # The prior's centre is not a neighbour (Optuna 5's rule, as src/sweep/tpe.ts). Equal values are ordered by
+    # a pseudo-random key per trial and parameter, so the wide kernels at the ends of a run of equals do not go
+    # to the same trials in every parameter (ordering by trial number did).
+    pts = [(x if x is not None else dim["mu"], ties[i], i) for i, x in enumerate(xs)]
+    pts = [(x, i) for x, _, i in sorted(pts)]
     lo = dim["lo"] if math.isfinite(dim["lo"]) else (pts[0][0] if pts else dim["mu"]) - dim["range"]
     hi = dim["hi"] if math.isfinite(dim["hi"]) else (pts[-1][0] if pts else dim["mu"]) + dim["range"]
     out = [dim["range"]] * len(xs)
@@ -108,9 +121,9 @@ class _Parzen:
         self.comps = []  # per component: list per dim of (mu, sigma, lognorm) or log-probabilities
         n_kernels = n + 1
         nums = {}
-        for dim in dims:
-            if dim["kind"] == "num":
-                nums[dim["key"]] = _neighbor_sigmas([dim["to"](o["params"].get(dim["key"])) for o in obs], dim)
+        for j, dim in enumerate(d for d in dims if d["kind"] == "num"):
+            nums[dim["key"]] = _neighbor_sigmas([dim["to"](o["params"].get(dim["key"])) for o in obs], dim,
+                                                [tie_key(o["number"], j) for o in obs])
         for k in range(n_kernels):
             o = obs[k] if k < n else None
             comp = []
