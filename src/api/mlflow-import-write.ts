@@ -15,7 +15,8 @@ import { checkBundle, type ExperimentBundle, type ImportedFile, writeBundle } fr
 import { artifactUri, copyArtifacts } from './mlflow-import-copy.js'
 import { loggedModelFiles, putLoggedModel, wireExperimentId } from './mlflow-import-models.js'
 import { writeRegistry } from './mlflow-import-registry.js'
-import { textProblem, textProblemAt } from './validate-text.js'
+import { leaveOutBadModelText, leaveOutBadRunText, mlflowProjectNames } from './mlflow-import-text.js'
+import { textProblem } from './validate-text.js'
 
 /** An MLflow experiment as a source holds it. */
 export interface MlflowSourceExperiment {
@@ -200,49 +201,6 @@ function kindOf(path: string): string {
 }
 
 /**
- * Leaves out of a run what mldb cannot keep (MLflow's stores can hold a U+0000 or a lone
- * surrogate): a param, tag, metric name, the run name (the run is then named by its id)
- * or notes holding one, with one report line each, so the rest of the run imports (docs/mlflow.md).
- */
-function leaveOutBadText(r: MlflowSourceRun, report: string[]): void {
-  const q = JSON.stringify
-  const at = `run ${r.runId}`
-  const nameProblem = textProblem(r.runName)
-  if (nameProblem) {
-    report.push(`${at}: run name ${q(r.runName)} left out (the experiment is named by the run id): it ${nameProblem}`)
-    r.runName = ''
-  }
-  const b = r.bundle
-  for (const [k, v] of Object.entries(b.params)) {
-    const found = textProblemAt([k, v])
-    if (!found) continue
-    report.push(`${at}: param ${q(k)} left out: it ${found.problem}`)
-    delete b.params[k]
-  }
-  for (const [k, v] of Object.entries(b.tags)) {
-    const problem = textProblem(k) ?? textProblem(v)
-    if (!problem) continue
-    report.push(`${at}: tag ${q(k)} left out: it ${problem}`)
-    delete b.tags[k]
-  }
-  const badSeries = new Map<string, string>()
-  for (const p of b.points) {
-    if (badSeries.has(p.name)) continue
-    const problem = textProblem(p.name)
-    if (problem) badSeries.set(p.name, problem)
-  }
-  if (badSeries.size) {
-    for (const [name, problem] of badSeries) report.push(`${at}: metric ${q(name)} left out: its name ${problem}`)
-    b.points = b.points.filter((p) => !badSeries.has(p.name))
-  }
-  const notesProblem = textProblem(b.notes)
-  if (notesProblem) {
-    report.push(`${at}: notes (mlflow.note.content) left out: they ${notesProblem.replace(/^contains/, 'contain')}`)
-    b.notes = ''
-  }
-}
-
-/**
  * Writes a source in one transaction. A run whose MLflow run id is already in
  * the database is left alone, so importing the same source twice doubles
  * nothing and a second import brings only what is new; so are logged models
@@ -269,8 +227,9 @@ export function writeMlflowSource(db: Database, source: MlflowSource, options: M
     .transaction(() => {
       const taken = nameTakenLookup(db.sqlite)
       const projectOf = new Map<string, { id: number; name: string }>()
+      const projectNames = mlflowProjectNames(source.experiments, result.report)
       for (const e of source.experiments) {
-        const name = e.name === 'Default' && e.id === '0' ? 'default' : e.name
+        const name = projectNames.get(e.id) as string
         let p = rows.projectByName(name)
         if (!p) {
           rows.insertProject(name, e.createdAt ?? Date.now(), e.artifactLocation)
@@ -302,6 +261,7 @@ export function writeMlflowSource(db: Database, source: MlflowSource, options: M
         result.loggedModelsAlreadyImported++
         return false
       })
+      for (const m of models) leaveOutBadModelText(m, result.report)
       const modelUri = new Map<string, string>()
       const laterFiles: { run: string; files: ImportedFile[] }[] = []
       for (const m of models) {
@@ -319,7 +279,7 @@ export function writeMlflowSource(db: Database, source: MlflowSource, options: M
         else if (m.sourceRunId && files.length) laterFiles.push({ run: m.sourceRunId, files })
       }
       for (const r of fresh) {
-        leaveOutBadText(r, result.report)
+        leaveOutBadRunText(r, result.report)
         const base = mldbRunName(r.runName, r.runId)
         let name = base
         for (const candidate of [base, `${base}-${r.runId.slice(0, 8)}`, `${base}-${r.runId}`]) {
