@@ -47,15 +47,20 @@ export class ValidationError extends MldbError {
   }
 }
 
-/** A `where` filter or `orderBy` could not be parsed; `column` is 1-based, in Unicode code points. */
+/**
+ * A `where` filter or `orderBy` could not be parsed; `column` is 1-based, in Unicode code points.
+ * `field` says which: an orderBy's message ends "of sort key: ...", so `mldb ls --sort lr`
+ * does not speak of a filter the user never wrote.
+ */
 export class FilterSyntaxError extends ValidationError {
   override name = 'FilterSyntaxError'
   constructor(
     message: string,
     readonly filter: string,
     readonly column: number,
+    field: 'where' | 'orderBy' = 'where',
   ) {
-    super(`${message} at column ${column} of filter: ${filter}`, 'where')
+    super(`${message} at column ${column} of ${field === 'orderBy' ? 'sort key' : 'filter'}: ${filter}`, field)
   }
 }
 

@@ -33,10 +33,13 @@ class ValidationError(MldbError, ValueError):
 
 class FilterSyntaxError(ValidationError):
     """A ``where`` filter or ``order_by`` could not be parsed; ``column`` is 1-based
-    (in Unicode code points, as every client counts) and ``filter`` is the text at fault."""
+    (in Unicode code points, as every client counts) and ``filter`` is the text at fault.
+    ``field`` says which: an order_by's message ends "of sort key: ...", as in TypeScript,
+    so ``mldb ls --sort lr`` does not speak of a filter the user never wrote."""
 
-    def __init__(self, message, filter, column):
-        super().__init__("%s at column %d of filter: %s" % (message, column, filter), "where")
+    def __init__(self, message, filter, column, field="where"):
+        what = "sort key" if field == "order_by" else "filter"
+        super().__init__("%s at column %d of %s: %s" % (message, column, what, filter), field)
         self.filter = filter
         self.column = column
 

@@ -49,9 +49,11 @@ def _canonical_status(v):
 
 
 class _Parser:
-    def __init__(self, text):
+    def __init__(self, text, of):
         self.text = text
-        self.tokens = tokenize(text)
+        # which text this is ("where" or "order_by"), so an error says "sort key" for a sort key
+        self.of = of
+        self.tokens = tokenize(text, of)
         self.pos = 0
         self.depth = 0
         self.terms = 0
@@ -65,7 +67,7 @@ class _Parser:
         return t
 
     def fail(self, msg, t=None):
-        raise FilterSyntaxError(msg, self.text, (t or self.peek()).column)
+        raise FilterSyntaxError(msg, self.text, (t or self.peek()).column, self.of)
 
     def is_word(self, word, t=None):
         t = t or self.peek()
@@ -284,11 +286,11 @@ def parse_filter(text):
     Example: ``parse_filter("params.lr < 0.1")["op"] == "<"``."""
     if is_blank(text):
         return None
-    return _Parser(text).filter()
+    return _Parser(text, "where").filter()
 
 
 def parse_order_by(text):
     """The tree of a sort key such as ``min(metrics.valid/loss) desc``, or None when blank."""
     if is_blank(text):
         return None
-    return _Parser(text).order_by()
+    return _Parser(text, "order_by").order_by()

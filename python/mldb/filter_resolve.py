@@ -27,7 +27,7 @@ def field_names(connection):
     return lookup
 
 
-def _field(field, lookup, text, column):
+def _field(field, lookup, text, column, of="where"):
     if field["kind"] != "bare":
         return field
     key = field["key"]
@@ -39,16 +39,16 @@ def _field(field, lookup, text, column):
         if found["series"]:
             return series
         raise FilterSyntaxError(
-            'unknown series "%s" in %s(): no experiment has it; write %s(metrics.<split>/<name>)' % (key, agg, agg), text, column
+            'unknown series "%s" in %s(): no experiment has it; write %s(metrics.<split>/<name>)' % (key, agg, agg), text, column, of
         )
     if found["param"] and found["series"]:
         q = quote_key(key)
-        raise FilterSyntaxError('"%s" is ambiguous: it names params.%s and metrics.%s; write one of them' % (key, q, q), text, column)
+        raise FilterSyntaxError('"%s" is ambiguous: it names params.%s and metrics.%s; write one of them' % (key, q, q), text, column, of)
     if found["param"]:
         return {"kind": "param", "key": key}
     if found["series"]:
         return series
-    raise FilterSyntaxError('unknown field "%s": no param or series has that name; %s' % (key, FIELD_HELP), text, column)
+    raise FilterSyntaxError('unknown field "%s": no param or series has that name; %s' % (key, FIELD_HELP), text, column, of)
 
 
 def resolve_filter(ast, lookup, text):
@@ -72,4 +72,4 @@ def resolve_filter(ast, lookup, text):
 
 def resolve_order_by(order, lookup, text):
     """A sort key with its short form resolved, as resolve_filter does."""
-    return order and dict(order, field=_field(order["field"], lookup, text, order["column"]))
+    return order and dict(order, field=_field(order["field"], lookup, text, order["column"], "order_by"))

@@ -39,12 +39,13 @@ def _infinity_at(text, k):
     return 0
 
 
-def tokenize(text):
-    """Splits a filter such as ``params.lr < 0.1 and status = 'COMPLETE'`` into tokens."""
+def tokenize(text, of="where"):
+    """Splits a filter such as ``params.lr < 0.1 and status = 'COMPLETE'`` into tokens;
+    ``of`` is ``"order_by"`` for a sort key, so its errors say so."""
     n = len(text)
 
     def fail(msg, at):
-        raise FilterSyntaxError(msg, text, at + 1)
+        raise FilterSyntaxError(msg, text, at + 1, of)
 
     if n > FILTER_LIMITS["length"]:
         fail(

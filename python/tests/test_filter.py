@@ -95,7 +95,9 @@ def test_points_at_the_column_of_a_syntax_error(db):
     assert info.value.column == 8
     with pytest.raises(FilterSyntaxError, match="expected asc, desc or the end") as info:
         db.list_experiments(order_by="params.lr sideways")
-    assert info.value.column == 11
+    # a sort key's error speaks of the sort key, not of a filter nobody wrote
+    assert (info.value.column, info.value.field) == (11, "order_by")
+    assert str(info.value).endswith("at column 11 of sort key: params.lr sideways")
     # columns count code points in every client: the emoji takes one
     with pytest.raises(FilterSyntaxError) as info:
         db.list_experiments(where="name = '\U0001f600' and ?")

@@ -43,8 +43,12 @@ class Parser {
   private depth = 0
   private terms = 0
   private readonly tokens: Token[]
-  constructor(private readonly input: string) {
-    this.tokens = tokenize(input)
+  constructor(
+    private readonly input: string,
+    /** which text this is, so an error says "sort key" for an orderBy */
+    private readonly of: 'where' | 'orderBy',
+  ) {
+    this.tokens = tokenize(input, of)
   }
 
   private peek(): Token {
@@ -54,7 +58,7 @@ class Parser {
     return this.tokens[this.pos++] as Token
   }
   fail(msg: string, t: Token = this.peek()): never {
-    throw new FilterSyntaxError(msg, this.input, t.column)
+    throw new FilterSyntaxError(msg, this.input, t.column, this.of)
   }
   private isWord(word: string, t: Token = this.peek()): boolean {
     return t.type === 'ident' && asciiLower(t.text) === word
@@ -266,7 +270,7 @@ function canonicalStatus(v: string): string {
  */
 export function parseFilter(filter: string): Filter | null {
   if (isBlank(filter)) return null
-  return new Parser(filter).filter()
+  return new Parser(filter, 'where').filter()
 }
 
 /**
@@ -276,5 +280,5 @@ export function parseFilter(filter: string): Filter | null {
  */
 export function parseOrderBy(orderBy: string): OrderBy | null {
   if (isBlank(orderBy)) return null
-  return new Parser(orderBy).orderBy()
+  return new Parser(orderBy, 'orderBy').orderBy()
 }

@@ -32,9 +32,9 @@ export function resolveFilter(ast: Filter | null, lookup: NameLookup, text: stri
       case 'not':
         return { type: 'not', arg: walk(f.arg) }
       case 'exists':
-        return { ...f, field: resolveField(f.field, lookup, text, f.column) }
+        return { ...f, field: resolveField(f.field, lookup, text, f.column, 'where') }
       case 'compare': {
-        const field = resolveField(f.field, lookup, text, f.column)
+        const field = resolveField(f.field, lookup, text, f.column, 'where')
         if (field.kind === 'metric' && f.kind !== 'number') {
           throw new FilterSyntaxError('metrics compare with numbers, as in metrics.valid/loss < 0.3', text, f.column)
         }
@@ -51,22 +51,22 @@ export function resolveFilter(ast: Filter | null, lookup: NameLookup, text: stri
  * @example resolveOrderBy(parseOrderBy('valid/loss desc'), lookup, 'valid/loss desc')
  */
 export function resolveOrderBy(order: OrderBy | null, lookup: NameLookup, text: string): OrderBy | null {
-  return order && { ...order, field: resolveField(order.field, lookup, text, order.column) }
+  return order && { ...order, field: resolveField(order.field, lookup, text, order.column, 'orderBy') }
 }
 
-function resolveField(field: Field, lookup: NameLookup, text: string, column: number): Field {
+function resolveField(field: Field, lookup: NameLookup, text: string, column: number, of: 'where' | 'orderBy'): Field {
   if (field.kind !== 'bare') return field
   const key = field.key
   const found = lookup(key)
   const series = { kind: 'metric' as const, ...parseSeriesKey(key), agg: field.agg ?? 'last' }
   if (field.agg) {
     if (found.series) return series
-    throw new FilterSyntaxError(`unknown series "${key}" in ${field.agg}(): no experiment has it; write ${field.agg}(metrics.<split>/<name>)`, text, column)
+    throw new FilterSyntaxError(`unknown series "${key}" in ${field.agg}(): no experiment has it; write ${field.agg}(metrics.<split>/<name>)`, text, column, of)
   }
   if (found.param && found.series) {
-    throw new FilterSyntaxError(`"${key}" is ambiguous: it names params.${quoteKey(key)} and metrics.${quoteKey(key)}; write one of them`, text, column)
+    throw new FilterSyntaxError(`"${key}" is ambiguous: it names params.${quoteKey(key)} and metrics.${quoteKey(key)}; write one of them`, text, column, of)
   }
   if (found.param) return { kind: 'param', key }
   if (found.series) return series
-  throw new FilterSyntaxError(`unknown field "${key}": no param or series has that name; ${FIELD_HELP}`, text, column)
+  throw new FilterSyntaxError(`unknown field "${key}": no param or series has that name; ${FIELD_HELP}`, text, column, of)
 }

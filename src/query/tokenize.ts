@@ -23,11 +23,11 @@ const TWO_CHAR_OPS = new Set(['<=', '>=', '!=', '<>', '=='])
  *
  * @example tokenize('lr < 1').map((t) => t.type) // ['ident', 'op', 'number', 'eof']
  */
-export function tokenize(input: string): Token[] {
+export function tokenize(input: string, of: 'where' | 'orderBy' = 'where'): Token[] {
   const cps = Array.from(input)
   const n = cps.length
   const fail = (msg: string, at: number): never => {
-    throw new FilterSyntaxError(msg, input, at + 1)
+    throw new FilterSyntaxError(msg, input, at + 1, of)
   }
   if (n > FILTER_LIMITS.length) {
     fail(`the filter is longer than ${FILTER_LIMITS.length} characters; split it or use "in (...)" lists`, FILTER_LIMITS.length)

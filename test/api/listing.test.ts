@@ -94,6 +94,15 @@ describe('listing and filtering experiments', () => {
     expect(() => db.listExperiments({ where: 'constructor = 1' })).toThrow(/unknown field "constructor"/)
     expect(() => db.listExperiments({ where: 'min(__proto__) = 1' })).toThrow(FilterSyntaxError)
     expect(() => db.listExperiments({ orderBy: 'params.\nlr desc' })).toThrow(FilterSyntaxError)
+    // a sort key's error speaks of the sort key, not of a filter nobody wrote
+    const sortErr = (() => {
+      try {
+        db.listExperiments({ orderBy: 'params.lr sideways' })
+      } catch (e) {
+        return e
+      }
+    })() as FilterSyntaxError
+    expect([sortErr.column, sortErr.field, sortErr.message.endsWith('at column 11 of sort key: params.lr sideways')]).toEqual([11, 'orderBy', true])
     expect(names({ where: "name = 'x'' OR 1=1 --'" })).toEqual([])
     expect(db.countExperiments()).toBe(4)
   })

@@ -130,6 +130,9 @@ const orderBys: string[] = [
   'params.lr desc desc',
   'dup desc',
   'bogus',
+  // every stage names a sort key, not a filter: the tokenizer, and the short form of a series
+  'name;',
+  'min(nothing) desc',
   '',
 ]
 
