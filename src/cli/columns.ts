@@ -1,7 +1,7 @@
 import type { ExperimentSummary, Json } from '../store/types.js'
-import { UsageError } from './errors.js'
 import { duration, formatNumber, formatParam, relativeTime } from './format.js'
 import { type Align, colorStatus } from './output.js'
+import type { ShortKind } from './short-names.js'
 
 /** One column of `mldb ls`: a header, how to read a cell, how to align it. */
 export interface Column {
@@ -40,26 +40,32 @@ const seriesColumn = (key: string): Column => ({
   priority: 1,
 })
 
-/**
- * A column from its name: an attribute, `params.x`, `tags.x`, `metrics.x`, or a
- * bare name that is a param of some listed experiment, else a series. A bare
- * name that is both (a param `lr` and a scheduler's `lr` series) is refused as
- * `--where` refuses it, rather than hiding the series behind the param.
- */
-export function columnFor(name: string, rows: readonly ExperimentSummary[]): Column {
-  const attr = ATTRIBUTES[name.toLowerCase()]
-  if (attr) return attr
+/** The prefix of a full name (`params.lr`, `tag.team`), lower-cased, or '' for a short one. */
+function prefixOf(name: string): string {
   const dot = name.indexOf('.')
   const head = dot < 0 ? '' : name.slice(0, dot).toLowerCase()
-  const rest = name.slice(dot + 1)
+  return ['params', 'param', 'tags', 'tag', 'metrics', 'metric'].includes(head) ? head : ''
+}
+
+/** Whether `--columns` must look `name` up as a param or a series (see short-names.ts): no attribute, no prefix. */
+export function isShortColumn(name: string): boolean {
+  return !Object.hasOwn(ATTRIBUTES, name.toLowerCase()) && prefixOf(name) === ''
+}
+
+/**
+ * A column from its name: an attribute, `params.x`, `tags.x`, `metrics.x`, or a
+ * short name, shown as what `shortKinds` says it is in the file (short-names.ts
+ * refuses one that is both or neither, as `--where` and `--sort` do).
+ */
+export function columnFor(name: string, shortKinds: ReadonlyMap<string, ShortKind>): Column {
+  // own keys only: `constructor` is no attribute
+  if (Object.hasOwn(ATTRIBUTES, name.toLowerCase())) return ATTRIBUTES[name.toLowerCase()] as Column
+  const head = prefixOf(name)
+  const rest = name.slice(name.indexOf('.') + 1)
   if (head === 'params' || head === 'param') return paramColumn(rest)
   if (head === 'tags' || head === 'tag') return tagColumn(rest)
   if (head === 'metrics' || head === 'metric') return seriesColumn(rest)
-  const isParam = rows.some((e) => Object.hasOwn(e.params, name))
-  if (isParam && rows.some((e) => Object.hasOwn(e.series, name))) {
-    throw new UsageError(`--columns: "${name}" is ambiguous: it names params.${name} and metrics.${name}; write one of them`)
-  }
-  return isParam ? paramColumn(name) : seriesColumn(name)
+  return shortKinds.get(name) === 'params' ? paramColumn(name) : seriesColumn(name)
 }
 
 /** Params whose value differs between the listed experiments (all of them for one experiment). */

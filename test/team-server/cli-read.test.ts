@@ -186,7 +186,7 @@ const COMMANDS: string[][] = [
   ['ls', '--sort', 'valid/acc desc', '--json'],
   ['ls', '--sort', 'params.lr'],
   ['ls', '--limit', '2'],
-  ['ls', '--status', 'COMPLETE', '--columns', 'name,status,lr,valid/loss,team'],
+  ['ls', '--status', 'COMPLETE', '--columns', 'name,status,lr,valid/loss,tags.team'],
   ['ls', '--where', "tags.team = 'nlp'", '--json'],
   ['ls', '--trash'],
   ['ls', '--trash', '--json'],

@@ -1,9 +1,10 @@
 import type { Command } from 'commander'
 import { ValidationError } from '../../errors.js'
-import { ATTRIBUTE_NAMES, type Column, columnFor, defaultColumns } from '../columns.js'
+import { ATTRIBUTE_NAMES, type Column, columnFor, defaultColumns, isShortColumn } from '../columns.js'
 import { color, out, printJson, printTable } from '../output.js'
 import { parseCount, parseList } from '../parse.js'
 import { openReader, type Reader, withSource } from '../reader.js'
+import { fileHasSeries, type ShortKind, shortKind } from '../short-names.js'
 
 interface LsOptions {
   db?: string
@@ -29,19 +30,23 @@ function quotedField(prefix: string, key: string): string {
   return PLAIN_KEY.test(key) || key.includes('`') ? `${prefix}${key}` : `${prefix}\`${key}\``
 }
 
+/** `lr desc` → the field `lr` and ` desc`. */
+function splitSort(sort: string): { field: string; dir: string } {
+  const m = /^(.*?)(\s+(?:asc|desc))?\s*$/is.exec(sort.trim()) as RegExpExecArray
+  return { field: m[1] ?? '', dir: m[2] ?? '' }
+}
+
 /**
  * What `--sort` hands the listing. Text the filter language reads as it is
  * goes as it is, so the store resolves short forms as it does for `--where`
  * (`lr` is params.lr, `valid/loss` metrics.valid/loss, `min(valid/loss)` the
  * series) and refuses a name that is nothing or both, instead of sorting by an
  * empty series. Only a key the language would split (`top-1 acc`) is
- * backtick-quoted, under the prefix `prefix` gives (see spacedKeyPrefix; a
- * series without it): `--sort 'top-1 acc desc'`, `max(top-1 acc)`.
+ * backtick-quoted, under the prefix `spacedKind` gives (see sortKey; a series
+ * without it): `--sort 'top-1 acc desc'`, `max(top-1 acc)`.
  */
-export function sortExpression(sort: string, prefix?: (key: string) => string): string {
-  const m = /^(.*?)(\s+(?:asc|desc))?\s*$/is.exec(sort.trim()) as RegExpExecArray
-  const field = m[1] ?? ''
-  const dir = m[2] ?? ''
+export function sortExpression(sort: string, spacedKind?: ShortKind): string {
+  const { field, dir } = splitSort(sort)
   const keyed = KEY_PREFIX.exec(field)
   if (keyed) return `${quotedField(`${keyed[1]}.`, keyed[2] ?? '')}${dir}`
   const agg = AGGREGATE.exec(field)
@@ -52,29 +57,35 @@ export function sortExpression(sort: string, prefix?: (key: string) => string): 
   }
   // a plain name, an attribute, or something malformed (`min(valid/loss`, `mean(x)`) the parser should judge
   if (PLAIN_KEY.test(field) || ATTRIBUTE_NAMES.includes(field.toLowerCase()) || /[()]/.test(field)) return `${field}${dir}`
-  return `${quotedField(`${prefix?.(field) ?? 'metrics'}.`, field)}${dir}`
+  return `${quotedField(`${spacedKind ?? 'metrics'}.`, field)}${dir}`
 }
 
 /**
- * Whether a bare sort key the filter language would split (`batch size`) is a
- * param or a series of some experiment, trashed ones included, as --where
- * judges `lr`: the language has no short form for such a key, so without this
- * a param was sorted as a series no run has (the default order, exit 0).
+ * The sort key for the listing, with the short names the filter language has
+ * no form for (`batch size`, `max(top-1 acc)`) judged here by the rule the
+ * store applies to `lr` (short-names.ts): without this a param with a space
+ * was sorted as a series no run has, and so was a misspelt series inside
+ * max(): the default order, exit 0.
  */
-async function spacedKeyPrefix(db: Reader, sort: string): Promise<((key: string) => string) | undefined> {
-  const field = (/^(.*?)(\s+(?:asc|desc))?\s*$/is.exec(sort.trim()) as RegExpExecArray)[1] ?? ''
-  if (PLAIN_KEY.test(field) || KEY_PREFIX.test(field) || /[()]/.test(field) || ATTRIBUTE_NAMES.includes(field.toLowerCase())) return undefined
-  const has = async (prefix: string) => {
-    const where = `${quotedField(`${prefix}.`, field)} is not null`
-    return (await db.countExperiments({ where, trashed: false })) + (await db.countExperiments({ where, trashed: true })) > 0
+async function sortKey(db: Reader, sort: string): Promise<string> {
+  const { field } = splitSort(sort)
+  const agg = AGGREGATE.exec(field)
+  if (agg) {
+    const inner = agg[2] ?? ''
+    const fn = (agg[1] ?? '').toLowerCase()
+    if (!/^metrics?\./i.test(inner) && !PLAIN_KEY.test(inner) && !(await fileHasSeries(db, inner)))
+      throw new ValidationError(`--sort: unknown series "${inner}" in ${fn}(): no experiment has it; write ${fn}(metrics.<split>/<name>)`, 'sort')
+    return sortExpression(sort)
   }
-  const [param, series] = [await has('params'), await has('metrics')]
-  const quoted = (prefix: string) => `${prefix}.\`${field.replaceAll('`', '``')}\``
-  if (param && series)
-    throw new ValidationError(`--sort: "${field}" is ambiguous: it names ${quoted('params')} and ${quoted('metrics')}; write one of them`, 'sort')
-  if (!param && !series)
-    throw new ValidationError(`--sort: unknown field "${field}": no param or series has that name; write ${quoted('params')} or ${quoted('metrics')}`, 'sort')
-  return () => (param ? 'params' : 'metrics')
+  const spaced = !(PLAIN_KEY.test(field) || KEY_PREFIX.test(field) || /[()]/.test(field) || ATTRIBUTE_NAMES.includes(field.toLowerCase()))
+  return sortExpression(sort, spaced ? await shortKind(db, '--sort', field) : undefined)
+}
+
+/** What each short name of `--columns` is in the file (short-names.ts); one that is both or neither is refused. */
+async function columnKinds(db: Reader, names: readonly string[]): Promise<Map<string, ShortKind>> {
+  const kinds = new Map<string, ShortKind>()
+  for (const n of names) if (isShortColumn(n) && !kinds.has(n)) kinds.set(n, await shortKind(db, '--columns', n))
+  return kinds
 }
 
 /** `mldb ls`: experiments, newest first. */
@@ -95,9 +106,12 @@ export function registerLs(program: Command): void {
         project: opts.project,
         status: opts.status,
         where: opts.where,
-        orderBy: opts.sort ? sortExpression(opts.sort, await spacedKeyPrefix(db, opts.sort)) : undefined,
+        orderBy: opts.sort ? await sortKey(db, opts.sort) : undefined,
         trashed: opts.trash ?? false,
       }
+      const names = parseList(opts.columns)
+      // judged before listing, as --sort is, so a bad name is refused even when no row matches
+      const kinds = opts.json ? new Map<string, ShortKind>() : await columnKinds(db, names)
       const rows = await db.listExperiments(query, opts.limit === 0 ? undefined : opts.limit)
       if (opts.json) {
         printJson(rows)
@@ -109,8 +123,7 @@ export function registerLs(program: Command): void {
         return
       }
       const now = Date.now()
-      const names = parseList(opts.columns)
-      const columns: Column[] = names.length ? names.map((n) => columnFor(n, rows)) : defaultColumns(rows)
+      const columns: Column[] = names.length ? names.map((n) => columnFor(n, kinds)) : defaultColumns(rows)
       printTable(
         columns.map((c) => c.head),
         rows.map((e) => columns.map((c) => c.cell(e, now))),
