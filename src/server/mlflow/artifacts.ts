@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { createReadStream, createWriteStream, existsSync } from 'node:fs'
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises'
 import { dirname, join, resolve, sep } from 'node:path'
@@ -24,9 +25,18 @@ interface FileInfo {
   file_size?: number
 }
 
+/** Linux's limits (NAME_MAX, PATH_MAX less its NUL): past them every file call fails with ENAMETOOLONG. */
+const NAME_MAX_BYTES = 255
+const PATH_MAX_BYTES = 4095
+
+/** A path as a message shows it: a 6,000-character one is cut, so the answer stays readable. */
+const shown = (path: string) => (path.length > 200 ? `${path.slice(0, 200)}…` : path)
+
 /**
  * The artifact path's file under the root; `..`, absolute paths, backslashes
- * and NUL are refused (MLflow's validate_path_is_safe).
+ * and NUL are refused (MLflow's validate_path_is_safe), and so is a path the
+ * file system cannot hold (a 400 rather than ENAMETOOLONG's 500, which
+ * MLflow's client retries).
  */
 export function safeArtifactPath(root: string, path: string): string {
   const parts = path.split('/').filter((p) => p !== '' && p !== '.')
@@ -36,7 +46,35 @@ export function safeArtifactPath(root: string, path: string): string {
   const base = resolve(root)
   const full = resolve(base, ...parts)
   if (full !== base && !full.startsWith(base + sep)) throw invalidParam('path', path, 'the path leaves the artifact store')
+  if (parts.some((p) => Buffer.byteLength(p) > NAME_MAX_BYTES) || Buffer.byteLength(full) > PATH_MAX_BYTES) {
+    throw invalidParam('path', shown(path), `the path is too long: at most ${NAME_MAX_BYTES} bytes a name and ${PATH_MAX_BYTES} in all on this server`)
+  }
   return full
+}
+
+/**
+ * The proxy route's artifact path, decoded. Bad percent-encoding (`%zz`, a cut
+ * UTF-8 sequence) is a 400 naming it, not decodeURIComponent's URIError (a 500).
+ */
+function proxyPath(c: Context): string {
+  const raw = c.req.path.replace(/^.*?\/artifacts\//, '')
+  try {
+    return decodeURIComponent(raw)
+  } catch {
+    throw invalidParam('path', shown(raw), 'bad percent-encoding: each % must start a %XX escape of UTF-8')
+  }
+}
+
+/**
+ * The 400 for an upload the folders on disk rule out: a folder of the path is
+ * a file already (mkdir's EEXIST or ENOTDIR), or the path is a folder (EISDIR).
+ * Anything else stays a 500.
+ */
+function uploadConflict(e: unknown, path: string): unknown {
+  const code = (e as NodeJS.ErrnoException).code
+  if (code === 'EEXIST' || code === 'ENOTDIR') return invalidParam('path', shown(path), 'a folder of the path is a file already; upload under another name')
+  if (code === 'EISDIR') return invalidParam('path', shown(path), 'the path is a folder of artifacts; name a file inside it')
+  return e
 }
 
 async function listDir(dir: string): Promise<FileInfo[]> {
@@ -74,7 +112,7 @@ export function artifactEndpoints(proxy: Hono, tracking: Hono, backend: MlflowTr
   )
   proxy.get('/artifacts/*', (c) =>
     (async () => {
-      const path = decodeURIComponent(c.req.path.replace(/^.*?\/artifacts\//, ''))
+      const path = proxyPath(c)
       const file = safeArtifactPath(root, path)
       const s = existsSync(file) ? await stat(file) : undefined
       if (!s?.isFile()) throw new MlflowApiError('RESOURCE_DOES_NOT_EXIST', `Artifact '${path}' does not exist`)
@@ -84,14 +122,17 @@ export function artifactEndpoints(proxy: Hono, tracking: Hono, backend: MlflowTr
   )
   proxy.put('/artifacts/*', (c) =>
     (async () => {
-      const path = decodeURIComponent(c.req.path.replace(/^.*?\/artifacts\//, ''))
+      const path = proxyPath(c)
       const file = safeArtifactPath(root, path)
       if (file === resolve(root)) throw invalidParam('path', path, 'name the artifact file to upload')
       const declared = Number(c.req.header('content-length') ?? 0)
       if (declared > maxBytes) return tooLarge(c, maxBytes)
-      await mkdir(dirname(file), { recursive: true })
-      // written beside, then renamed: a reader never sees half a file
-      const part = `${file}.${process.pid}.${Date.now()}.mldb-upload`
+      await mkdir(dirname(file), { recursive: true }).catch((e) => {
+        throw uploadConflict(e, path)
+      })
+      // written beside, then renamed: a reader never sees half a file. A name of its own, not the
+      // file's plus a suffix, so a 255-byte file name still leaves room for it.
+      const part = join(dirname(file), `.${process.pid}.${randomUUID()}.mldb-upload`)
       const body = c.req.raw.body
       try {
         // counted while streaming: Content-Length may be absent (chunked) or lie
@@ -109,7 +150,7 @@ export function artifactEndpoints(proxy: Hono, tracking: Hono, backend: MlflowTr
       } catch (e) {
         await rm(part, { force: true })
         if (e instanceof TooLarge) return tooLarge(c, maxBytes)
-        throw e
+        throw uploadConflict(e, path)
       }
       const model = /^\/?[^/]+\/models\/(m-[0-9a-f]+)\/artifacts\/(.+)$/.exec(path)
       const run = model ? undefined : runOfPath(path)
@@ -120,7 +161,7 @@ export function artifactEndpoints(proxy: Hono, tracking: Hono, backend: MlflowTr
   )
   proxy.delete('/artifacts/*', (c) =>
     (async () => {
-      const path = decodeURIComponent(c.req.path.replace(/^.*?\/artifacts\//, ''))
+      const path = proxyPath(c)
       const target = safeArtifactPath(root, path)
       // '.', '' or 'a/..'-free spellings of the root would wipe every artifact of every run
       if (target === resolve(root)) throw invalidParam('path', path, 'name an artifact or folder inside the store, not the store itself')
