@@ -22,7 +22,8 @@ export function noteDatabasePath(path: string): void {
 export function reportError(e: unknown, write: (line: string) => void = (l) => process.stderr.write(l)): number {
   if (e instanceof CommanderError) {
     // commander already printed its message (see configureOutput in program.ts)
-    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0
+    // commander.help is help shown in place of a missing or unknown command (`mldb`, `mldb model`, `mldb help nosuch`): a usage error
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return 0
     return e.exitCode === 0 ? 0 : EXIT_USAGE
   }
   if (e instanceof UsageError) {

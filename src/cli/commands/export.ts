@@ -13,6 +13,11 @@ import { writeAll, writeStdout } from '../write-all.js'
 /** Text is written in chunks of about this many characters. */
 const CHUNK = 1 << 20
 
+const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM']
+
+/** Thrown inside the export loop when the user pressed Ctrl-C (see `pause`). */
+class Interrupted extends Error {}
+
 /** `mldb export`: every point in long form plus params, tags, files and history, as JSONL or CSV. */
 export function registerExport(program: Command): void {
   withSource(program.command('export'))
@@ -52,12 +57,27 @@ export function registerExport(program: Command): void {
         throw fileWriteError(opts.out as string, e)
       }
       const bar = progress('export')
+      // Ctrl-C with --out: the loop below stops at its next chunk and removes the temporary file
+      let interrupted: NodeJS.Signals | undefined
+      const onSignal = (sig: NodeJS.Signals) => {
+        interrupted = sig
+      }
+      if (tmp) for (const sig of SIGNALS) process.on(sig, onSignal)
+      let chunkDone = false
       let buffer = ''
       // every byte or an error: a slow reader of stdout is waited for (issue 8 item 1)
       const flush = () => {
         if (fd === 1) writeStdout(buffer)
         else writeAll(fd, buffer)
         buffer = ''
+        chunkDone = true
+      }
+      // a file's records come synchronously: between chunks, let a signal handler run
+      const pause = async () => {
+        if (!tmp || !chunkDone) return
+        chunkDone = false
+        await new Promise((resolve) => setImmediate(resolve))
+        if (interrupted) throw new Interrupted()
       }
       let experiments = 0
       let points = 0
@@ -74,9 +94,18 @@ export function registerExport(program: Command): void {
         }
         const records = db.exportRecords({ where: opts.where, project: opts.project }, () => bar.tick())
         // a file's records come synchronously, as fast as before; a server's as its stream arrives
-        if (Symbol.iterator in records) for (const r of records) add(r)
-        else for await (const r of records) add(r)
+        if (Symbol.iterator in records)
+          for (const r of records) {
+            add(r)
+            await pause()
+          }
+        else
+          for await (const r of records) {
+            add(r)
+            await pause()
+          }
         flush()
+        await pause()
         bar.stop()
         if (tmp && opts.out) {
           const closing = fd
@@ -93,9 +122,16 @@ export function registerExport(program: Command): void {
         if (tmp) {
           if (fd !== 1) closeSync(fd)
           rmSync(tmp, { force: true })
+          if (e instanceof Interrupted) {
+            process.stderr.write(`mldb: export stopped by ${interrupted}; ${opts.out} was not written\n`)
+            process.exitCode = 130
+            return
+          }
           throw fileWriteError(opts.out as string, e)
         }
         throw e
+      } finally {
+        for (const sig of SIGNALS) process.off(sig, onSignal)
       }
     })
 }

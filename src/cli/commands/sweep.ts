@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process'
+import { type ChildProcess, spawn } from 'node:child_process'
+import { existsSync, statSync } from 'node:fs'
 import type { Command } from 'commander'
 import type { Database } from '../../api/database.js'
 import { MldbError, ValidationError } from '../../errors.js'
@@ -15,6 +16,7 @@ import { UsageError } from '../errors.js'
 import { formatNumber, formatParam, relativeTime } from '../format.js'
 import { color, colorStatus, out, printJson, printTable } from '../output.js'
 import { serverOrFile } from '../read-target.js'
+import { checkRunnable } from './sweep-runnable.js'
 
 const HEARTBEAT_MS = 15_000
 const PRUNE_POLL_MS = 1_000
@@ -23,11 +25,46 @@ function bestText(s: SweepSummary): string {
   return s.best ? `${formatNumber(s.best.value)} (${s.best.exp})` : '-'
 }
 
+/** How one trial's program ended; `spawnError` when it never started. */
+interface TrialEnd {
+  code: number | null
+  signal: string | null
+  stopped: boolean
+  spawnError?: string
+}
+
+/**
+ * Ctrl-C (or SIGTERM) during an agent. The first stops the agent once the
+ * running trial ends: the terminal sent SIGINT to the program too, and a
+ * SIGTERM is passed on to it. A second one kills the program.
+ */
+class Interrupts {
+  signal: NodeJS.Signals | undefined
+  child: ChildProcess | undefined
+  private readonly onSignal = (sig: NodeJS.Signals) => {
+    if (this.signal === undefined) {
+      this.signal = sig
+      if (sig === 'SIGTERM') this.child?.kill('SIGTERM')
+    } else this.child?.kill('SIGKILL')
+  }
+
+  constructor() {
+    process.on('SIGINT', this.onSignal)
+    process.on('SIGTERM', this.onSignal)
+  }
+
+  [Symbol.dispose](): void {
+    process.off('SIGINT', this.onSignal)
+    process.off('SIGTERM', this.onSignal)
+  }
+}
+
 /** Runs one trial's program and resolves with how it ended. */
-function runTrial(argv: string[], env: NodeJS.ProcessEnv, onTick: () => boolean): Promise<{ code: number | null; signal: string | null; stopped: boolean }> {
-  return new Promise((resolve, reject) => {
+function runTrial(argv: string[], env: NodeJS.ProcessEnv, interrupts: Interrupts, onTick: () => boolean): Promise<TrialEnd> {
+  return new Promise((resolve) => {
     const [cmd, ...rest] = argv as [string, ...string[]]
     const child = spawn(cmd, rest, { env, stdio: ['ignore', 'inherit', 'inherit'] })
+    interrupts.child = child
     let stopped = false
     const tick = setInterval(() => {
       if (!stopped && onTick()) {
@@ -35,15 +72,23 @@ function runTrial(argv: string[], env: NodeJS.ProcessEnv, onTick: () => boolean)
         child.kill('SIGTERM')
       }
     }, PRUNE_POLL_MS)
-    child.on('error', (e) => {
+    const done = (end: TrialEnd) => {
       clearInterval(tick)
-      reject(new MldbError(`cannot run ${cmd}: ${e.message}; check the program or the command after --`))
-    })
-    child.on('exit', (code, signal) => {
-      clearInterval(tick)
-      resolve({ code, signal, stopped })
-    })
+      interrupts.child = undefined
+      resolve(end)
+    }
+    // the caller ends the trial first, so it does not stay TRAINING in the sweep
+    child.on('error', (e) =>
+      done({ code: null, signal: null, stopped, spawnError: `cannot run ${cmd}: ${e.message}; check the program or the command after --` }),
+    )
+    child.on('exit', (code, signal) => done({ code, signal, stopped }))
   })
+}
+
+/** The one line an interrupted agent leaves (exit 130, as a shell reports Ctrl-C). */
+function reportInterrupt(interrupts: Interrupts, sweep: string, last: string): void {
+  process.stderr.write(`mldb: sweep agent stopped by ${interrupts.signal} after ${last}; \`mldb sweep agent ${sweep}\` goes on with the next trial\n`)
+  process.exitCode = 130
 }
 
 /** The team server's sweeps when one is configured and no --db names a local file. */
@@ -71,12 +116,16 @@ function lastValue(db: Database, exp: string, metric: string): number | undefine
 async function remoteAgent(target: SyncTarget, name: string, command: string[], count: number): Promise<void> {
   const remote = new RemoteSweeps(target.server, target.token)
   const { config } = await remote.get(name)
-  if (trialArgv(config, {}, command) === undefined)
+  const probe = trialArgv(config, {}, command)
+  if (probe === undefined)
     throw new ValidationError(`sweep "${name}" has no program or command; give one after --, e.g. mldb sweep agent ${name} -- python train.py`, 'command')
+  checkRunnable(name, config, command, probe)
   using db = openForWrite(undefined)
+  using interrupts = new Interrupts()
+  let last = 'no trial'
   const syncRows = new SyncRows(db.sqlite, target.server)
   let done = 0
-  while (done < count) {
+  while (done < count && !interrupts.signal) {
     const trial = await remote.claim(name)
     if (!trial) break
     done++
@@ -96,7 +145,7 @@ async function remoteAgent(target: SyncTarget, name: string, command: string[], 
     let lastBeat = Date.now()
     let prune = false
     let asking = false
-    const result = await runTrial(argv, env, () => {
+    const result = await runTrial(argv, env, interrupts, () => {
       if (Date.now() - lastBeat >= HEARTBEAT_MS) {
         lastBeat = Date.now()
         db.heartbeat(trial.exp)
@@ -118,13 +167,19 @@ async function remoteAgent(target: SyncTarget, name: string, command: string[], 
     })
     const local = db.getExpStatus(trial.exp)
     const status = result.stopped ? 'PRUNED' : result.code === 0 ? 'COMPLETE' : 'FAILED'
-    const note = status === 'FAILED' && local !== 'FAILED' ? `the program exited with ${result.signal ?? `code ${result.code}`}` : undefined
+    // the server ends a trial COMPLETE, PRUNED or FAILED only: an interrupted one is FAILED with a note saying so
+    const why =
+      result.spawnError ?? (interrupts.signal ? `interrupted by ${interrupts.signal}` : `the program exited with ${result.signal ?? `code ${result.code}`}`)
+    const note = status === 'FAILED' && (local !== 'FAILED' || result.spawnError) ? why : undefined
     const value = status === 'COMPLETE' ? lastValue(db, trial.exp, config.metric.name) : undefined
     if (note) db.setNotes(trial.exp, [db.getNotes(trial.exp), note].filter(Boolean).join('\n'))
     db.setExpStatus(trial.exp, status)
     await remote.end(name, trial.number, { status, ...(value === undefined ? {} : { value }), ...(note ? { note } : {}) })
+    if (result.spawnError) throw new MldbError(result.spawnError)
     out(`trial ${trial.number} ${colorStatus(status)} ${config.metric.name} ${formatNumber(value ?? null)}`)
+    last = `trial ${trial.number} (${trial.exp}, ${status})`
   }
+  if (interrupts.signal) return reportInterrupt(interrupts, name, last)
   const { sweep } = await remote.get(name)
   out(`sweep ${name}: ${sweep.trials} trials, best ${bestText(sweep)}`)
 }
@@ -143,6 +198,9 @@ export function registerSweep(program: Command): void {
     .option('-n, --name <name>', "the sweep's name (default: the config's name, else the file's name)")
     .option('-p, --project <name>', "the trials' project (default: the config's project, else default)")
     .action((file: string, opts: { db?: string; name?: string; project?: string }) => {
+      // named as a user would fix it, not as Node's ENOENT / EISDIR
+      if (!existsSync(file)) throw new MldbError(`no sweep file ${file}; give the path of your sweep.yaml`)
+      if (statSync(file).isDirectory()) throw new MldbError(`${file} is a folder; give the path of your sweep.yaml`)
       const raw = loadSweepFile(file)
       if (opts.name) raw.name = opts.name
       else if (raw.name === undefined) raw.name = file.replace(/^.*[\\/]/, '').replace(/\.(ya?ml|json)$/i, '')
@@ -151,6 +209,12 @@ export function registerSweep(program: Command): void {
       // With a team server (and no --db) the sweep lives there: agents on every machine claim its trials from it.
       if (server) return void new RemoteSweeps(server.server, server.token).create(raw).then((v) => out(v.config.name))
       using db = openForWrite(opts.db)
+      // the API's message points at getSweep(); a CLI user reruns the agent or picks --name
+      if (typeof raw.name === 'string' && db.listSweeps().some((s) => s.name === raw.name))
+        throw new ValidationError(
+          `a sweep named "${raw.name}" already exists; run more of its trials with \`mldb sweep agent ${raw.name}\`, or give another name with --name`,
+          'name',
+        )
       const s = db.createSweep(raw)
       out(s.name)
     })
@@ -169,10 +233,14 @@ export function registerSweep(program: Command): void {
       if (server) return remoteAgent(server, name, command, count)
       using db = openForWrite(opts.db)
       const s = db.getSweep(name)
-      if (trialArgv(s.config, {}, command) === undefined)
+      const probe = trialArgv(s.config, {}, command)
+      if (probe === undefined)
         throw new ValidationError(`sweep "${name}" has no program or command; give one after --, e.g. mldb sweep agent ${name} -- python train.py`, 'command')
+      checkRunnable(name, s.config, command, probe)
+      using interrupts = new Interrupts()
+      let last = 'no trial'
       let done = 0
-      while (done < count) {
+      while (done < count && !interrupts.signal) {
         const trial = s.ask()
         if (!trial) break
         done++
@@ -180,7 +248,7 @@ export function registerSweep(program: Command): void {
         out(color.dim(`trial ${trial.number} (${trial.exp}): ${argv.join(' ')}`))
         const env = { ...process.env, MLDB_SWEEP: s.name, MLDB_EXP: trial.exp, MLDB_DB_PATH: db.path }
         let lastBeat = Date.now()
-        const result = await runTrial(argv, env, () => {
+        const result = await runTrial(argv, env, interrupts, () => {
           // The program may not beat (a script without startRun): the agent keeps the trial alive.
           if (Date.now() - lastBeat >= HEARTBEAT_MS) {
             lastBeat = Date.now()
@@ -189,13 +257,23 @@ export function registerSweep(program: Command): void {
           return trial.shouldPrune()
         })
         const status = db.getExpStatus(trial.exp)
+        if (result.spawnError) {
+          trial.fail(result.spawnError)
+          throw new MldbError(result.spawnError)
+        }
         if (result.stopped) trial.prune()
         else if (result.code === 0) trial.finish()
-        else if (status !== 'FAILED') trial.fail(`the program exited with ${result.signal ?? `code ${result.code}`}`)
-        else trial.ended = true
+        else if (status === 'FAILED' || status === 'KILLED') trial.ended = true
+        else if (interrupts.signal) {
+          // the user stopped it: KILLED, as a run ended by Ctrl-C is marked
+          trial.ended = true
+          s.end(trial, 'KILLED', undefined, `interrupted by ${interrupts.signal}`)
+        } else trial.fail(`the program exited with ${result.signal ?? `code ${result.code}`}`)
         const info = s.trials().find((t) => t.number === trial.number)
         out(`trial ${trial.number} ${colorStatus(info?.status ?? status)} ${s.config.metric.name} ${formatNumber(info?.value ?? null)}`)
+        last = `trial ${trial.number} (${trial.exp}, ${info?.status ?? status})`
       }
+      if (interrupts.signal) return reportInterrupt(interrupts, s.name, last)
       const summary = s.summary()
       out(`sweep ${s.name}: ${summary.trials} trials, best ${bestText(summary)}`)
     })
