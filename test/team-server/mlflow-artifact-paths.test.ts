@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createServerApp } from '../../src/server/server-app.js'
@@ -29,7 +29,7 @@ describe('the MLflow artifact proxy answers a path it cannot use with a 400, not
       const text = await res.text()
       return { status: res.status, body: JSON.parse(text) as { error_code?: string; message?: string } }
     }
-    return { req, root: join(artifacts, 'mlflow') }
+    return { app, req, root: join(artifacts, 'mlflow') }
   }
 
   it('bad percent-encoding (%zz) on GET, PUT and DELETE', async () => {
@@ -43,7 +43,7 @@ describe('the MLflow artifact proxy answers a path it cannot use with a 400, not
 
   it('a path longer than the file system takes (a 300-byte name, 6,000 bytes in all)', async () => {
     const s = setup()
-    for (const path of [`0/${'b'.repeat(300)}`, 'a/'.repeat(3000) + 'f']) {
+    for (const path of [`0/${'b'.repeat(300)}`, `${'a/'.repeat(3000)}f`]) {
       for (const method of ['PUT', 'DELETE']) {
         const r = await s.req(method, `${PROXY}/${path}`, method === 'PUT' ? 'x' : undefined)
         expect([method, r.status, r.body.error_code]).toEqual([method, 400, 'INVALID_PARAMETER_VALUE'])
@@ -62,8 +62,39 @@ describe('the MLflow artifact proxy answers a path it cannot use with a 400, not
     const onto = await s.req('PUT', `${PROXY}/0/run`, 'x')
     expect([onto.status, onto.body.error_code]).toEqual([400, 'INVALID_PARAMETER_VALUE'])
     expect(onto.body.message).toMatch(/is a folder/)
+    // nothing to delete under a file: as for a path that is not there
+    expect((await s.req('DELETE', `${PROXY}/0/run/artifacts/model.bin/more.txt`)).status).toBe(200)
     // no half-written upload is left beside it
     expect(readdirSync(join(s.root, '0'))).toEqual(['run'])
     expect(readdirSync(join(s.root, '0', 'run', 'artifacts'))).toEqual(['model.bin'])
+  })
+
+  it('a DELETE of the folder while an upload into it streams: the upload still lands (was a 500 from its rename)', async () => {
+    const s = setup()
+    let push: ReadableStreamDefaultController<Uint8Array> | undefined
+    const body = new ReadableStream<Uint8Array>({
+      start(c) {
+        push = c
+      },
+    })
+    const upload = s.app.request(`http://127.0.0.1:5000${PROXY}/0/run/artifacts/d/model.bin`, {
+      method: 'PUT',
+      body,
+      duplex: 'half',
+    } as RequestInit)
+    push?.enqueue(new TextEncoder().encode('half of '))
+    // the upload is under way once its temporary file is on disk (no clock: wait for the file)
+    const partial = () => existsSync(s.root) && readdirSync(s.root, { recursive: true }).some((f) => String(f).endsWith('.mldb-upload'))
+    while (!partial()) await new Promise((r) => setImmediate(r))
+    const del = await s.req('DELETE', `${PROXY}/0/run/artifacts/d`)
+    expect(del.status).toBe(200)
+    push?.enqueue(new TextEncoder().encode('the weights'))
+    push?.close()
+    const res = await upload
+    expect([res.status, await res.text()]).toEqual([200, '{}'])
+    expect(readFileSync(join(s.root, '0', 'run', 'artifacts', 'd', 'model.bin'), 'utf8')).toBe('half of the weights')
+    // the store's listing shows the file, not the uploads in progress
+    const list = await s.req('GET', `${PROXY}?path=`)
+    expect(list.body).toEqual({ files: [{ path: '0', is_dir: true }] })
   })
 })

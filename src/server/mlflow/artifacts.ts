@@ -29,6 +29,13 @@ interface FileInfo {
 const NAME_MAX_BYTES = 255
 const PATH_MAX_BYTES = 4095
 
+/**
+ * The folder, at the store's root, where uploads stream before they are renamed
+ * into place: outside the folder they go to, so a DELETE of that folder while
+ * one streams cannot take its half-written file (and the rename's ENOENT) with it.
+ */
+const UPLOADS = '.mldb-uploads'
+
 /** A path as a message shows it: a 6,000-character one is cut, so the answer stays readable. */
 const shown = (path: string) => (path.length > 200 ? `${path.slice(0, 200)}…` : path)
 
@@ -43,6 +50,7 @@ export function safeArtifactPath(root: string, path: string): string {
   if (path.includes('\0') || path.includes('\\') || parts.some((p) => p === '..') || /^[A-Za-z]:/.test(path)) {
     throw invalidParam('path', path, 'artifact paths are relative and may not contain .. or backslashes')
   }
+  if (parts[0] === UPLOADS) throw invalidParam('path', path, `${UPLOADS} holds the uploads in progress; name another folder`)
   const base = resolve(root)
   const full = resolve(base, ...parts)
   if (full !== base && !full.startsWith(base + sep)) throw invalidParam('path', path, 'the path leaves the artifact store')
@@ -81,7 +89,7 @@ async function listDir(dir: string): Promise<FileInfo[]> {
   if (!existsSync(dir) || !(await stat(dir)).isDirectory()) return []
   const out: FileInfo[] = []
   for (const e of (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    if (e.name.endsWith('.mldb-upload')) continue
+    if (e.name.endsWith('.mldb-upload') || e.name === UPLOADS) continue
     if (e.isDirectory()) out.push({ path: e.name, is_dir: true })
     else if (e.isFile()) out.push({ path: e.name, is_dir: false, file_size: (await stat(join(dir, e.name))).size })
   }
@@ -92,6 +100,23 @@ async function listDir(dir: string): Promise<FileInfo[]> {
 function runOfPath(path: string): { runId: string; rel: string } | undefined {
   const m = /^\/?[^/]+\/([^/]+)\/artifacts\/(.+)$/.exec(path)
   return m ? { runId: m[1] as string, rel: m[2] as string } : undefined
+}
+
+/**
+ * Renames a finished upload to its path, making its folders. A DELETE of one of
+ * those folders may land between the mkdir and the rename (ENOENT): make them
+ * again, a few times, as the upload came after the delete began.
+ */
+async function moveInto(part: string, file: string, path: string): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await mkdir(dirname(file), { recursive: true })
+      await rename(part, file)
+      return
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 3 || !existsSync(part)) throw uploadConflict(e, path)
+    }
+  }
 }
 
 /**
@@ -127,12 +152,14 @@ export function artifactEndpoints(proxy: Hono, tracking: Hono, backend: MlflowTr
       if (file === resolve(root)) throw invalidParam('path', path, 'name the artifact file to upload')
       const declared = Number(c.req.header('content-length') ?? 0)
       if (declared > maxBytes) return tooLarge(c, maxBytes)
+      // a folder of the path that is a file: refused before the body is read
       await mkdir(dirname(file), { recursive: true }).catch((e) => {
         throw uploadConflict(e, path)
       })
-      // written beside, then renamed: a reader never sees half a file. A name of its own, not the
-      // file's plus a suffix, so a 255-byte file name still leaves room for it.
-      const part = join(dirname(file), `.${process.pid}.${randomUUID()}.mldb-upload`)
+      // written aside, then renamed: a reader never sees half a file
+      const uploads = join(resolve(root), UPLOADS)
+      await mkdir(uploads, { recursive: true })
+      const part = join(uploads, `${process.pid}.${randomUUID()}.mldb-upload`)
       const body = c.req.raw.body
       try {
         // counted while streaming: Content-Length may be absent (chunked) or lie
@@ -146,7 +173,7 @@ export function artifactEndpoints(proxy: Hono, tracking: Hono, backend: MlflowTr
         })
         const source = body ? Readable.fromWeb(body as import('node:stream/web').ReadableStream) : Readable.from([])
         await pipeline(source, count, createWriteStream(part))
-        await rename(part, file)
+        await moveInto(part, file, path)
       } catch (e) {
         await rm(part, { force: true })
         if (e instanceof TooLarge) return tooLarge(c, maxBytes)
@@ -165,7 +192,16 @@ export function artifactEndpoints(proxy: Hono, tracking: Hono, backend: MlflowTr
       const target = safeArtifactPath(root, path)
       // '.', '' or 'a/..'-free spellings of the root would wipe every artifact of every run
       if (target === resolve(root)) throw invalidParam('path', path, 'name an artifact or folder inside the store, not the store itself')
-      await rm(target, { recursive: true, force: true })
+      // an upload renamed into the folder while rm walks it: ENOTEMPTY, which rm retries itself
+      await rm(target, { recursive: true, force: true, maxRetries: 5, retryDelay: 10 }).catch((e) => {
+        const code = (e as NodeJS.ErrnoException).code
+        // a folder of the path is a file: nothing is there to delete, as with a path that is not there
+        if (code === 'ENOTDIR') return
+        if (code === 'ENOTEMPTY') {
+          throw new MlflowApiError('TEMPORARILY_UNAVAILABLE', `'${shown(path)}' kept changing while it was deleted (uploads into it); send the DELETE again`)
+        }
+        throw e
+      })
       return mlflowJson(c, {})
     })().catch(fail(c)),
   )
