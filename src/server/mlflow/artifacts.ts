@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { createReadStream, createWriteStream, existsSync } from 'node:fs'
+import { createReadStream, createWriteStream, existsSync, statSync } from 'node:fs'
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises'
 import { dirname, join, resolve, sep } from 'node:path'
 import { Readable, Transform } from 'node:stream'
@@ -73,16 +73,42 @@ function proxyPath(c: Context): string {
   }
 }
 
+/** Whether a folder of `file`, below `root`, is a file: an upload there can never succeed. */
+function fileInTheWay(root: string, file: string): boolean {
+  const base = resolve(root)
+  for (let d = dirname(file); d.length > base.length; d = dirname(d)) {
+    try {
+      if (!statSync(d).isDirectory()) return true
+    } catch {
+      // not there (yet, or deleted meanwhile): not in the way
+    }
+  }
+  return false
+}
+
+const inTheWay = (path: string) => invalidParam('path', shown(path), 'a folder of the path is a file already; upload under another name')
+
 /**
- * The 400 for an upload the folders on disk rule out: a folder of the path is
- * a file already (mkdir's EEXIST or ENOTDIR), or the path is a folder (EISDIR).
- * Anything else stays a 500.
+ * Makes the folders of an upload's path and renames the finished upload there
+ * (`part` undefined: the folders only). mkdir and rename fail with ENOENT,
+ * EEXIST or ENOTDIR both when a folder of the path is a file (a 400) and when
+ * a DELETE of a parent folder is under way: then they are tried again, as the
+ * upload came after the delete began.
  */
-function uploadConflict(e: unknown, path: string): unknown {
-  const code = (e as NodeJS.ErrnoException).code
-  if (code === 'EEXIST' || code === 'ENOTDIR') return invalidParam('path', shown(path), 'a folder of the path is a file already; upload under another name')
-  if (code === 'EISDIR') return invalidParam('path', shown(path), 'the path is a folder of artifacts; name a file inside it')
-  return e
+async function placeUpload(root: string, file: string, path: string, part?: string): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await mkdir(dirname(file), { recursive: true })
+      if (part !== undefined) await rename(part, file)
+      return
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code
+      if (code === 'EISDIR') throw invalidParam('path', shown(path), 'the path is a folder of artifacts; name a file inside it')
+      if (code !== 'ENOENT' && code !== 'EEXIST' && code !== 'ENOTDIR') throw e
+      if (fileInTheWay(root, file)) throw inTheWay(path)
+      if (attempt >= 5) throw new MlflowApiError('TEMPORARILY_UNAVAILABLE', `the folders of '${shown(path)}' kept changing (a DELETE under way); upload again`)
+    }
+  }
 }
 
 async function listDir(dir: string): Promise<FileInfo[]> {
@@ -100,23 +126,6 @@ async function listDir(dir: string): Promise<FileInfo[]> {
 function runOfPath(path: string): { runId: string; rel: string } | undefined {
   const m = /^\/?[^/]+\/([^/]+)\/artifacts\/(.+)$/.exec(path)
   return m ? { runId: m[1] as string, rel: m[2] as string } : undefined
-}
-
-/**
- * Renames a finished upload to its path, making its folders. A DELETE of one of
- * those folders may land between the mkdir and the rename (ENOENT): make them
- * again, a few times, as the upload came after the delete began.
- */
-async function moveInto(part: string, file: string, path: string): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await mkdir(dirname(file), { recursive: true })
-      await rename(part, file)
-      return
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 3 || !existsSync(part)) throw uploadConflict(e, path)
-    }
-  }
 }
 
 /**
@@ -153,9 +162,7 @@ export function artifactEndpoints(proxy: Hono, tracking: Hono, backend: MlflowTr
       const declared = Number(c.req.header('content-length') ?? 0)
       if (declared > maxBytes) return tooLarge(c, maxBytes)
       // a folder of the path that is a file: refused before the body is read
-      await mkdir(dirname(file), { recursive: true }).catch((e) => {
-        throw uploadConflict(e, path)
-      })
+      await placeUpload(root, file, path)
       // written aside, then renamed: a reader never sees half a file
       const uploads = join(resolve(root), UPLOADS)
       await mkdir(uploads, { recursive: true })
@@ -173,11 +180,11 @@ export function artifactEndpoints(proxy: Hono, tracking: Hono, backend: MlflowTr
         })
         const source = body ? Readable.fromWeb(body as import('node:stream/web').ReadableStream) : Readable.from([])
         await pipeline(source, count, createWriteStream(part))
-        await moveInto(part, file, path)
+        await placeUpload(root, file, path, part)
       } catch (e) {
         await rm(part, { force: true })
         if (e instanceof TooLarge) return tooLarge(c, maxBytes)
-        throw uploadConflict(e, path)
+        throw e
       }
       const model = /^\/?[^/]+\/models\/(m-[0-9a-f]+)\/artifacts\/(.+)$/.exec(path)
       const run = model ? undefined : runOfPath(path)
