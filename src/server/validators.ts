@@ -3,6 +3,7 @@ import { HTTPException } from 'hono/http-exception'
 import { validator } from 'hono/validator'
 import { z } from 'zod'
 import { jsonTooDeep, MAX_JSON_DEPTH } from './json-depth.js'
+import { protoKeyAt } from './proto-keys.js'
 
 // Hono's `validator` middleware with zod schemas: a route reads the checked
 // value with `c.req.valid('query' | 'json')`, typed by the schema. A refusal is
@@ -65,6 +66,8 @@ function checkBody<S extends z.ZodType>(c: Context, body: unknown, schema: S, fa
   for (const [name, value] of typeof body === 'object' && body !== null ? Object.entries(body) : []) {
     if (jsonTooDeep(value, MAX_JSON_DEPTH)) throw badRequest(`body field "${name}" is nested deeper than ${MAX_JSON_DEPTH} levels`)
   }
+  const proto = protoKeyAt(body)
+  if (proto) throw badRequest(`body field "${proto}": the name __proto__ cannot be stored (mldb keeps these keys in JavaScript objects); rename it`)
   const r = schema.safeParse(body)
   if (!r.success) throw badRequest(describeIssues('body field', r.error))
   return r.data as z.output<S>

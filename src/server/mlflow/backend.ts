@@ -245,7 +245,8 @@ export class MlflowBackend implements MlflowTracking {
         const old = this.db.getParams(r.name)
         const params: Record<string, Json> = {}
         for (const p of b.params) {
-          const had = old[p.key]
+          // own keys only: a param named constructor or toString is not Object.prototype's member
+          const had = Object.hasOwn(old, p.key) ? old[p.key] : undefined
           if (had !== undefined && paramText(had) !== p.value) throw paramChanged(p.key, had, p.value, runId)
           if (had === undefined) params[p.key] = p.value
         }

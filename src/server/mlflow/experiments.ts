@@ -4,7 +4,7 @@ import { endpoint } from './handler.js'
 import { type Getter, matches, parseFilter, parseOrderBy, sortRows } from './search-filter.js'
 import type { MlflowTracking, ViewType } from './tracking.js'
 import { checkExperimentName, checkExperimentTag } from './validation.js'
-import { keyValues, offsetOf, optInt, optString, optStrings, pageToken, reqString, type WireExperiment } from './wire.js'
+import { entityKey, keyValues, offsetOf, optInt, optString, optStrings, pageToken, reqString, type WireExperiment } from './wire.js'
 
 /** `view_type` / `run_view_type` as MLflow sends it (a name or its enum number). */
 export function viewTypeOf(f: Record<string, unknown>, name: string): ViewType {
@@ -71,7 +71,7 @@ export function experimentEndpoints(app: Hono, backend: MlflowTracking): void {
     return {}
   })
   endpoint(app, '/experiments/set-experiment-tag', async (f) => {
-    const [key, value] = [reqString(f, 'key'), optString(f, 'value') ?? '']
+    const [key, value] = [entityKey(f), optString(f, 'value') ?? '']
     checkExperimentTag(key, value)
     await backend.setExperimentTag(reqString(f, 'experiment_id'), key, value)
     return {}

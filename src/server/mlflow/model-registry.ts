@@ -4,7 +4,7 @@ import { endpoint } from './handler.js'
 import type { WireModelVersion, WireRegisteredModel } from './registry-backend.js'
 import { type Getter, matches, parseFilter, parseOrderBy, sortRows } from './search-filter.js'
 import type { MlflowModelRegistry } from './tracking.js'
-import { keyValues, offsetOf, optString, optStrings, pageToken, reqString } from './wire.js'
+import { entityKey, keyValues, offsetOf, optString, optStrings, pageToken, reqString } from './wire.js'
 
 const modelGetter: Getter<WireRegisteredModel> = (m, entity, key) => {
   if (entity === 'tag') return m.tags.find((t) => t.key === key)?.value
@@ -74,7 +74,7 @@ export function modelRegistryEndpoints(app: Hono, reg: MlflowModelRegistry): voi
     ['DELETE'],
   )
   endpoint(app, '/registered-models/set-tag', async (f) => {
-    await reg.setRegisteredModelTag(reqString(f, 'name'), reqString(f, 'key'), optString(f, 'value') ?? '')
+    await reg.setRegisteredModelTag(reqString(f, 'name'), entityKey(f), optString(f, 'value') ?? '')
     return {}
   })
   endpoint(
@@ -140,7 +140,7 @@ export function modelRegistryEndpoints(app: Hono, reg: MlflowModelRegistry): voi
     ['DELETE'],
   )
   endpoint(app, '/model-versions/set-tag', async (f) => {
-    await reg.setModelVersionTag(reqString(f, 'name'), versionOf(f), reqString(f, 'key'), optString(f, 'value') ?? '')
+    await reg.setModelVersionTag(reqString(f, 'name'), versionOf(f), entityKey(f), optString(f, 'value') ?? '')
     return {}
   })
   endpoint(

@@ -5,7 +5,7 @@ import { endpoint } from './handler.js'
 import { type Getter, matches, parseFilter, parseOrderBy, sortRows } from './search-filter.js'
 import type { MlflowBatch, MlflowTracking } from './tracking.js'
 import { checkBatch } from './validation.js'
-import { keyValues, metricOf, offsetOf, optInt, optObjects, optString, optStrings, pageToken, reqString, runIdOf, type WireRun } from './wire.js'
+import { entityKey, keyValues, metricOf, offsetOf, optInt, optObjects, optString, optStrings, pageToken, reqString, runIdOf, type WireRun } from './wire.js'
 
 /** A run's values by entity, built once per run per search. */
 interface RunIndex {
@@ -85,10 +85,8 @@ export function runEndpoints(app: Hono, backend: MlflowTracking): void {
     return {}
   }
   endpoint(app, '/runs/log-metric', (f) => log(runIdOf(f), { metrics: [metricOf(f)], params: [], tags: [] }))
-  endpoint(app, '/runs/log-parameter', (f) =>
-    log(runIdOf(f), { metrics: [], params: [{ key: reqString(f, 'key'), value: optString(f, 'value') ?? '' }], tags: [] }),
-  )
-  endpoint(app, '/runs/set-tag', (f) => log(runIdOf(f), { metrics: [], params: [], tags: [{ key: reqString(f, 'key'), value: optString(f, 'value') ?? '' }] }))
+  endpoint(app, '/runs/log-parameter', (f) => log(runIdOf(f), { metrics: [], params: [{ key: entityKey(f), value: optString(f, 'value') ?? '' }], tags: [] }))
+  endpoint(app, '/runs/set-tag', (f) => log(runIdOf(f), { metrics: [], params: [], tags: [{ key: entityKey(f), value: optString(f, 'value') ?? '' }] }))
   endpoint(app, '/runs/delete-tag', async (f) => {
     await backend.deleteTag(runIdOf(f), reqString(f, 'key'))
     return {}

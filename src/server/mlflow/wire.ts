@@ -252,11 +252,22 @@ export function optStrings(f: Record<string, unknown>, name: string): string[] {
 /** Tags or params as key/value objects, values as text. */
 export function keyValues(f: Record<string, unknown>, name: string): WireKeyValue[] {
   return optObjects(f, name).map((o) => {
-    const key = reqString(o, 'key')
+    const key = entityKey(o, `${name}.key`)
     const value = o.value === undefined || o.value === null ? '' : o.value
     if (typeof value !== 'string') throw invalidParam(`${name}.value`, value, 'expected a string')
     return { key, value }
   })
+}
+
+/**
+ * A param's or tag's key (field `key`): "__proto__" is refused, as mldb keeps
+ * params and tags in JavaScript objects, where that key sets the prototype and
+ * the param or tag was dropped without a word. `name` names it in the error.
+ */
+export function entityKey(f: Record<string, unknown>, name = 'key'): string {
+  const key = reqString(f, 'key')
+  if (key === '__proto__') throw invalidParam(name, key, 'the key __proto__ cannot be stored (mldb keeps params and tags in JavaScript objects); rename it')
+  return key
 }
 
 /** One metric of a request (log-metric's fields, or one item of log-batch). */
