@@ -35,5 +35,7 @@ export function applyGlobalOptions(program: Command): Command {
       // commander usually leaves the command's own copy unset; when it did parse one, that one is later on the line
       if (command.getOptionValue(o.key) === undefined) command.setOptionValue(o.key, value)
     }
+    // SQLite opens "" as a temporary database that vanishes at exit: `--db "$UNSET_VAR" log ...` would drop every write and exit 0
+    if (command.getOptionValue('db') === '') throw new UsageError('--db is empty; give the path of a database file, or leave --db out for the default')
   })
 }

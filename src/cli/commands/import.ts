@@ -10,6 +10,7 @@ import { openForWrite, withDb } from '../db.js'
 import { printJson } from '../output.js'
 import { progress } from '../progress.js'
 import { type ImportOptions, importMlflowPostgres, importMlflowSource } from './import-mlflow.js'
+import { refuseOtherSqlite } from './import-sqlite.js'
 
 /** `mldb import FILE|DIR`: an `mldb export` file, or an MLflow `mlruns/` folder. */
 export function registerImport(program: Command): void {
@@ -27,6 +28,7 @@ export function registerImport(program: Command): void {
       const isDir = statSync(path).isDirectory()
       if (importMlflowSource(path, opts)) return
       if (isDir && !isMlflowStore(path)) throw new MldbError(`${path} is a folder but not an MLflow file store (no <experiment>/meta.yaml inside)`)
+      if (!isDir) refuseOtherSqlite(path)
       // everything is read and checked before the database is opened, so bad input writes nothing
       let db: ReturnType<typeof openForWrite> | undefined
       let registry: RegistryImportResult | undefined
