@@ -81,8 +81,13 @@ function checkBody<S extends z.ZodType>(c: Context, body: unknown, schema: S, fa
  */
 export function jsonValidator<S extends z.ZodType>(schema: S, fast?: (body: unknown) => z.output<S> | undefined) {
   const check = validator('json', (value, c) => checkBody(c, value, schema, fast))
-  const withWhere: typeof check = (c, next) =>
-    check(c, next).catch(async (e: unknown) => {
+  const withWhere: typeof check = async (c, next) => {
+    // Hono parses the bytes as sent: a gzip body would be a JSON.parse error quoting its header's bytes
+    const encoding = c.req.header('content-encoding')?.trim() ?? ''
+    if (encoding !== '' && encoding.toLowerCase() !== 'identity') {
+      throw new HTTPException(415, { message: `the body is sent with "Content-Encoding: ${encoding}"; mldb takes JSON bodies uncompressed` })
+    }
+    return check(c, next).catch(async (e: unknown) => {
       if (!(e instanceof HTTPException) || e.message !== HONO_MALFORMED_JSON) throw e
       // Hono parsed the text it keeps: parsing it again gives JSON.parse's own words (what and where)
       let why = 'it does not parse'
@@ -93,5 +98,6 @@ export function jsonValidator<S extends z.ZodType>(schema: S, fast?: (body: unkn
       }
       throw badRequest(`the body is not valid JSON: ${why}`)
     })
+  }
   return withWhere
 }
