@@ -56,6 +56,13 @@ describe('mldb as a new user tries it', () => {
     expect(mldb(h.home, ['help', 'ls']).status).toBe(0)
   })
 
+  it('sql with two statements says to run one at a time, exit 2', () => {
+    ok(h.home, ['status', 'e1', 'COMPLETE'], { env })
+    const r = mldb(h.home, ['sql', 'select 1; select 2'], { env })
+    expect(r.status).toBe(2)
+    expect(r.stderr).toBe('mldb: sql runs one statement; run `mldb sql` once for each\n')
+  })
+
   it('sweep create: a missing file, a folder, and a name taken are named in words a CLI user acts on', () => {
     let r = mldb(h.home, ['sweep', 'create', join(h.home, 'nosuch.yaml')], { env })
     expect(r.status).toBe(1)

@@ -20,6 +20,8 @@ function prepare(db: Database, sql: string): Statement {
     // the seed's `STATUS="COMPLETE"`: a double-quoted word that names no column is a string
     return prepareRawSql(db, sql)
   } catch (e) {
+    // better-sqlite3's "The supplied SQL string contains more than one statement" names no way out
+    if (e instanceof RangeError && /more than one statement/.test(e.message)) throw new UsageError('sql runs one statement; run `mldb sql` once for each')
     throw sqlError(db, sql, e)
   }
 }
