@@ -63,6 +63,14 @@ describe('mldb as a new user tries it', () => {
     expect(r.stderr).toBe('mldb: sql runs one statement; run `mldb sql` once for each\n')
   })
 
+  it('a bad number for sync --timeout or server --max-artifact-bytes is a usage error (exit 2) like --port abc; --help shows the default once', () => {
+    let r = mldb(h.home, ['sync', '--timeout', 'abc', '--server', 'http://127.0.0.1:9'], { env })
+    expect([r.status, r.stderr]).toEqual([2, 'mldb: --timeout takes a number of seconds, got "abc"\n'])
+    r = mldb(h.home, ['server', '--max-artifact-bytes', '-1'], { env })
+    expect([r.status, r.stderr]).toEqual([2, 'mldb: --max-artifact-bytes takes a whole number of bytes, got "-1"\n'])
+    expect(ok(h.home, ['sync', '--help']).replace(/\s+/g, ' ')).toMatch(/for this long \(default: 60\) --json/)
+  })
+
   it('sweep create: a missing file, a folder, and a name taken are named in words a CLI user acts on', () => {
     let r = mldb(h.home, ['sweep', 'create', join(h.home, 'nosuch.yaml')], { env })
     expect(r.status).toBe(1)

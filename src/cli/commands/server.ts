@@ -1,11 +1,12 @@
 import type { Command } from 'commander'
-import { ValidationError } from '../../errors.js'
+import { UsageError } from '../errors.js'
 import { out } from '../output.js'
 import { parsePort } from '../parse.js'
 
 const parseBytes = (v: string): number => {
   if (!/^\d+$/.test(v) || Number(v) < 1 || !Number.isSafeInteger(Number(v)))
-    throw new ValidationError(`--max-artifact-bytes takes a whole number of bytes, got "${v}"`)
+    // a bad number on the command line: exit 2, as --port abc
+    throw new UsageError(`--max-artifact-bytes takes a whole number of bytes, got "${v}"`)
   return Number(v)
 }
 

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs'
 import type { Command } from 'commander'
 import { resolveDbPath } from '../../config.js'
-import { MldbError, ValidationError } from '../../errors.js'
+import { MldbError } from '../../errors.js'
+import { UsageError } from '../errors.js'
 import { out, printJson } from '../output.js'
 import { progress } from '../progress.js'
 
@@ -9,7 +10,7 @@ const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`
 
 const parseSeconds = (v: string): number => {
   const n = Number(v)
-  if (!/^\d+(\.\d+)?$/.test(v) || !Number.isFinite(n)) throw new ValidationError(`--timeout takes a number of seconds, got "${v}"`, 'timeout')
+  if (!/^\d+(\.\d+)?$/.test(v) || !Number.isFinite(n)) throw new UsageError(`--timeout takes a number of seconds, got "${v}"`)
   return n
 }
 
@@ -27,7 +28,7 @@ export function registerSync(program: Command): void {
     .option('--token <token>', 'its access token (default: MLDB_TOKEN, "token" in ~/.mldb_config.json)')
     .option('--watch', 'keep sending what is logged from now on (Ctrl-C stops)')
     .option('--pending', 'list what is not yet on the server, per experiment, and exit')
-    .option('--timeout <seconds>', 'give up when no write got through for this long (default 60)', parseSeconds, 60)
+    .option('--timeout <seconds>', 'give up when no write got through for this long', parseSeconds, 60)
     .option('--json', 'print JSON')
     .action(async (opts: { db?: string; server?: string; token?: string; watch?: boolean; pending?: boolean; timeout: number; json?: boolean }) => {
       const { resolveSyncTarget } = await import('../../sync/server-config.js')
