@@ -86,6 +86,15 @@ describe('mldb as a new user tries it', () => {
     )
   })
 
+  it('sweep create --name "" or --project "" is refused with exit 2, not replaced by the file\'s name or the default project', () => {
+    const file = sweepFile('named', 'method: random\nprogram: x.py\nparameters:\n  lr: {min: 0.1, max: 1}\n')
+    let r = mldb(h.home, ['sweep', 'create', file, '--name', ''], { env })
+    expect([r.status, r.stderr]).toEqual([2, "mldb: --name is empty; give one, or leave --name out to use the config's\n"])
+    r = mldb(h.home, ['sweep', 'create', file, '--project', ''], { env })
+    expect([r.status, r.stderr]).toEqual([2, "mldb: --project is empty; give one, or leave --project out to use the config's\n"])
+    expect(mldb(h.home, ['sweep', 'show', 'named'], { env }).status).toBe(1)
+  })
+
   it('sweep agent with a program that is not there refuses before taking a trial: exit 1, the grid point kept', () => {
     ok(h.home, ['sweep', 'create', sweepFile('grid', 'method: grid\nprogram: nosuch.py\nparameters:\n  lr: {values: [1, 2]}\n')], { env })
     let r = mldb(h.home, ['sweep', 'agent', 'grid'], { env })

@@ -202,9 +202,15 @@ export function registerSweep(program: Command): void {
       if (!existsSync(file)) throw new MldbError(`no sweep file ${file}; give the path of your sweep.yaml`)
       if (statSync(file).isDirectory()) throw new MldbError(`${file} is a folder; give the path of your sweep.yaml`)
       const raw = loadSweepFile(file)
-      if (opts.name) raw.name = opts.name
+      // `--name ""` (an unset variable) is refused, not replaced by the file's name
+      for (const [flag, v] of [
+        ['--name', opts.name],
+        ['--project', opts.project],
+      ] as const)
+        if (v === '') throw new UsageError(`${flag} is empty; give one, or leave ${flag} out to use the config's`)
+      if (opts.name !== undefined) raw.name = opts.name
       else if (raw.name === undefined) raw.name = file.replace(/^.*[\\/]/, '').replace(/\.(ya?ml|json)$/i, '')
-      if (opts.project) raw.project = opts.project
+      if (opts.project !== undefined) raw.project = opts.project
       const server = serverOrFile(opts.db)
       // With a team server (and no --db) the sweep lives there: agents on every machine claim its trials from it.
       if (server) return void new RemoteSweeps(server.server, server.token).create(raw).then((v) => out(v.config.name))
