@@ -23,6 +23,20 @@ describe('mldb given the wrong file', () => {
     }
   })
 
+  it('an empty path (an unset variable) for export --out, import or sweep create is refused with exit 2, and export writes nothing to stdout', () => {
+    ok(h.home, ['--db', h.db, 'status', 'e0', 'COMPLETE'])
+    const cases: [string[], string][] = [
+      [['export', '--out', ''], 'mldb: the output path is empty; give a file (--out) or a folder\n'],
+      [['export', '--format', 'mlflow', ''], 'mldb: the output path is empty; give a file (--out) or a folder\n'],
+      [['import', ''], 'mldb: the path to import is empty; give an `mldb export` file, mlflow.db or mlruns/\n'],
+      [['sweep', 'create', ''], 'mldb: the sweep file is empty; give the path of your sweep.yaml\n'],
+    ]
+    for (const [args, line] of cases) {
+      const r = mldb(h.home, [...args, '--db', h.db])
+      expect([r.status, r.stdout, r.stderr], args.join(' ')).toEqual([2, '', line])
+    }
+  })
+
   it('import of an mldb database says to export it first; of another SQLite file, what it is not', () => {
     ok(h.home, ['--db', h.db, 'status', 'e1', 'COMPLETE'])
     const other = join(h.home, 'other.db')

@@ -30,6 +30,8 @@ export function registerExport(program: Command): void {
     .option('-o, --out <file>', 'write to a file instead of stdout')
     .argument('[dir]', 'with --format mlflow: the folder to write (same as --out)')
     .action(async (dir: string | undefined, opts: { db?: string; server?: string; where?: string; project?: string; format?: string; out?: string }) => {
+      // an unset variable: without this, --out "" wrote to stdout and a folder "" was the current one
+      if (opts.out === '' || dir === '') throw new UsageError('the output path is empty; give a file (--out) or a folder')
       if (opts.format === 'mlflow') {
         const out = dir ?? opts.out
         if (!out) throw new UsageError('--format mlflow needs a folder: mldb export --format mlflow DIR')

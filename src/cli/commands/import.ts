@@ -7,6 +7,7 @@ import { isPostgresUrl } from '../../api/mlflow-pg-import.js'
 import { MldbError, NotFoundError } from '../../errors.js'
 import { emptyRegistryResult, type RegistryImportResult } from '../../registry/registry-import.js'
 import { openForWrite, withDb } from '../db.js'
+import { UsageError } from '../errors.js'
 import { printJson } from '../output.js'
 import { progress } from '../progress.js'
 import { type ImportOptions, importMlflowPostgres, importMlflowSource } from './import-mlflow.js'
@@ -23,6 +24,7 @@ export function registerImport(program: Command): void {
       "MLflow sources: copy local artifact bytes (run artifacts, logged models) into DIR (default <database>-artifacts, which `mldb ui` serves to MLflow's client; `mldb server` serves <its artifacts folder>/mlflow); file records point at the copies, with sha256. Without it they point where MLflow put the files",
     )
     .action((path: string, opts: ImportOptions) => {
+      if (path === '') throw new UsageError('the path to import is empty; give an `mldb export` file, mlflow.db or mlruns/')
       if (isPostgresUrl(path)) return importMlflowPostgres(path, opts)
       if (!existsSync(path)) throw new NotFoundError(`${path} does not exist; give an \`mldb export\` file or an MLflow mlruns/ folder`, 'file', path)
       const isDir = statSync(path).isDirectory()

@@ -199,6 +199,7 @@ export function registerSweep(program: Command): void {
     .option('-p, --project <name>', "the trials' project (default: the config's project, else default)")
     .action((file: string, opts: { db?: string; name?: string; project?: string }) => {
       // named as a user would fix it, not as Node's ENOENT / EISDIR
+      if (file === '') throw new UsageError('the sweep file is empty; give the path of your sweep.yaml')
       if (!existsSync(file)) throw new MldbError(`no sweep file ${file}; give the path of your sweep.yaml`)
       if (statSync(file).isDirectory()) throw new MldbError(`${file} is a folder; give the path of your sweep.yaml`)
       const raw = loadSweepFile(file)
