@@ -1,6 +1,6 @@
 // The wrong file handed to mldb: an empty --db, and an SQLite file that is not
 // an export given to `mldb import`. One line naming it, a non-zero exit, nothing written.
-import { copyFileSync } from 'node:fs'
+import { copyFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -35,6 +35,13 @@ describe('mldb given the wrong file', () => {
       const r = mldb(h.home, [...args, '--db', h.db])
       expect([r.status, r.stdout, r.stderr], args.join(' ')).toEqual([2, '', line])
     }
+  })
+
+  it('export --format mlflow onto a file is one line naming it, exit 1, not an unexpected EEXIST', () => {
+    const file = join(h.home, 'a-file')
+    writeFileSync(file, 'x')
+    const r = mldb(h.home, ['export', '--format', 'mlflow', file, '--db', h.db])
+    expect([r.status, r.stderr]).toEqual([1, `mldb: ${file} is a file; give a folder for the MLflow store\n`])
   })
 
   it('import of an mldb database says to export it first; of another SQLite file, what it is not', () => {

@@ -1,7 +1,8 @@
-import { closeSync, openSync, renameSync, rmSync } from 'node:fs'
+import { closeSync, existsSync, openSync, renameSync, rmSync, statSync } from 'node:fs'
 import type { Command } from 'commander'
 import { exportMlflow } from '../../api/mlflow-export.js'
 import { CSV_COLUMNS, type ExportRecord, toCsvRow } from '../../api/records.js'
+import { MldbError } from '../../errors.js'
 import { toJson } from '../../json.js'
 import { openForRead } from '../db.js'
 import { fileWriteError, UsageError } from '../errors.js'
@@ -38,8 +39,15 @@ export function registerExport(program: Command): void {
         // an MLflow store copies the recorded files, which live on the machines that logged them
         if (readTarget(opts).kind === 'server')
           throw new UsageError("--format mlflow reads a database file; give --db PATH (the server's own file on its host)")
+        if (existsSync(out) && !statSync(out).isDirectory()) throw new MldbError(`${out} is a file; give a folder for the MLflow store`)
         using db = openForRead(opts.db)
-        const r = exportMlflow(db, out, { where: opts.where, project: opts.project })
+        let r: ReturnType<typeof exportMlflow>
+        try {
+          r = exportMlflow(db, out, { where: opts.where, project: opts.project })
+        } catch (e) {
+          // a folder that cannot be written (permissions, a file in the way below it) names the folder, not Node's syscall
+          throw fileWriteError(out, e)
+        }
         process.stderr.write(
           `exported ${r.runs} run${r.runs === 1 ? '' : 's'} in ${r.experiments} MLflow experiment${r.experiments === 1 ? '' : 's'}, ${r.points} points and ${r.artifacts} artifacts to ${out}\n`,
         )
