@@ -44,6 +44,13 @@ describe('mldb given the wrong file', () => {
     expect([r.status, r.stderr]).toEqual([1, `mldb: ${file} is a file; give a folder for the MLflow store\n`])
   })
 
+  it('server --artifacts naming a file is one line naming it, exit 1, not an unexpected EEXIST', () => {
+    const file = join(h.home, 'not-a-folder')
+    writeFileSync(file, 'x')
+    const r = mldb(h.home, ['server', '--artifacts', file, '--port', '0', '--db', h.db])
+    expect([r.status, r.stderr]).toEqual([1, `mldb: --artifacts ${file} is a file; give a folder for the uploaded files\n`])
+  })
+
   it('import of an mldb database says to export it first; of another SQLite file, what it is not', () => {
     ok(h.home, ['--db', h.db, 'status', 'e1', 'COMPLETE'])
     const other = join(h.home, 'other.db')

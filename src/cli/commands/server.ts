@@ -1,4 +1,6 @@
+import { existsSync, statSync } from 'node:fs'
 import type { Command } from 'commander'
+import { MldbError } from '../../errors.js'
 import { UsageError } from '../errors.js'
 import { out } from '../output.js'
 import { parsePort } from '../parse.js'
@@ -23,6 +25,10 @@ export function registerServer(program: Command): void {
     .option('--token <token>', 'a full-access token for this start instead of a random one (also MLDB_TOKEN); `mldb token create` makes lasting ones')
     .option('--no-token', 'serve without a token (127.0.0.1/localhost only)')
     .action(async (opts: { db?: string; port: number; host: string; artifacts?: string; maxArtifactBytes?: number; token?: string | false }) => {
+      // named before the server makes it, which otherwise fails with Node's "EEXIST: ... mkdir"
+      if (opts.artifacts === '') throw new UsageError('--artifacts is empty; give a folder, or leave it out for the default')
+      if (opts.artifacts !== undefined && existsSync(opts.artifacts) && !statSync(opts.artifacts).isDirectory())
+        throw new MldbError(`--artifacts ${opts.artifacts} is a file; give a folder for the uploaded files`)
       const { startServer } = await import('../../server/server-start.js')
       const server = await startServer({
         db: opts.db,
