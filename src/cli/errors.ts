@@ -41,6 +41,16 @@ export function reportError(e: unknown, write: (line: string) => void = (l) => p
   // `mldb export | head -1`: the reader has all it wanted, so stopping is success.
   // (Async stdout writes are caught in main.ts; this is the synchronous writeSync.)
   if (code === 'EPIPE') return 0
+  // Node's own file errors (a file we may not read, a folder in the way) name the path: say it as a user would
+  const fsPath = (err as { path?: string }).path
+  const fsProblem = code ? WRITE_PROBLEMS[code] : undefined
+  if (fsPath && fsProblem && process.env.MLDB_DEBUG !== '1') {
+    const syscall = (err as { syscall?: string }).syscall
+    write(
+      `mldb: cannot ${syscall === 'mkdir' ? 'create the folder' : syscall === 'open' ? 'open' : syscall === 'read' ? 'read' : 'use'} ${fsPath}: ${fsProblem}\n`,
+    )
+    return EXIT_FAILED
+  }
   if (process.env.MLDB_DEBUG === '1') write(`${err.stack ?? err.message}\n`)
   else if (code?.startsWith('SQLITE_')) write(`mldb: SQLite: ${oneLine(err.message)} (${code})\n`)
   else write(`mldb: unexpected error: ${oneLine(err.message)} (run with MLDB_DEBUG=1 for details)\n`)

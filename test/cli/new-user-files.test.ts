@@ -51,6 +51,13 @@ describe('mldb given the wrong file', () => {
     expect([r.status, r.stderr]).toEqual([1, `mldb: --artifacts ${file} is a file; give a folder for the uploaded files\n`])
   })
 
+  it("Node's own file errors name the path in one line instead of 'unexpected error: ENOTDIR ... mkdir'", () => {
+    const file = join(h.home, 'in-the-way')
+    writeFileSync(file, 'x')
+    const r = mldb(h.home, ['server', '--artifacts', join(file, 'sub'), '--port', '0', '--db', h.db])
+    expect([r.status, r.stderr]).toEqual([1, `mldb: cannot create the folder ${join(file, 'sub')}: a part of the path is not a folder\n`])
+  })
+
   it('import of an mldb database says to export it first; of another SQLite file, what it is not', () => {
     ok(h.home, ['--db', h.db, 'status', 'e1', 'COMPLETE'])
     const other = join(h.home, 'other.db')
