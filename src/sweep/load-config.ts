@@ -26,7 +26,8 @@ export function parseSweepText(text: string, source = 'sweep config'): Record<st
   try {
     raw = parse(text, { intAsBigInt: true })
   } catch (e) {
-    throw new ValidationError(`${source} is not valid YAML or JSON: ${(e as Error).message.split('\n')[0]}`, 'file')
+    // the parser's first line ends "at line 4, column 1:" before a code frame this one line leaves out
+    throw new ValidationError(`${source} is not valid YAML or JSON: ${(e as Error).message.split('\n')[0]?.replace(/:\s*$/, '')}`, 'file')
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ValidationError(`${source} must hold a mapping such as "method: bayes"`, 'file')
   return annotate(raw) as Record<string, unknown>

@@ -25,6 +25,19 @@ function bestText(s: SweepSummary): string {
   return s.best ? `${formatNumber(s.best.value)} (${s.best.exp})` : '-'
 }
 
+/** Why an agent got no trial at all, in one stderr line: it is not a failure (exit 0), but a silent 0 trials puzzles. */
+function sayWhyNoTrial(s: SweepSummary): void {
+  const why =
+    s.state === 'STOPPED'
+      ? `is stopped (mldb sweep stop); start a new sweep to search on`
+      : s.runCap !== null && s.trials >= s.runCap
+        ? `has reached its run_cap of ${s.runCap}`
+        : s.method === 'grid'
+          ? 'has handed out every grid point'
+          : 'hands out no more trials'
+  process.stderr.write(`mldb: sweep ${s.name} ${why}; no trial was run\n`)
+}
+
 /** How one trial's program ended; `spawnError` when it never started. */
 interface TrialEnd {
   code: number | null
@@ -181,6 +194,7 @@ async function remoteAgent(target: SyncTarget, name: string, command: string[], 
   }
   if (interrupts.signal) return reportInterrupt(interrupts, name, last)
   const { sweep } = await remote.get(name)
+  if (done === 0) sayWhyNoTrial(sweep)
   out(`sweep ${name}: ${sweep.trials} trials, best ${bestText(sweep)}`)
 }
 
@@ -282,6 +296,7 @@ export function registerSweep(program: Command): void {
       }
       if (interrupts.signal) return reportInterrupt(interrupts, s.name, last)
       const summary = s.summary()
+      if (done === 0) sayWhyNoTrial(summary)
       out(`sweep ${s.name}: ${summary.trials} trials, best ${bestText(summary)}`)
     })
 
