@@ -17,6 +17,3 @@ export function protoKeyAt(value: unknown): string | undefined {
   }
   return undefined
 }
-
-/** The key JavaScript objects cannot hold as data. */
-export const PROTO_KEY = '__proto__'
